@@ -1,0 +1,45 @@
+# hwb-kpis — the README's two commands are `make report` and `make test`.
+# Each creates .venv with Python 3.11 and installs the project on first use.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+MONTH  ?= 2015-11
+REPORT_ARGS ?=
+
+.PHONY: report test lab clean-data kpis benchmark lint venv
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (hwb-kpis)" >/dev/null
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## Build the board pack for MONTH on data/raw (the synthetic default extract when data/raw is empty).
+report: $(STAMP)
+	$(BIN)/hwb-kpis report --month $(MONTH) --raw data/raw --out reports $(REPORT_ARGS)
+
+## Run every test (the same command CI runs).
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## JupyterLab with the project's kernel; builds the default data first if needed.
+lab: $(STAMP)
+	@test -f data/processed/contacts.parquet || $(BIN)/hwb-kpis report --month $(MONTH) --only 00_board_summary --force >/dev/null || true
+	$(BIN)/jupyter lab notebooks/
+
+kpis: $(STAMP)
+	$(BIN)/hwb-kpis kpis --month $(MONTH) --format table
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check hwb_kpis tests benchmarks
+
+clean-data:
+	rm -rf data/processed/*.parquet data/processed/*.csv data/processed/*.json reports/

@@ -1,0 +1,165 @@
+"""The ``hwb-kpis`` command line. Each command is a thin wrapper over one module's function;
+any ``HwbKpisError`` is printed as one line (``error: ...``) with exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from hwb_kpis.errors import HwbKpisError
+
+app = typer.Typer(
+    help="Children's social care front-door KPIs: clean raw extracts, compute KPIs, build the board pack.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class View(str, Enum):
+    recoded = "recoded"
+    recorded = "recorded"
+
+
+class IhaLimit(str, Enum):
+    d28 = "28d"
+    wd20 = "20wd"
+
+
+class Format(str, Enum):
+    json = "json"
+    csv = "csv"
+    table = "table"
+
+
+class BenchFormat(str, Enum):
+    json = "json"
+    table = "table"
+
+
+def _one_line_errors(func):
+    """Turn an ``HwbKpisError`` into a one-line message and a non-zero exit."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except HwbKpisError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=2) from None
+
+    return wrapper
+
+
+@app.callback()
+def main() -> None:
+    """hwb-kpis: run `hwb-kpis COMMAND --help` for each command's options."""
+
+
+@app.command()
+@_one_line_errors
+def clean(
+    raw: Annotated[Path, typer.Option(help="Folder holding contacts.csv|xlsx and looked_after.csv|xlsx.")] = Path("data/raw"),
+    out: Annotated[Path, typer.Option(help="Folder for the processed Parquet, quarantine and summary.")] = Path("data/processed"),
+    mapping: Annotated[Optional[Path], typer.Option(help="YAML mapping of this system's file names, columns and values.")] = None,
+    key_file: Annotated[Optional[Path], typer.Option(help="Pseudonymisation key file (outside the project); default $HWB_KPIS_PSEUDONYM_KEY.")] = None,
+) -> None:
+    """Validate, clean, pseudonymise and code a raw extract; write processed tables and a reconciliation."""
+    from hwb_kpis.pipeline import run_clean
+
+    result = run_clean(raw, out, mapping_path=mapping, key_file=key_file, echo=typer.echo)
+    typer.echo(f"processed tables written to {result.out_dir}")
+
+
+@app.command()
+@_one_line_errors
+def kpis(
+    processed: Annotated[Path, typer.Option(help="Folder of processed tables (from `hwb-kpis clean`).")] = Path("data/processed"),
+    month: Annotated[Optional[str], typer.Option(help="Month YYYY-MM (IHA: month of becoming looked after); omit for every month.")] = None,
+    view: Annotated[View, typer.Option(help="Source coding: recoded (default) or as recorded.")] = View.recoded,
+    as_of: Annotated[Optional[str], typer.Option(help="Date YYYY-MM-DD at which IHA due-ness is judged; default latest date in the extract.")] = None,
+    lookback_days: Annotated[int, typer.Option(help="Repeat-contact and re-referral window in days.")] = 365,
+    iha_limit: Annotated[IhaLimit, typer.Option(help="IHA limit: 28 calendar days or 20 working days.")] = IhaLimit.d28,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = True,
+) -> None:
+    """Print every board KPI (numerator, denominator, rate) for a month or all months."""
+    from hwb_kpis.kpis import format_kpis, kpi_table, load_processed
+
+    tables = load_processed(processed)
+    result = kpi_table(
+        tables,
+        month=month,
+        view=view.value,
+        as_of=as_of,
+        lookback_days=lookback_days,
+        iha_limit=iha_limit.value,
+    )
+    typer.echo(format_kpis(result, format.value))
+
+
+@app.command()
+@_one_line_errors
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder to write contacts.csv and looked_after.csv into.")] = Path("data/raw"),
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 20151130,
+    start: Annotated[str, typer.Option(help="First month YYYY-MM.")] = "2013-04",
+    end: Annotated[str, typer.Option(help="Last month YYYY-MM.")] = "2015-11",
+    scale: Annotated[float, typer.Option(help="Multiply volumes (1 = one county's front door).")] = 1.0,
+    authorities: Annotated[int, typer.Option(help="Number of independent authorities to simulate.")] = 1,
+) -> None:
+    """Write the seeded synthetic raw extract (never real data)."""
+    from hwb_kpis.synth import write_extract
+
+    paths = write_extract(out, seed=seed, start=start, end=end, scale=scale, authorities=authorities, echo=typer.echo)
+    for p in paths:
+        typer.echo(f"wrote {p}")
+
+
+@app.command()
+@_one_line_errors
+def report(
+    month: Annotated[str, typer.Option(help="Month of the pack, YYYY-MM.")] = "2015-11",
+    raw: Annotated[Path, typer.Option(help="Raw extract folder.")] = Path("data/raw"),
+    processed: Annotated[Path, typer.Option(help="Processed tables folder.")] = Path("data/processed"),
+    out: Annotated[Path, typer.Option(help="Reports folder; the pack goes to OUT/YYYY-MM/.")] = Path("reports"),
+    only: Annotated[Optional[list[str]], typer.Option(help="Run only these notebooks (name without .ipynb); repeatable.")] = None,
+    internal: Annotated[bool, typer.Option(help="Do not suppress small numbers; every page says INTERNAL.")] = False,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing pack for the month.")] = False,
+    mapping: Annotated[Optional[Path], typer.Option(help="YAML mapping for the raw extract.")] = None,
+    jobs: Annotated[int, typer.Option(help="Notebooks run in parallel.")] = 2,
+) -> None:
+    """Clean (if the raw files changed), run every notebook for the month and render the HTML pack."""
+    from hwb_kpis.report import build_report
+
+    result = build_report(
+        month=month, raw_dir=raw, processed_dir=processed, out_dir=out, only=only,
+        internal=internal, force=force, mapping_path=mapping, jobs=jobs, echo=typer.echo,
+    )
+    typer.echo(f"board pack: {result.index_path}")
+    if result.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+@_one_line_errors
+def benchmark(
+    dfe: Annotated[Path, typer.Option(help="DfE CIN referrals CSV (c1_children_in_need_referrals_and_rereferrals_*.csv).")],
+    la: Annotated[str, typer.Option(help="Local authority code (new E06/E10 code or old 3-digit code).")],
+    format: Annotated[BenchFormat, typer.Option("--format", help="Output format.")] = BenchFormat.table,
+    comparators: Annotated[Optional[list[str]], typer.Option(help="Comparator LA codes (e.g. statistical neighbours); repeatable.")] = None,
+) -> None:
+    """Referrals, re-referral % and NFA % by year for an authority, its region and England."""
+    from hwb_kpis.benchmark import format_benchmark, la_summary
+
+    table = la_summary(dfe, la, comparators=comparators)
+    typer.echo(format_benchmark(table, format.value))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

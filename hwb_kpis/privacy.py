@@ -1,0 +1,131 @@
+"""Privacy: keyed pseudonymisation of identifiers at ingest, and small-number suppression
+of every table that leaves the machine.
+
+Pseudonyms are ``HMAC-SHA256(key, id)`` truncated to 16 hex characters (64 bits): stable for a
+given key, so repeat contacts link across monthly extracts; unlinkable without the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hwb_kpis.config import PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_FILE_ENV, project_root
+from hwb_kpis.errors import PseudonymKeyError
+
+#: Publicly known key, used ONLY for the synthetic demonstration extract.
+DEMO_KEY = b"hwb-kpis demo key - synthetic data only - not secret"
+
+SUPPRESSED_COUNT = "<5"
+SUPPRESSED_RATE = "*"
+INTERNAL_BANNER = "INTERNAL – not for circulation"
+
+
+@dataclass(frozen=True)
+class PseudonymKey:
+    """A pseudonymisation key and where it came from (``env``, ``file:<path>`` or ``demo``).
+    ``repr`` never shows the key itself."""
+
+    value: bytes
+    source: str
+
+    def __repr__(self) -> str:  # pragma: no cover - trivial
+        return f"PseudonymKey(source={self.source!r})"
+
+
+def resolve_key(*, synthetic: bool, key_file: Path | None = None) -> PseudonymKey:
+    """Find the pseudonymisation key.
+
+    Order: ``$HWB_KPIS_PSEUDONYM_KEY``; a key file (``key_file`` argument or
+    ``$HWB_KPIS_PSEUDONYM_KEY_FILE``), which must lie outside the project folder; the public demo
+    key, only when ``synthetic`` is true. Real data without a key raises ``PseudonymKeyError``.
+    """
+    env_value = os.environ.get(PSEUDONYM_KEY_ENV, "")
+    if env_value.strip():
+        return PseudonymKey(env_value.strip().encode("utf-8"), "env")
+    path = key_file or (Path(os.environ[PSEUDONYM_KEY_FILE_ENV]) if os.environ.get(PSEUDONYM_KEY_FILE_ENV) else None)
+    if path is not None:
+        path = Path(path).expanduser().resolve()
+        root = project_root().resolve()
+        if path == root or root in path.parents:
+            raise PseudonymKeyError(
+                f"{path}: the pseudonymisation key file must live outside the project folder "
+                f"({root}) so it can never be committed"
+            )
+        if not path.is_file():
+            raise PseudonymKeyError(f"{path}: pseudonymisation key file not found")
+        value = path.read_bytes().strip()
+        if len(value) < 16:
+            raise PseudonymKeyError(f"{path}: pseudonymisation key is shorter than 16 bytes")
+        return PseudonymKey(value, f"file:{path}")
+    if synthetic:
+        return PseudonymKey(DEMO_KEY, "demo")
+    raise PseudonymKeyError(
+        "no pseudonymisation key configured for real data: set the environment variable "
+        f"{PSEUDONYM_KEY_ENV} (or {PSEUDONYM_KEY_FILE_ENV} to a key file outside the project); "
+        "keep the same key every month so pseudonyms link across extracts"
+    )
+
+
+def pseudonymise(ids: pd.Series, key: PseudonymKey | bytes, *, prefix: str = "") -> pd.Series:
+    """Replace each id by ``prefix`` + 16 hex characters of HMAC-SHA256(key, id).
+
+    Ids are stripped of surrounding spaces first, so ``" 123 "`` and ``"123"`` match. Missing ids
+    stay missing. Each distinct id is hashed once.
+    """
+    raw_key = key.value if isinstance(key, PseudonymKey) else key
+    as_text = ids.astype("string").str.strip()
+    uniques = as_text.dropna().unique()
+    mapping = {
+        value: prefix + hmac.new(raw_key, str(value).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+        for value in uniques
+    }
+    return as_text.map(mapping).astype("string")
+
+
+def suppress(
+    table: pd.DataFrame,
+    *,
+    count_columns: list[str] | tuple[str, ...] = ("numerator", "denominator"),
+    rate_columns: list[str] | tuple[str, ...] = ("rate",),
+    rate_basis: dict[str, list[str]] | None = None,
+    internal: bool = False,
+) -> pd.DataFrame:
+    """Small-number suppression for a published table (returns a new, display-ready table).
+
+    A count from 1 to 4 becomes ``"<5"``; 0 stays 0. A rate becomes ``"*"`` when any count it is
+    based on was suppressed (by default every count column of the row; ``rate_basis`` maps a rate
+    column to its own count columns). Counts are printed with thousands separators, rates are
+    left as numbers for the caller to format. ``internal=True`` returns the table unchanged (for
+    analysts' own use; the pack then carries the INTERNAL banner).
+    """
+    if internal:
+        return table.copy()
+    out = table.copy()
+    count_columns = [c for c in count_columns if c in out.columns]
+    small = pd.DataFrame(
+        {c: pd.to_numeric(out[c], errors="coerce").between(1, 4) for c in count_columns},
+        index=out.index,
+    )
+    for c in count_columns:
+        values = pd.to_numeric(out[c], errors="coerce")
+        shown = values.map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+        out[c] = shown.where(~small[c], SUPPRESSED_COUNT).astype("object")
+    for r in [c for c in rate_columns if c in out.columns]:
+        basis = (rate_basis or {}).get(r, count_columns)
+        basis = [c for c in basis if c in small.columns]
+        hit = small[basis].any(axis=1) if basis else pd.Series(False, index=out.index)
+        out[r] = out[r].astype("object").where(~hit, SUPPRESSED_RATE)
+    return out
+
+
+def is_suppressed_ok(values: pd.Series) -> bool:
+    """True when no value in ``values`` is a bare count from 1 to 4 (used by disclosure tests)."""
+    numeric = pd.to_numeric(values.astype("string").str.replace(",", ""), errors="coerce")
+    return not bool(np.any(numeric.between(1, 4) & (numeric == numeric.round())))
