@@ -1,0 +1,664 @@
+"""Ingest: read the raw extract (CSV or Excel), rename via the analyst's mapping, parse and
+validate every row, quarantine what cannot be used (with the file, row, column and reason),
+pseudonymise identifiers, and reconcile the row counts.
+
+Row numbers are spreadsheet numbering: the header is row 1, the first data row is row 2 (for an
+Excel sheet with title rows above the header, rows are counted from the top of the sheet).
+
+Every raw data row ends in exactly one place::
+
+    raw rows = clean rows + quarantined rows + exact duplicates dropped
+
+and :func:`clean_table` raises :class:`~hwb_kpis.errors.ReconciliationError` if that ever fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import yaml
+
+from hwb_kpis import config
+from hwb_kpis.errors import HwbKpisError, InputFileError, ReconciliationError
+from hwb_kpis.privacy import PseudonymKey, pseudonymise
+
+# ------------------------------------------------------------------------------------------------
+# Table specifications (the data contract)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One raw table of the data contract."""
+
+    name: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    dates: tuple[str, ...]
+    #: columns that identify one record; two rows with the same key but different content conflict
+    key: tuple[str, ...]
+    #: values never copied into the quarantine (identifiers, dob, free text that may hold names)
+    masked: tuple[str, ...]
+    #: an empty table (header only) is allowed
+    may_be_empty: bool = False
+
+
+CONTACTS = TableSpec(
+    name="contacts",
+    columns=config.CONTACT_COLUMNS,
+    required=config.CONTACT_REQUIRED,
+    dates=config.CONTACT_DATES + ("child_dob",),
+    key=("contact_id",),
+    masked=("contact_id", "child_id", "child_dob", "source_detail", "referrer_role", "referrer_org"),
+)
+LOOKED_AFTER = TableSpec(
+    name="looked_after",
+    columns=config.LOOKED_AFTER_COLUMNS,
+    required=config.LOOKED_AFTER_REQUIRED,
+    dates=config.LOOKED_AFTER_DATES,
+    key=("child_id", "period_start"),
+    masked=("child_id",),
+    may_be_empty=True,
+)
+SPECS: dict[str, TableSpec] = {s.name: s for s in (CONTACTS, LOOKED_AFTER)}
+
+# Reasons written to the quarantine (the column is named beside each).
+MISSING = "missing required value"
+UNPARSEABLE = "unparseable date"
+IMPOSSIBLE = "impossible date"
+FUTURE = "date in the future"
+UNKNOWN_OUTCOME = "unknown outcome"
+UNKNOWN_YES_NO = "unrecognised yes/no value"
+CONFLICT = "duplicate contact_id with different content"
+CONFLICT_PERIOD = "duplicate period of care (child_id, period_start) with different content"
+MALFORMED = "malformed row (wrong number of fields)"
+
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+
+
+# ------------------------------------------------------------------------------------------------
+# Mapping file
+
+
+def _norm_header(name: Any) -> str:
+    """Header matching ignores case, surrounding spaces and a BOM; inner spaces are folded."""
+    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "").strip()).lower()
+
+
+def _norm_value(value: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", str(value).strip().lower()).strip()
+
+
+@dataclass
+class Mapping:
+    """An authority's mapping: file names, column renames and value recodes (see
+    ``hwb_kpis/mappings/annex_a.yml``)."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    sheet: str | int = 0
+    path: Path | None = None
+
+
+def load_mapping(path: Path | str | None) -> Mapping:
+    """Read a YAML mapping file; ``None`` gives the identity mapping."""
+    if path is None:
+        return Mapping()
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"{path}: mapping file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputFileError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise InputFileError(f"{path}: a mapping file must be a YAML dictionary")
+    unknown = set(data) - {"files", "columns", "values", "excel"}
+    if unknown:
+        raise InputFileError(f"{path}: unknown section(s) {sorted(unknown)}; expected files, columns, values, excel")
+    columns: dict[str, dict[str, str]] = {}
+    for table, renames in (data.get("columns") or {}).items():
+        if table not in SPECS:
+            raise InputFileError(f"{path}: columns for unknown table {table!r}; expected {sorted(SPECS)}")
+        for target in (renames or {}).values():
+            if target not in SPECS[table].columns and target not in config.OPTIONAL_COLUMNS:
+                raise InputFileError(f"{path}: {table} column {target!r} is not in the data contract")
+        columns[table] = {_norm_header(k): str(v) for k, v in (renames or {}).items()}
+    values = {
+        col: {_norm_value(k): str(v) for k, v in (m or {}).items()}
+        for col, m in (data.get("values") or {}).items()
+    }
+    files = {str(k): str(v) for k, v in (data.get("files") or {}).items()}
+    sheet = (data.get("excel") or {}).get("sheet", 0)
+    return Mapping(files=files, columns=columns, values=values, sheet=sheet, path=path)
+
+
+def _value_maps() -> dict[str, dict[str, str]]:
+    """Built-in variants (``reference/value_maps.yml``) as {column: {normalised variant: canonical}}."""
+    data = yaml.safe_load((config.REFERENCE_DIR / "value_maps.yml").read_text(encoding="utf-8"))
+    return {
+        col: {_norm_value(v): str(canonical) for canonical, variants in groups.items() for v in variants}
+        for col, groups in data.items()
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass
+class RawTable:
+    """A raw table as read: every contract column as text (``""`` when blank), ``source_row``,
+    and the rows the reader could not split into fields."""
+
+    spec: TableSpec
+    path: Path
+    data: pd.DataFrame
+    malformed: pd.DataFrame  # columns: row, reason
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def raw_rows(self) -> int:
+        return len(self.data) + len(self.malformed)
+
+
+def find_file(raw_dir: Path, table: str, mapping: Mapping) -> Path:
+    """The raw file for ``table``: the mapping's file name, else ``<table>.csv`` or ``<table>.xlsx``
+    (file names matched without regard to case)."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise InputFileError(f"{raw_dir}: raw data folder not found")
+    wanted = [mapping.files[table]] if table in mapping.files else [f"{table}.csv", f"{table}.xlsx"]
+    present = {p.name.lower(): p for p in raw_dir.iterdir() if p.is_file()}
+    for name in wanted:
+        if name.lower() in present:
+            return present[name.lower()]
+    raise InputFileError(f"{raw_dir / wanted[0]}: file not found (looked for {' or '.join(wanted)} in {raw_dir})")
+
+
+def read_table(path: Path, spec: TableSpec, mapping: Mapping) -> RawTable:
+    """Read one raw file into text columns named as the data contract, or raise a one-line
+    ``InputFileError`` naming the file and what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found")
+    if path.stat().st_size == 0:
+        raise InputFileError(f"{path}: file is empty")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        frame, malformed, notes = _read_excel(path, spec, mapping)
+    elif suffix in (".csv", ".txt", ".tsv"):
+        frame, malformed, notes = _read_csv(path, spec, mapping)
+    else:
+        raise InputFileError(f"{path}: not a table (expected .csv or .xlsx)")
+    if frame.empty and malformed.empty and not spec.may_be_empty:
+        raise InputFileError(f"{path}: no data rows below the header")
+    for col in spec.required:
+        if len(frame) and (frame[col] == "").all():
+            raise InputFileError(f"{path}: required column {col!r} is blank in every row")
+    return RawTable(spec=spec, path=path, data=frame, malformed=malformed, notes=notes)
+
+
+def _rename(headers: list[str], path: Path, spec: TableSpec, mapping: Mapping) -> dict[str, str]:
+    """Map file headers to contract names; raise when a required column is missing or doubled."""
+    renames = mapping.columns.get(spec.name, {})
+    allowed = set(spec.columns) | set(config.OPTIONAL_COLUMNS)
+    result: dict[str, str] = {}
+    for header in headers:
+        key = _norm_header(header)
+        target = renames.get(key, key.replace(" ", "_"))
+        if target in allowed:
+            if target in result.values():
+                raise InputFileError(f"{path}: more than one column maps to {target!r}")
+            result[header] = target
+    missing = [c for c in spec.required if c not in result.values()]
+    if missing:
+        shown = ", ".join(str(h) for h in headers[:12]) or "(none)"
+        hint = "" if mapping.path else "; if your system names them differently, pass a mapping with --mapping"
+        raise InputFileError(
+            f"{path}: missing required column(s) {', '.join(missing)} (found: {shown}){hint}"
+        )
+    return result
+
+
+def _finish(frame: pd.DataFrame, renames: dict[str, str], spec: TableSpec, rows: np.ndarray) -> pd.DataFrame:
+    """Keep contract columns as stripped text, add absent optional columns as blank, add source_row."""
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    by_target = {v: k for k, v in renames.items()}
+    for col in (*spec.columns, *config.OPTIONAL_COLUMNS):
+        if col in by_target:
+            values = frame[by_target[col]].astype("string").fillna("")
+            out[col] = values.str.strip().str.replace(r"\s+", " ", regex=True).to_numpy()
+        else:
+            out[col] = ""
+        out[col] = out[col].astype("string")
+    out["source_row"] = rows.astype("int64")
+    return out
+
+
+def _sniff_delimiter(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        header = fh.readline()
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv(path: Path, spec: TableSpec, mapping: Mapping):
+    head = path.read_bytes()[:65536]
+    if b"\x00" in head:
+        raise InputFileError(f"{path}: not a text table (binary content; is it an Excel file renamed .csv?)")
+    notes: list[str] = []
+    encoding = "utf-8"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # a genuine non-UTF-8 byte, not a cut multi-byte char
+            encoding = "cp1252"
+            notes.append("file is not UTF-8; read as Windows-1252")
+    delimiter = _sniff_delimiter(path, encoding)
+    if delimiter != ",":
+        notes.append(f"delimiter {delimiter!r} detected")
+    bad: list[tuple[int, str]] = []
+
+    def on_invalid(row) -> str:
+        bad.append((int(row.number) if row.number is not None else -1,
+                    f"{MALFORMED}: {row.actual_columns} fields, expected {row.expected_columns}"))
+        return "skip"
+
+    def read(enc: str) -> pa.Table:
+        bad.clear()
+        header = _csv_header(path, enc, delimiter)
+        header = [h if h.strip() else f"unnamed_{j}" for j, h in enumerate(header)]
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                use_threads=False, encoding=enc, block_size=64 << 20, column_names=header, skip_rows=1
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False, null_values=[],
+            ),
+        )
+
+    try:
+        try:
+            table = read(encoding)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            if encoding == "utf-8" and ("UTF8" in str(exc) or "utf-8" in str(exc).lower() or isinstance(exc, UnicodeDecodeError)):
+                encoding = "cp1252"
+                notes.append("file is not UTF-8; read as Windows-1252")
+                table = read(encoding)
+            else:
+                raise
+    except pa.ArrowInvalid as exc:
+        message = str(exc).splitlines()[0]
+        raise InputFileError(f"{path}: not a readable CSV table ({message})") from None
+    headers = table.column_names
+    renames = _rename(headers, path, spec, mapping)
+    frame = table.to_pandas()
+    bad_rows = np.array(sorted(r for r, _ in bad if r >= 0), dtype="int64")
+    total = len(frame) + len(bad)
+    all_rows = np.arange(2, total + 2, dtype="int64")
+    rows = np.setdiff1d(all_rows, bad_rows, assume_unique=True)[: len(frame)]
+    malformed = pd.DataFrame({"row": [r for r, _ in bad], "reason": [m for _, m in bad]})
+    return _finish(frame, renames, spec, rows), malformed, notes
+
+
+def _csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
+    """The header row, read with Python's csv module (a UTF-8 byte-order mark is dropped)."""
+    import csv
+
+    enc = "utf-8-sig" if encoding == "utf-8" else encoding
+    with open(path, encoding=enc, errors="strict", newline="") as fh:
+        return next(csv.reader(fh, delimiter=delimiter), [])
+
+
+def _excel_cell_text(value: Any) -> str:
+    """Text of one Excel cell: dates as ISO, whole numbers without '.0'."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d") if (value.hour, value.minute, value.second) == (0, 0, 0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_excel(path: Path, spec: TableSpec, mapping: Mapping):
+    try:
+        sheet = pd.read_excel(path, sheet_name=mapping.sheet, header=None, dtype=object, engine="openpyxl")
+    except ValueError as exc:
+        raise InputFileError(f"{path}: {str(exc).splitlines()[0]}") from None
+    except Exception as exc:  # zip/openpyxl errors for files that are not workbooks
+        raise InputFileError(f"{path}: not a readable Excel workbook ({type(exc).__name__})") from None
+    if sheet.empty:
+        raise InputFileError(f"{path}: file is empty (no cells on the sheet)")
+    renames = mapping.columns.get(spec.name, {})
+    allowed = set(spec.columns)
+    header_index = None
+    for i in range(min(len(sheet), 20)):
+        names = [renames.get(_norm_header(v), _norm_header(v).replace(" ", "_")) for v in sheet.iloc[i] if v is not None and str(v).strip()]
+        if all(req in names for req in spec.required) or sum(n in allowed for n in names) >= max(3, len(spec.required)):
+            header_index = i
+            break
+    if header_index is None:
+        header_index = 0
+    headers = [("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)) for v in sheet.iloc[header_index]]
+    headers = [h if h.strip() else f"unnamed_{j}" for j, h in enumerate(headers)]
+    body = sheet.iloc[header_index + 1 :].reset_index(drop=True)
+    body.columns = headers
+    body = body.map(_excel_cell_text)
+    rows = np.arange(len(body), dtype="int64") + header_index + 2
+    # drop rows that are entirely blank (trailing formatting); they carry no record
+    nonblank = (body != "").any(axis=1).to_numpy()
+    notes = [f"header found on sheet row {header_index + 1}"] if header_index else []
+    if (~nonblank).any():
+        notes.append(f"{int((~nonblank).sum())} entirely blank sheet rows ignored")
+    body, rows = body.loc[nonblank].reset_index(drop=True), rows[nonblank]
+    renamed = _rename(headers, path, spec, mapping)
+    empty = pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype="string")})
+    return _finish(body, renamed, spec, rows), empty, notes
+
+
+# ------------------------------------------------------------------------------------------------
+# Parsing
+
+
+_FORMATS: tuple[tuple[str, str, str], ...] = (
+    # (name, full-match regex, strptime format applied after normalising separators)
+    ("iso", r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", "%Y-%m-%d"),
+    ("uk", r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?", "%d/%m/%Y"),
+    ("uk2", r"\d{1,2}/\d{1,2}/\d{2}", "%d/%m/%y"),
+    ("text", r"\d{1,2}[ \-][A-Za-z]{3,9}[ \-]\d{4}", "%d %b %Y"),
+    ("excel", r"\d{5}(?:\.\d+)?", ""),
+)
+_YEAR_MONTH = (r"\d{4}-\d{1,2}|\d{1,2}/\d{4}", "")
+
+
+def parse_dates(values: pd.Series, *, allow_year_month: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Parse a text column of dates written as ISO (``2015-11-03``), UK day-first (``03/11/2015``,
+    ``3-11-2015``, ``03/11/15``), ``3 Nov 2015`` or an Excel serial number (``42311``).
+
+    Returns ``(dates, problem)``: ``dates`` is datetime64 (NaT when blank or bad); ``problem`` is
+    ``"unparseable date"`` (no known format), ``"impossible date"`` (a known format naming a day
+    that does not exist, e.g. 31/02/2015) or NA. Blank is not a problem here.
+    """
+    text = values.astype("string").fillna("").str.strip()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    problem = pd.Series(pd.NA, index=text.index, dtype="string")
+    todo = text != ""
+    for name, pattern, fmt in _FORMATS:
+        if not todo.any():
+            break
+        match = todo & text.str.fullmatch(pattern)
+        if not match.any():
+            continue
+        subset = text[match]
+        if name == "iso":
+            subset = subset.str.slice(0, 10).str.replace(r"[ T].*$", "", regex=True)
+            parsed = pd.to_datetime(subset, format=fmt, errors="coerce")
+        elif name == "uk":
+            subset = subset.str.replace(r" .*$", "", regex=True).str.replace(r"[.\-]", "/", regex=True)
+            parsed = pd.to_datetime(subset, format=fmt, errors="coerce")
+        elif name == "text":
+            subset = subset.str.replace("-", " ", regex=False).str.slice(0, 20)
+            parsed = pd.to_datetime(subset, format=fmt, errors="coerce")
+            retry = parsed.isna()
+            if retry.any():
+                parsed[retry] = pd.to_datetime(subset[retry], format="%d %B %Y", errors="coerce")
+        elif name == "excel":
+            serial = pd.to_numeric(subset, errors="coerce")
+            parsed = pd.Timestamp("1899-12-30") + pd.to_timedelta(np.floor(serial), unit="D")
+        else:
+            parsed = pd.to_datetime(subset, format=fmt, errors="coerce")
+        parsed = parsed.astype("datetime64[ns]")
+        out[match] = parsed
+        problem[match & out.isna()] = IMPOSSIBLE
+        todo &= ~match
+    if allow_year_month and todo.any():
+        ym = todo & text.str.fullmatch(_YEAR_MONTH[0])
+        if ym.any():
+            parts = text[ym].str.extract(r"^(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})|(?P<m2>\d{1,2})/(?P<y2>\d{4}))$")
+            year = pd.to_numeric(parts["y1"].fillna(parts["y2"]), errors="coerce")
+            month = pd.to_numeric(parts["m1"].fillna(parts["m2"]), errors="coerce")
+            parsed = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}), errors="coerce")
+            out[ym] = parsed.astype("datetime64[ns]")
+            problem[ym & out.isna()] = IMPOSSIBLE
+            todo &= ~ym
+    problem[todo] = UNPARSEABLE
+    return out, problem
+
+
+def map_values(values: pd.Series, column: str, mapping: Mapping) -> pd.Series:
+    """Canonical value of each entry (mapping file first, then ``reference/value_maps.yml``);
+    NA where blank or not recognised."""
+    lookup = {**_value_maps().get(column, {}), **mapping.values.get(column, {})}
+    normalised = values.astype("string").fillna("").map(_norm_value, na_action="ignore")
+    return normalised.map(lookup).astype("string")
+
+
+# ------------------------------------------------------------------------------------------------
+# Cleaning
+
+
+@dataclass
+class CleanTable:
+    """The outcome of cleaning one raw table."""
+
+    name: str
+    clean: pd.DataFrame
+    quarantine: pd.DataFrame
+    summary: dict[str, Any]
+
+
+_QUARANTINE_COLUMNS = ["table", "file", "row", "column", "reason", "value"]
+
+
+def clean_table(
+    raw: RawTable,
+    mapping: Mapping,
+    key: PseudonymKey,
+    *,
+    today: dt.date | None = None,
+) -> CleanTable:
+    """Validate and clean one raw table. The first problem found in each row decides its reason,
+    checked in this order: missing required value, unparseable date, impossible date, date in the
+    future, unknown outcome, unrecognised yes/no value, conflicting duplicate."""
+    spec = raw.spec
+    today_ts = pd.Timestamp(today or dt.date.today())
+    data = raw.data
+    content = [c for c in data.columns if c != "source_row"]
+
+    # 1. exact duplicates: dropped and counted (the first copy is kept)
+    dup = data.duplicated(subset=content, keep="first").to_numpy()
+    data = data.loc[~dup].reset_index(drop=True)
+    duplicates_dropped = int(dup.sum())
+
+    n = len(data)
+    reason = np.full(n, "", dtype=object)
+    column = np.full(n, "", dtype=object)
+
+    def flag(mask: pd.Series | np.ndarray, col: str, why: str) -> None:
+        m = np.asarray(mask, dtype=bool) & (reason == "")
+        reason[m] = why
+        column[m] = col
+
+    for col in spec.required:
+        flag(data[col] == "", col, MISSING)
+
+    parsed: dict[str, pd.Series] = {}
+    problems: dict[str, pd.Series] = {}
+    for col in spec.dates:
+        parsed[col], problems[col] = parse_dates(data[col], allow_year_month=(col == "child_dob"))
+    for why in (UNPARSEABLE, IMPOSSIBLE):
+        for col in spec.dates:
+            flag((problems[col] == why).fillna(False), col, why)
+    for col in spec.dates:
+        flag((parsed[col] < EARLIEST_DATE).fillna(False), col, f"{IMPOSSIBLE} (before 1900)")
+    for col in spec.dates:
+        flag((parsed[col] > today_ts).fillna(False), col, FUTURE)
+    if spec.name == "contacts":
+        flag((parsed["decision_date"] < parsed["contact_date"]).fillna(False), "decision_date",
+             f"{IMPOSSIBLE} (decision before contact)")
+        flag((parsed["child_dob"] > parsed["contact_date"]).fillna(False), "child_dob",
+             f"{IMPOSSIBLE} (born after contact)")
+        outcome = map_values(data["outcome"], "outcome", mapping)
+        flag(outcome.isna() & (data["outcome"] != ""), "outcome", UNKNOWN_OUTCOME)
+        marf_text = map_values(data["marf"], "marf", mapping)
+        flag(marf_text.isna() & (data["marf"] != ""), "marf", UNKNOWN_YES_NO)
+    else:
+        flag((parsed["iha_date"] < parsed["period_start"]).fillna(False), "iha_date",
+             f"{IMPOSSIBLE} (assessment before period start)")
+
+    # conflicting duplicates: same key, different content (exact copies were removed above)
+    keyed = (data[list(spec.key)] != "").all(axis=1)
+    if spec.name == "contacts":
+        key_values = data["contact_id"]
+        conflict_reason = CONFLICT
+    else:
+        key_values = data["child_id"] + "|" + parsed["period_start"].dt.strftime("%Y-%m-%d").fillna(data["period_start"])
+        conflict_reason = CONFLICT_PERIOD
+    conflicting = keyed & key_values.duplicated(keep=False)
+    flag(conflicting, spec.key[0], conflict_reason)
+
+    bad = reason != ""
+    quarantine = _quarantine_frame(raw, data.loc[bad], reason[bad], column[bad])
+
+    good = data.loc[~bad].reset_index(drop=True)
+    clean = pd.DataFrame(index=good.index)
+    if spec.name == "contacts":
+        clean = _clean_contacts(good, {c: parsed[c][~bad].reset_index(drop=True) for c in spec.dates},
+                                outcome[~bad].reset_index(drop=True), marf_text[~bad].reset_index(drop=True),
+                                mapping, key)
+    else:
+        clean = _clean_looked_after(good, {c: parsed[c][~bad].reset_index(drop=True) for c in spec.dates}, key)
+
+    raw_rows = raw.raw_rows
+    summary = {
+        "file": str(raw.path),
+        "raw_rows": raw_rows,
+        "clean_rows": len(clean),
+        "quarantined": len(quarantine),
+        "duplicates_dropped": duplicates_dropped,
+        "reconciled": raw_rows == len(clean) + len(quarantine) + duplicates_dropped,
+        "quarantine_by_reason": {k: int(v) for k, v in quarantine.groupby(["column", "reason"]).size()
+                                 .rename(lambda t: f"{t[0]}: {t[1]}" if isinstance(t, tuple) else t).items()}
+        if len(quarantine) else {},
+        "notes": list(raw.notes),
+    }
+    if not summary["reconciled"]:
+        raise ReconciliationError(
+            f"{raw.path}: row counts do not reconcile: raw {raw_rows} != clean {len(clean)} + "
+            f"quarantined {len(quarantine)} + duplicates dropped {duplicates_dropped}"
+        )
+    return CleanTable(name=spec.name, clean=clean, quarantine=quarantine, summary=summary)
+
+
+def _quarantine_frame(raw: RawTable, rows: pd.DataFrame, reasons: np.ndarray, columns: np.ndarray) -> pd.DataFrame:
+    values = [
+        "[masked]" if col in raw.spec.masked else str(rows.iloc[i][col])[:80] if col in rows.columns else ""
+        for i, col in enumerate(columns)
+    ]
+    q = pd.DataFrame(
+        {
+            "table": raw.spec.name,
+            "file": raw.path.name,
+            "row": rows["source_row"].to_numpy(),
+            "column": columns.astype(str),
+            "reason": reasons.astype(str),
+            "value": values,
+        }
+    )
+    if len(raw.malformed):
+        m = pd.DataFrame(
+            {
+                "table": raw.spec.name,
+                "file": raw.path.name,
+                "row": raw.malformed["row"].to_numpy(),
+                "column": "(whole row)",
+                "reason": raw.malformed["reason"].to_numpy(),
+                "value": "[masked]",
+            }
+        )
+        q = pd.concat([q, m], ignore_index=True)
+    return q.sort_values("row", kind="stable").reset_index(drop=True)[_QUARANTINE_COLUMNS]
+
+
+def age_band(age_years: pd.Series) -> pd.Series:
+    """Age bands used in the analyses: 0-4, 5-9, 10-15, 16+ (years at contact), else unknown."""
+    bands = pd.cut(age_years.astype("float64"), bins=[-1, 4, 9, 15, 200], labels=["0-4", "5-9", "10-15", "16+"])
+    return bands.astype("string").fillna("unknown")
+
+
+def _clean_contacts(good, dates, outcome, marf_text, mapping, key) -> pd.DataFrame:
+    contact_date = dates["contact_date"].dt.normalize()
+    dob = dates["child_dob"]
+    dob_mid = dob.dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
+    age_days = (contact_date - dob_mid).dt.days
+    age_years = np.floor(age_days / 365.25).astype("Int64").clip(lower=0)
+    gender = map_values(good["gender"], "gender", mapping)
+    gender = gender.fillna(good["gender"].str.lower().replace("", pd.NA))
+    return pd.DataFrame(
+        {
+            "contact_id": pseudonymise(good["contact_id"], key, prefix="c"),
+            "child_id": pseudonymise(good["child_id"], key),
+            "contact_date": contact_date.astype("datetime64[ns]"),
+            "month": contact_date.dt.strftime("%Y-%m").astype("string"),
+            "source_code": good["source_code"].replace("", pd.NA),
+            "source_detail": good["source_detail"].replace("", pd.NA),
+            "referrer_role": good["referrer_role"].replace("", pd.NA),
+            "referrer_org": good["referrer_org"].replace("", pd.NA),
+            "marf": marf_text.map({"yes": True, "no": False}).astype("boolean"),
+            "outcome": outcome.astype("string"),
+            "decision_date": dates["decision_date"].dt.normalize().astype("datetime64[ns]"),
+            "dob_month": dob.dt.strftime("%Y-%m").astype("string"),
+            "age_years": age_years,
+            "age_band": age_band(age_years),
+            "gender": gender.astype("string"),
+            "authority": good["authority"].astype("string"),
+            "source_row": good["source_row"].astype("int64"),
+        }
+    )
+
+
+def _clean_looked_after(good, dates, key) -> pd.DataFrame:
+    start = dates["period_start"].dt.normalize()
+    return pd.DataFrame(
+        {
+            "child_id": pseudonymise(good["child_id"], key),
+            "period_start": start.astype("datetime64[ns]"),
+            "consent_date": dates["consent_date"].dt.normalize().astype("datetime64[ns]"),
+            "health_notified_date": dates["health_notified_date"].dt.normalize().astype("datetime64[ns]"),
+            "iha_date": dates["iha_date"].dt.normalize().astype("datetime64[ns]"),
+            "month": start.dt.strftime("%Y-%m").astype("string"),
+            "authority": good["authority"].astype("string"),
+            "source_row": good["source_row"].astype("int64"),
+        }
+    )
+
+
+def read_and_clean(raw_dir: Path, mapping: Mapping, key: PseudonymKey, *, today: dt.date | None = None) -> dict[str, CleanTable]:
+    """Read and clean both tables of the raw folder."""
+    out: dict[str, CleanTable] = {}
+    for name, spec in SPECS.items():
+        path = find_file(raw_dir, name, mapping)
+        try:
+            raw = read_table(path, spec, mapping)
+        except HwbKpisError:
+            raise
+        out[name] = clean_table(raw, mapping, key, today=today)
+    return out

@@ -1,0 +1,204 @@
+"""The cleaning pipeline: raw extract -> ingest -> coding -> ``data/processed/``.
+
+``run_clean`` is what ``hwb-kpis clean`` runs; ``ensure_processed`` is what notebooks call so that
+they work out of the box (it builds the synthetic default extract when nothing is there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from hwb_kpis import config, schemas
+from hwb_kpis.errors import HwbKpisError, ReconciliationError
+from hwb_kpis.ingest import SPECS, find_file, load_mapping, read_and_clean
+from hwb_kpis.privacy import resolve_key
+
+SYNTHETIC_MARKER = "SYNTHETIC"
+FREE_TEXT = ("source_detail", "referrer_role", "referrer_org")
+PROCESSED_FILES = ("contacts.parquet", "looked_after.parquet", "quarantine.csv", "recoding_audit.csv", "ingest_summary.json")
+
+
+@dataclass
+class CleanResult:
+    """What ``run_clean`` produced (also written to ``out_dir``)."""
+
+    out_dir: Path
+    contacts: pd.DataFrame
+    looked_after: pd.DataFrame
+    quarantine: pd.DataFrame
+    audit: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def is_synthetic(raw_dir: Path) -> bool:
+    """A raw folder holds the synthetic extract when ``hwb-kpis synth`` left its marker file."""
+    return (Path(raw_dir) / SYNTHETIC_MARKER).is_file()
+
+
+def raw_fingerprint(raw_dir: Path, mapping_path: Path | None = None) -> str:
+    """SHA-256 over the raw files (names and bytes), the mapping file and the package's reference
+    data: when it is unchanged, the processed tables need not be rebuilt."""
+    raw_dir = Path(raw_dir)
+    digest = hashlib.sha256()
+    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and p.name != "README.md") if raw_dir.is_dir() else []
+    if mapping_path is not None:
+        files.append(Path(mapping_path))
+    files += sorted(p for p in config.REFERENCE_DIR.iterdir() if p.is_file())
+    for path in files:
+        digest.update(path.name.encode())
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    from hwb_kpis import __version__
+
+    digest.update(__version__.encode())
+    return digest.hexdigest()
+
+
+def run_clean(
+    raw_dir: Path | str,
+    out_dir: Path | str,
+    *,
+    mapping_path: Path | str | None = None,
+    key_file: Path | str | None = None,
+    today: dt.date | None = None,
+    echo: Callable[[str], Any] = print,
+) -> CleanResult:
+    """Clean and code the raw extract in ``raw_dir`` and write the processed tables to ``out_dir``.
+
+    Writes ``contacts.parquet``, ``looked_after.parquet``, ``quarantine.csv``,
+    ``recoding_audit.csv`` and ``ingest_summary.json`` (atomically: into a temporary folder, then
+    moved). Prints the reconciliation; raises ``ReconciliationError`` if it does not hold.
+    """
+    from hwb_kpis.coding import code_contacts
+
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    mapping = load_mapping(mapping_path)
+    for name in SPECS:  # fail on a missing file before any work (and before asking for a key)
+        find_file(raw_dir, name, mapping)
+    synthetic = is_synthetic(raw_dir)
+    key = resolve_key(synthetic=synthetic, key_file=Path(key_file) if key_file else None)
+    if key.source == "demo":
+        echo("pseudonymising with the public DEMO key: allowed only because this extract is synthetic")
+    else:
+        echo(f"pseudonymising with the key from {key.source.split(':')[0]}")
+
+    tables = read_and_clean(raw_dir, mapping, key, today=today)
+    contacts_ct, la_ct = tables["contacts"], tables["looked_after"]
+
+    coded, audit = code_contacts(contacts_ct.clean)
+    if len(coded) != len(contacts_ct.clean):
+        raise ReconciliationError("coding changed the number of contacts; this is a bug")
+    contacts = coded.drop(columns=[c for c in FREE_TEXT if c in coded.columns])
+    contacts = contacts[list(schemas.PROCESSED_CONTACTS.columns)]
+    looked_after = la_ct.clean[list(schemas.PROCESSED_LOOKED_AFTER.columns)]
+    try:
+        schemas.PROCESSED_CONTACTS.validate(contacts)
+        schemas.PROCESSED_LOOKED_AFTER.validate(looked_after)
+    except Exception as exc:  # pandera SchemaError: a bug, not user input
+        raise HwbKpisError(f"processed tables break their contract ({str(exc).splitlines()[0]})") from exc
+
+    quarantine = pd.concat([contacts_ct.quarantine, la_ct.quarantine], ignore_index=True)
+    dates = [contacts["contact_date"].max()] + [looked_after[c].max() for c in config.LOOKED_AFTER_DATES]
+    extract_date = max((d for d in dates if pd.notna(d)), default=None)
+    summary: dict[str, Any] = {
+        "tables": {"contacts": contacts_ct.summary, "looked_after": la_ct.summary},
+        "extract_date": extract_date.strftime("%Y-%m-%d") if extract_date is not None else None,
+        "first_contact_date": contacts["contact_date"].min().strftime("%Y-%m-%d") if len(contacts) else None,
+        "synthetic": synthetic,
+        "pseudonym_key_source": key.source if not key.source.startswith("file:") else "file",
+        "raw_fingerprint": raw_fingerprint(raw_dir, Path(mapping_path) if mapping_path else None),
+        "mapping": str(mapping_path) if mapping_path else None,
+        "coding": {
+            "recoded": int(contacts["recode_rule"].notna().sum()),
+            "unknown_source": int((contacts["source_code"] == config.UNKNOWN_CODE).sum()),
+        },
+        "cleaned_at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    _write_atomically(out_dir, contacts, looked_after, quarantine, audit, summary)
+    for name, s in summary["tables"].items():
+        echo(
+            f"{name}: raw {s['raw_rows']:,} = clean {s['clean_rows']:,} + quarantined {s['quarantined']:,}"
+            f" + duplicates dropped {s['duplicates_dropped']:,}  (reconciled)"
+        )
+        for note in s["notes"]:
+            echo(f"  note: {note}")
+    if len(quarantine):
+        echo(f"quarantined rows and reasons: {out_dir / 'quarantine.csv'}")
+    echo(f"source codes changed by recoding rules: {summary['coding']['recoded']:,} (see recoding_audit.csv);"
+         f" unknown source: {summary['coding']['unknown_source']:,}")
+    if synthetic:
+        echo("NOTE: this extract is SYNTHETIC (generated by `hwb-kpis synth`), not real children")
+    return CleanResult(out_dir, contacts, looked_after, quarantine, audit, summary)
+
+
+def _write_atomically(out_dir: Path, contacts, looked_after, quarantine, audit, summary) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".clean-") as tmp:
+        tmp_path = Path(tmp)
+        contacts.to_parquet(tmp_path / "contacts.parquet", index=False)
+        looked_after.to_parquet(tmp_path / "looked_after.parquet", index=False)
+        quarantine.to_csv(tmp_path / "quarantine.csv", index=False)
+        audit.to_csv(tmp_path / "recoding_audit.csv", index=False)
+        (tmp_path / "ingest_summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+        # the summary goes last: its presence means the set is complete
+        for name in PROCESSED_FILES:
+            os.replace(tmp_path / name, out_dir / name)
+
+
+def is_current(processed_dir: Path, raw_dir: Path, mapping_path: Path | None = None) -> bool:
+    """True when ``processed_dir`` was built from exactly these raw files, mapping and reference data."""
+    summary_path = Path(processed_dir) / "ingest_summary.json"
+    if not summary_path.is_file() or not all((Path(processed_dir) / f).is_file() for f in PROCESSED_FILES):
+        return False
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return False
+    return summary.get("raw_fingerprint") == raw_fingerprint(raw_dir, mapping_path)
+
+
+def ensure_processed(
+    processed_dir: Path | str = "data/processed",
+    raw_dir: Path | str = "data/raw",
+    *,
+    mapping_path: Path | str | None = None,
+    echo: Callable[[str], Any] = print,
+) -> dict[str, Any]:
+    """Processed tables for a notebook: clean ``raw_dir`` if the processed tables are missing or
+    stale; write the synthetic default extract first if ``raw_dir`` has no contacts file.
+    Relative paths are resolved against the project root. A file lock makes concurrent callers
+    (notebooks run in parallel) wait for one build. Returns ``kpis.load_processed``'s dict."""
+    from hwb_kpis.kpis import load_processed
+
+    root = config.project_root()
+    processed = Path(processed_dir) if Path(processed_dir).is_absolute() else root / processed_dir
+    raw = Path(raw_dir) if Path(raw_dir).is_absolute() else root / raw_dir
+    processed.mkdir(parents=True, exist_ok=True)
+    with open(processed / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            has_raw = raw.is_dir() and any(p.name.lower().startswith("contacts.") for p in raw.iterdir())
+            if not has_raw:
+                if (processed / "ingest_summary.json").is_file():
+                    return load_processed(processed)
+                from hwb_kpis.synth import write_extract
+
+                echo(f"{raw} has no extract: writing the SYNTHETIC default extract there (not real data)")
+                write_extract(raw, echo=echo)
+            if not is_current(processed, raw, Path(mapping_path) if mapping_path else None):
+                run_clean(raw, processed, mapping_path=mapping_path, echo=echo)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return load_processed(processed)
