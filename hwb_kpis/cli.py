@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import functools
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,23 +21,23 @@ app = typer.Typer(
 )
 
 
-class View(str, Enum):
+class View(StrEnum):
     recoded = "recoded"
     recorded = "recorded"
 
 
-class IhaLimit(str, Enum):
+class IhaLimit(StrEnum):
     d28 = "28d"
     wd20 = "20wd"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     csv = "csv"
     table = "table"
 
 
-class BenchFormat(str, Enum):
+class BenchFormat(StrEnum):
     json = "json"
     table = "table"
 
@@ -66,8 +66,8 @@ def main() -> None:
 def clean(
     raw: Annotated[Path, typer.Option(help="Folder holding contacts.csv|xlsx and looked_after.csv|xlsx.")] = Path("data/raw"),
     out: Annotated[Path, typer.Option(help="Folder for the processed Parquet, quarantine and summary.")] = Path("data/processed"),
-    mapping: Annotated[Optional[Path], typer.Option(help="YAML mapping of this system's file names, columns and values.")] = None,
-    key_file: Annotated[Optional[Path], typer.Option(help="Pseudonymisation key file (outside the project); default $HWB_KPIS_PSEUDONYM_KEY.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="YAML mapping of this system's file names, columns and values.")] = None,
+    key_file: Annotated[Path | None, typer.Option(help="Pseudonymisation key file (outside the project); default $HWB_KPIS_PSEUDONYM_KEY.")] = None,
 ) -> None:
     """Validate, clean, pseudonymise and code a raw extract; write processed tables and a reconciliation."""
     from hwb_kpis.pipeline import run_clean
@@ -80,9 +80,9 @@ def clean(
 @_one_line_errors
 def kpis(
     processed: Annotated[Path, typer.Option(help="Folder of processed tables (from `hwb-kpis clean`).")] = Path("data/processed"),
-    month: Annotated[Optional[str], typer.Option(help="Month YYYY-MM (IHA: month of becoming looked after); omit for every month.")] = None,
+    month: Annotated[str | None, typer.Option(help="Month YYYY-MM (IHA: month of becoming looked after); omit for every month.")] = None,
     view: Annotated[View, typer.Option(help="Source coding: recoded (default) or as recorded.")] = View.recoded,
-    as_of: Annotated[Optional[str], typer.Option(help="Date YYYY-MM-DD at which IHA due-ness is judged; default latest date in the extract.")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD at which IHA due-ness is judged; default latest date in the extract.")] = None,
     lookback_days: Annotated[int, typer.Option(help="Repeat-contact and re-referral window in days.")] = 365,
     iha_limit: Annotated[IhaLimit, typer.Option(help="IHA limit: 28 calendar days or 20 working days.")] = IhaLimit.d28,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
@@ -128,10 +128,10 @@ def report(
     raw: Annotated[Path, typer.Option(help="Raw extract folder.")] = Path("data/raw"),
     processed: Annotated[Path, typer.Option(help="Processed tables folder.")] = Path("data/processed"),
     out: Annotated[Path, typer.Option(help="Reports folder; the pack goes to OUT/YYYY-MM/.")] = Path("reports"),
-    only: Annotated[Optional[list[str]], typer.Option(help="Run only these notebooks (name without .ipynb); repeatable.")] = None,
+    only: Annotated[list[str] | None, typer.Option(help="Run only these notebooks (name without .ipynb); repeatable.")] = None,
     internal: Annotated[bool, typer.Option(help="Do not suppress small numbers; every page says INTERNAL.")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing pack for the month.")] = False,
-    mapping: Annotated[Optional[Path], typer.Option(help="YAML mapping for the raw extract.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="YAML mapping for the raw extract.")] = None,
     jobs: Annotated[int, typer.Option(help="Notebooks run in parallel.")] = 2,
 ) -> None:
     """Clean (if the raw files changed), run every notebook for the month and render the HTML pack."""
@@ -152,7 +152,7 @@ def benchmark(
     dfe: Annotated[Path, typer.Option(help="DfE CIN referrals CSV (c1_children_in_need_referrals_and_rereferrals_*.csv).")],
     la: Annotated[str, typer.Option(help="Local authority code (new E06/E10 code or old 3-digit code).")],
     format: Annotated[BenchFormat, typer.Option("--format", help="Output format.")] = BenchFormat.table,
-    comparators: Annotated[Optional[list[str]], typer.Option(help="Comparator LA codes (e.g. statistical neighbours); repeatable.")] = None,
+    comparators: Annotated[list[str] | None, typer.Option(help="Comparator LA codes (e.g. statistical neighbours); repeatable.")] = None,
 ) -> None:
     """Referrals, re-referral % and NFA % by year for an authority, its region and England."""
     from hwb_kpis.benchmark import format_benchmark, la_summary
