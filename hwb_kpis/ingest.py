@@ -555,9 +555,9 @@ def clean_table(
         "quarantined": len(quarantine),
         "duplicates_dropped": duplicates_dropped,
         "reconciled": raw_rows == len(clean) + len(quarantine) + duplicates_dropped,
-        "quarantine_by_reason": {k: int(v) for k, v in quarantine.groupby(["column", "reason"]).size()
-                                 .rename(lambda t: f"{t[0]}: {t[1]}" if isinstance(t, tuple) else t).items()}
-        if len(quarantine) else {},
+        "quarantine_by_reason": {
+            f"{col}: {why}": int(n) for (col, why), n in quarantine.groupby(["column", "reason"]).size().items()
+        },
         "notes": list(raw.notes),
     }
     if not summary["reconciled"]:
