@@ -100,7 +100,7 @@ def kpis(
         lookback_days=lookback_days,
         iha_limit=iha_limit.value,
     )
-    typer.echo(format_kpis(result, format.value))
+    typer.echo(format_kpis(result, format.value, internal=internal))
 
 
 @app.command()
