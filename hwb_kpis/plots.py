@@ -1,0 +1,423 @@
+"""House-style charts for the board pack: one look, colour-blind safe, findings in the title.
+
+Every function builds a :class:`matplotlib.figure.Figure` directly (no pyplot state, so it is
+safe under the Agg backend, in threads and in notebooks) and returns it; the caller saves it
+(``fig.savefig(path)``; PNG at 100 dpi keeps e-mail attachments small) or lets Jupyter show it.
+
+House style: Okabe-Ito palette for categories; NHS "Making Data Count" colours on SPC charts
+(grey common cause, blue improvement, orange concern, purple neither); the title states the
+finding (the caller writes it); axis labels carry units; a source/date note sits bottom left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
+
+#: Okabe & Ito (2008) colour-blind-safe palette, black last
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+#: NHS Making Data Count / NHSRplotthedots point colours
+SPC_COLOURS = {
+    "common_cause": "#a6a6a6",
+    "improvement": "#00b0f0",
+    "concern": "#e46c0a",
+    "neither": "#490092",
+    "mean": "#000000",
+    "limit": "#7f7f7f",
+    "target": "#de1b1b",
+}
+VARIATION_NAMES = {
+    "common_cause": "Common cause",
+    "improvement": "Improvement",
+    "concern": "Concern",
+    "neither": "Special cause (neither)",
+}
+ASSURANCE_NAMES = {"consistent_pass": ("P", "#00b0f0"), "consistent_fail": ("F", "#e46c0a"),
+                   "inconsistent": ("?", "#7f7f7f")}
+FIGSIZE = (8.0, 4.5)  #: inches; at 100 dpi an 800 x 450 PNG
+DPI = 100
+NOTE_COLOUR = "#595959"
+DEFAULT_NOTE = "Source: children's social care contacts extract; hwb-kpis analysis."
+
+_RC = {
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.figsize": FIGSIZE,
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "savefig.bbox": "tight",
+}
+
+
+def apply_house_style() -> None:
+    """Set the house style globally (seaborn whitegrid theme, Okabe-Ito palette, 100 dpi,
+    8 x 4.5 in figures, left-aligned bold titles). Idempotent; the plot functions call it."""
+    sns.set_theme(style="whitegrid", context="notebook", palette=OKABE_ITO, rc=_RC)
+    mpl.rcParams.update(_RC)
+
+
+def _figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] | None = None,
+            **kw: Any) -> tuple[Figure, Any]:
+    apply_house_style()
+    fig = Figure(figsize=figsize or FIGSIZE, dpi=DPI, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
+    return fig, axes
+
+
+def _finish(fig: Figure, title: str, note: str | None, as_of: str | None) -> Figure:
+    """Finding-as-title at the top left, source/date note under the plot (the house style saves
+    with a tight bounding box, which takes in the note)."""
+    st = fig.suptitle(title, fontsize=12, fontweight="bold")  # default position: layout makes room
+    st.set_x(0.01)
+    st.set_horizontalalignment("left")
+    parts = [note or DEFAULT_NOTE]
+    if as_of:
+        parts.append(f"Data to {as_of}.")
+    fig.text(0.01, -0.01, " ".join(parts), ha="left", va="top", fontsize=8, color=NOTE_COLOUR)
+    return fig
+
+
+def _percent_axis(ax: Any, axis: str = "y", *, decimals: int = 0) -> None:
+    fmt = PercentFormatter(xmax=1.0, decimals=decimals)
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _x_values(x: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(x) or pd.api.types.is_numeric_dtype(x):
+        return x
+    try:
+        return pd.to_datetime(x.astype(str))
+    except (ValueError, TypeError):
+        return x
+
+
+# --- SPC ---------------------------------------------------------------------------------------
+def _icon(ax: Any, xy: tuple[float, float], colour: str, text: str) -> None:
+    """A round Making Data Count-style badge (circle bboxes stay round whatever the aspect)."""
+    ax.text(*xy, text, transform=ax.transAxes, ha="center", va="center", fontsize=10,
+            fontweight="bold", color=colour, zorder=6, clip_on=False,
+            bbox={"boxstyle": "circle,pad=0.45", "facecolor": "white", "edgecolor": colour,
+                  "linewidth": 2.5})
+
+
+def spc_chart(
+    spc_df: pd.DataFrame,
+    *,
+    title: str,
+    y_label: str,
+    x_label: str = "Month",
+    percent: bool = False,
+    note: str | None = None,
+    as_of: str | None = None,
+    show_icons: bool = True,
+) -> Figure:
+    """SPC chart of an :func:`hwb_kpis.stats.xmr` / :func:`~hwb_kpis.stats.p_chart` frame.
+
+    Points coloured by ``variation``, mean (solid) and process limits (dashed) per rebased
+    segment, target (red, dotted) when present, and the Making Data Count icons for the latest
+    point (variation: letter H/L for high/low special cause; assurance: P pass, F fail,
+    ? inconsistent) top right, with a legend below. ``percent``: y values are proportions 0-1,
+    shown as %. Trial limits (< 12 points) are said in the note.
+
+    Needs the columns ``x, y, mean, lpl, upl, variation, segment`` of the stats functions; the
+    icons read the latest point only. Not for a series with gaps (the line would join them).
+    """
+    from hwb_kpis.stats.spc import spc_summary
+
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    x = _x_values(spc_df["x"])
+    ax.plot(x, spc_df["y"], color=SPC_COLOURS["common_cause"], linewidth=1.5, zorder=2)
+    for _, idx in spc_df.groupby("segment").indices.items():
+        xs = x.iloc[idx]
+        seg = spc_df.iloc[idx]
+        ax.plot(xs, seg["mean"], color=SPC_COLOURS["mean"], linewidth=1.2, zorder=1)
+        for c in ("lpl", "upl"):
+            ax.plot(xs, seg[c], color=SPC_COLOURS["limit"], linewidth=1.0, linestyle="--", zorder=1,
+                    drawstyle="steps-mid" if seg[c].nunique() > 1 else "default")
+    if "target" in spc_df and spc_df["target"].notna().any():
+        ax.plot(x, spc_df["target"], color=SPC_COLOURS["target"], linewidth=1.2, linestyle=":")
+    present = [v for v in VARIATION_NAMES if (spc_df["variation"] == v).any()]
+    for v in present:
+        m = (spc_df["variation"] == v).to_numpy(bool)
+        ax.scatter(x[m], spc_df["y"][m], color=SPC_COLOURS[v], s=36, zorder=3,
+                   edgecolor="white", linewidth=0.5)
+    handles = [Line2D([], [], marker="o", linestyle="", color=SPC_COLOURS[v], label=VARIATION_NAMES[v])
+               for v in present]
+    handles += [Line2D([], [], color=SPC_COLOURS["mean"], label="Mean"),
+                Line2D([], [], color=SPC_COLOURS["limit"], linestyle="--", label="Process limits")]
+    if "target" in spc_df and spc_df["target"].notna().any():
+        handles.append(Line2D([], [], color=SPC_COLOURS["target"], linestyle=":", label="Target"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(handles))
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if percent:
+        _percent_axis(ax)
+    summary = spc_summary(spc_df)
+    if show_icons:
+        v = summary["variation"]
+        letter = "" if v == "common_cause" else ("H" if summary["variation_icon"].endswith("high") else "L")
+        _icon(ax, (0.92, 1.07), SPC_COLOURS[v], letter or "~")
+        if summary["assurance"]:
+            t, col = ASSURANCE_NAMES[summary["assurance"]]
+            _icon(ax, (0.98, 1.07), col, t)
+    ax.set_title(summary["variation_label"], fontsize=9, fontweight="normal", color=NOTE_COLOUR)
+    if summary["trial_limits"]:
+        extra = f"Trial limits: only {summary['n_points']} points."
+        note = f"{note or DEFAULT_NOTE} {extra}"
+    return _finish(fig, title, note, as_of)
+
+
+# --- funnel --------------------------------------------------------------------------------------
+def funnel_plot(
+    funnel_df: pd.DataFrame,
+    *,
+    title: str,
+    y_label: str,
+    x_label: str = "Number of contacts (denominator)",
+    percent: bool = True,
+    note: str | None = None,
+    as_of: str | None = None,
+    label_points: bool = True,
+) -> Figure:
+    """Funnel plot of an :func:`hwb_kpis.stats.funnel_limits` frame: each unit's rate against
+    its denominator, the pooled rate and the 95% (dashed) and 99.8% (solid) limits drawn from
+    :func:`~hwb_kpis.stats.funnel_curve`; units outside the 99.8% limits in orange, outside 95%
+    in blue, others grey. ``percent``: rates are proportions shown as %. Not a league table:
+    do not sort or rank units that lie inside the funnel.
+    """
+    from hwb_kpis.stats.funnel import funnel_curve, level_tag
+
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    pooled = funnel_df.attrs.get("pooled", float(funnel_df["pooled"].iloc[0]))
+    levels = funnel_df.attrs.get("levels", (0.95, 0.998))
+    curve = funnel_curve(pooled, float(funnel_df["denominator"].max()) * 1.1,
+                         n_min=max(1.0, float(funnel_df["denominator"].min()) * 0.5), levels=levels,
+                         phi=funnel_df.attrs.get("phi_used", 1.0),
+                         interpolate=funnel_df.attrs.get("interpolate", True))
+    styles = ["--", "-", ":"]
+    for i, lv in enumerate(sorted(levels)):
+        tag = level_tag(lv)
+        ls = styles[i % len(styles)]
+        ax.plot(curve["n"], curve[f"upper_{tag}"], color=SPC_COLOURS["limit"], linestyle=ls,
+                linewidth=1, label=f"{lv * 100:.10g}% limits")
+        ax.plot(curve["n"], curve[f"lower_{tag}"], color=SPC_COLOURS["limit"], linestyle=ls, linewidth=1)
+    ax.axhline(pooled, color=SPC_COLOURS["mean"], linewidth=1, label="Overall rate")
+    widest, narrowest = level_tag(max(levels)), level_tag(min(levels))
+    rate = funnel_df["rate"]
+    out_w = (rate > funnel_df[f"upper_{widest}"]) | (rate < funnel_df[f"lower_{widest}"])
+    out_n = (rate > funnel_df[f"upper_{narrowest}"]) | (rate < funnel_df[f"lower_{narrowest}"])
+    colours = np.where(out_w, SPC_COLOURS["concern"], np.where(out_n, SPC_COLOURS["improvement"],
+                                                                 SPC_COLOURS["common_cause"]))
+    ax.scatter(funnel_df["denominator"], rate, c=list(colours), s=40, zorder=3, edgecolor="white")
+    if label_points:
+        for _, r in funnel_df.iterrows():
+            ax.annotate(str(r["label"]), (r["denominator"], r["rate"]), xytext=(4, 3),
+                        textcoords="offset points", fontsize=8, color="#333333")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if percent:
+        _percent_axis(ax)
+    ax.legend(loc="upper right")
+    return _finish(fig, title, note, as_of)
+
+
+# --- small multiples ---------------------------------------------------------------------------------
+def small_multiples(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    group: str,
+    title: str,
+    y_label: str,
+    x_label: str = "Month",
+    percent: bool = False,
+    note: str | None = None,
+    as_of: str | None = None,
+    ncols: int = 3,
+    sharey: bool = True,
+    reference: float | None = None,
+) -> Figure:
+    """One small line chart per group (e.g. agency), same axes, in a grid of ``ncols``.
+
+    ``df`` is long: one row per group and ``x``. If it has SPC columns (``mean``, ``lpl``,
+    ``upl``, ``variation``, e.g. stacked :func:`~hwb_kpis.stats.p_chart` frames with a group
+    column) the mean, limits and coloured points are drawn too. ``reference`` draws a horizontal
+    line (e.g. the all-agency rate) on every panel. Best for up to about 9 groups; with shared
+    y axes a small agency's noise looks large, so say its denominators in the note.
+    """
+    groups = list(pd.unique(df[group]))
+    ncols = max(1, min(ncols, len(groups)))
+    nrows = int(np.ceil(len(groups) / ncols))
+    fig, axes = _figure(nrows, ncols, figsize=(min(10.0, 3.2 * ncols), min(8.0, 2.2 * nrows + 1.0)),
+                        sharex=True, sharey=sharey)
+    has_spc = {"mean", "lpl", "upl", "variation"}.issubset(df.columns)
+    for i, g in enumerate(groups):
+        ax = axes[i // ncols, i % ncols]
+        d = df[df[group] == g]
+        xs = _x_values(d[x])
+        ax.plot(xs, d[y], color=OKABE_ITO[4] if not has_spc else SPC_COLOURS["common_cause"],
+                linewidth=1.4, marker=None if has_spc else "o", markersize=3)
+        if has_spc:
+            ax.plot(xs, d["mean"], color=SPC_COLOURS["mean"], linewidth=1)
+            for c in ("lpl", "upl"):
+                ax.plot(xs, d[c], color=SPC_COLOURS["limit"], linewidth=0.8, linestyle="--")
+            ax.scatter(xs, d[y], c=[SPC_COLOURS.get(str(v), "#a6a6a6") for v in d["variation"]],
+                       s=14, zorder=3)
+        if reference is not None:
+            ax.axhline(reference, color=OKABE_ITO[5], linewidth=1, linestyle=":")
+        ax.set_title(str(g), fontsize=10, loc="left")
+        if percent:
+            _percent_axis(ax)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    for j in range(len(groups), nrows * ncols):
+        axes[j // ncols, j % ncols].set_visible(False)
+    fig.supxlabel(x_label, fontsize=10)
+    fig.supylabel(y_label, fontsize=10)
+    return _finish(fig, title, note, as_of)
+
+
+# --- before / after ------------------------------------------------------------------------------------
+def before_after_bars(
+    df: pd.DataFrame,
+    *,
+    group: str,
+    before: str,
+    after: str,
+    title: str,
+    y_label: str,
+    x_label: str = "",
+    labels: tuple[str, str] = ("Before", "After"),
+    percent: bool = False,
+    note: str | None = None,
+    as_of: str | None = None,
+    ci: dict[str, tuple[str, str]] | None = None,
+) -> Figure:
+    """Paired bars per group: the value before and after a change (columns ``before`` and
+    ``after`` of a wide frame), with optional error bars ``ci={before: (low_col, high_col),
+    after: (...)}``. Values are labelled on the bars. Two bars hide the variation in between:
+    pair it with an SPC chart or :func:`~hwb_kpis.stats.interrupted_time_series` before claiming a
+    change."""
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    cats = [str(g) for g in df[group]]
+    pos = np.arange(len(cats))
+    w = 0.38
+    for k, (col, lab, colour) in enumerate(zip((before, after), labels, (OKABE_ITO[1], OKABE_ITO[4]),
+                                                strict=True)):
+        vals = df[col].to_numpy(float)
+        err = None
+        if ci and col in ci:
+            lo, hi = (df[c].to_numpy(float) for c in ci[col])
+            err = np.vstack([vals - lo, hi - vals])
+        bars = ax.bar(pos + (k - 0.5) * w, vals, width=w, color=colour, label=lab, yerr=err,
+                      capsize=3, error_kw={"elinewidth": 1, "ecolor": "#333333"})
+        fmt = (lambda v: f"{v:.0%}") if percent else (lambda v: f"{v:,.3g}")
+        ax.bar_label(bars, labels=[fmt(v) if np.isfinite(v) else "" for v in vals], fontsize=8,
+                     padding=2)
+    ax.set_xticks(pos, cats)
+    ax.grid(axis="x", visible=False)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if percent:
+        _percent_axis(ax)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _finish(fig, title, note, as_of)
+
+
+# --- Kaplan-Meier ---------------------------------------------------------------------------------
+def km_plot(
+    curves: pd.DataFrame,
+    *,
+    title: str,
+    y_label: str = "Children re-contacted (%)",
+    x_label: str = "Days since the threshold-not-met decision",
+    note: str | None = None,
+    as_of: str | None = None,
+    groups: Sequence[str] | None = None,
+    horizons: Sequence[int] = (91, 182, 365),
+    show_ci: bool = True,
+) -> Figure:
+    """Cumulative share re-contacted (1 - Kaplan-Meier) against days, one step line per group
+    (from :func:`hwb_kpis.stats.km_curves`), with shaded pointwise CIs and dotted lines at the
+    3, 6 and 12 month horizons. The tail, where few children are still followed, is unreliable:
+    read the shares at the horizons from :func:`~hwb_kpis.stats.km_recontact` with ``at_risk``."""
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    names = list(groups) if groups is not None else list(pd.unique(curves["group"]))
+    for i, g in enumerate(names):
+        d = curves[curves["group"] == g]
+        colour = "#000000" if g == "all" else OKABE_ITO[i % (len(OKABE_ITO) - 1)]
+        ax.step(d["time"], d["recontacted"], where="post", color=colour, linewidth=1.6, label=str(g))
+        if show_ci:
+            ax.fill_between(d["time"], d["recontacted_ci_low"], d["recontacted_ci_high"], step="post",
+                            color=colour, alpha=0.12, linewidth=0)
+    for h in horizons:
+        ax.axvline(h, color=SPC_COLOURS["limit"], linestyle=":", linewidth=0.8)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    _percent_axis(ax)
+    ax.set_ylim(0, None)
+    ax.set_xlim(0, None)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title=None)
+    return _finish(fig, title, note, as_of)
+
+
+# --- odds ratios ------------------------------------------------------------------------------------
+def odds_ratio_plot(
+    or_df: pd.DataFrame,
+    *,
+    title: str,
+    x_label: str = "Odds ratio (log scale; 1 = no difference)",
+    note: str | None = None,
+    as_of: str | None = None,
+    show_reference: bool = False,
+) -> Figure:
+    """Forest plot of a :func:`hwb_kpis.stats.recontact_drivers` table: odds ratio and 95% CI
+    per term on a log axis, labelled in plain words; ORs whose CI excludes 1 in colour
+    (vermillion above 1, blue below). Odds ratios are associations, not causes."""
+    d = or_df if show_reference else or_df[~or_df["is_reference"].astype(bool)]
+    d = d.iloc[::-1]
+    height = min(8.0, 1.2 + 0.3 * len(d))
+    fig, axes = _figure(figsize=(8.0, max(3.0, height)))
+    ax = axes[0, 0]
+    pos = np.arange(len(d))
+    lo = d["ci_low"].to_numpy(float)
+    hi = d["ci_high"].to_numpy(float)
+    orv = d["odds_ratio"].to_numpy(float)
+    sig = (lo > 1) | (hi < 1)
+    colours = np.where(sig, np.where(orv > 1, OKABE_ITO[5], OKABE_ITO[4]), SPC_COLOURS["common_cause"])
+    ax.hlines(pos, lo, hi, color=list(colours), linewidth=2)
+    ax.scatter(orv, pos, color=list(colours), s=30, zorder=3)
+    ax.axvline(1, color="#000000", linewidth=0.8)
+    ax.set_xscale("log")
+    finite = np.concatenate([lo, hi, orv, [1.0]])
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    lo_lim, hi_lim = finite.min() / 1.15, finite.max() * 1.15
+    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 10, 20, 50, 100)
+             if lo_lim <= t <= hi_lim]
+    ax.set_xlim(lo_lim, hi_lim)
+    ax.set_xticks(ticks)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_yticks(pos, list(d["label"]))
+    ax.set_xlabel(x_label)
+    ax.grid(axis="y", visible=False)
+    return _finish(fig, title, note, as_of)

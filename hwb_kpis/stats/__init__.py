@@ -1,0 +1,51 @@
+"""Statistics toolkit: SPC charts in the NHS "Making Data Count" style (XmR, p, Laney p'),
+funnel plot limits, trend and interrupted time series (binomial GLMs), re-contact drivers
+(logistic regression) and time to re-contact (Kaplan-Meier). Pure functions: frames in, frames
+(or small result records) out; nothing is read from or written to disk."""
+
+from hwb_kpis.stats.funnel import binomial_limit, funnel_curve, funnel_limits, funnel_phi
+from hwb_kpis.stats.models import (
+    ITSResult,
+    TrendResult,
+    coefficient_table,
+    glm_trend,
+    interrupted_time_series,
+    month_index,
+    recontact_drivers,
+)
+from hwb_kpis.stats.spc import (
+    ASSURANCE_LABELS,
+    RULE_LABELS,
+    VARIATION_LABELS,
+    assurance,
+    overdispersion_test,
+    p_chart,
+    spc_summary,
+    xmr,
+)
+from hwb_kpis.stats.survival import km_curves, km_recontact, recontact_episodes
+
+__all__ = [
+    "ASSURANCE_LABELS",
+    "ITSResult",
+    "RULE_LABELS",
+    "TrendResult",
+    "VARIATION_LABELS",
+    "assurance",
+    "binomial_limit",
+    "coefficient_table",
+    "funnel_curve",
+    "funnel_limits",
+    "funnel_phi",
+    "glm_trend",
+    "interrupted_time_series",
+    "km_curves",
+    "km_recontact",
+    "month_index",
+    "overdispersion_test",
+    "p_chart",
+    "recontact_drivers",
+    "recontact_episodes",
+    "spc_summary",
+    "xmr",
+]

@@ -1,0 +1,437 @@
+"""Statistical process control (SPC) in the NHS England "Making Data Count" style.
+
+The XmR calculations and special-cause rules follow the NHS-R community's NHSRplotthedots
+(``ptd_spc_standard`` and ``ptd_calculate_point_type``) exactly:
+
+* centre line = mean of the segment (or of its first *n* points, "fix after n points");
+* moving ranges |y_t - y_{t-1}| within a segment; with screening on (the default) moving ranges
+  >= 3.267 x the mean moving range are dropped and the mean moving range recomputed (off
+  reproduces the Making Data Count Excel tool);
+* process limits = mean +/- 2.66 x mean moving range; the near-limit ("2 sigma") lines are at
+  mean +/- (2/3 x 2.66) x mean moving range, i.e. sigma = 2.66/3 x mean MR (= mean MR / 1.128);
+* rules, in priority order (the ``rule`` column names the first that fired):
+  ``beyond_limit`` a point above the upper or below the lower process limit;
+  ``trend`` 7 points in a row strictly rising or strictly falling (all 7 flagged; equal values
+  break a trend); ``two_of_three`` 2 of 3 consecutive points beyond the 2-sigma line on the same
+  side of the mean, the third also on that side (only the points beyond 2 sigma, and not beyond
+  the process limit, are flagged); ``shift`` 7 points in a row on the same side of the mean (a
+  point exactly on the mean breaks the run; all 7 flagged);
+* each rebased segment gets its own mean, limits and rules; a segment of fewer than 12 points has
+  *trial limits* (column ``trial_limits``).
+
+The p-chart uses the same rules with limits that vary with the denominator; the Laney p'-chart
+widens them by sigma_z, the between-month variation of the z-scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+Direction = Literal["increase", "decrease", "neutral"]
+
+LIMIT = 2.66  #: process limits = mean +/- LIMIT x mean moving range
+NEAR_LIMIT = 2 * LIMIT / 3  #: near-limit (2 sigma) lines = mean +/- NEAR_LIMIT x mean MR
+SCREEN = 3.267  #: moving ranges >= SCREEN x mean MR are screened out
+D2 = 1.128  #: bias constant d2 for moving ranges of 2 (Laney sigma_z = mean MR(z) / D2)
+RUN = 7  #: points for a trend or a shift
+TRIAL_POINTS = 12  #: fewer points than this in a segment -> trial limits
+
+RULES = ("beyond_limit", "trend", "two_of_three", "shift")
+RULE_LABELS = {
+    "beyond_limit": "a point beyond a process limit",
+    "trend": "7 points in a row rising or falling",
+    "two_of_three": "2 of 3 points beyond the 2-sigma line",
+    "shift": "7 points in a row on one side of the mean",
+    "": "",
+}
+VARIATION_LABELS = {
+    "common_cause": "Common cause variation: no significant change",
+    "improvement": "Special cause variation: improvement",
+    "concern": "Special cause variation: concern",
+    "neither": "Special cause variation: neither improvement nor concern",
+}
+ASSURANCE_LABELS = {
+    "consistent_pass": "The target will consistently be met",
+    "consistent_fail": "The target will consistently be missed",
+    "inconsistent": "The target may or may not be met (it lies within the process limits)",
+}
+_DIRECTIONS = {"increase": 1, "decrease": -1, "neutral": 0}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _direction_sign(improvement_direction: str) -> int:
+    try:
+        return _DIRECTIONS[improvement_direction]
+    except KeyError:
+        raise ValueError(
+            f"improvement_direction must be one of {sorted(_DIRECTIONS)}, got {improvement_direction!r}"
+        ) from None
+
+
+def _as_float(values: Any, name: str) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        s = values
+    else:
+        s = pd.Series(values if isinstance(values, np.ndarray) else list(values))
+    try:
+        return pd.to_numeric(s, errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must be numbers") from None
+
+
+def _segments(n: int, x: pd.Series | None, rebase_at: Sequence[Any] | Any | None) -> np.ndarray:
+    """Segment number (0, 1, ...) of each point. A segment starts at the first point whose x is
+    >= a rebase value (or, without x, at the integer position given)."""
+    seg = np.zeros(n, dtype=int)
+    if rebase_at is None:
+        return seg
+    if isinstance(rebase_at, str) or not isinstance(rebase_at, Sequence | np.ndarray | pd.Index | pd.Series):
+        rebase_at = [rebase_at]
+    for r in rebase_at:
+        if x is None:
+            start = int(r)
+            if not 0 < start < n:
+                raise ValueError(f"rebase position {r!r} is outside 1..{n - 1}")
+            seg[start:] += 1
+            continue
+        if pd.api.types.is_datetime64_any_dtype(x):
+            r = pd.Timestamp(r)
+        elif isinstance(x.dtype, pd.PeriodDtype):
+            r = pd.Period(r, freq=x.dtype.freq)
+        hits = np.flatnonzero((x >= r).to_numpy(dtype=bool, na_value=False))
+        if len(hits) == 0 or hits[0] == 0:
+            raise ValueError(f"rebase date {r!r} is not after the first point or is after the last")
+        seg[hits[0]:] += 1
+    return seg
+
+
+def _windows(a: np.ndarray, k: int) -> np.ndarray:
+    return np.lib.stride_tricks.sliding_window_view(a, k)
+
+
+def _spread(window_hits: np.ndarray, n: int, k: int) -> np.ndarray:
+    """Points covered by any window (of length k, starting at index i) where window_hits[i]."""
+    out = np.zeros(n, dtype=bool)
+    for offset in range(k):
+        out[offset:offset + len(window_hits)] |= window_hits
+    return out
+
+
+def _rules_one_segment(
+    y: np.ndarray, mean: np.ndarray, lpl: np.ndarray, upl: np.ndarray,
+    near_lower: np.ndarray, near_upper: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Special-cause rules on one segment (NHSRplotthedots ``ptd_special_cause_type``)."""
+    n = len(y)
+    beyond = (y > upl) | (y < lpl)
+    rtm = np.sign(y - mean).astype(int)
+    close = ~beyond & ((y < near_lower) | (y > near_upper))
+
+    trend = np.zeros(n, dtype=bool)
+    shift = np.zeros(n, dtype=bool)
+    two3 = np.zeros(n, dtype=bool)
+    if n >= RUN:
+        d = np.sign(np.diff(y)).astype(int)
+        dw = _windows(d, RUN - 1)  # 6 differences = 7 points
+        trend = _spread((dw == 1).all(axis=1) | (dw == -1).all(axis=1), n, RUN)
+        sw = _windows(rtm, RUN)
+        shift = _spread((sw != 0).all(axis=1) & (sw == sw[:, :1]).all(axis=1), n, RUN)
+    if n >= 3:
+        cw = _windows(close.astype(int), 3)
+        rw = _windows(rtm, 3)
+        hit = (cw.sum(axis=1) >= 2) & (np.abs(rw.sum(axis=1)) == 3)
+        two3 = _spread(hit, n, 3) & close
+
+    # direction of each special cause: side of the mean, or direction of the trend
+    sdy = np.sign(np.diff(y)).astype(int) if n > 1 else np.zeros(0, dtype=int)
+    trend_next = np.append(trend[1:], False)
+    right = np.append(sdy, sdy[-1:] if n > 1 else [0])  # sign(y[i+1] - y[i])
+    left = np.insert(sdy, 0, 0)  # sign(y[i] - y[i-1])
+    trend_dir = np.where(trend & trend_next, right, left)
+
+    rule = np.select([beyond, trend, two3, shift], list(RULES), default="")
+    direction = np.select([beyond, trend, two3, shift], [rtm, trend_dir, rtm, rtm], default=0)
+    # NHSRplotthedots: "Above"/"Below" — a flagged point on the mean counts as below
+    direction = np.where((rule != "") & (rule != "trend") & (direction == 0), -1, direction)
+    return {
+        "rule_beyond_limit": beyond, "rule_trend": trend, "rule_two_of_three": two3,
+        "rule_shift": shift, "rule": rule, "direction": direction.astype(int),
+    }
+
+
+def _apply_rules(df: pd.DataFrame, improvement_direction: str) -> pd.DataFrame:
+    """Add rule columns, ``special_cause``, ``variation``, ``trial_limits`` and ``target``."""
+    sign = _direction_sign(improvement_direction)
+    parts = []
+    for _, seg in df.groupby("segment", sort=True):
+        r = _rules_one_segment(
+            seg["y"].to_numpy(float), seg["mean"].to_numpy(float), seg["lpl"].to_numpy(float),
+            seg["upl"].to_numpy(float), seg["near_lower"].to_numpy(float),
+            seg["near_upper"].to_numpy(float),
+        )
+        parts.append(pd.DataFrame(r, index=seg.index))
+    rules = pd.concat(parts).loc[df.index]
+    out = df.join(rules)
+    out["rule"] = out["rule"].astype("string")
+    out["special_cause"] = (out["rule"] != "").to_numpy(dtype=bool)
+    oriented = out["direction"] * sign
+    out["variation"] = np.select(
+        [~out["special_cause"], sign == 0, oriented > 0, oriented < 0],
+        ["common_cause", "neither", "improvement", "concern"], default="common_cause",
+    )
+    out["variation"] = out["variation"].astype("string")
+    seg_size = out.groupby("segment")["y"].transform("size")
+    out["trial_limits"] = seg_size < TRIAL_POINTS
+    if "target" not in out.columns:
+        out["target"] = np.nan
+    out = out[[c for c in out.columns if c != "target"] + ["target"]]
+    out.attrs["improvement_direction"] = improvement_direction
+    return out
+
+
+def _prepare(values: dict[str, Any], x: Any, target: Any = None) -> pd.DataFrame:
+    df = pd.DataFrame(values)
+    if target is not None:  # kept beside its point when sorting by x
+        df["target"] = np.broadcast_to(np.asarray(target, dtype=float), (len(df),)).copy()
+    if x is not None:
+        xs = pd.Series(list(x) if not isinstance(x, pd.Series | pd.Index) else x.to_numpy())
+        if len(xs) != len(df):
+            raise ValueError(f"x has {len(xs)} values but y has {len(df)}")
+        if pd.api.types.is_object_dtype(xs) or pd.api.types.is_string_dtype(xs):
+            try:  # "YYYY-MM" months and date strings sort correctly as dates
+                xs = pd.to_datetime(xs.astype(str))
+            except (ValueError, TypeError):
+                xs = xs.astype("string")
+        df.insert(0, "x", xs.to_numpy())
+        df = df.sort_values("x", kind="stable").reset_index(drop=True)
+    else:
+        df.insert(0, "x", np.arange(len(df)))
+    return df
+
+
+# --- XmR ---------------------------------------------------------------------------------------
+def xmr(
+    y: Sequence[float] | np.ndarray | pd.Series,
+    *,
+    screen_outliers: bool = True,
+    fix_after_n_points: int | None = None,
+    improvement_direction: Direction = "neutral",
+    rebase_at: Sequence[Any] | Any | None = None,
+    target: float | Sequence[float] | None = None,
+    x: Sequence[Any] | pd.Series | None = None,
+) -> pd.DataFrame:
+    """XmR (individuals) chart, calculated exactly as NHSRplotthedots.
+
+    ``y``: the measure, one value per period, in time order (or ordered by ``x``). ``x``: the
+    periods (dates, ``YYYY-MM`` strings are parsed as dates); ``rebase_at``: x values (or integer
+    positions when ``x`` is None) where a new segment with its own limits starts.
+    ``improvement_direction`` orients special causes as improvement / concern; ``target`` (in the
+    units of y) is carried for :func:`spc_summary`'s assurance verdict.
+
+    Returns one row per point: ``x, y, segment, mean, mr, mr_screened, amr, sigma, lpl, upl,
+    near_lower, near_upper`` (sigma = 2.66/3 x amr; near lines = mean +/- 2 sigma), the rule
+    booleans ``rule_beyond_limit, rule_trend, rule_two_of_three, rule_shift``, ``rule`` (first
+    rule that fired in priority order, or ""), ``direction`` (+1 high / -1 low / 0),
+    ``special_cause`` (bool), ``variation`` (common_cause / improvement / concern / neither),
+    ``trial_limits`` (segment has < 12 points) and ``target``.
+
+    Assumes consecutive, equally spaced periods with no gaps and values that are roughly
+    continuous. Do not use for small counts or proportions with very different denominators
+    (use :func:`p_chart`), nor for fewer than about 12 points without treating the limits as trial.
+    """
+    df = _prepare({"y": _as_float(y, "y")}, x, target)
+    if df["y"].isna().any():
+        bad = df.index[df["y"].isna()].tolist()
+        raise ValueError(f"y has missing values at positions {bad}: SPC needs a value for every period")
+    df["segment"] = _segments(len(df), df["x"] if x is not None else None, rebase_at)
+    cols = {k: np.full(len(df), np.nan) for k in ("mean", "mr", "amr")}
+    screened = np.zeros(len(df), dtype=bool)
+    for _, idx in df.groupby("segment").indices.items():
+        yy = df["y"].to_numpy(float)[idx]
+        fix = yy if fix_after_n_points is None else yy[: int(fix_after_n_points)]
+        mr_fix = np.abs(np.diff(fix))
+        amr = mr_fix.mean() if len(mr_fix) else np.nan
+        keep = np.ones(len(mr_fix), dtype=bool)
+        if screen_outliers and len(mr_fix):
+            keep = mr_fix < SCREEN * amr
+            amr = mr_fix[keep].mean() if keep.any() else np.nan
+        mr_all = np.concatenate([[np.nan], np.abs(np.diff(yy))])
+        sc = np.zeros(len(yy), dtype=bool)
+        sc[1: len(mr_fix) + 1] = ~keep
+        cols["mean"][idx] = fix.mean()
+        cols["mr"][idx] = mr_all
+        cols["amr"][idx] = amr
+        screened[idx] = sc
+    for k, v in cols.items():
+        df[k] = v
+    df["mr_screened"] = screened
+    df["sigma"] = df["amr"] * LIMIT / 3
+    df["lpl"] = df["mean"] - LIMIT * df["amr"]
+    df["upl"] = df["mean"] + LIMIT * df["amr"]
+    df["near_lower"] = df["mean"] - NEAR_LIMIT * df["amr"]
+    df["near_upper"] = df["mean"] + NEAR_LIMIT * df["amr"]
+    out = _apply_rules(df, improvement_direction)
+    out.attrs["chart"] = "xmr"
+    return out
+
+
+# --- p-chart / Laney p' -----------------------------------------------------------------------
+def p_chart(
+    numerators: Sequence[float] | np.ndarray | pd.Series,
+    denominators: Sequence[float] | np.ndarray | pd.Series,
+    *,
+    laney: bool = False,
+    improvement_direction: Direction = "neutral",
+    rebase_at: Sequence[Any] | Any | None = None,
+    target: float | Sequence[float] | None = None,
+    x: Sequence[Any] | pd.Series | None = None,
+    fix_after_n_points: int | None = None,
+) -> pd.DataFrame:
+    """p-chart (or Laney p'-chart) of a monthly proportion with varying denominators.
+
+    Per segment: pooled p-bar = sum(numerators) / sum(denominators) (of the first n points when
+    ``fix_after_n_points``); sigma_i = sqrt(p-bar (1 - p-bar) / n_i). Laney: z_i = (p_i - p-bar) /
+    sigma_i, sigma_z = mean |z_i - z_{i-1}| / 1.128 (no screening), and sigma_i is multiplied by
+    sigma_z. Limits p-bar +/- 3 sigma_i, near lines +/- 2 sigma_i, all clipped to [0, 1]; the
+    same four special-cause rules as :func:`xmr` (the trend rule on the proportions).
+
+    Returns the :func:`xmr` columns (``y`` = proportion, 0-1) plus ``numerator``, ``denominator``,
+    ``z`` and ``sigma_z`` (1 for a plain p-chart).
+
+    Assumes each numerator is a count of independent yes/no events out of its denominator. Use
+    ``laney=True`` when :func:`overdispersion_test` says so (large denominators make plain p-chart
+    limits too narrow, so almost every month looks special). Do not use with zero denominators
+    (drop those months) or for rates that are not proportions (use :func:`xmr`).
+    """
+    num = _as_float(numerators, "numerators")
+    den = _as_float(denominators, "denominators")
+    if len(num) != len(den):
+        raise ValueError("numerators and denominators differ in length")
+    if np.isnan(num).any() or np.isnan(den).any() or (den <= 0).any() or (num < 0).any() or (num > den).any():
+        raise ValueError("p_chart needs 0 <= numerator <= denominator and denominator > 0 for every period")
+    df = _prepare({"numerator": num, "denominator": den}, x, target)
+    df["y"] = df["numerator"] / df["denominator"]
+    df["segment"] = _segments(len(df), df["x"] if x is not None else None, rebase_at)
+    pbar = np.full(len(df), np.nan)
+    sigma_z = np.ones(len(df))
+    for _, idx in df.groupby("segment").indices.items():
+        nu, de = df["numerator"].to_numpy(float)[idx], df["denominator"].to_numpy(float)[idx]
+        k = len(idx) if fix_after_n_points is None else int(fix_after_n_points)
+        p = nu[:k].sum() / de[:k].sum()
+        pbar[idx] = p
+        if laney:
+            z = (nu[:k] / de[:k] - p) / np.sqrt(p * (1 - p) / de[:k])
+            sigma_z[idx] = np.abs(np.diff(z)).mean() / D2 if k > 1 else np.nan
+    df["mean"] = pbar
+    df["sigma_z"] = sigma_z
+    base = np.sqrt(pbar * (1 - pbar) / df["denominator"].to_numpy(float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["z"] = (df["y"] - pbar) / base
+    df["sigma"] = base * sigma_z
+    df["lpl"] = np.clip(pbar - 3 * df["sigma"], 0, 1)
+    df["upl"] = np.clip(pbar + 3 * df["sigma"], 0, 1)
+    df["near_lower"] = np.clip(pbar - 2 * df["sigma"], 0, 1)
+    df["near_upper"] = np.clip(pbar + 2 * df["sigma"], 0, 1)
+    out = _apply_rules(df, improvement_direction)
+    out.attrs["chart"] = "laney_p_prime" if laney else "p"
+    return out
+
+
+def overdispersion_test(
+    numerators: Sequence[float] | np.ndarray | pd.Series,
+    denominators: Sequence[float] | np.ndarray | pd.Series,
+    *,
+    alpha: float = 0.05,
+) -> dict[str, float | bool | str]:
+    """Is the month-to-month variation of a proportion larger than binomial chance allows?
+
+    Computes the pooled p-bar, z_i = (p_i - p-bar) / sqrt(p-bar (1 - p-bar) / n_i), the Pearson
+    dispersion chi2 = sum z_i^2 on k - 1 degrees of freedom (p-value), phi = chi2 / (k - 1), and
+    Laney's sigma_z = mean |z_i - z_{i-1}| / 1.128. Recommends the Laney p'-chart
+    (``use_laney``) when the chi-square test rejects binomial variation at ``alpha`` *and*
+    sigma_z > 1 (month-to-month, not only long-run, excess variation). A trend or shift alone
+    inflates chi2 but not sigma_z: then keep the p-chart, which will flag it.
+
+    Assumes one proportion per period, in time order, with at least 3 periods.
+    """
+    num = _as_float(numerators, "numerators")
+    den = _as_float(denominators, "denominators")
+    k = len(num)
+    if k < 3:
+        raise ValueError("overdispersion_test needs at least 3 periods")
+    p = num.sum() / den.sum()
+    z = (num / den - p) / np.sqrt(p * (1 - p) / den)
+    chi2 = float((z**2).sum())
+    df = k - 1
+    pval = float(sps.chi2.sf(chi2, df))
+    sigma_z = float(np.abs(np.diff(z)).mean() / D2)
+    use = bool(pval < alpha and sigma_z > 1)
+    msg = (
+        f"sigma_z = {sigma_z:.2f} and chi-square dispersion phi = {chi2 / df:.2f} (p = {pval:.3g}): "
+        + ("use the Laney p'-chart." if use else "the plain p-chart is adequate.")
+    )
+    return {"pbar": float(p), "chi2": chi2, "df": df, "p_value": pval, "phi": chi2 / df,
+            "sigma_z": sigma_z, "use_laney": use, "message": msg}
+
+
+# --- summaries -------------------------------------------------------------------------------
+def assurance(
+    spc_df: pd.DataFrame, target: float | None = None, improvement_direction: Direction | None = None
+) -> str | None:
+    """Assurance against a target from the latest point's limits (NHSRplotthedots
+    ``ptd_calculate_assurance_type``): for "increase", target > upper limit -> ``consistent_fail``,
+    target < lower limit -> ``consistent_pass``, else ``inconsistent`` (mirrored for "decrease").
+    None when there is no target or the direction is neutral.
+
+    Assumes the process stays as it is: after a special cause, rebase before judging assurance.
+    """
+    direction = improvement_direction or spc_df.attrs.get("improvement_direction", "neutral")
+    last = spc_df.iloc[-1]
+    tgt = target if target is not None else last.get("target", np.nan)
+    if tgt is None or pd.isna(tgt) or _direction_sign(direction) == 0:
+        return None
+    inc = direction == "increase"
+    if tgt > last["upl"]:
+        return "consistent_fail" if inc else "consistent_pass"
+    if tgt < last["lpl"]:
+        return "consistent_pass" if inc else "consistent_fail"
+    return "inconsistent"
+
+
+def spc_summary(
+    spc_df: pd.DataFrame, *, target: float | None = None, improvement_direction: Direction | None = None
+) -> dict[str, Any]:
+    """The latest point's Making Data Count icons and a one-line reading of an SPC frame.
+
+    Returns ``x, y, variation`` (of the latest point), ``variation_icon`` (common_cause,
+    improvement_high/low, concern_high/low, neither_high/low), ``variation_label``,
+    ``assurance`` (consistent_pass / consistent_fail / inconsistent / None), ``assurance_label``,
+    ``trial_limits`` (bool), ``n_points`` (of the latest segment), ``rule`` and ``sentence``.
+    """
+    direction = improvement_direction or spc_df.attrs.get("improvement_direction", "neutral")
+    last = spc_df.iloc[-1]
+    variation = str(last["variation"])
+    side = "high" if last["direction"] > 0 else "low"
+    icon = variation if variation == "common_cause" else f"{variation}_{side}"
+    ass = assurance(spc_df, target, direction)
+    seg_n = int((spc_df["segment"] == last["segment"]).sum())
+    sentence = VARIATION_LABELS[variation]
+    if last["rule"] != "":
+        sentence += f" ({RULE_LABELS[str(last['rule'])]})"
+    sentence += "."
+    if ass:
+        sentence += f" {ASSURANCE_LABELS[ass]}."
+    if bool(last["trial_limits"]):
+        sentence += f" Limits are trial limits (only {seg_n} points; at least {TRIAL_POINTS} are advised)."
+    return {
+        "x": last["x"], "y": float(last["y"]), "variation": variation, "variation_icon": icon,
+        "variation_label": VARIATION_LABELS[variation], "assurance": ass,
+        "assurance_label": ASSURANCE_LABELS.get(ass, "") if ass else "",
+        "trial_limits": bool(last["trial_limits"]), "n_points": seg_n, "rule": str(last["rule"]),
+        "sentence": sentence,
+    }

@@ -1,0 +1,178 @@
+"""Time to re-contact after a "threshold not met" decision (Kaplan-Meier, statsmodels).
+
+An *episode* starts at a contact whose outcome was a threshold-not-met decision (``nfa``,
+``advice``, ``early_help``); it ends at the same child's next contact (event) or is censored at
+the end of the extract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+from statsmodels.duration.survfunc import SurvfuncRight
+
+from hwb_kpis.config import THRESHOLD_NOT_MET
+
+DEFAULT_HORIZONS = (91, 182, 365)  #: about 3, 6 and 12 months, in days
+HORIZON_LABELS = {91: "3 months", 182: "6 months", 365: "12 months"}
+
+
+def recontact_episodes(
+    contacts: pd.DataFrame,
+    *,
+    extract_end: Any = None,
+    child_col: str = "child_id",
+    date_col: str = "contact_date",
+    outcome_col: str = "outcome",
+    group_col: str = "source_group",
+    not_met: Sequence[str] = THRESHOLD_NOT_MET,
+) -> pd.DataFrame:
+    """Episodes for :func:`km_recontact` from a processed contacts frame.
+
+    For each contact with a threshold-not-met outcome: ``duration_days`` to the same child's next
+    contact on a strictly later date (``event`` True) or to ``extract_end`` (default: the latest
+    contact date in the frame; ``event`` False). Contacts the same day do not count as a
+    re-contact. Returns ``child_id, contact_date, month, group, outcome, duration_days, event``.
+
+    Assumes the frame holds every contact of the period (not a filtered subset: filtering by
+    source would hide re-contacts from other sources). Episodes starting near the extract end
+    are short and censored, which Kaplan-Meier handles; do not compute a plain share from them.
+    """
+    dates = pd.to_datetime(contacts[date_col]).dt.normalize()
+    end = pd.Timestamp(extract_end) if extract_end is not None else dates.max()
+    # next strictly later contact date of the same child: unique (child, date), shift within child
+    visits = (pd.DataFrame({"child": contacts[child_col].to_numpy(), "date": dates.to_numpy()})
+              .drop_duplicates().sort_values(["child", "date"], kind="stable"))
+    visits["next_date"] = visits.groupby("child", sort=False)["date"].shift(-1)
+    idx = contacts[outcome_col].astype("string").isin(list(not_met)).fillna(False).to_numpy(bool)
+    start = pd.DataFrame({
+        "child_id": contacts[child_col].to_numpy()[idx],
+        "contact_date": dates.to_numpy()[idx],
+        "group": (contacts[group_col].to_numpy()[idx] if group_col in contacts.columns
+                  else np.full(int(idx.sum()), "all", dtype=object)),
+        "outcome": contacts[outcome_col].to_numpy()[idx],
+    })
+    start = start.merge(visits.rename(columns={"child": "child_id", "date": "contact_date"}),
+                        on=["child_id", "contact_date"], how="left")
+    event = start["next_date"].notna() & (start["next_date"] <= end)
+    stop = start["next_date"].where(event, end)
+    start["duration_days"] = (stop - start["contact_date"]).dt.days.astype("int64")
+    start["event"] = event.to_numpy(bool)
+    start["month"] = start["contact_date"].dt.strftime("%Y-%m").astype("string")
+    start = start[start["duration_days"] >= 0]
+    for c in ("child_id", "group", "outcome"):
+        start[c] = start[c].astype("string")
+    cols = ["child_id", "contact_date", "month", "group", "outcome", "duration_days", "event"]
+    return start[cols].sort_values(["contact_date", "child_id"], kind="stable").reset_index(drop=True)
+
+
+def _km_one(durations: np.ndarray, events: np.ndarray, alpha: float) -> pd.DataFrame:
+    """Kaplan-Meier steps with pointwise log-log CIs for S(t) (Greenwood variance)."""
+    sf = SurvfuncRight(durations.astype(float), events.astype(int))
+    s = np.asarray(sf.surv_prob, dtype=float)
+    se = np.asarray(sf.surv_prob_se, dtype=float)
+    z = sps.norm.ppf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(s)
+        theta = z * se / (s * np.abs(log_s))
+        lo = s ** np.exp(theta)
+        hi = s ** np.exp(-theta)
+    lo = np.where((s <= 0) | (s >= 1), s, lo)
+    hi = np.where((s <= 0) | (s >= 1), s, hi)
+    steps = pd.DataFrame({
+        "time": np.concatenate([[0.0], np.asarray(sf.surv_times, float)]),
+        "surv": np.concatenate([[1.0], s]),
+        "surv_ci_low": np.concatenate([[1.0], lo]),
+        "surv_ci_high": np.concatenate([[1.0], hi]),
+        "n_risk": np.concatenate([[len(durations)], np.asarray(sf.n_risk, float)]).astype("int64"),
+        "n_events": np.concatenate([[0], np.asarray(sf.n_events, float)]).astype("int64"),
+    })
+    return steps
+
+
+def km_curves(
+    episodes: pd.DataFrame,
+    *,
+    duration_col: str = "duration_days",
+    event_col: str = "event",
+    group_col: str | None = "group",
+    include_all: bool = True,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Kaplan-Meier curves by group (statsmodels ``SurvfuncRight``).
+
+    Returns one row per event time per group (plus time 0): ``group, time`` (days), ``surv``
+    (share not yet re-contacted), ``surv_ci_low/high`` (pointwise log-log CI, Greenwood),
+    ``recontacted`` = 1 - surv with ``recontacted_ci_low/high``, ``n_risk``, ``n_events``.
+    ``include_all`` adds the group ``all``.
+
+    Assumes censoring (extract end) is unrelated to the chance of re-contact, and that episodes
+    are independent (a child with several episodes makes the CIs a little too narrow).
+    """
+    groups: list[tuple[str, pd.DataFrame]] = []
+    if group_col is not None and group_col in episodes.columns:
+        groups += [(str(g), d) for g, d in episodes.groupby(group_col, sort=True, observed=True)]
+    if include_all or not groups:
+        groups.append(("all", episodes))
+    parts = []
+    for g, d in groups:
+        if len(d) == 0:
+            continue
+        steps = _km_one(d[duration_col].to_numpy(float), d[event_col].to_numpy(bool), alpha)
+        steps.insert(0, "group", g)
+        parts.append(steps)
+    out = pd.concat(parts, ignore_index=True)
+    out["group"] = out["group"].astype("string")
+    out["recontacted"] = 1 - out["surv"]
+    out["recontacted_ci_low"] = 1 - out["surv_ci_high"]
+    out["recontacted_ci_high"] = 1 - out["surv_ci_low"]
+    return out
+
+
+def km_recontact(
+    episodes: pd.DataFrame,
+    *,
+    horizons: Sequence[int] = DEFAULT_HORIZONS,
+    duration_col: str = "duration_days",
+    event_col: str = "event",
+    group_col: str | None = "group",
+    include_all: bool = True,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Share re-contacted within each horizon (default 91, 182, 365 days = 3, 6, 12 months) by
+    group: 1 - S(h) from the Kaplan-Meier curve, with its pointwise CI.
+
+    Returns ``group, horizon_days, horizon`` (label), ``share, ci_low, ci_high`` (0-1),
+    ``episodes`` (in the group), ``at_risk`` (still followed at the horizon), ``events`` (by the
+    horizon). ``share`` is NA when nobody in the group was followed that long (at_risk = 0 and
+    the curve has not reached 0).
+
+    Assumes the episodes of :func:`recontact_episodes`; see :func:`km_curves`. Do not report a
+    horizon where ``at_risk`` is small (fewer than about 10): the estimate rests on a few children.
+    """
+    curves = km_curves(episodes, duration_col=duration_col, event_col=event_col,
+                       group_col=group_col, include_all=include_all, alpha=alpha)
+    rows = []
+    for g, c in curves.groupby("group", sort=False):
+        d = episodes if g == "all" else episodes[episodes[group_col].astype("string") == g]
+        dur = d[duration_col].to_numpy(float)
+        ev = d[event_col].to_numpy(bool)
+        for h in horizons:
+            step = c[c["time"] <= h].iloc[-1]
+            at_risk = int((dur >= h).sum())
+            followed = at_risk > 0 or step["surv"] == 0
+            rows.append({
+                "group": g, "horizon_days": int(h), "horizon": HORIZON_LABELS.get(int(h), f"{h} days"),
+                "share": 1 - step["surv"] if followed else np.nan,
+                "ci_low": 1 - step["surv_ci_high"] if followed else np.nan,
+                "ci_high": 1 - step["surv_ci_low"] if followed else np.nan,
+                "episodes": len(d), "at_risk": at_risk, "events": int((ev & (dur <= h)).sum()),
+            })
+    out = pd.DataFrame(rows)
+    out["group"] = out["group"].astype("string")
+    out["horizon"] = out["horizon"].astype("string")
+    return out

@@ -1,0 +1,140 @@
+"""House-style plots: each returns a Figure with the finding as title, labelled axes, a note."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from hwb_kpis import plots  # noqa: E402
+from hwb_kpis.stats import funnel_limits, km_curves, p_chart, xmr  # noqa: E402
+
+MONTHS = pd.period_range("2014-04", periods=20, freq="M").strftime("%Y-%m").tolist()
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.texts]
+
+
+def _png_size(fig: Figure) -> tuple[int, int]:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    buf.seek(0)
+    from matplotlib.image import imread
+
+    img = imread(buf)
+    return img.shape[1], img.shape[0]
+
+
+def _check(fig: Figure, title: str, note_part: str = "Source") -> None:
+    assert isinstance(fig, Figure)
+    assert fig.get_suptitle() == title
+    assert any(note_part in t for t in _texts(fig))
+    assert fig.dpi == plots.DPI
+    w, h = _png_size(fig)
+    assert 400 < w <= 1100 and 250 < h <= 900  # modest PNG for e-mail
+
+
+def test_apply_house_style_sets_dpi_and_palette():
+    plots.apply_house_style()
+    assert matplotlib.rcParams["savefig.dpi"] == 100
+    assert matplotlib.rcParams["axes.titlelocation"] == "left"
+    assert len(plots.OKABE_ITO) == 8
+
+
+def test_spc_chart_xmr_and_p():
+    y = [11.0, 9.0] * 6 + [16.0, 10.0]
+    df = xmr(y, x=MONTHS[:14], improvement_direction="increase", target=14, fix_after_n_points=12)
+    fig = plots.spc_chart(df, title="Contacts rose above the usual range in May 2015",
+                          y_label="Contacts per month", note="Source: test extract.", as_of="May 2015")
+    _check(fig, "Contacts rose above the usual range in May 2015", "Data to May 2015")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Contacts per month" and ax.get_xlabel() == "Month"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Improvement" in labels and "Common cause" in labels and "Target" in labels
+    badges = [t.get_text() for t in ax.texts]
+    assert "?" in badges  # assurance: target 14 inside the limits -> inconsistent
+    pc = p_chart(np.full(20, 40), np.full(20, 100), x=MONTHS)
+    fig = plots.spc_chart(pc, title="MARF use is stable", y_label="Contacts on a MARF (%)", percent=True)
+    _check(fig, "MARF use is stable")
+    assert fig.axes[0].yaxis.get_major_formatter().format_pct(0.4, 1).startswith("40")
+
+
+def test_spc_chart_mentions_trial_limits():
+    fig = plots.spc_chart(xmr([1.0, 2.0, 3.0, 2.0]), title="Too early to say", y_label="Count")
+    assert any("Trial limits" in t for t in _texts(fig))
+
+
+def test_funnel_plot():
+    df = funnel_limits([10, 60, 50, 80, 5], [100, 200, 300, 400, 60],
+                       labels=["GP", "Police", "Schools", "LA", "Other"])
+    fig = plots.funnel_plot(df, title="Police contacts convert more often than others",
+                            y_label="Contacts progressed to referral (%)")
+    _check(fig, "Police contacts convert more often than others")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Number of contacts (denominator)"
+    assert {"GP", "Police"} <= {t.get_text() for t in ax.texts}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["95% limits", "99.8% limits",
+                                                                   "Overall rate"]
+
+
+def test_small_multiples():
+    rng = np.random.default_rng(1)
+    frames = [p_chart(rng.binomial(100, 0.3, 20), [100] * 20, x=MONTHS).assign(agency=a)
+              for a in ["Health", "Police", "Schools", "LA"]]
+    df = pd.concat(frames, ignore_index=True)
+    fig = plots.small_multiples(df, x="x", y="y", group="agency", title="No agency stands out",
+                                y_label="Repeat contacts (%)", percent=True, reference=0.3)
+    _check(fig, "No agency stands out")
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title(loc="left") for ax in visible] == ["Health", "Police", "Schools", "LA"]
+    assert fig.get_supylabel() == "Repeat contacts (%)"
+
+
+def test_before_after_bars():
+    df = pd.DataFrame({"group": ["Health", "Police"], "b": [0.4, 0.5], "a": [0.6, 0.55],
+                       "b_lo": [0.35, 0.45], "b_hi": [0.45, 0.55], "a_lo": [0.55, 0.5],
+                       "a_hi": [0.65, 0.6]})
+    fig = plots.before_after_bars(df, group="group", before="b", after="a",
+                                  title="MARF use rose after the training",
+                                  y_label="Contacts on a MARF (%)", percent=True,
+                                  ci={"b": ("b_lo", "b_hi"), "a": ("a_lo", "a_hi")})
+    _check(fig, "MARF use rose after the training")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Contacts on a MARF (%)"
+    assert [p.get_height() for p in ax.patches] == pytest.approx([0.4, 0.5, 0.6, 0.55])
+    assert "60%" in [t.get_text() for t in ax.texts]
+
+
+def test_km_plot():
+    eps = pd.DataFrame({"duration_days": [10, 20, 20, 50, 100, 200, 400] * 2,
+                        "event": [True, True, False, True, False, True, False] * 2,
+                        "group": ["health"] * 7 + ["police"] * 7})
+    fig = plots.km_plot(km_curves(eps), title="A third re-contacted within six months")
+    _check(fig, "A third re-contacted within six months")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Days since the threshold-not-met decision"
+    assert ax.get_ylabel() == "Children re-contacted (%)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["health", "police", "all"]
+
+
+def test_odds_ratio_plot():
+    df = pd.DataFrame({
+        "term": ["source_group"] * 3, "level": ["health", "police", "schools"],
+        "label": ["Source: health (reference)", "Source: police vs health", "Source: schools vs health"],
+        "odds_ratio": [1.0, 2.0, 0.9], "ci_low": [np.nan, 1.5, 0.7], "ci_high": [np.nan, 2.6, 1.2],
+        "p_value": [np.nan, 0.001, 0.4], "n": [100, 80, 60], "is_reference": [True, False, False],
+    })
+    fig = plots.odds_ratio_plot(df, title="Police contacts are twice as likely to be repeats")
+    _check(fig, "Police contacts are twice as likely to be repeats")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Source: schools vs health",
+                                                           "Source: police vs health"]
