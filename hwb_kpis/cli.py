@@ -125,24 +125,43 @@ def synth(
 @_one_line_errors
 def report(
     month: Annotated[str, typer.Option(help="Month of the pack, YYYY-MM.")] = "2015-11",
-    raw: Annotated[Path, typer.Option(help="Raw extract folder.")] = Path("data/raw"),
+    raw: Annotated[Path, typer.Option(help="Raw extract folder (the synthetic extract is written there when empty).")] = Path("data/raw"),
     processed: Annotated[Path, typer.Option(help="Processed tables folder.")] = Path("data/processed"),
     out: Annotated[Path, typer.Option(help="Reports folder; the pack goes to OUT/YYYY-MM/.")] = Path("reports"),
-    only: Annotated[list[str] | None, typer.Option(help="Run only these notebooks (name without .ipynb); repeatable.")] = None,
+    only: Annotated[list[str] | None, typer.Option(help="Run only this notebook (name without .ipynb); repeatable.")] = None,
     internal: Annotated[bool, typer.Option(help="Do not suppress small numbers; every page says INTERNAL.")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing pack for the month.")] = False,
     mapping: Annotated[Path | None, typer.Option(help="YAML mapping for the raw extract.")] = None,
+    key_file: Annotated[Path | None, typer.Option(help="Pseudonymisation key file (outside the project).")] = None,
+    view: Annotated[View, typer.Option(help="Source coding: recoded (default) or as recorded.")] = View.recoded,
+    as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD for IHA due-ness; default latest date in the extract.")] = None,
+    lookback_days: Annotated[int, typer.Option(help="Repeat-contact and re-referral window in days.")] = 365,
+    iha_limit: Annotated[IhaLimit, typer.Option(help="IHA limit: 28 calendar days or 20 working days.")] = IhaLimit.d28,
+    dfe_dir: Annotated[Path | None, typer.Option(help="Folder of DfE published CSVs for the benchmarking page.")] = None,
+    la: Annotated[str | None, typer.Option(help="The authority's LA code for benchmarking (default E10000002).")] = None,
+    comparator: Annotated[list[str] | None, typer.Option(help="Comparator LA code (statistical neighbour); repeatable.")] = None,
     jobs: Annotated[int, typer.Option(help="Notebooks run in parallel.")] = 2,
+    timeout: Annotated[int, typer.Option(help="Seconds one notebook cell may run before it is stopped.")] = 600,
 ) -> None:
     """Clean (if the raw files changed), run every notebook for the month and render the HTML pack."""
     from hwb_kpis.report import build_report
 
+    parameters: dict[str, object] = {}
+    if dfe_dir is not None:
+        parameters["dfe_dir"] = str(dfe_dir.resolve())
+    if la is not None:
+        parameters["la_code"] = la
+    if comparator:
+        parameters["comparators"] = list(comparator)
     result = build_report(
         month=month, raw_dir=raw, processed_dir=processed, out_dir=out, only=only,
         internal=internal, force=force, mapping_path=mapping, jobs=jobs, echo=typer.echo,
+        timeout=timeout, view=view.value, as_of=as_of or None, lookback_days=lookback_days,
+        iha_limit=iha_limit.value, parameters=parameters or None, key_file=key_file,
     )
     typer.echo(f"board pack: {result.index_path}")
     if result.failed:
+        typer.echo(f"error: {len(result.failed)} notebook(s) failed: {', '.join(result.failed)} (see the index)", err=True)
         raise typer.Exit(code=1)
 
 

@@ -1434,18 +1434,26 @@ def publish(table: pd.DataFrame, *, internal: bool = False, count_columns: Seque
 
 
 def show_table(table: pd.DataFrame, **kwargs) -> None:
-    """Display :func:`publish` (``table``, ``**kwargs``) as an HTML table without the index."""
+    """Display :func:`publish` (``table``, ``**kwargs``) as an HTML table without the index,
+    declaring its count columns for the disclosure check."""
     from IPython.display import HTML, display
 
-    display(HTML(publish(table, **kwargs).to_html(index=False, na_rep="", escape=True)))
+    from hwb_kpis.privacy import published_html
+
+    counts = list(kwargs.get("count_columns", ("numerator", "denominator")))
+    display(HTML(published_html(publish(table, **kwargs), count_columns=counts)))
 
 
-def show_published(table: pd.DataFrame) -> None:
+def show_published(table: pd.DataFrame, counts: Sequence[str] | None = None) -> None:
     """Display a table that is already display-ready (e.g. :func:`comparison_table`, which
-    suppresses its own figures) as HTML without the index."""
+    suppresses its own figures) as HTML without the index. ``counts`` names its count columns
+    (default: every column but the first), which the disclosure check then holds to the
+    small-number rule."""
     from IPython.display import HTML, display
 
-    display(HTML(table.to_html(index=False, na_rep="", escape=True)))
+    from hwb_kpis.privacy import published_html
+
+    display(HTML(published_html(table, count_columns=None if counts is None else list(counts))))
 
 
 def show_figure(fig, *, dpi: int = 100) -> None:

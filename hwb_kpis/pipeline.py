@@ -120,7 +120,7 @@ def run_clean(
         "synthetic": synthetic,
         "pseudonym_key_source": key.source if not key.source.startswith("file:") else "file",
         "raw_fingerprint": raw_fingerprint(raw_dir, Path(mapping_path) if mapping_path else None),
-        "mapping": str(mapping_path) if mapping_path else None,
+        "mapping": str(Path(mapping_path).resolve()) if mapping_path else None,
         "coding": {
             "recoded": int(contacts["recode_rule"].notna().sum()),
             "unknown_source": int((contacts["source_code"] == config.UNKNOWN_CODE).sum()),
@@ -189,7 +189,8 @@ def ensure_processed(
     echo: Callable[[str], Any] = print,
 ) -> dict[str, Any]:
     """Processed tables for a notebook: clean ``raw_dir`` if the processed tables are missing or
-    stale; write the synthetic default extract first if ``raw_dir`` has no contacts file.
+    stale; write the synthetic default extract first if ``raw_dir`` has no contacts file. Without
+    ``mapping_path``, the mapping recorded by the last clean of ``processed_dir`` is used.
     Relative paths are resolved against the current folder (a notebook's own folder when run
     by Jupyter, papermill or nbval, hence the notebooks' ``../data/...`` defaults). A file lock makes concurrent callers
     (notebooks run in parallel) wait for one build. Returns ``kpis.load_processed``'s dict."""
@@ -198,6 +199,12 @@ def ensure_processed(
     processed = Path(processed_dir).resolve()
     raw = Path(raw_dir).resolve()
     processed.mkdir(parents=True, exist_ok=True)
+    if mapping_path is None:  # keep using the mapping the folder was last cleaned with
+        try:
+            previous = json.loads((processed / "ingest_summary.json").read_text(encoding="utf-8"))
+            mapping_path = previous.get("mapping")
+        except (OSError, ValueError):
+            mapping_path = None
     with open(processed / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:

@@ -8,13 +8,13 @@ given key, so repeat contacts link across monthly extracts; unlinkable without t
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from hwb_kpis.config import PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_FILE_ENV, project_root
 from hwb_kpis.errors import PseudonymKeyError
@@ -77,16 +77,71 @@ def pseudonymise(ids: pd.Series, key: PseudonymKey | bytes, *, prefix: str = "")
     """Replace each id by ``prefix`` + 16 hex characters of HMAC-SHA256(key, id).
 
     Ids are stripped of surrounding spaces first, so ``" 123 "`` and ``"123"`` match. Missing ids
-    stay missing. Each distinct id is hashed once.
+    stay missing. Each distinct id is hashed once (on two processes for large inputs).
     """
     raw_key = key.value if isinstance(key, PseudonymKey) else key
     as_text = ids.astype("string").str.strip()
-    uniques = as_text.dropna().unique()
-    mapping = {
-        value: prefix + hmac.new(raw_key, str(value).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
-        for value in uniques
-    }
-    return as_text.map(mapping).astype("string")
+    codes, uniques = pd.factorize(as_text)  # missing -> code -1
+    messages = pa.array(uniques, type=pa.string()).cast(pa.binary()).to_pylist()  # utf-8 bytes
+    hexed = _hex(_hmac_digests(raw_key, messages), prefix)
+    taken = hexed.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.array(taken, dtype="string"), index=ids.index)
+
+
+#: below this many distinct ids, hashing stays in this process
+_PARALLEL_MIN = 200_000
+
+
+def _hmac_digests(key: bytes, messages: list[bytes]) -> bytes:
+    """The first 8 bytes of HMAC-SHA256(key, m) for each message, concatenated.
+
+    HMAC(k, m) = H((k ^ opad) || H((k ^ ipad) || m)): the hash states after the two key blocks are
+    computed once and copied per message (same result as ``hmac.new``, about 3x faster)."""
+    if len(messages) >= _PARALLEL_MIN and (os.cpu_count() or 1) > 1:
+        import multiprocessing
+
+        half = len(messages) // 2
+        try:
+            ctx = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - platforms without fork
+            ctx = None
+        if ctx is not None:
+            with ctx.Pool(1) as pool:
+                other = pool.apply_async(_hmac_digests_serial, (key, messages[half:]))
+                first = _hmac_digests_serial(key, messages[:half])
+                return first + other.get()
+    return _hmac_digests_serial(key, messages)
+
+
+def _hmac_digests_serial(key: bytes, messages: list[bytes]) -> bytes:
+    if len(key) > 64:  # HMAC hashes a long key first (RFC 2104)
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block)).copy
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy
+    out = []
+    for message in messages:
+        i = inner()
+        i.update(message)
+        o = outer()
+        o.update(i.digest())
+        out.append(o.digest()[:8])
+    return b"".join(out)
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def _hex(digests: bytes, prefix: str) -> pa.Array:
+    """``prefix`` + lower-case hex of each 8-byte digest, as an Arrow string array."""
+    raw = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8)
+    width = len(prefix.encode("utf-8")) + 16
+    chars = np.empty((len(raw), width), dtype=np.uint8)
+    chars[:, : width - 16] = np.frombuffer(prefix.encode("utf-8"), dtype=np.uint8)
+    chars[:, width - 16 :: 2] = _HEX[raw >> 4]
+    chars[:, width - 15 :: 2] = _HEX[raw & 15]
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), len(raw), [None, pa.py_buffer(chars.tobytes())])
+    return fixed.cast(pa.binary()).cast(pa.string())
 
 
 def suppress(
@@ -123,6 +178,21 @@ def suppress(
         hit = small[basis].any(axis=1) if basis else pd.Series(False, index=out.index)
         out[r] = out[r].astype("object").where(~hit, SUPPRESSED_RATE)
     return out
+
+
+def published_html(table: pd.DataFrame, *, count_columns: list[str] | tuple[str, ...] | None = None) -> str:
+    """HTML of a display-ready (already suppressed) table, declaring which of its columns hold
+    counts of children or contacts in a ``data-hwb-counts`` attribute, so that the disclosure
+    test can check every published count. ``None`` declares every column but the first (row
+    labels): a table must opt *out* of the check, column by column, never in."""
+    import html
+    import json
+
+    if count_columns is None:
+        count_columns = list(table.columns[1:])
+    declared = [str(c) for c in count_columns if c in table.columns]
+    markup = table.to_html(index=False, na_rep="", escape=True, border=0)
+    return markup.replace("<table", f'<table data-hwb-counts="{html.escape(json.dumps(declared))}"', 1)
 
 
 def is_suppressed_ok(values: pd.Series) -> bool:

@@ -1,0 +1,169 @@
+"""The board pack end to end (issues 7 and 8): built by ``build_report`` on an extract whose
+identifiers, referrer names and dates of birth are distinctive strings, treated as real data
+(own key, no synthetic marker). Checks that none of them, nor the key, reaches the pack; that
+every published count follows the small-number rule; that the board summary shows the seed
+report's figures; and that an internal run says INTERNAL on every page."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hwb_kpis.report import build_report
+from hwb_kpis.synth import write_extract
+
+DFE_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dfe"
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pack")]
+
+KEY = "ZQKEY-disclosure-test-5c1f"
+NAME = "Zyxwa Quorble"
+PHONE = "07700 900123"
+MONTH = "2015-11"
+
+
+def _distinctive_extract(raw: Path) -> list[str]:
+    """The synthetic extract with ids, names and phone numbers made distinctive; returns every
+    string that must never appear in the pack."""
+    write_extract(raw, echo=lambda m: None)
+    (raw / "SYNTHETIC").unlink()  # treated as real data: needs a key, gets no demo banner
+    contacts = pd.read_csv(raw / "contacts.csv", dtype=str, keep_default_na=False)
+    contacts["child_id"] = contacts["child_id"].map(lambda v: f"ZQCHILD{v}" if v else v)
+    contacts["contact_id"] = "ZQCONTACT" + contacts["contact_id"]
+    has_detail = contacts["source_detail"] != ""
+    contacts.loc[has_detail, "source_detail"] = contacts.loc[has_detail, "source_detail"] + f" (caller {NAME}, {PHONE})"
+    contacts.to_csv(raw / "contacts.csv", index=False)
+    looked_after = pd.read_csv(raw / "looked_after.csv", dtype=str, keep_default_na=False)
+    looked_after["child_id"] = looked_after["child_id"].map(lambda v: f"ZQCHILD{v}" if v else v)
+    looked_after.to_csv(raw / "looked_after.csv", index=False)
+
+    other_dates = set(contacts["contact_date"]) | set(contacts["decision_date"])
+    for col in ["period_start", "consent_date", "health_notified_date", "iha_date"]:
+        other_dates |= set(looked_after[col])
+    dobs = {d for d in contacts["child_dob"] if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}", d)}
+    return ["ZQCHILD", "ZQCONTACT", NAME, "Zyxwa", "Quorble", PHONE, KEY, *sorted(dobs - other_dates)]
+
+
+class _Tables(HTMLParser):
+    """Collects every <table>: its declared count columns, header and rows of cell text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict] = []
+        self._cell: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            declared = attrs.get("data-hwb-counts")
+            self.tables.append({"counts": None if declared is None else json.loads(html.unescape(declared)), "rows": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1]["rows"][-1].append(self._cell.strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def tables_of(page: Path) -> list[dict]:
+    parser = _Tables()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.tables
+
+
+def small_counts(table: dict) -> list[str]:
+    """Cells of declared count columns that show a bare count from 1 to 4."""
+    header, *rows = table["rows"]
+    positions = [i for i, name in enumerate(header) if name in table["counts"]]
+    return [row[i] for row in rows for i in positions if i < len(row) and re.fullmatch(r"[1-4]", row[i])]
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pack")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HWB_KPIS_PSEUDONYM_KEY", KEY)
+        mp.delenv("HWB_KPIS_PSEUDONYM_KEY_FILE", raising=False)
+        forbidden = _distinctive_extract(root / "raw")
+        parameters = {"dfe_dir": str(DFE_DIR)} if DFE_DIR.exists() else None
+        result = build_report(MONTH, root / "raw", root / "processed", root / "reports", jobs=2,
+                              echo=lambda m: None, parameters=parameters)
+        internal = build_report(MONTH, root / "raw", root / "processed", root / "internal", jobs=2,
+                                echo=lambda m: None, internal=True, only=["00_board_summary", "05_iha_timeliness"])
+    return {"result": result, "internal": internal, "forbidden": forbidden, "dir": root / "reports" / MONTH,
+            "internal_dir": root / "internal" / MONTH}
+
+
+def test_every_page_built(pack):
+    result = pack["result"]
+    assert result.failed == [], result.failed
+    pages = sorted(p.name for p in pack["dir"].glob("*.html"))
+    assert pages == ["00_board_summary.html", "01_data_quality_and_coding.html", "02_contacts_and_sources.html",
+                     "03_conversion_fluctuation.html", "04_repeat_contacts.html", "05_iha_timeliness.html",
+                     "06_benchmarking.html", "index.html"]
+    index = (pack["dir"] / "index.html").read_text(encoding="utf-8")
+    for page in pages[:-1]:
+        assert f'href="{page}"' in index, page
+
+
+def test_nothing_identifying_reaches_the_pack(pack):
+    files = [p for p in pack["dir"].rglob("*") if p.is_file() and p.suffix in (".html", ".ipynb", ".json", ".csv", ".txt")]
+    assert any(p.suffix == ".ipynb" for p in files), "executed notebooks are part of the scan"
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for needle in pack["forbidden"]:
+            assert needle not in text, f"{needle!r} found in {path.name}"
+
+
+def test_every_published_count_follows_the_small_number_rule(pack):
+    pages = sorted(pack["dir"].glob("*.html"))
+    checked = 0
+    for page in pages:
+        for table in tables_of(page):
+            assert table["counts"] is not None, f"{page.name}: a table does not declare its count columns"
+            assert small_counts(table) == [], f"{page.name}: unsuppressed small counts {small_counts(table)}"
+            checked += 1
+    assert checked >= 10
+    # the rule did bite: suppressed cells are shown as <5
+    assert any("&lt;5" in p.read_text(encoding="utf-8") for p in pages)
+
+
+def test_board_summary_shows_the_seed_figures(pack):
+    page = (pack["dir"] / "00_board_summary.html").read_text(encoding="utf-8")
+    for figure in ["34%", "74%", "58%", "51%", "47%", "90%"]:
+        assert figure in page, figure
+
+
+def test_pages_have_no_code_and_the_pack_is_small(pack):
+    for page in pack["dir"].glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'class="[^"]*jp-(InputArea|InputPrompt|CodeCell-input)', text), page.name
+        assert "from hwb_kpis" not in text and "import pandas" not in text and "Traceback" not in text, page.name
+        assert "<script" not in text.lower(), page.name
+    size = sum(p.stat().st_size for p in pack["dir"].rglob("*") if p.is_file())
+    assert size < 10 * 1024 * 1024
+
+
+def test_real_data_pack_has_no_synthetic_banner_and_internal_pack_says_internal(pack):
+    assert "Synthetic data" not in (pack["dir"] / "index.html").read_text(encoding="utf-8")
+    assert "INTERNAL – not for circulation" not in (pack["dir"] / "00_board_summary.html").read_text(encoding="utf-8")
+    assert pack["internal"].failed == []
+    pages = sorted(pack["internal_dir"].glob("*.html"))
+    assert len(pages) == 3
+    for page in pages:
+        assert "INTERNAL – not for circulation" in page.read_text(encoding="utf-8"), page.name
+    # internal copies show the small numbers: January 2015's IHA cohort is 1 of 14 (7%)
+    assert "7%" in (pack["internal_dir"] / "05_iha_timeliness.html").read_text(encoding="utf-8")

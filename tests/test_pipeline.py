@@ -1,0 +1,85 @@
+"""ensure_processed: what notebooks call to get data — builds the synthetic default when there is
+nothing, reuses processed tables while the raw files are unchanged, re-cleans when they change."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hwb_kpis.pipeline import ensure_processed, is_current, months_without_contacts, raw_fingerprint
+
+FIXTURES = Path(__file__).parent / "data" / "ingest"
+
+
+def _cleaned_at(processed: Path) -> str:
+    return json.loads((processed / "ingest_summary.json").read_text())["cleaned_at"]
+
+
+def test_empty_raw_folder_gets_the_synthetic_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("HWB_KPIS_PSEUDONYM_KEY", raising=False)
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    messages: list[str] = []
+    tables = ensure_processed(processed, raw, echo=messages.append)
+    assert (raw / "SYNTHETIC").is_file() and (raw / "contacts.csv").is_file()
+    assert any("SYNTHETIC" in m for m in messages)
+    assert tables["summary"]["synthetic"] is True and tables["summary"]["pseudonym_key_source"] == "demo"
+    assert len(tables["contacts"]) > 40_000
+    first = _cleaned_at(processed)
+    ensure_processed(processed, raw, echo=messages.append)  # unchanged: no re-clean
+    assert _cleaned_at(processed) == first
+
+
+def test_changed_raw_file_is_recleaned_and_relative_paths_resolve(tmp_path, monkeypatch):
+    monkeypatch.setenv("HWB_KPIS_PSEUDONYM_KEY", "pipeline-test-key-000")
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES, raw)
+    monkeypatch.chdir(tmp_path)
+    tables = ensure_processed("processed", "raw", echo=lambda m: None)
+    assert len(tables["contacts"]) == 4
+    assert is_current(tmp_path / "processed", raw)
+    before = raw_fingerprint(raw)
+    with open(raw / "contacts.csv", "a") as fh:
+        fh.write("C099,CH099,2015-11-12,6,Police,,,Y,referral,,,\n")
+    assert raw_fingerprint(raw) != before and not is_current(tmp_path / "processed", raw)
+    tables = ensure_processed("processed", "raw", echo=lambda m: None)
+    assert len(tables["contacts"]) == 5
+
+
+def test_mapping_used_by_the_last_clean_is_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("HWB_KPIS_PSEUDONYM_KEY", "pipeline-test-key-000")
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    (raw / "contacts.csv").write_text("Ref,Person,When,Result\nA1,P1,2015-11-03,Closed\n")
+    (raw / "looked_after.csv").write_text("child_id,period_start\n")
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(
+        "columns:\n  contacts:\n    Ref: contact_id\n    Person: child_id\n    When: contact_date\n    Result: outcome\n"
+        "values:\n  outcome:\n    Closed: nfa\n"
+    )
+    tables = ensure_processed(processed, raw, mapping_path=mapping, echo=lambda m: None)
+    assert tables["contacts"]["outcome"].tolist() == ["nfa"]
+    first = _cleaned_at(processed)
+    tables = ensure_processed(processed, raw, echo=lambda m: None)  # e.g. a notebook after the report
+    assert _cleaned_at(processed) == first
+
+
+def test_months_without_contacts():
+    import pandas as pd
+
+    contacts = pd.DataFrame({"contact_date": pd.to_datetime(["2015-01-03", "2015-03-04"]), "month": ["2015-01", "2015-03"]})
+    assert months_without_contacts(contacts) == ["2015-02"]
+    assert months_without_contacts(contacts.iloc[:0]) == []
+
+
+@pytest.mark.parametrize("name", ["contacts.parquet", "ingest_summary.json"])
+def test_missing_processed_file_means_not_current(tmp_path, monkeypatch, name):
+    monkeypatch.setenv("HWB_KPIS_PSEUDONYM_KEY", "pipeline-test-key-000")
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES, raw)
+    ensure_processed(tmp_path / "p", raw, echo=lambda m: None)
+    (tmp_path / "p" / name).unlink()
+    assert not is_current(tmp_path / "p", raw)
