@@ -246,6 +246,17 @@ def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, i
     return f"{head}; {last}; {year}."
 
 
+def _comparisons(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: str,
+                 month_for: Mapping[tuple[str, str], str] | None = None):
+    """For each (kpi, group) present in ``kpi_df``: ``(kpi, group, own month, compare_periods(...))``,
+    where ``own month`` is ``month_for``'s month for that item, else ``month``."""
+    for kpi, group in items:
+        if kpi_df[(kpi_df["kpi"] == kpi) & (kpi_df["group"] == group)].empty:
+            continue
+        own = (month_for or {}).get((kpi, group), month)
+        yield kpi, group, own, compare_periods(kpi_df, kpi, group, own)
+
+
 def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: str, *,
                      internal: bool = False, month_for: Mapping[tuple[str, str], str] | None = None) -> pd.DataFrame:
     """The board summary table: one row per (kpi, group) with this month, last month and the same
@@ -259,11 +270,7 @@ def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], mon
     from hwb_kpis.privacy import suppress
 
     long = []
-    for kpi, group in items:
-        if kpi_df[(kpi_df["kpi"] == kpi) & (kpi_df["group"] == group)].empty:
-            continue
-        own = (month_for or {}).get((kpi, group), month)
-        comp = compare_periods(kpi_df, kpi, group, own)
+    for kpi, group, own, comp in _comparisons(kpi_df, items, month, month_for):
         label = kpi_label(kpi) + ("" if group == "all" else f" – {group_label(group)}")
         if own != month:
             label += f" ({month_name(own)})"
@@ -849,11 +856,7 @@ def what_changed(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: 
     count by ``count_threshold`` of last month) since last month, and measures whose SPC verdict is
     not common cause. Always returns at least one sentence."""
     out = []
-    for kpi, group in items:
-        if kpi_df[(kpi_df["kpi"] == kpi) & (kpi_df["group"] == group)].empty:
-            continue
-        own = (month_for or {}).get((kpi, group), month)
-        comp = compare_periods(kpi_df, kpi, group, own)
+    for kpi, group, own, comp in _comparisons(kpi_df, items, month, month_for):
         label = kpi_label(kpi) + ("" if group == "all" else f" ({group_label(group)})")
         if own != month:
             label += f", {month_name(own)}"
