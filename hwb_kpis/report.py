@@ -36,7 +36,7 @@ from hwb_kpis.config import (
     project_root,
 )
 from hwb_kpis.errors import HwbKpisError
-from hwb_kpis.privacy import INTERNAL_BANNER
+from hwb_kpis.privacy import INTERNAL_BANNER, SUPPRESSED_COUNT
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SYNTHETIC_BANNER = "Synthetic data — not real children"
@@ -58,6 +58,7 @@ PALETTE = {
     "synthetic banner": ("#ffffff", "#7a3e00"),
     "internal banner": ("#ffffff", "#9e0000"),
     "failure": ("#a4000f", "#ffffff"),
+    "table stripe": ("#1b1b1b", "#f3f2f1"),
 }
 
 
@@ -73,6 +74,8 @@ class Page:
     html: str | None = None  # file name inside the pack when rendered
     error: str | None = None
     seconds: float = 0.0
+    #: what the notebook's kernel printed outside the notebook (routine chatter removed)
+    kernel_messages: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -144,7 +147,7 @@ def describe_notebook(nb: nbformat.NotebookNode, fallback: str) -> tuple[str, st
             break
     if description:
         first = re.split(r"(?<=[.!?])\s", description, maxsplit=1)[0]
-        description = first if len(first) <= 200 else first[:197].rstrip() + "…"
+        description = first if len(first) <= 200 else first[:197].rsplit(" ", 1)[0].rstrip(",;:") + " …"
     return title or fallback.replace("_", " "), description
 
 
@@ -290,20 +293,53 @@ def prepare_data(
 # --- running and rendering ----------------------------------------------------------------------
 
 
-def _run_notebook(page: Page, output: Path, cwd: Path, timeout: int) -> None:
+#: lines a healthy kernel writes to its own stdout/stderr (not the notebook's): ipykernel's notice
+#: that the loopback connection is not encrypted, and the interrupt jupyter_client sends before it
+#: shuts a kernel down. Anything else a kernel prints there is shown with the notebook's name.
+_KERNEL_CHATTER = re.compile(
+    r"Kernel is running over TCP without encryption|KeyboardInterrupt caught in kernel|^\s*$"
+)
+
+
+def _kernel_manager_class(cwd: Path, log):
+    """A kernel manager that starts the kernel in ``cwd`` with its stdout and stderr going to
+    ``log`` (an open file) instead of the terminal. Setting the folder here rather than through
+    papermill's ``cwd`` matters: papermill changes the *process's* working directory, which is
+    not safe with notebooks running in parallel threads."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class PackKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw.setdefault("cwd", str(cwd))
+            kw["stdout"] = kw["stderr"] = log
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return PackKernelManager
+
+
+def _run_notebook(page: Page, output: Path, cwd: Path, timeout: int) -> list[str]:
+    """Execute one notebook with papermill; returns what its kernel printed outside the notebook
+    (ipykernel's routine chatter removed), for the terminal."""
     import papermill
 
-    papermill.execute_notebook(
-        str(page.source),
-        str(output),
-        parameters=page.parameters,
-        kernel_name=KERNEL_NAME,
-        cwd=str(cwd),
-        execution_timeout=timeout,
-        progress_bar=False,
-        log_output=False,
-        request_save_on_cell_execute=False,
-    )
+    with tempfile.TemporaryFile() as log:
+        try:
+            papermill.execute_notebook(
+                str(page.source),
+                str(output),
+                parameters=page.parameters,
+                kernel_name=KERNEL_NAME,
+                execution_timeout=timeout,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                kernel_manager_class=_kernel_manager_class(cwd, log),
+            )
+        finally:
+            log.seek(0)
+            text = log.read().decode("utf-8", "replace")
+            page.kernel_messages = [ln for ln in text.splitlines() if not _KERNEL_CHATTER.search(ln)]
+    return page.kernel_messages
 
 
 _NOISE = re.compile(r"Traceback \(most recent call last\)|^\s*File \".*\", line \d+", re.M)
@@ -409,7 +445,60 @@ def render_page(nb: nbformat.NotebookNode, page: Page, *, month: str, banners, i
         },
     }
     body, _ = exporter.from_notebook_node(board_notebook(nb, page.title), resources=resources)
-    return body
+    return align_tables(body)
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
+_ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
+_CELL = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S | re.I)
+#: what a figure looks like in a published table: 1,380 / 34% / -2.5 / <5 / * / – / £1,200
+_NUMBER = re.compile(r"^(?:[<>≤≥~≈]\s?)?[-+−–]?[£$]?\d[\d,]*(?:\.\d+)?\s?%?$|^[*–—-]$|^<5$|^nan$", re.I)
+
+
+def align_tables(html: str) -> str:
+    """Right-align the columns of figures in every table (class ``hwb-num`` on their cells) and
+    leave words left-aligned: a column is numeric when every non-empty body cell is a figure.
+    Tables with merged cells (colspan) are left as they are."""
+
+    def one_table(match: re.Match) -> str:
+        table = match.group(0)
+        if "colspan" in table.lower():
+            return table
+        rows = [(m.start(), m.end(), list(_CELL.finditer(m.group(0)))) for m in _ROW.finditer(table)]
+        body_start = table.lower().find("<tbody")
+        numeric: dict[int, bool] = {}
+        for start, _end, cells in rows:
+            if body_start != -1 and start < body_start:
+                continue  # the header row says nothing about the column's content
+            for i, cell in enumerate(cells):
+                text = re.sub(r"<[^>]+>", "", cell.group(3)).replace("&lt;", "<").replace("&nbsp;", " ").strip()
+                if cell.group(1).lower() == "th":
+                    numeric[i] = False  # a row label
+                elif text:
+                    numeric[i] = numeric.get(i, True) and bool(_NUMBER.match(text))
+        columns = {i for i, is_number in numeric.items() if is_number}
+        if not columns:
+            return table
+        out, last = [], 0
+        for start, end, cells in rows:
+            row = table[start:end]
+            pieces, pos = [], 0
+            for i, cell in enumerate(cells):
+                if i not in columns:
+                    continue
+                tag, attrs = cell.group(1), cell.group(2)
+                if re.search(r'\bclass="', attrs):
+                    attrs = re.sub(r'\bclass="', 'class="hwb-num ', attrs, count=1)
+                else:
+                    attrs = f'{attrs} class="hwb-num"'
+                pieces.append(row[pos:cell.start()] + f"<{tag}{attrs}>{cell.group(3)}</{tag}>")
+                pos = cell.end()
+            out.append(table[last:start] + "".join(pieces) + row[pos:])
+            last = end
+        out.append(table[last:])
+        return "".join(out)
+
+    return _TABLE.sub(one_table, html)
 
 
 def render_index(
@@ -428,7 +517,10 @@ def render_index(
         row = {"label": labels.get(name, name.replace("_", " ").capitalize())}
         for key in ("raw_rows", "clean_rows", "quarantined", "duplicates_dropped"):
             value = table.get(key)
-            row[key] = f"{value:,}" if isinstance(value, int) else ("" if value is None else str(value))
+            if isinstance(value, int) and 1 <= value <= 4 and not internal:
+                row[key] = SUPPRESSED_COUNT  # the small-number rule holds on the index too
+            else:
+                row[key] = f"{value:,}" if isinstance(value, int) else ("" if value is None else str(value))
         counts.append(row)
     return env.get_template("index.html.j2").render(
         title=TITLE,
@@ -566,6 +658,7 @@ def build_report(
         banners = _banners(synthetic, internal)
 
         def run(page: Page) -> Page:
+            echo(f"  running {page.name} …")
             started = time.monotonic()
             try:
                 _run_notebook(page, executed_dir / page.source.name, nb_dir, timeout)
@@ -579,7 +672,6 @@ def build_report(
         with ThreadPoolExecutor(max_workers=min(jobs, total)) as pool:
             futures = {}
             for page in pages:
-                echo(f"  running {page.name} …")
                 futures[pool.submit(run, page)] = page
             for future in as_completed(futures):
                 page = future.result()
@@ -594,6 +686,8 @@ def build_report(
                         page.error = f"rendering failed: {_last_line(exc)}"
                 status = "ok" if page.error is None else f"FAILED — {page.error}"
                 echo(f"[{done}/{total}] {page.name}: {status} ({page.seconds:.1f} s)")
+                for line in page.kernel_messages:
+                    echo(f"    kernel of {page.name}: {line}")
 
         if not keep_notebooks:
             shutil.rmtree(executed_dir)

@@ -120,6 +120,7 @@ def test_index_lists_pages_and_failure(built) -> None:
     assert "This tiny page shows the month it was given." in index
     assert "November 2015" in index and "2015-12-02" in index  # month and extract date
     assert "1,200" in index and "1,210" in index  # row counts from ingest_summary.json
+    assert "<td class=\"num\">&lt;5</td>" in index  # 3 duplicates dropped: the small-number rule
     # the failure is listed with the exception's last line, the page is not linked
     assert "02_fail" in index and "ValueError: deliberate failure for 2015-11" in index
     assert 'href="02_fail.html"' not in index
@@ -387,3 +388,24 @@ def test_real_fingerprint_unchanged_skips_clean(tmp_path: Path, monkeypatch) -> 
     (dirs["raw_dir"] / "contacts.csv").write_text("contact_id\nchanged\n", encoding="utf-8")
     report.prepare_data(dirs["raw_dir"], dirs["processed_dir"], echo=lambda s: None)
     assert len(calls) == 1
+
+
+def test_align_tables_right_aligns_only_columns_of_figures() -> None:
+    html = (
+        '<table class="dataframe"><thead><tr style="text-align: right;"><th>area</th><th>year</th>'
+        "<th>referrals</th><th>rate</th></tr></thead><tbody>"
+        '<tr><td>England</td><td>2014-15</td><td>1,380</td><td class="x">17%</td></tr>'
+        "<tr><td>Region</td><td>2015-16</td><td>&lt;5</td><td>*</td></tr></tbody></table>"
+    )
+    out = report.align_tables(html)
+    assert out.count('class="hwb-num"') == 5 and 'class="hwb-num x"' in out  # two columns, header included
+    assert "<td>England</td>" in out and "<td>2014-15</td>" in out and "<th>area</th>" in out
+    merged = html.replace("<th>area</th>", '<th colspan="2">area</th>')
+    assert report.align_tables(merged) == merged  # merged cells: left alone
+
+
+def test_long_description_is_cut_at_a_word() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title\n\n" + "word " * 80)]
+    _, description = describe_notebook(nb, "x")
+    assert description.endswith("word …") and len(description) <= 200

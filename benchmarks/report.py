@@ -1,0 +1,196 @@
+"""Benchmark: the monthly board pack (``hwb-kpis report``) against a floor.
+
+    .venv/bin/python benchmarks/report.py                   # 2015-11, 2 jobs, one run of each
+    .venv/bin/python benchmarks/report.py --repeat 3        # best of 3 for each side
+
+* **Pack**: the full ``hwb-kpis report --month M --force`` command in its own process, on processed
+  data that is already current (the raw files are unchanged, so nothing is re-cleaned: the script
+  checks that the command said so), written to a temporary ``--out`` folder.
+* **Floor**: the same number of notebooks, each holding only its parameters cell and the import
+  statements of the real notebook it stands for (pandas, numpy, matplotlib, seaborn, statsmodels
+  and hwb_kpis, as that notebook imports them), run by plain ``papermill.execute_notebook`` (one
+  fresh kernel each, as papermill does by default), rendered to HTML by the pack's renderer
+  (``hwb_kpis.report.render_page``: nbconvert without code), ``--jobs`` notebooks at a time, in its
+  own process. That is the least any pack of these notebooks can cost: start the interpreter,
+  start a kernel per notebook, import the libraries, render.
+
+Both sides are timed wall-clock from process start to exit. The table shows both totals, the
+ratio (target: pack <= 1.5 x floor) and the seconds each notebook took (from its start to its
+HTML page being written) on each side. It is not a test: run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TARGET = 1.5
+
+
+def _imports_of(notebook: Path) -> list[str]:
+    """The import statements (top level of every code cell) of a notebook, in order, once each."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    found: dict[str, None] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "level", 0) == 0:
+                found[ast.unparse(node)] = None
+    return list(found)
+
+
+def write_floor_notebooks(notebooks: list[Path], out: Path) -> list[Path]:
+    """One floor notebook per real notebook: a title, the same parameters cell, its imports."""
+    import nbformat
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for src in notebooks:
+        real = nbformat.read(src, as_version=4)
+        params = [c for c in real.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        nb = nbformat.v4.new_notebook(metadata=real.metadata)
+        nb.cells = [
+            nbformat.v4.new_markdown_cell(f"# Floor for {src.stem}\n\nOnly the imports of {src.name}."),
+            nbformat.v4.new_code_cell(params[0].source, metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("\n".join(_imports_of(src))),
+        ]
+        path = out / src.name
+        nbformat.write(nb, path)
+        written.append(path)
+    return written
+
+
+def run_floor(nb_dir: Path, out: Path, month: str, processed: Path, raw: Path, jobs: int) -> dict[str, float]:
+    """(In the floor's own process.) papermill + render, ``jobs`` at a time; seconds per notebook."""
+    import nbformat
+    import papermill
+
+    from hwb_kpis.report import Page, render_page
+
+    out.mkdir(parents=True, exist_ok=True)
+    params = {"month": month, "processed_dir": str(processed), "raw_dir": str(raw)}
+
+    def one(src: Path) -> tuple[str, float]:
+        started = time.monotonic()
+        declared = papermill.inspect_notebook(str(src))
+        executed = out / src.name
+        papermill.execute_notebook(
+            str(src), str(executed), parameters={k: v for k, v in params.items() if k in declared},
+            kernel_name="python3", progress_bar=False,
+        )
+        page = Page(src.stem, src.stem, "", src)
+        html = render_page(nbformat.read(executed, as_version=4), page, month=month, banners=[], internal=False)
+        (out / f"{src.stem}.html").write_text(html, encoding="utf-8")
+        return src.stem, time.monotonic() - started
+
+    notebooks = sorted(nb_dir.glob("*.ipynb"))
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(notebooks)))) as pool:
+        return dict(pool.map(one, notebooks))
+
+
+def time_pack(month: str, raw: Path, processed: Path, out: Path, jobs: int) -> tuple[float, dict[str, float], str]:
+    cmd = [str(BIN / "hwb-kpis"), "report", "--month", month, "--raw", str(raw), "--processed", str(processed),
+           "--out", str(out), "--jobs", str(jobs), "--force"]
+    started = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    seconds = time.monotonic() - started
+    output = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        sys.exit(f"hwb-kpis report failed (exit {proc.returncode}):\n{output}")
+    if "unchanged" not in output and "reusing" not in output:
+        sys.exit(f"hwb-kpis report re-cleaned the data: the benchmark needs current processed data\n{output}")
+    per = {m.group(1): float(m.group(2)) for m in re.finditer(r"\] (\S+): ok \(([\d.]+) s\)", output)}
+    return seconds, per, output
+
+
+def time_floor(nb_dir: Path, out: Path, month: str, processed: Path, raw: Path, jobs: int) -> tuple[float, dict[str, float]]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--floor-run", str(nb_dir), "--out", str(out),
+           "--month", month, "--processed", str(processed), "--raw", str(raw), "--jobs", str(jobs)]
+    started = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    seconds = time.monotonic() - started
+    if proc.returncode != 0:
+        sys.exit(f"the floor failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--month", default="2015-11")
+    parser.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
+    parser.add_argument("--processed", type=Path, default=ROOT / "data" / "processed")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each side; the best is shown")
+    parser.add_argument("--floor-run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    raw, processed = args.raw.resolve(), args.processed.resolve()
+
+    if args.floor_run:  # the floor's own process
+        per = run_floor(args.floor_run, args.out, args.month, processed, raw, args.jobs)
+        print(json.dumps(per))
+        return 0
+
+    from hwb_kpis.pipeline import ensure_processed
+    from hwb_kpis.report import discover_notebooks
+
+    print(f"making sure {processed} is current for {raw} (not timed) …", flush=True)
+    ensure_processed(processed, raw, echo=lambda m: None)
+    notebooks = discover_notebooks(ROOT / "notebooks")
+    with tempfile.TemporaryDirectory(prefix="hwb-bench-report-") as tmp:
+        work = Path(tmp)
+        floor_nbs = write_floor_notebooks(notebooks, work / "floor_notebooks")
+        # warm the file cache (the first import of these libraries after boot reads them from disk)
+        subprocess.run([sys.executable, "-c", "\n".join(_imports_of(notebooks[0]) + ["import papermill, nbconvert"])],
+                       cwd=ROOT, check=True)
+        floors, packs = [], []
+        for i in range(args.repeat):
+            print(f"run {i + 1}/{args.repeat}: floor …", flush=True)
+            floors.append(time_floor(work / "floor_notebooks", work / f"floor{i}", args.month, processed, raw, args.jobs))
+            print(f"run {i + 1}/{args.repeat}: pack …", flush=True)
+            packs.append(time_pack(args.month, raw, processed, work / f"pack{i}", args.jobs))
+        floor_s, floor_per = min(floors, key=lambda r: r[0])
+        pack_s, pack_per, _ = min(packs, key=lambda r: r[0])
+        assert len(floor_nbs) == len(notebooks)
+
+    ratio = pack_s / floor_s
+    cpus = os.cpu_count()
+    print()
+    print(f"board pack {args.month}: {len(notebooks)} notebooks, --jobs {args.jobs}, {cpus} CPU(s), "
+          f"best of {args.repeat}")
+    print()
+    print(f"| {'notebook':<28} | {'pack (s)':>9} | {'floor (s)':>9} |")
+    print(f"|{'-' * 30}|{'-' * 10}:|{'-' * 10}:|")
+    for nb in notebooks:
+        print(f"| {nb.stem:<28} | {pack_per.get(nb.stem, float('nan')):>9.1f} | {floor_per.get(nb.stem, float('nan')):>9.1f} |")
+    print(f"| {'sum of notebooks':<28} | {sum(pack_per.values()):>9.1f} | {sum(floor_per.values()):>9.1f} |")
+    print(f"| {'**wall clock, whole command**':<28} | {pack_s:>9.1f} | {floor_s:>9.1f} |")
+    print()
+    verdict = "met" if ratio <= TARGET else "NOT met"
+    print(f"pack / floor = {ratio:.2f} (target <= {TARGET}: {verdict})")
+    slowest = sorted(notebooks, key=lambda p: pack_per.get(p.stem, 0) - floor_per.get(p.stem, 0), reverse=True)[:2]
+    print("most time above the floor: " + ", ".join(
+        f"{p.stem} (+{pack_per.get(p.stem, 0) - floor_per.get(p.stem, 0):.1f} s)" for p in slowest))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
