@@ -116,6 +116,7 @@ def run_clean(
         "tables": {"contacts": contacts_ct.summary, "looked_after": la_ct.summary},
         "extract_date": extract_date.strftime("%Y-%m-%d") if extract_date is not None else None,
         "first_contact_date": contacts["contact_date"].min().strftime("%Y-%m-%d") if len(contacts) else None,
+        "last_contact_date": contacts["contact_date"].max().strftime("%Y-%m-%d") if len(contacts) else None,
         "months_without_contacts": months_without_contacts(contacts),
         "synthetic": synthetic,
         "pseudonym_key_source": key.source if not key.source.startswith("file:") else "file",

@@ -290,6 +290,21 @@ def prepare_data(
     return summary
 
 
+def check_month_covered(summary: dict[str, Any], month: str) -> None:
+    """Raise ``HwbKpisError`` unless the cleaned extract (its ingest summary) has contacts dated in
+    ``month`` (``YYYY-MM``): a pack for a month without data is not built at all. A summary from
+    before the first/last contact dates were recorded is not checked."""
+    if "first_contact_date" not in summary:
+        return
+    first = (summary.get("first_contact_date") or "")[:7]
+    last = (summary.get("last_contact_date") or summary.get("extract_date") or "")[:7]
+    if not first or month < first or month > last or month in summary.get("months_without_contacts", []):
+        raise HwbKpisError(
+            f"no contacts dated {month} in the extract, which covers {first or '?'} to {last or '?'}:"
+            " is this month's extract in the raw folder?"
+        )
+
+
 # --- running and rendering ----------------------------------------------------------------------
 
 
@@ -637,6 +652,7 @@ def build_report(
 
     # 2. data
     summary = prepare_data(raw_dir, processed_dir, mapping_path=mapping, key_file=key, echo=echo)
+    check_month_covered(summary, month)
     synthetic = bool(summary.get("synthetic")) or (raw_dir / "SYNTHETIC").exists()
     if synthetic:
         echo("note: SYNTHETIC data — every page carries the banner 'Synthetic data — not real children'")
