@@ -1468,7 +1468,7 @@ def show_figure(fig, *, dpi: int = 100) -> None:
     from IPython.display import Image, display
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi)  # house figures use constrained layout: no second "tight" pass
     display(Image(data=buffer.getvalue(), format="png"))
     plt.close(fig)
 

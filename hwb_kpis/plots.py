@@ -194,12 +194,15 @@ def funnel_plot(
     note: str | None = None,
     as_of: str | None = None,
     label_points: bool = True,
+    improvement_direction: str = "neutral",
 ) -> Figure:
     """Funnel plot of an :func:`hwb_kpis.stats.funnel_limits` frame: each unit's rate against
     its denominator, the pooled rate and the 95% (dashed) and 99.8% (solid) limits drawn from
-    :func:`~hwb_kpis.stats.funnel_curve`; units outside the 99.8% limits in orange, outside 95%
-    in blue, others grey. ``percent``: rates are proportions shown as %. Not a league table:
-    do not sort or rank units that lie inside the funnel.
+    :func:`~hwb_kpis.stats.funnel_curve`. Units outside the 95% limits are coloured by what their
+    side means (``improvement_direction``: ``"increase"`` or ``"decrease"`` is better; blue on the
+    better side, orange on the worse; purple for ``"neutral"``), filled when outside 99.8% and
+    hollow when only outside 95%; units inside are grey. ``percent``: rates are proportions
+    shown as %. Not a league table: do not sort or rank units that lie inside the funnel.
     """
     from hwb_kpis.stats.funnel import funnel_curve, level_tag
 
@@ -223,9 +226,20 @@ def funnel_plot(
     rate = funnel_df["rate"]
     out_w = (rate > funnel_df[f"upper_{widest}"]) | (rate < funnel_df[f"lower_{widest}"])
     out_n = (rate > funnel_df[f"upper_{narrowest}"]) | (rate < funnel_df[f"lower_{narrowest}"])
-    colours = np.where(out_w, SPC_COLOURS["concern"], np.where(out_n, SPC_COLOURS["improvement"],
-                                                                 SPC_COLOURS["common_cause"]))
-    ax.scatter(funnel_df["denominator"], rate, c=list(colours), s=40, zorder=3, edgecolor="white")
+    high = rate > pooled
+    if improvement_direction == "neutral":
+        side = np.full(len(rate), SPC_COLOURS["neither"], dtype=object)
+    elif improvement_direction in ("increase", "decrease"):
+        better = high if improvement_direction == "increase" else ~high
+        side = np.where(better, SPC_COLOURS["improvement"], SPC_COLOURS["concern"])
+    else:
+        raise ValueError(f"improvement_direction must be increase, decrease or neutral, not {improvement_direction!r}")
+    colours = np.where(out_n, side, SPC_COLOURS["common_cause"])
+    faces = np.where(out_w | ~out_n, colours, "white")
+    ax.scatter(funnel_df["denominator"], rate, c=list(faces), edgecolors=list(colours), linewidths=1.8,
+               s=44, zorder=3)
+    ax.scatter([], [], c="white", edgecolors=SPC_COLOURS["limit"], linewidths=1.8, s=44,
+               label="Outside 95% only (hollow)")
     if label_points:
         for _, r in funnel_df.iterrows():
             ax.annotate(str(r["label"]), (r["denominator"], r["rate"]), xytext=(4, 3),

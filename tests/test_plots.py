@@ -82,7 +82,25 @@ def test_funnel_plot():
     assert ax.get_xlabel() == "Number of contacts (denominator)"
     assert {"GP", "Police"} <= {t.get_text() for t in ax.texts}
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["95% limits", "99.8% limits",
-                                                                   "Overall rate"]
+                                                                   "Overall rate", "Outside 95% only (hollow)"]
+
+
+def _edge_colours(fig) -> list[str]:
+    from matplotlib.colors import to_hex
+
+    return [to_hex(c) for c in fig.axes[0].collections[0].get_edgecolors()]
+
+
+def test_funnel_colours_follow_the_improvement_direction():
+    # rates 0.1 (far below the pooled 0.34), 0.33 (inside), 0.6 (far above) on large denominators
+    df = funnel_limits([100, 330, 600], [1000, 1000, 1000], labels=["low", "mid", "high"])
+    fig = plots.funnel_plot(df, title="t", y_label="y", improvement_direction="decrease")
+    assert _edge_colours(fig) == [plots.SPC_COLOURS["improvement"], plots.SPC_COLOURS["common_cause"],
+                                  plots.SPC_COLOURS["concern"]]
+    fig = plots.funnel_plot(df, title="t", y_label="y", improvement_direction="increase")
+    assert _edge_colours(fig)[0] == plots.SPC_COLOURS["concern"]
+    fig = plots.funnel_plot(df, title="t", y_label="y")
+    assert _edge_colours(fig)[2] == plots.SPC_COLOURS["neither"]
 
 
 def test_small_multiples():
