@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
 
@@ -229,19 +230,65 @@ def _rename(headers: list[str], path: Path, spec: TableSpec, mapping: Mapping) -
     return result
 
 
-def _finish(frame: pd.DataFrame, renames: dict[str, str], spec: TableSpec, rows: np.ndarray) -> pd.DataFrame:
-    """Keep contract columns as stripped text, add absent optional columns as blank, add source_row."""
-    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+#: Python's ``\s`` (Unicode whitespace) except the plain space, for RE2: a value needs folding
+#: only when it holds one of these or two spaces in a row
+_FOLD_NEEDED = "  |[\t\n\v\f\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def _clean_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Strip surrounding whitespace and fold inner runs of whitespace to one space (as
+    ``str.strip()`` then Python's ``re.sub(r"\\s+", " ", ...)``): Arrow kernels, a scan of the raw
+    bytes to skip what cannot apply, and Python only for the few values that need folding."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    chars = _char_bytes(values)
+    if chars.min(initial=0x20) >= 0x20 and chars.max(initial=0) < 0x80:
+        # printable ASCII: the space is the only whitespace character there can be
+        text = pc.ascii_trim_whitespace(values)
+        if not _has_double_space(chars):
+            return text
+    else:
+        text = pc.utf8_trim_whitespace(values)
+    need = pc.fill_null(pc.match_substring_regex(text, _FOLD_NEEDED), False)
+    if pc.any(need).as_py():
+        folded = [None if v is None else _WHITESPACE_RUN.sub(" ", v) for v in pc.filter(text, need).to_pylist()]
+        text = pc.replace_with_mask(text, need, pa.array(folded, type=pa.string()))
+    return text
+
+
+def _char_bytes(text: pa.Array) -> np.ndarray:
+    """The character data of a string array as bytes (possibly with bytes of values outside a
+    slice: fine for the conservative checks it is used for)."""
+    buffer = text.buffers()[2]
+    return np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, dtype=np.uint8)
+
+
+def _has_double_space(chars: np.ndarray) -> bool:
+    """True when two spaces follow each other somewhere in ``chars``."""
+    for start in (0, 1):
+        pairs = chars[start : start + (len(chars) - start) // 2 * 2]
+        if (pairs.view(np.uint16) == 0x2020).any():
+            return True
+    return False
+
+
+def _finish(columns: dict[str, Any], renames: dict[str, str], spec: TableSpec, rows: np.ndarray) -> pd.DataFrame:
+    """Keep contract columns as stripped text, add absent optional columns as blank, add source_row.
+
+    ``columns`` maps each file header to its values (an Arrow array or a pandas Series)."""
+    out = {}
     by_target = {v: k for k, v in renames.items()}
     for col in (*spec.columns, *config.OPTIONAL_COLUMNS):
         if col in by_target:
-            values = frame[by_target[col]].astype("string").fillna("")
-            out[col] = values.str.strip().str.replace(r"\s+", " ", regex=True).to_numpy()
+            values = columns.pop(by_target[col])
+            if isinstance(values, pd.Series):
+                values = pa.array(values.astype("string").fillna(""), type=pa.string())
+            out[col] = pd.array(_clean_text(values), dtype="string")
         else:
-            out[col] = ""
-        out[col] = out[col].astype("string")
+            out[col] = pd.array(np.full(len(rows), "", dtype=object), dtype="string")
     out["source_row"] = rows.astype("int64")
-    return out
+    return pd.DataFrame(out, index=pd.RangeIndex(len(rows)))
 
 
 def _sniff_delimiter(path: Path, encoding: str) -> str:
@@ -253,7 +300,8 @@ def _sniff_delimiter(path: Path, encoding: str) -> str:
 
 
 def _read_csv(path: Path, spec: TableSpec, mapping: Mapping):
-    head = path.read_bytes()[:65536]
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
     if b"\x00" in head:
         raise InputFileError(f"{path}: not a text table (binary content; is it an Excel file renamed .csv?)")
     notes: list[str] = []
@@ -275,13 +323,20 @@ def _read_csv(path: Path, spec: TableSpec, mapping: Mapping):
         return "skip"
 
     def read(enc: str) -> pa.Table:
+        """Multi-threaded first; when a row is malformed, again on one thread, the only way
+        Arrow reports the row's number."""
+        table = read_with(enc, threads=True)
+        return read_with(enc, threads=False) if bad else table
+
+    def read_with(enc: str, *, threads: bool) -> pa.Table:
         bad.clear()
         header = _csv_header(path, enc, delimiter)
         header = [h if h.strip() else f"unnamed_{j}" for j, h in enumerate(header)]
         return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
-                use_threads=False, encoding=enc, block_size=64 << 20, column_names=header, skip_rows=1
+                use_threads=threads, encoding=enc, block_size=(16 if threads else 64) << 20,
+                column_names=header, skip_rows=1,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
@@ -307,13 +362,18 @@ def _read_csv(path: Path, spec: TableSpec, mapping: Mapping):
         raise InputFileError(f"{path}: not a readable CSV table ({message})") from None
     headers = table.column_names
     renames = _rename(headers, path, spec, mapping)
-    frame = table.to_pandas()
+    # only the columns kept, so that each is freed once cleaned (first of equal names)
+    wanted = set(renames)
+    columns = {h: table.column(i) for i, h in reversed(list(enumerate(headers))) if h in wanted}
     bad_rows = np.array(sorted(r for r, _ in bad if r >= 0), dtype="int64")
-    total = len(frame) + len(bad)
+    total = table.num_rows + len(bad)
     all_rows = np.arange(2, total + 2, dtype="int64")
-    rows = np.setdiff1d(all_rows, bad_rows, assume_unique=True)[: len(frame)]
+    rows = np.setdiff1d(all_rows, bad_rows, assume_unique=True)[: table.num_rows]
     malformed = pd.DataFrame({"row": [r for r, _ in bad], "reason": [m for _, m in bad]})
-    return _finish(frame, renames, spec, rows), malformed, notes
+    del table
+    frame = _finish(columns, renames, spec, rows)
+    pa.default_memory_pool().release_unused()  # return the raw text's memory to the system
+    return frame, malformed, notes
 
 
 def _csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
@@ -371,7 +431,8 @@ def _read_excel(path: Path, spec: TableSpec, mapping: Mapping):
     body, rows = body.loc[nonblank].reset_index(drop=True), rows[nonblank]
     renamed = _rename(headers, path, spec, mapping)
     empty = pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype="string")})
-    return _finish(body, renamed, spec, rows), empty, notes
+    columns = {h: body.iloc[:, j] for j, h in reversed(list(enumerate(headers)))}
+    return _finish(columns, renamed, spec, rows), empty, notes
 
 
 # ------------------------------------------------------------------------------------------------
@@ -389,14 +450,33 @@ _FORMATS: tuple[tuple[str, str, str], ...] = (
 _YEAR_MONTH = (r"\d{4}-\d{1,2}|\d{1,2}/\d{4}", "")
 
 
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``(codes, uniques)`` with ``uniques.take(codes)`` equal to ``values`` (NA is a value too):
+    per-value work is then done once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Series(uniques)
+
+
+def _expand(uniques: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The value of each code, as a Series on ``index``."""
+    return pd.Series(uniques.array.take(codes), index=index)
+
+
 def parse_dates(values: pd.Series, *, allow_year_month: bool = False) -> tuple[pd.Series, pd.Series]:
     """Parse a text column of dates written as ISO (``2015-11-03``), UK day-first (``03/11/2015``,
     ``3-11-2015``, ``03/11/15``), ``3 Nov 2015`` or an Excel serial number (``42311``).
 
     Returns ``(dates, problem)``: ``dates`` is datetime64 (NaT when blank or bad); ``problem`` is
     ``"unparseable date"`` (no known format), ``"impossible date"`` (a known format naming a day
-    that does not exist, e.g. 31/02/2015) or NA. Blank is not a problem here.
+    that does not exist, e.g. 31/02/2015) or NA. Blank is not a problem here. Each distinct text
+    is parsed once.
     """
+    codes, uniques = _factorize(values)
+    dates, problem = _parse_distinct_dates(uniques, allow_year_month=allow_year_month)
+    return _expand(dates, codes, values.index), _expand(problem, codes, values.index)
+
+
+def _parse_distinct_dates(values: pd.Series, *, allow_year_month: bool) -> tuple[pd.Series, pd.Series]:
     text = values.astype("string").fillna("").str.strip()
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     problem = pd.Series(pd.NA, index=text.index, dtype="string")
@@ -447,8 +527,9 @@ def map_values(values: pd.Series, column: str, mapping: Mapping) -> pd.Series:
     """Canonical value of each entry (mapping file first, then ``reference/value_maps.yml``);
     NA where blank or not recognised."""
     lookup = {**_value_maps().get(column, {}), **mapping.values.get(column, {})}
-    normalised = values.astype("string").fillna("").map(_norm_value, na_action="ignore")
-    return normalised.map(lookup).astype("string")
+    codes, uniques = _factorize(values)
+    normalised = uniques.astype("string").fillna("").map(_norm_value, na_action="ignore")
+    return _expand(normalised.map(lookup).astype("string"), codes, values.index)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -483,30 +564,36 @@ def clean_table(
     data = raw.data
     content = [c for c in data.columns if c != "source_row"]
 
-    # 1. exact duplicates: dropped and counted (the first copy is kept)
-    dup = data.duplicated(subset=content, keep="first").to_numpy()
-    data = data.loc[~dup].reset_index(drop=True)
+    # 1. exact duplicates: dropped and counted (the first copy is kept); they are left in place
+    # until the end (one filter of the table instead of two) but are never flagged
+    dup, repeated_key = _exact_duplicates(data, content, spec.key[0])
     duplicates_dropped = int(dup.sum())
 
     n = len(data)
     reason = np.full(n, "", dtype=object)
     column = np.full(n, "", dtype=object)
+    free = ~dup  # neither dropped nor given a reason yet
 
     def flag(mask: pd.Series | np.ndarray, col: str, why: str) -> None:
-        m = np.asarray(mask, dtype=bool) & (reason == "")
-        reason[m] = why
-        column[m] = col
+        m = np.asarray(mask, dtype=bool) & free
+        if m.any():
+            reason[m] = why
+            column[m] = col
+            free[m] = False
 
     for col in spec.required:
         flag(data[col] == "", col, MISSING)
 
     parsed: dict[str, pd.Series] = {}
-    problems: dict[str, pd.Series] = {}
+    problems: dict[str, tuple[np.ndarray, pd.Series]] = {}  # per distinct text: (codes, problem)
     for col in spec.dates:
-        parsed[col], problems[col] = parse_dates(data[col], allow_year_month=(col == "child_dob"))
+        codes, uniques = _factorize(data[col])
+        dates, problem = _parse_distinct_dates(uniques, allow_year_month=(col == "child_dob"))
+        parsed[col], problems[col] = _expand(dates, codes, data.index), (codes, problem)
     for why in (UNPARSEABLE, IMPOSSIBLE):
         for col in spec.dates:
-            flag((problems[col] == why).fillna(False), col, why)
+            codes, problem = problems[col]
+            flag((problem == why).fillna(False).to_numpy(dtype=bool)[codes], col, why)
     for col in spec.dates:
         flag((parsed[col] < EARLIEST_DATE).fillna(False), col, f"{IMPOSSIBLE} (before 1900)")
     for col in spec.dates:
@@ -526,27 +613,30 @@ def clean_table(
 
     # conflicting duplicates: same key, different content (exact copies were removed above)
     keyed = (data[list(spec.key)] != "").all(axis=1)
+    conflicting = np.zeros(n, dtype=bool)
     if spec.name == "contacts":
-        key_values = data["contact_id"]
+        # only a contact_id repeated in the raw file can be repeated among the rows kept
+        among = repeated_key & ~dup
+        conflicting[among] = data.loc[among, "contact_id"].duplicated(keep=False).to_numpy()
         conflict_reason = CONFLICT
     else:
         key_values = data["child_id"] + "|" + parsed["period_start"].dt.strftime("%Y-%m-%d").fillna(data["period_start"])
+        conflicting[~dup] = key_values[~dup].duplicated(keep=False).to_numpy()
         conflict_reason = CONFLICT_PERIOD
-    conflicting = keyed & key_values.duplicated(keep=False)
-    flag(conflicting, spec.key[0], conflict_reason)
+    flag(conflicting & keyed.to_numpy(), spec.key[0], conflict_reason)
 
-    bad = reason != ""
+    bad = ~free & ~dup
     quarantine = _quarantine_frame(raw, data.loc[bad], reason[bad], column[bad])
 
-    good = data.loc[~bad].reset_index(drop=True)
-    clean = pd.DataFrame(index=good.index)
+    good = _KeptRows(data, free)
+    dates = {c: _filter(parsed.pop(c), free) for c in spec.dates}
     if spec.name == "contacts":
-        clean = _clean_contacts(good, {c: parsed[c][~bad].reset_index(drop=True) for c in spec.dates},
-                                outcome[~bad].reset_index(drop=True), marf_text[~bad].reset_index(drop=True),
-                                mapping, key)
+        outcome, marf_text = _filter(outcome, free), _filter(marf_text, free)
+        clean = _clean_contacts(good, dates, outcome, marf_text, mapping, key)
     else:
-        clean = _clean_looked_after(good, {c: parsed[c][~bad].reset_index(drop=True) for c in spec.dates}, key)
+        clean = _clean_looked_after(good, dates, key)
 
+    pa.default_memory_pool().release_unused()  # return freed memory to the system
     raw_rows = raw.raw_rows
     summary = {
         "file": str(raw.path),
@@ -568,11 +658,54 @@ def clean_table(
     return CleanTable(name=spec.name, clean=clean, quarantine=quarantine, summary=summary)
 
 
+class _KeptRows:
+    """The rows of ``data`` where ``keep`` is true, one column at a time (``rows[column]``), so that
+    a full copy of the table never exists beside the cleaned columns built from it."""
+
+    def __init__(self, data: pd.DataFrame, keep: np.ndarray) -> None:
+        self.data, self.keep = data, keep
+
+    def __getitem__(self, column: str) -> pd.Series:
+        return _filter(self.data[column], self.keep)
+
+
+def _filter(data: pd.DataFrame | pd.Series, keep: np.ndarray) -> pd.DataFrame | pd.Series:
+    """``data.loc[keep].reset_index(drop=True)``, with Arrow's filter for text columns (much
+    faster than pandas' take on Arrow strings)."""
+    if isinstance(data, pd.Series):
+        return _filter(data.to_frame(name="values"), keep)["values"].rename(data.name)
+    mask = pa.array(keep, type=pa.bool_())
+    columns = {}
+    for name, values in data.items():
+        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+            arrow = pa.array(values.array, type=pa.string())
+            columns[name] = pd.array(pc.filter(arrow, mask), dtype=values.dtype)
+        else:
+            columns[name] = values.to_numpy()[keep] if values.dtype.kind in "biufcmM" else values[keep].array
+    return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
+
+
+def _exact_duplicates(data: pd.DataFrame, content: list[str], key: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(data.duplicated(subset=content, keep="first"), rows whose key column is not unique)``.
+
+    Rows are compared in full only among the second set: exact copies share every column."""
+    repeated_key = data[key].duplicated(keep=False).to_numpy()
+    dup = np.zeros(len(data), dtype=bool)
+    if repeated_key.any():
+        dup[repeated_key] = data.loc[repeated_key].duplicated(subset=content, keep="first").to_numpy()
+    return dup, repeated_key
+
+
 def _quarantine_frame(raw: RawTable, rows: pd.DataFrame, reasons: np.ndarray, columns: np.ndarray) -> pd.DataFrame:
-    values = [
-        "[masked]" if col in raw.spec.masked else str(rows.iloc[i][col])[:80] if col in rows.columns else ""
-        for i, col in enumerate(columns)
-    ]
+    """The quarantine rows: file, row, column, reason and the offending value (masked where the
+    column may identify a child)."""
+    values = np.full(len(rows), "", dtype=object)
+    for col in np.unique(columns.astype(str)):
+        at = columns == col
+        if col in raw.spec.masked:
+            values[at] = "[masked]"
+        elif col in rows.columns:
+            values[at] = [str(v)[:80] for v in rows.loc[at, col]]
     q = pd.DataFrame(
         {
             "table": raw.spec.name,
@@ -604,30 +737,50 @@ def age_band(age_years: pd.Series) -> pd.Series:
     return bands.astype("string").fillna("unknown")
 
 
+def _on_distinct(values: pd.Series, func) -> pd.Series:
+    """``func(values)`` for an element-wise ``func``, computed once per distinct value."""
+    codes, uniques = _factorize(values)
+    return _expand(func(uniques), codes, values.index)
+
+
+def _year_month(dates: pd.Series) -> pd.Series:
+    """``YYYY-MM`` of each date (NA for NaT), formatted once per distinct date."""
+    return _on_distinct(dates, lambda d: d.dt.strftime("%Y-%m").astype("string"))
+
+
+def _blank_to_na(text: pd.Series) -> pd.Series:
+    """``text`` with ``""`` as NA."""
+    values = pa.array(text.array, type=pa.string())
+    blank_as_na = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    return pd.Series(pd.array(blank_as_na, dtype="string"), index=text.index)
+
+
 def _clean_contacts(good, dates, outcome, marf_text, mapping, key) -> pd.DataFrame:
     contact_date = dates["contact_date"].dt.normalize()
     dob = dates["child_dob"]
     dob_mid = dob.dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
     age_days = (contact_date - dob_mid).dt.days
     age_years = np.floor(age_days / 365.25).astype("Int64").clip(lower=0)
-    gender = map_values(good["gender"], "gender", mapping)
-    gender = gender.fillna(good["gender"].str.lower().replace("", pd.NA))
+    def canonical_gender(text: pd.Series) -> pd.Series:
+        return map_values(text, "gender", mapping).fillna(text.str.lower().replace("", pd.NA))
+
+    gender = _on_distinct(good["gender"], canonical_gender)
     return pd.DataFrame(
         {
             "contact_id": pseudonymise(good["contact_id"], key, prefix="c"),
             "child_id": pseudonymise(good["child_id"], key),
             "contact_date": contact_date.astype("datetime64[ns]"),
-            "month": contact_date.dt.strftime("%Y-%m").astype("string"),
-            "source_code": good["source_code"].replace("", pd.NA),
-            "source_detail": good["source_detail"].replace("", pd.NA),
-            "referrer_role": good["referrer_role"].replace("", pd.NA),
-            "referrer_org": good["referrer_org"].replace("", pd.NA),
-            "marf": marf_text.map({"yes": True, "no": False}).astype("boolean"),
+            "month": _year_month(contact_date),
+            "source_code": _blank_to_na(good["source_code"]),
+            "source_detail": _blank_to_na(good["source_detail"]),
+            "referrer_role": _blank_to_na(good["referrer_role"]),
+            "referrer_org": _blank_to_na(good["referrer_org"]),
+            "marf": _on_distinct(marf_text, lambda m: m.map({"yes": True, "no": False}).astype("boolean")),
             "outcome": outcome.astype("string"),
             "decision_date": dates["decision_date"].dt.normalize().astype("datetime64[ns]"),
-            "dob_month": dob.dt.strftime("%Y-%m").astype("string"),
+            "dob_month": _year_month(dob),
             "age_years": age_years,
-            "age_band": age_band(age_years),
+            "age_band": _on_distinct(age_years, age_band),
             "gender": gender.astype("string"),
             "authority": good["authority"].astype("string"),
             "source_row": good["source_row"].astype("int64"),
@@ -644,7 +797,7 @@ def _clean_looked_after(good, dates, key) -> pd.DataFrame:
             "consent_date": dates["consent_date"].dt.normalize().astype("datetime64[ns]"),
             "health_notified_date": dates["health_notified_date"].dt.normalize().astype("datetime64[ns]"),
             "iha_date": dates["iha_date"].dt.normalize().astype("datetime64[ns]"),
-            "month": start.dt.strftime("%Y-%m").astype("string"),
+            "month": _year_month(start),
             "authority": good["authority"].astype("string"),
             "source_row": good["source_row"].astype("int64"),
         }

@@ -104,8 +104,8 @@ def run_clean(
     contacts = contacts[list(schemas.PROCESSED_CONTACTS.columns)]
     looked_after = la_ct.clean[list(schemas.PROCESSED_LOOKED_AFTER.columns)]
     try:
-        schemas.PROCESSED_CONTACTS.validate(contacts)
-        schemas.PROCESSED_LOOKED_AFTER.validate(looked_after)
+        schemas.PROCESSED_CONTACTS.validate(contacts, inplace=True)
+        schemas.PROCESSED_LOOKED_AFTER.validate(looked_after, inplace=True)
     except Exception as exc:  # pandera SchemaError: a bug, not user input
         raise HwbKpisError(f"processed tables break their contract ({str(exc).splitlines()[0]})") from exc
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+#: fixtures, not tests: nbval (``--nbval-lax``) must not run the deliberately failing notebooks there
+collect_ignore = ["data"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 DFE_DIR = SHARED / "data" / "dfe"
