@@ -28,7 +28,7 @@ import pyarrow.csv as pacsv
 import yaml
 
 from hwb_kpis import config
-from hwb_kpis.errors import HwbKpisError, InputFileError, ReconciliationError
+from hwb_kpis.errors import InputFileError, ReconciliationError
 from hwb_kpis.privacy import PseudonymKey, pseudonymise
 
 # ------------------------------------------------------------------------------------------------
@@ -447,7 +447,7 @@ _FORMATS: tuple[tuple[str, str, str], ...] = (
     ("text", r"\d{1,2}[ \-][A-Za-z]{3,9}[ \-]\d{4}", "%d %b %Y"),
     ("excel", r"\d{5}(?:\.\d+)?", ""),
 )
-_YEAR_MONTH = (r"\d{4}-\d{1,2}|\d{1,2}/\d{4}", "")
+_YEAR_MONTH = r"\d{4}-\d{1,2}|\d{1,2}/\d{4}"
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -510,7 +510,7 @@ def _parse_distinct_dates(values: pd.Series, *, allow_year_month: bool) -> tuple
         problem[match & out.isna()] = IMPOSSIBLE
         todo &= ~match
     if allow_year_month and todo.any():
-        ym = todo & text.str.fullmatch(_YEAR_MONTH[0])
+        ym = todo & text.str.fullmatch(_YEAR_MONTH)
         if ym.any():
             parts = text[ym].str.extract(r"^(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})|(?P<m2>\d{1,2})/(?P<y2>\d{4}))$")
             year = pd.to_numeric(parts["y1"].fillna(parts["y2"]), errors="coerce")
@@ -808,10 +808,6 @@ def read_and_clean(raw_dir: Path, mapping: Mapping, key: PseudonymKey, *, today:
     """Read and clean both tables of the raw folder."""
     out: dict[str, CleanTable] = {}
     for name, spec in SPECS.items():
-        path = find_file(raw_dir, name, mapping)
-        try:
-            raw = read_table(path, spec, mapping)
-        except HwbKpisError:
-            raise
+        raw = read_table(find_file(raw_dir, name, mapping), spec, mapping)
         out[name] = clean_table(raw, mapping, key, today=today)
     return out

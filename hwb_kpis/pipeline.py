@@ -46,6 +46,18 @@ def is_synthetic(raw_dir: Path) -> bool:
     return (Path(raw_dir) / SYNTHETIC_MARKER).is_file()
 
 
+def has_raw_extract(raw_dir: Path) -> bool:
+    """True when ``raw_dir`` holds any table file (``contacts.*``, or any ``.csv``/``.xlsx``/``.xls``,
+    since a mapping may name the files otherwise): only then is it never given the synthetic extract."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        return False
+    return any(
+        p.is_file() and (p.name.lower().startswith("contacts.") or p.suffix.lower() in (".csv", ".xlsx", ".xls"))
+        for p in raw_dir.iterdir()
+    )
+
+
 def raw_fingerprint(raw_dir: Path, mapping_path: Path | None = None) -> str:
     """SHA-256 over the raw files (names and bytes), the mapping file and the package's reference
     data: when it is unchanged, the processed tables need not be rebuilt."""
@@ -209,8 +221,7 @@ def ensure_processed(
     with open(processed / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            has_raw = raw.is_dir() and any(p.name.lower().startswith("contacts.") for p in raw.iterdir())
-            if not has_raw:
+            if not has_raw_extract(raw):
                 if (processed / "ingest_summary.json").is_file():
                     return load_processed(processed)
                 from hwb_kpis.synth import write_extract

@@ -233,14 +233,6 @@ def _last_line(exc: BaseException, limit: int = 300) -> str:
 # --- data: synthetic extract and cleaning -------------------------------------------------------
 
 
-def _has_raw_data(raw_dir: Path) -> bool:
-    if not raw_dir.is_dir():
-        return False
-    if any(raw_dir.glob("contacts.*")):
-        return True
-    return any(p.suffix.lower() in (".csv", ".xlsx", ".xls") for p in raw_dir.iterdir())
-
-
 def _read_summary(processed_dir: Path) -> dict[str, Any]:
     path = processed_dir / "ingest_summary.json"
     if not path.is_file():
@@ -263,7 +255,7 @@ def prepare_data(
     folder was made from exactly these raw files (same ``raw_fingerprint``). Returns the
     ingest summary."""
     pipeline = importlib.import_module("hwb_kpis.pipeline")
-    if not _has_raw_data(raw_dir):
+    if not pipeline.has_raw_extract(raw_dir):
         write_extract = importlib.import_module("hwb_kpis.synth").write_extract
 
         echo("!" * 78)
@@ -272,20 +264,13 @@ def prepare_data(
         echo("!" * 78)
         write_extract(raw_dir, echo=echo)
 
-    summary = _read_summary(processed_dir)
-    is_current = getattr(pipeline, "is_current", None)
-    if is_current is not None:
-        current = is_current(processed_dir, raw_dir, mapping_path)
-    else:
-        fingerprint = pipeline.raw_fingerprint(raw_dir, mapping_path)
-        current = summary.get("raw_fingerprint") == fingerprint and (processed_dir / "contacts.parquet").is_file()
-    if current:
+    if pipeline.is_current(processed_dir, raw_dir, mapping_path):
         echo(f"raw files unchanged since the last clean: reusing {processed_dir}")
     else:
         echo(f"cleaning {raw_dir} -> {processed_dir}")
         pipeline.run_clean(raw_dir, processed_dir, mapping_path=mapping_path, key_file=key_file, echo=echo)
-        summary = _read_summary(processed_dir)
-    if (raw_dir / "SYNTHETIC").exists():
+    summary = _read_summary(processed_dir)
+    if pipeline.is_synthetic(raw_dir):
         summary.setdefault("synthetic", True)
     return summary
 

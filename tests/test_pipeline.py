@@ -83,3 +83,14 @@ def test_missing_processed_file_means_not_current(tmp_path, monkeypatch, name):
     ensure_processed(tmp_path / "p", raw, echo=lambda m: None)
     (tmp_path / "p" / name).unlink()
     assert not is_current(tmp_path / "p", raw)
+
+
+def test_raw_folder_with_renamed_files_never_gets_the_synthetic_extract(tmp_path):
+    from hwb_kpis.pipeline import has_raw_extract
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "README.md").write_text("what goes here")
+    assert not has_raw_extract(raw) and not has_raw_extract(tmp_path / "missing")
+    (raw / "List 1 contacts.xlsx").write_bytes(b"a real extract named by a mapping")
+    assert has_raw_extract(raw)

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from hwb_kpis import pipeline as real_pipeline
 from hwb_kpis import report
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.privacy import INTERNAL_BANNER
@@ -46,6 +47,13 @@ class FakePipeline(types.ModuleType):
 
     def raw_fingerprint(self, raw_dir, mapping_path=None) -> str:
         return self.fingerprint
+
+    def is_current(self, processed_dir, raw_dir, mapping_path=None) -> bool:
+        summary = Path(processed_dir) / "ingest_summary.json"
+        return summary.is_file() and json.loads(summary.read_text()).get("raw_fingerprint") == self.fingerprint
+
+    has_raw_extract = staticmethod(real_pipeline.has_raw_extract)
+    is_synthetic = staticmethod(real_pipeline.is_synthetic)
 
     def run_clean(self, raw_dir, out_dir, *, mapping_path=None, key_file=None, echo=print):
         self.cleaned.append((Path(raw_dir), Path(out_dir)))
