@@ -12,11 +12,12 @@ For each size it
    vectorised generator below (``--generator simple`` forces it);
 2. measures the **floor** in a fresh process: the least data movement any cleaning pipeline must
    do -- read the CSV with pyarrow, sort by child and date, write Parquet;
-3. measures the **pipeline** in a fresh process, stage by stage, through the package's public
-   functions: read, parse/validate, pseudonymise (timed inside ``clean_table``), code, contract
-   check (pandera), raw fingerprint, KPIs (``kpis.kpi_table``, every month), write. When the
-   cleaning functions are not importable it times the KPI stage alone on a processed-format
-   frame built directly.
+3. measures the **pipeline** in a fresh process, wall clock: ``pipeline.run_clean`` (exactly
+   what ``hwb-kpis clean`` runs) then ``kpis.kpi_table`` (every KPI, every month) on its result.
+   The package functions they call are wrapped to time each stage: read, parse/validate,
+   pseudonymise (timed inside ``clean_table``), code, contract check (pandera), write, the rest of
+   ``run_clean`` (summary and checks), KPIs; the raw fingerprint runs on a background thread and
+   is shown apart.
 
 It prints one table per size (seconds per stage, peak memory of each process) and the ratios the
 issue sets: pipeline / floor <= 2, peak memory < 8 GB, time(10M) / time(1M) <= 12. It is not a
@@ -166,12 +167,13 @@ def phase_floor(raw: Path, out: Path) -> dict:
 
 
 def phase_pipeline(raw: Path, out: Path) -> dict:
-    import pandas as pd
-
+    """``pipeline.run_clean`` (what ``hwb-kpis clean`` runs) then ``kpis.kpi_table`` on its result,
+    timed wall clock; the package functions they call are wrapped to time each stage."""
     from hwb_kpis import kpis
 
     stages: dict[str, float] = {}
     peaks: dict[str, float] = {}  # peak memory of the process when the stage ended
+    background: dict[str, float] = {}
 
     def timed(name, func, *args, **kwargs):
         t0 = time.perf_counter()
@@ -180,64 +182,45 @@ def phase_pipeline(raw: Path, out: Path) -> dict:
         peaks[name] = peak_rss_mb()
         return value
 
-    try:
-        from hwb_kpis import coding, ingest, schemas
-        from hwb_kpis.privacy import resolve_key
-    except ImportError as exc:  # cleaning not there yet: time the KPIs alone
-        contacts = processed_frame(int(os.environ.get("BENCH_ROWS", "1000000")))
-        table = timed("KPIs (kpi_table, all months)", kpis.kpi_table, {"contacts": contacts})
-        return {"rows": len(contacts), "stages": stages, "peak_mb": peak_rss_mb(),
-                "note": f"KPI stage only ({exc})", "kpi_rows": len(table)}
+    from hwb_kpis import coding, ingest, pipeline, schemas
 
-    # time pseudonymisation inside clean_table by wrapping the function ingest calls
-    real_pseudonymise = ingest.pseudonymise
+    def wrap(owner, attr, name, *, exclusive_of=None, into=None):
+        real = getattr(owner, attr)
 
-    def pseudonymise(*args, **kwargs):
-        t0 = time.perf_counter()
-        value = real_pseudonymise(*args, **kwargs)
-        stages["pseudonymise"] = stages.get("pseudonymise", 0.0) + time.perf_counter() - t0
-        return value
+        def wrapper(*args, **kwargs):
+            before = stages.get(exclusive_of, 0.0) if exclusive_of else 0.0
+            t0 = time.perf_counter()
+            value = real(*args, **kwargs)
+            seconds = time.perf_counter() - t0 - ((stages.get(exclusive_of, 0.0) - before) if exclusive_of else 0.0)
+            target = stages if into is None else into
+            target[name] = target.get(name, 0.0) + seconds
+            peaks[name] = peak_rss_mb()
+            return value
 
-    ingest.pseudonymise = pseudonymise
-    mapping = ingest.load_mapping(None)
-    key = resolve_key(synthetic=True)
-    raws = {name: timed("read", ingest.read_table, ingest.find_file(raw, name, mapping), spec, mapping)
-            for name, spec in ingest.SPECS.items()}
+        setattr(owner, attr, wrapper)
+
+    wrap(pipeline, "read_table", "read")
+    wrap(ingest, "pseudonymise", "pseudonymise")
+    wrap(ingest, "keyed_digests", "pseudonymise")
+    wrap(ingest, "pseudonyms_from_digests", "pseudonymise")
+    wrap(pipeline, "clean_table", "parse/validate", exclusive_of="pseudonymise")
+    wrap(coding, "code_contacts", "code")
+    wrap(schemas.PROCESSED_CONTACTS, "validate", "contract check (pandera)")
+    wrap(schemas.PROCESSED_LOOKED_AFTER, "validate", "contract check (pandera)")
+    wrap(pipeline, "raw_fingerprint", "raw fingerprint (background)", into=background)
+    wrap(pipeline, "_write_atomically", "write")
+
     t0 = time.perf_counter()
-    clean = {name: ingest.clean_table(r, mapping, key) for name, r in raws.items()}
-    stages["parse/validate"] = time.perf_counter() - t0 - stages.get("pseudonymise", 0.0)
-    peaks["parse/validate"] = peaks["pseudonymise"] = peak_rss_mb()
-    del raws
-    coded, audit = timed("code", coding.code_contacts, clean["contacts"].clean)
-    contacts = coded[list(schemas.PROCESSED_CONTACTS.columns)]
-    looked_after = clean["looked_after"].clean[list(schemas.PROCESSED_LOOKED_AFTER.columns)]
-    del coded
-
-    def contract():
-        schemas.PROCESSED_CONTACTS.validate(contacts)
-        schemas.PROCESSED_LOOKED_AFTER.validate(looked_after)
-
-    timed("contract check (pandera)", contract)
-    try:
-        from hwb_kpis.pipeline import raw_fingerprint
-
-        timed("raw fingerprint (sha256)", raw_fingerprint, raw)
-    except ImportError:
-        pass
+    result = pipeline.run_clean(raw, out / "processed", echo=lambda _: None)
+    clean_seconds = time.perf_counter() - t0
+    stages["summary, checks, other"] = clean_seconds - sum(stages.values())
     table = timed("KPIs (kpi_table, all months)", kpis.kpi_table,
-                  {"contacts": contacts, "looked_after": looked_after})
-
-    def write():
-        contacts.to_parquet(out / "contacts.parquet", index=False)
-        looked_after.to_parquet(out / "looked_after.parquet", index=False)
-        pd.concat([clean["contacts"].quarantine, clean["looked_after"].quarantine]).to_csv(
-            out / "quarantine.csv", index=False)
-        audit.to_csv(out / "recoding_audit.csv", index=False)
-
-    timed("write", write)
-    order = ["read", "parse/validate", "pseudonymise", "code", "contract check (pandera)",
-             "raw fingerprint (sha256)", "KPIs (kpi_table, all months)", "write"]
-    return {"rows": len(contacts), "stages": {k: stages[k] for k in order if k in stages},
+                  {"contacts": result.contacts, "looked_after": result.looked_after})
+    total = time.perf_counter() - t0
+    order = ["read", "parse/validate", "pseudonymise", "code", "contract check (pandera)", "write",
+             "summary, checks, other", "KPIs (kpi_table, all months)"]
+    return {"rows": len(result.contacts), "stages": {k: stages[k] for k in order if k in stages},
+            "background": background, "total": total,
             "peaks": {k: peaks[k] for k in order if k in peaks}, "peak_mb": peak_rss_mb(), "kpi_rows": len(table)}
 
 
@@ -304,9 +287,14 @@ def run_phase(args: list[str]) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _total(run: dict) -> float:
+    """Seconds of a phase: its wall clock when measured, else the sum of its stages."""
+    return run.get("total", sum(run["stages"].values()))
+
+
 def report(rows_wanted: int, generator: str, gen_seconds: float, floor: dict, pipe: dict) -> float:
     total_floor = sum(floor["stages"].values())
-    total_pipe = sum(pipe["stages"].values())
+    total_pipe = pipe.get("total", sum(pipe["stages"].values()))
     print(f"\n== {pipe['rows']:,} contacts (asked {rows_wanted:,}; generator {generator}"
           + (f", generated in {gen_seconds:.1f} s" if gen_seconds else ", reused") + ") ==")
     width = max(len(s) for s in list(floor["stages"]) + list(pipe["stages"])) + 2
@@ -320,7 +308,9 @@ def report(rows_wanted: int, generator: str, gen_seconds: float, floor: dict, pi
     for name, sec in pipe["stages"].items():
         peak = pipe.get("peaks", {}).get(name)
         print(f"  {name:<{width - 2}}{sec:>10.2f}{sec / total_pipe:>8.0%}" + (f"{peak:>16,.0f}" if peak else ""))
-    print(f"  {'total':<{width - 2}}{total_pipe:>10.2f}   peak memory {pipe['peak_mb']:,.0f} MB")
+    print(f"  {'total (wall clock)':<{width - 2}}{total_pipe:>10.2f}   peak memory {pipe['peak_mb']:,.0f} MB")
+    for name, sec in pipe.get("background", {}).items():
+        print(f"  {name:<{width - 2}}{sec:>10.2f}   (overlaps the stages above; not added to the total)")
     ratio = total_pipe / total_floor
     print(f"pipeline / floor = {ratio:.2f} (target <= 2.0: {'met' if ratio <= 2 else 'NOT met'}); "
           f"peak memory {'under' if pipe['peak_mb'] < 8192 else 'OVER'} 8 GB")
@@ -371,11 +361,11 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeat):  # alternate, so that a burst of load hits both alike
             floors.append(run_phase(["--phase", "floor", "--raw", str(raw), "--workdir", str(args.workdir)]))
             pipes.append(run_phase(["--phase", "pipeline", "--raw", str(raw), "--workdir", str(args.workdir)]))
-        floor, pipe = (min(runs, key=lambda r: sum(r["stages"].values())) for runs in (floors, pipes))
+        floor, pipe = (min(runs, key=_total) for runs in (floors, pipes))
         if args.repeat > 1:
             print(f"\n{args.repeat} runs each; the fastest shown. Totals: floor "
-                  + ", ".join(f"{sum(r['stages'].values()):.2f}" for r in floors) + " s; pipeline "
-                  + ", ".join(f"{sum(r['stages'].values()):.2f}" for r in pipes) + " s")
+                  + ", ".join(f"{_total(r):.2f}" for r in floors) + " s; pipeline "
+                  + ", ".join(f"{_total(r):.2f}" for r in pipes) + " s")
         totals[pipe["rows"]] = report(rows, generator, gen_seconds, floor, pipe)
     if len(totals) > 1:
         (n1, t1), (n2, t2) = sorted(totals.items())[0], sorted(totals.items())[-1]

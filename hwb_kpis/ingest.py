@@ -29,7 +29,7 @@ import yaml
 
 from hwb_kpis import config
 from hwb_kpis.errors import InputFileError, ReconciliationError
-from hwb_kpis.privacy import PseudonymKey, pseudonymise
+from hwb_kpis.privacy import PseudonymKey, keyed_digests, pseudonymise, pseudonyms_from_digests
 
 # ------------------------------------------------------------------------------------------------
 # Table specifications (the data contract)
@@ -564,9 +564,14 @@ def clean_table(
     data = raw.data
     content = [c for c in data.columns if c != "source_row"]
 
+    # contact ids are hashed once, here: the digests find repeated ids (a sort of integers rather
+    # than a hash table of strings) and become the pseudonyms of the rows kept
+    id_digests = keyed_digests(data["contact_id"], key) if spec.name == "contacts" else None
+
     # 1. exact duplicates: dropped and counted (the first copy is kept); they are left in place
     # until the end (one filter of the table instead of two) but are never flagged
-    dup, repeated_key = _exact_duplicates(data, content, spec.key[0])
+    dup, repeated_key = _exact_duplicates(
+        data, content, spec.key[0], None if id_digests is None else id_digests.view("<u8").ravel())
     duplicates_dropped = int(dup.sum())
 
     n = len(data)
@@ -632,7 +637,7 @@ def clean_table(
     dates = {c: _filter(parsed.pop(c), free) for c in spec.dates}
     if spec.name == "contacts":
         outcome, marf_text = _filter(outcome, free), _filter(marf_text, free)
-        clean = _clean_contacts(good, dates, outcome, marf_text, mapping, key)
+        clean = _clean_contacts(good, dates, outcome, marf_text, mapping, key, id_digests[free])
     else:
         clean = _clean_looked_after(good, dates, key)
 
@@ -685,11 +690,22 @@ def _filter(data: pd.DataFrame | pd.Series, keep: np.ndarray) -> pd.DataFrame | 
     return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
 
 
-def _exact_duplicates(data: pd.DataFrame, content: list[str], key: str) -> tuple[np.ndarray, np.ndarray]:
+def _exact_duplicates(data: pd.DataFrame, content: list[str], key: str,
+                      key_numbers: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(data.duplicated(subset=content, keep="first"), rows whose key column is not unique)``.
 
-    Rows are compared in full only among the second set: exact copies share every column."""
-    repeated_key = data[key].duplicated(keep=False).to_numpy()
+    Rows are compared in full only among the second set: exact copies share every column.
+    ``key_numbers`` (one integer per row, equal for equal keys, such as the keys' digests) narrow
+    the search: only rows whose number repeats have their key compared as text."""
+    if key_numbers is None:
+        repeated_key = data[key].duplicated(keep=False).to_numpy()
+    else:
+        ordered = np.sort(key_numbers)
+        repeats = ordered[1:][ordered[1:] == ordered[:-1]]
+        repeated_key = np.zeros(len(data), dtype=bool)
+        if len(repeats):
+            candidates = np.isin(key_numbers, repeats)
+            repeated_key[candidates] = data.loc[candidates, key].duplicated(keep=False).to_numpy()
     dup = np.zeros(len(data), dtype=bool)
     if repeated_key.any():
         dup[repeated_key] = data.loc[repeated_key].duplicated(subset=content, keep="first").to_numpy()
@@ -755,7 +771,7 @@ def _blank_to_na(text: pd.Series) -> pd.Series:
     return pd.Series(pd.array(blank_as_na, dtype="string"), index=text.index)
 
 
-def _clean_contacts(good, dates, outcome, marf_text, mapping, key) -> pd.DataFrame:
+def _clean_contacts(good, dates, outcome, marf_text, mapping, key, id_digests: np.ndarray) -> pd.DataFrame:
     contact_date = dates["contact_date"].dt.normalize()
     dob = dates["child_dob"]
     dob_mid = dob.dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
@@ -767,7 +783,7 @@ def _clean_contacts(good, dates, outcome, marf_text, mapping, key) -> pd.DataFra
     gender = _on_distinct(good["gender"], canonical_gender)
     return pd.DataFrame(
         {
-            "contact_id": pseudonymise(good["contact_id"], key, prefix="c"),
+            "contact_id": pseudonyms_from_digests(id_digests, prefix="c"),
             "child_id": pseudonymise(good["child_id"], key),
             "contact_date": contact_date.astype("datetime64[ns]"),
             "month": _year_month(contact_date),

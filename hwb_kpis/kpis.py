@@ -77,7 +77,7 @@ import pyarrow.compute as pc
 
 from hwb_kpis import config
 from hwb_kpis.errors import HwbKpisError
-from hwb_kpis.privacy import SUPPRESSED_COUNT, SUPPRESSED_RATE
+from hwb_kpis.privacy import SUPPRESSED_COUNT, SUPPRESSED_RATE, pseudonym_numbers
 
 KPI_NAMES = (
     "contacts", "health_share", "marf", "conversion", "pending",
@@ -217,58 +217,6 @@ def _encode(values: pd.Series) -> tuple[np.ndarray, list]:
     enc = pc.dictionary_encode(arr)
     codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, enc.dictionary.to_pylist()
-
-
-def _u64(value: int) -> np.uint64:
-    return np.uint64(value)
-
-
-def _hex_key(values: pd.Series) -> np.ndarray | None:
-    """``child_id`` pseudonyms (16 lower-case hex digits) as their uint64 value, decoded straight
-    from the arrow buffer eight characters at a time (SWAR); None when the column is not
-    arrow-backed or any id is not exactly 16 lower-case hex digits."""
-    arr = _arrow(values)
-    if arr is None or len(arr) == 0 or arr.null_count or not (
-            pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        return None
-    bufs = arr.buffers()
-    off = np.frombuffer(bufs[1], dtype=np.int64 if pa.types.is_large_string(arr.type) else np.int32)
-    off = off[arr.offset: arr.offset + len(arr) + 1]
-    if int(off[-1] - off[0]) != 16 * len(arr) or np.any(np.diff(off) != 16):
-        return None
-    words = np.frombuffer(bufs[2], dtype="<u8", count=2 * len(arr), offset=int(off[0]))
-    ones = 0x0101010101010101
-    # in place on two scratch arrays: fresh memory is costly at 10 million rows
-    nib = np.bitwise_and(words, _u64(0x0F * ones))
-    tmp = np.right_shift(words, _u64(6))
-    tmp &= _u64(ones)
-    tmp *= _u64(9)
-    nib += tmp  # one nibble per byte for '0'-'9' and 'a'-'f'
-    np.bitwise_and(nib, _u64(0xF0 * ones), out=tmp)
-    if tmp.any():
-        return None
-    # exact check: re-encoding the nibbles as lower-case hex gives the text back
-    np.add(nib, _u64(0x06 * ones), out=tmp)
-    tmp &= _u64(0x10 * ones)
-    tmp >>= _u64(4)
-    tmp *= _u64(0x27)
-    tmp += nib
-    tmp += _u64(0x30 * ones)
-    if not np.array_equal(tmp, words):
-        return None
-    # little-endian word: character i is byte i; pair (2i, 2i+1) -> one byte, first char high
-    np.left_shift(nib, _u64(4), out=tmp)
-    nib >>= _u64(8)
-    tmp |= nib
-    tmp &= _u64(0x00FF00FF00FF00FF)
-    np.bitwise_and(tmp, _u64(0xFF), out=nib)
-    nib <<= _u64(24)
-    for shift_in, shift_out in ((16, 16), (32, 8), (48, 0)):
-        part = (tmp >> _u64(shift_in)) & _u64(0xFF)
-        part <<= _u64(shift_out)
-        nib |= part
-    half = nib.reshape(-1, 2)
-    return (half[:, 0] << _u64(32)) | half[:, 1]
 
 
 def _child_codes(frame: pd.DataFrame) -> np.ndarray:
@@ -481,7 +429,7 @@ class _History:
         low = dd * 2 + tnm  # threshold-not-met contacts sort last within a day
         order = ks = None
         if int(dd.max()) < 32_768 and _authority_codes(frame) is None:
-            hexkey = _hex_key(frame["child_id"])
+            hexkey = pseudonym_numbers(frame["child_id"])
             if hexkey is not None:
                 composite = (hexkey & np.uint64(0xFFFF_FFFF_FFFF_0000)) | low.astype(np.uint64)
                 order = _stable_order(composite, tiebreak)

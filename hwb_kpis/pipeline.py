@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import pandas as pd
 
 from hwb_kpis import config, schemas
 from hwb_kpis.errors import HwbKpisError, ReconciliationError
-from hwb_kpis.ingest import SPECS, find_file, load_mapping, read_and_clean
+from hwb_kpis.ingest import SPECS, clean_table, find_file, load_mapping, read_table
 from hwb_kpis.privacy import resolve_key
 
 SYNTHETIC_MARKER = "SYNTHETIC"
@@ -106,7 +107,14 @@ def run_clean(
     else:
         echo(f"pseudonymising with the key from {key.source.split(':')[0]}")
 
-    tables = read_and_clean(raw_dir, mapping, key, today=today)
+    mapping_file = Path(mapping_path) if mapping_path else None
+    raws = {name: read_table(find_file(raw_dir, name, mapping), spec, mapping) for name, spec in SPECS.items()}
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # the fingerprint reads every raw byte again: on a thread (hashlib releases the GIL) while
+        # cleaning, which is mostly single-threaded, rather than during the reads, which use every core
+        fingerprint = background.submit(raw_fingerprint, raw_dir, mapping_file)
+        tables = {name: clean_table(raws.pop(name), mapping, key, today=today) for name in list(raws)}
+        fingerprint.result()
     contacts_ct, la_ct = tables["contacts"], tables["looked_after"]
 
     coded, audit = code_contacts(contacts_ct.clean)
@@ -132,7 +140,7 @@ def run_clean(
         "months_without_contacts": months_without_contacts(contacts),
         "synthetic": synthetic,
         "pseudonym_key_source": key.source if not key.source.startswith("file:") else "file",
-        "raw_fingerprint": raw_fingerprint(raw_dir, Path(mapping_path) if mapping_path else None),
+        "raw_fingerprint": fingerprint.result(),
         "mapping": str(Path(mapping_path).resolve()) if mapping_path else None,
         "coding": {
             "recoded": int(contacts["recode_rule"].notna().sum()),
@@ -164,7 +172,7 @@ def months_without_contacts(contacts: pd.DataFrame) -> list[str]:
     if contacts.empty:
         return []
     span = pd.period_range(contacts["contact_date"].min(), contacts["contact_date"].max(), freq="M")
-    present = set(contacts["month"])
+    present = set(contacts["month"].unique())
     return [str(p) for p in span if str(p) not in present]
 
 

@@ -243,3 +243,22 @@ def test_empty_looked_after_is_allowed(tmp_path):
     raw = read_table(tmp_path / "looked_after.csv", LOOKED_AFTER, Mapping())
     ct = clean_table(raw, Mapping(), KEY, today=TODAY)
     assert ct.summary["raw_rows"] == 0 and ct.summary["reconciled"] and ct.clean.empty
+
+
+@pytest.mark.parametrize("numbers", ["digests", "all equal", None])
+def test_repeated_contact_ids_are_found_with_or_without_key_numbers(numbers):
+    import numpy as np
+
+    from hwb_kpis import ingest
+    from hwb_kpis.privacy import keyed_digests
+
+    data = pd.DataFrame({
+        "contact_id": pd.array(["a", "b", "a", "c", "b", "d", "a"], dtype="string"),
+        "outcome": pd.array(["nfa", "nfa", "nfa", "nfa", "advice", "nfa", "nfa"], dtype="string"),
+    })
+    key_numbers = {"digests": keyed_digests(data["contact_id"], DEMO_KEY).view("<u8").ravel(),
+                   "all equal": np.zeros(len(data), dtype=np.uint64),  # every number clashes
+                   None: None}[numbers]
+    dup, repeated = ingest._exact_duplicates(data, ["contact_id", "outcome"], "contact_id", key_numbers)
+    assert repeated.tolist() == [True, True, True, False, True, False, True]
+    assert dup.tolist() == [False, False, True, False, False, False, True]  # exact copies after the first

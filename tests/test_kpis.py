@@ -543,19 +543,6 @@ def test_children_are_matched_within_an_authority():
     assert kpis.flag_repeats(c)["is_repeat"].tolist() == [False, False, True]
 
 
-@pytest.mark.parametrize("text", ["0123456789abcdeg", "0123456789ABCDEF", "0123456789abcde@",
-                                  "0123456789abcde`", "0123456789abcde ", "0123456789abcde", "é123456789abcde"])
-def test_hex_key_rejects_anything_but_16_lower_case_hex_digits(text):
-    assert kpis._hex_key(pd.Series([text, "ffffffffffffffff"], dtype="string")) is None
-
-
-def test_hex_key_values():
-    s = pd.Series(["0123456789abcdef", "ffffffffffffffff", "0000000000000000"], dtype="string")
-    assert kpis._hex_key(s).tolist() == [0x0123456789ABCDEF, 0xFFFFFFFFFFFFFFFF, 0]
-    assert kpis._hex_key(s.iloc[1:]).tolist() == [0xFFFFFFFFFFFFFFFF, 0]  # sliced arrow buffer
-    assert kpis._hex_key(s.astype(object)) is None  # not arrow-backed: the general path is used
-
-
 def test_previous_contact_ties_broken_by_source_row():
     c = make_contacts([
         ("a", "2015-01-01", "nfa", "6", "6", True),

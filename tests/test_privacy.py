@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 
 import pandas as pd
 import pytest
 
+from hwb_kpis import privacy
 from hwb_kpis.errors import PseudonymKeyError
 from hwb_kpis.privacy import (
     DEMO_KEY,
     PseudonymKey,
     is_suppressed_ok,
+    pseudonym_numbers,
     pseudonymise,
     resolve_key,
     suppress,
@@ -58,17 +59,46 @@ def test_key_file_must_be_outside_project(tmp_path, monkeypatch):
         resolve_key(synthetic=False, key_file=short)
 
 
-def test_pseudonyms_are_hmac_sha256_stable_and_key_dependent():
+def test_pseudonyms_are_keyed_blake2b_stable_and_key_dependent():
     ids = pd.Series(["123", " 123 ", "456", None], dtype="string")
     a = pseudonymise(ids, PseudonymKey(b"k" * 20, "env"))
     b = pseudonymise(ids, PseudonymKey(b"k" * 20, "env"))
     c = pseudonymise(ids, PseudonymKey(b"j" * 20, "env"))
-    expected = hmac.new(b"k" * 20, b"123", hashlib.sha256).hexdigest()[:16]
+    expected = hashlib.blake2b(b"123", key=b"k" * 20, digest_size=8).hexdigest()
     assert a.iloc[0] == expected and a.iloc[1] == expected  # spaces stripped: same child
     assert a.tolist()[:3] == b.tolist()[:3]  # stable month to month with the same key
     assert not set(a.dropna()) & set(c.dropna())  # another key: other pseudonyms
     assert pd.isna(a.iloc[3])
     assert pseudonymise(ids, DEMO_KEY, prefix="c").iloc[2].startswith("c")
+
+
+def test_long_keys_are_hashed_to_64_bytes_first():
+    long_key = b"x" * 100
+    ids = pd.Series(["123"], dtype="string")
+    expected = hashlib.blake2b(b"123", key=hashlib.blake2b(long_key, digest_size=64).digest(), digest_size=8)
+    assert pseudonymise(ids, long_key).iloc[0] == expected.hexdigest()
+    assert pseudonymise(ids, b"x" * 64).iloc[0] != pseudonymise(ids, b"x" * 65).iloc[0]
+
+
+@pytest.mark.parametrize("prefix", ["", "c", "é"])
+def test_every_row_and_each_distinct_id_give_the_same_pseudonyms(prefix):
+    ids = pd.Series([" 7", "8", None, "7", "", "naïve", None, "8"], dtype="string", index=range(10, 18))
+    per_row = pseudonymise(ids, DEMO_KEY, prefix=prefix, distinct=False)
+    per_id = pseudonymise(ids, DEMO_KEY, prefix=prefix)
+    pd.testing.assert_series_equal(per_row, per_id)
+    assert per_row.index.tolist() == list(range(10, 18))
+    assert per_row.isna().tolist() == [False, False, True, False, False, False, True, False]
+    assert per_row.iloc[0] == per_row.iloc[3] and per_row.iloc[1] == per_row.iloc[7]
+    assert per_row.dropna().str.fullmatch(prefix + "[0-9a-f]{16}").all()
+
+
+def test_two_processes_give_the_same_pseudonyms_as_one(monkeypatch):
+    ids = pd.Series([f"id{i}" for i in range(3000)], dtype="string")
+    one = pseudonymise(ids, DEMO_KEY, distinct=False)
+    monkeypatch.setattr(privacy, "_PARALLEL_MIN", 10)
+    two = pseudonymise(ids, DEMO_KEY, distinct=False)
+    pd.testing.assert_series_equal(one, two)
+    assert one.iloc[2999] == hashlib.blake2b(b"id2999", key=DEMO_KEY, digest_size=8).hexdigest()
 
 
 def test_suppression_rule():
@@ -82,3 +112,30 @@ def test_suppression_rule():
     assert not is_suppressed_ok(table["numerator"])
     internal = suppress(table, internal=True)
     pd.testing.assert_frame_equal(internal, table)
+
+
+@pytest.mark.parametrize("text", ["0123456789abcdeg", "0123456789ABCDEF", "0123456789abcde@",
+                                  "0123456789abcde`", "0123456789abcde ", "0123456789abcde", "é123456789abcde"])
+def test_pseudonym_numbers_reject_anything_but_16_lower_case_hex_digits(text):
+    assert pseudonym_numbers(pd.Series([text, "ffffffffffffffff"], dtype="string")) is None
+    assert pseudonym_numbers(pd.Series(["c" + text, "cffffffffffffffff"], dtype="string"), "c") is None
+
+
+def test_pseudonym_numbers_values():
+    s = pd.Series(["0123456789abcdef", "ffffffffffffffff", "0000000000000000"], dtype="string")
+    assert pseudonym_numbers(s).tolist() == [0x0123456789ABCDEF, 0xFFFFFFFFFFFFFFFF, 0]
+    assert pseudonym_numbers(s.iloc[1:]).tolist() == [0xFFFFFFFFFFFFFFFF, 0]  # sliced arrow buffer
+    assert pseudonym_numbers(s.astype(object)) is None  # not arrow-backed: callers take a general path
+    assert pseudonym_numbers(pd.Series(["0123456789abcdef", None], dtype="string")) is None
+    prefixed = "c" + s
+    assert pseudonym_numbers(prefixed, "c").tolist() == [0x0123456789ABCDEF, 0xFFFFFFFFFFFFFFFF, 0]
+    assert pseudonym_numbers(prefixed.iloc[2:], "c").tolist() == [0]
+    assert pseudonym_numbers(prefixed, "d") is None  # another prefix
+    assert pseudonym_numbers(s, "c") is None  # prefix missing
+
+
+def test_pseudonym_numbers_are_the_digest_of_pseudonymise():
+    ids = pd.Series(["123", "456"], dtype="string")
+    numbers = pseudonym_numbers(pseudonymise(ids, DEMO_KEY, prefix="c", distinct=False), "c")
+    assert numbers.tolist() == [int.from_bytes(hashlib.blake2b(m, key=DEMO_KEY, digest_size=8).digest(), "big")
+                                for m in (b"123", b"456")]

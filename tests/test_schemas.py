@@ -50,3 +50,53 @@ def test_processed_contract_accepts_a_good_row():
 def test_processed_contract_rejects(overrides):
     with pytest.raises(pandera.errors.SchemaError):
         schemas.PROCESSED_CONTACTS.validate(_processed_row(**overrides))
+
+
+@pytest.mark.parametrize("overrides", [
+    {"month": "2015-11\n"},          # RE2's $ is the end of the text: a trailing newline fails
+    {"month": "2015-1"},
+    {"dob_month": "2009-3"},
+    {"source_code_recorded": "3G"},
+    {"contact_id": "c0123456789ABCDEF"},
+    {"contact_id": "0123456789abcdef0"},
+])
+def test_processed_contract_checks_every_pattern(overrides):
+    with pytest.raises(pandera.errors.SchemaError, match="str_matches"):
+        schemas.PROCESSED_CONTACTS.validate(_processed_row(**overrides))
+
+
+def test_pattern_failures_name_the_bad_values():
+    frame = pd.concat([_processed_row(), _processed_row(contact_id="c1111111111111111", month="15-11")],
+                      ignore_index=True)
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
+        schemas.PROCESSED_CONTACTS.validate(frame, lazy=True)
+    cases = caught.value.failure_cases
+    assert cases.loc[cases["column"] == "month", "failure_case"].tolist() == ["15-11"]
+    assert cases.loc[cases["column"] == "month", "index"].tolist() == [1]
+
+
+@pytest.mark.parametrize("ids", [["c0123456789abcdef", "c0123456789abcdef"], ["x1", "x1"]])
+def test_contact_ids_must_be_unique_whatever_their_shape(ids):
+    frame = pd.concat([_processed_row(contact_id=i) for i in ids], ignore_index=True)
+    check = schemas.unique_ids("c")
+    assert not bool(check(frame["contact_id"]).check_passed)
+    frame["contact_id"] = pd.array(["c0123456789abcdef", "c0123456789abcdee"], dtype="string")
+    assert bool(check(frame["contact_id"]).check_passed)
+    schemas.PROCESSED_CONTACTS.validate(frame)
+
+
+def test_duplicate_contact_ids_are_rejected_and_reported():
+    frame = pd.concat([_processed_row(), _processed_row(), _processed_row(contact_id="c1111111111111111")],
+                      ignore_index=True)
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
+        schemas.PROCESSED_CONTACTS.validate(frame, lazy=True)
+    cases = caught.value.failure_cases
+    assert sorted(cases.loc[cases["check"].str.contains("unique"), "index"].tolist()) == [0, 1]
+
+
+def test_a_clash_of_the_mixed_integers_falls_back_to_an_exact_comparison(monkeypatch):
+    monkeypatch.setattr(schemas, "_MIX", 0)  # only the last 8 characters count: clashes are easy
+    ids = pd.Series(["c0000000011111111", "c2222222211111111"], dtype="string")
+    assert bool(schemas.unique_ids("c")(ids).check_passed)  # same last half, still unique
+    same = pd.Series(["c0000000011111111", "c0000000011111111"], dtype="string")
+    assert not bool(schemas.unique_ids("c")(same).check_passed)
