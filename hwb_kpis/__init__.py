@@ -4,4 +4,4 @@ Flow (one module per arrow): raw extract -> ``ingest`` (+ ``schemas``, ``privacy
 ``coding`` -> processed Parquet -> ``kpis`` and ``stats`` -> notebooks -> ``report``.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
