@@ -392,65 +392,8 @@ def comparison_sentences(summary: pd.DataFrame, year: int) -> list[str]:
     return sentences
 
 
-def benchmark_figure(summary: pd.DataFrame, *, highlight_year: int | None = None):
-    """Three small line charts (referral rate, re-referral %, NFA %) by year, one line per area;
-    returns a matplotlib Figure (PNG in notebooks)."""
-    import seaborn as sns
-    from matplotlib.figure import Figure
-
-    try:
-        from hwb_kpis.plots import apply_house_style
-
-        apply_house_style()
-    except ImportError:  # pragma: no cover - plots is optional here
-        sns.set_theme(style="whitegrid")
-    from matplotlib.ticker import MaxNLocator
-
-    data = summary.copy()
-    data["year"] = data["year"].astype(int)
-    areas = data.sort_values("level", key=lambda s: s.map(LEVELS.index)).drop_duplicates("area")
-    palette, comparator = {}, 0
-    for area, level in zip(areas["area"], areas["level"], strict=True):
-        if level in AREA_COLOURS:
-            palette[area] = AREA_COLOURS[level]
-        else:
-            palette[area] = COMPARATOR_COLOURS[comparator % len(COMPARATOR_COLOURS)]
-            comparator += 1
-    fig = Figure(figsize=(11, 4), dpi=100, layout="constrained")
-    axes = fig.subplots(1, 3)
-    for ax, (column, title) in zip(axes, MEASURES.items(), strict=True):
-        plot = data[["year", "area", column]].dropna().astype({column: "float64"})
-        sns.lineplot(data=plot, x="year", y=column, hue="area", hue_order=list(palette), palette=palette,
-                     marker="o", ax=ax, legend=ax is axes[0])
-        ax.set_title(title, fontsize=11, loc="left")
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if highlight_year is not None:
-            ax.axvline(highlight_year, color="#7f7f7f", linestyle=":", linewidth=1)
-    if axes[0].get_legend() is not None:
-        handles, labels = axes[0].get_legend_handles_labels()
-        axes[0].get_legend().remove()
-        fig.legend(handles, labels, loc="outside upper center", ncol=min(len(labels), 6), frameon=False)
-    fig.supxlabel(
-        "Year ending 31 March. Source: DfE, Characteristics of children in need (table C1), "
-        "Open Government Licence v3.0.",
-        fontsize=9, color="#595959",
-    )
-    return fig
-
-
-def figure_png(fig) -> bytes:
-    """PNG bytes of a Figure (100 dpi keeps the e-mailed pack small)."""
-    import io
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    return buffer.getvalue()
-
-
 def figure_alt_text(summary: pd.DataFrame) -> str:
-    """Alt text for :func:`benchmark_figure`."""
+    """Alt text for :func:`hwb_kpis.plots.benchmark_figure`."""
     areas = list(dict.fromkeys(summary.sort_values("level", key=lambda s: s.map(LEVELS.index))["area"]))
     years = f"{int(summary['year'].min())} to {int(summary['year'].max())}"
     return (

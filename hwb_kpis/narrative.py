@@ -1462,14 +1462,12 @@ def show_published(table: pd.DataFrame, counts: Sequence[str] | None = None) -> 
 def show_figure(fig, *, dpi: int = 100) -> None:
     """Display a matplotlib figure as a PNG (static, small: the pack opens from an e-mail) and
     release its memory. Works for figures made without pyplot, as ``hwb_kpis.plots`` makes them."""
-    import io
-
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)  # house figures use constrained layout: no second "tight" pass
-    display(Image(data=buffer.getvalue(), format="png"))
+    from hwb_kpis.plots import figure_png
+
+    display(Image(data=figure_png(fig, dpi=dpi), format="png"))
     plt.close(fig)
 
 

@@ -114,6 +114,33 @@ def test_small_multiples():
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title(loc="left") for ax in visible] == ["Health", "Police", "Schools", "LA"]
     assert fig.get_supylabel() == "Repeat contacts (%)"
+    for ax in visible:  # every panel has the same month ticks (shared x axis)
+        assert list(ax.xaxis.get_major_formatter().seq) == ["Jul 2014", "Jan 2015", "Jul 2015"]
+
+
+@pytest.mark.parametrize(("first", "last", "max_ticks", "expected"), [
+    ("2015-01", "2015-06", 8, ["Jan 2015", "Feb 2015", "Mar 2015", "Apr 2015", "May 2015", "Jun 2015"]),
+    ("2014-04", "2015-11", 8, ["Apr 2014", "Jul 2014", "Oct 2014", "Jan 2015", "Apr 2015", "Jul 2015", "Oct 2015"]),
+    ("2014-05", "2015-11", 8, ["Jul 2014", "Oct 2014", "Jan 2015", "Apr 2015", "Jul 2015", "Oct 2015"]),
+    ("2014-04", "2015-11", 4, ["Jul 2014", "Jan 2015", "Jul 2015"]),
+    ("2010-01", "2015-12", 8, ["Jan 2010", "Jan 2011", "Jan 2012", "Jan 2013", "Jan 2014", "Jan 2015"]),
+    ("2015-11", "2015-11", 8, ["Nov 2015"]),
+])
+def test_month_ticks(first, last, max_ticks, expected):
+    dates = pd.Series(pd.to_datetime([first + "-01", last + "-01"]))
+    positions, labels = plots.month_ticks(dates, max_ticks=max_ticks)
+    assert labels == expected
+    assert len(positions) <= max_ticks and all(p.day == 1 for p in positions)
+
+
+def test_spc_chart_labels_months_with_fixed_ticks():
+    from matplotlib.ticker import FixedLocator
+
+    fig = plots.spc_chart(p_chart(np.full(20, 40), np.full(20, 100), x=MONTHS), title="t", y_label="y")
+    ax = fig.axes[0]
+    assert isinstance(ax.xaxis.get_major_locator(), FixedLocator)
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()][:2] == ["Apr 2014", "Jul 2014"]
 
 
 def test_before_after_bars():
@@ -156,3 +183,21 @@ def test_odds_ratio_plot():
     assert ax.get_xscale() == "log"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Source: schools vs health",
                                                            "Source: police vs health"]
+
+
+def test_benchmark_figure_draws_one_line_per_area_in_the_house_colours():
+    rows = []
+    for year in (2013, 2014, 2015):
+        for area, level, rate in (("Buckinghamshire", "authority", 400.0), ("England", "england", 550.0),
+                                  ("South East", "region", 500.0), ("Oxfordshire", "comparator", 450.0)):
+            rows.append({"year": year, "area": area, "level": level, "referral_rate": rate + year - 2013,
+                         "rereferral_pct": 25.0, "nfa_pct": 10.0})
+    fig = plots.benchmark_figure(pd.DataFrame(rows), highlight_year=2015)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "Referrals per 10,000 children", "Re-referrals within 12 months, %", "Closed with no further action, %"]
+    colours = {line.get_label(): matplotlib.colors.to_hex(line.get_color()) for line in fig.legends[0].get_lines()}
+    assert colours["Buckinghamshire"] == "#0072b2" and colours["England"] == "#000000"
+    assert colours["South East"] == "#009e73" and colours["Oxfordshire"] == "#e69f00"
+    assert any(line.get_linestyle() == ":" and list(line.get_xdata()) == [2015, 2015] for line in fig.axes[0].lines)
+    png = plots.figure_png(fig)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 300_000
