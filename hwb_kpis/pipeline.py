@@ -202,21 +202,30 @@ def is_current(processed_dir: Path, raw_dir: Path, mapping_path: Path | None = N
     return summary.get("raw_fingerprint") == raw_fingerprint(raw_dir, mapping_path)
 
 
-def ensure_processed(
+def refresh_processed(
     processed_dir: Path | str = "data/processed",
     raw_dir: Path | str = "data/raw",
     *,
     mapping_path: Path | str | None = None,
+    key_file: Path | str | None = None,
     echo: Callable[[str], Any] = print,
-) -> dict[str, Any]:
-    """Processed tables for a notebook: clean ``raw_dir`` if the processed tables are missing or
-    stale; write the synthetic default extract first if ``raw_dir`` has no contacts file. Without
-    ``mapping_path``, the mapping recorded by the last clean of ``processed_dir`` is used.
-    Relative paths are resolved against the current folder (a notebook's own folder when run
-    by Jupyter, papermill or nbval, hence the notebooks' ``../data/...`` defaults). A file lock makes concurrent callers
-    (notebooks run in parallel) wait for one build. Returns ``kpis.load_processed``'s dict."""
-    from hwb_kpis.kpis import load_processed
+    announce_synthetic: Callable[[Path], Any] | None = None,
+) -> str:
+    """Make ``processed_dir`` current for ``raw_dir``; the one place that decides whether to clean
+    (used by ``hwb-kpis report`` and, through :func:`ensure_processed`, by every notebook).
 
+    * ``raw_dir`` holds no extract: the tables already in ``processed_dir`` are used as they are
+      (``"kept"``: an analyst may remove the raw files once cleaned); when there are none either,
+      the synthetic demonstration extract is written to ``raw_dir`` first (``announce_synthetic``
+      is called with the folder before that, to say so loudly).
+    * ``processed_dir`` was built from exactly these raw files, mapping and reference data (same
+      :func:`raw_fingerprint`): nothing to do (``"reused"``); otherwise :func:`run_clean`
+      (``"cleaned"``).
+
+    Without ``mapping_path`` the mapping recorded by the last clean of ``processed_dir`` is used.
+    Relative paths are resolved against the current folder. A file lock makes concurrent callers
+    (notebooks run in parallel) wait for one build. Returns ``"kept"``, ``"reused"`` or ``"cleaned"``.
+    """
     processed = Path(processed_dir).resolve()
     raw = Path(raw_dir).resolve()
     processed.mkdir(parents=True, exist_ok=True)
@@ -226,18 +235,42 @@ def ensure_processed(
             mapping_path = previous.get("mapping")
         except (OSError, ValueError):
             mapping_path = None
+    mapping_file = Path(mapping_path) if mapping_path else None
     with open(processed / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not has_raw_extract(raw):
                 if (processed / "ingest_summary.json").is_file():
-                    return load_processed(processed)
+                    echo(f"{raw} holds no extract: using the tables already cleaned in {processed}")
+                    return "kept"
                 from hwb_kpis.synth import write_extract
 
+                if announce_synthetic is not None:
+                    announce_synthetic(raw)
                 echo(f"{raw} has no extract: writing the SYNTHETIC default extract there (not real data)")
                 write_extract(raw, echo=echo)
-            if not is_current(processed, raw, Path(mapping_path) if mapping_path else None):
-                run_clean(raw, processed, mapping_path=mapping_path, echo=echo)
+            if is_current(processed, raw, mapping_file):
+                echo(f"raw files unchanged since the last clean: reusing {processed}")
+                return "reused"
+            echo(f"cleaning {raw} -> {processed}")
+            run_clean(raw, processed, mapping_path=mapping_file, key_file=key_file, echo=echo)
+            return "cleaned"
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    return load_processed(processed)
+
+
+def ensure_processed(
+    processed_dir: Path | str = "data/processed",
+    raw_dir: Path | str = "data/raw",
+    *,
+    mapping_path: Path | str | None = None,
+    echo: Callable[[str], Any] = print,
+) -> dict[str, Any]:
+    """Processed tables for a notebook: :func:`refresh_processed` (clean if missing or stale; the
+    synthetic default extract when there is nothing at all), then ``kpis.load_processed``'s dict.
+    Relative paths are resolved against the current folder (a notebook's own folder when run by
+    Jupyter, papermill or nbval, hence the notebooks' ``../data/...`` defaults)."""
+    from hwb_kpis.kpis import load_processed
+
+    refresh_processed(processed_dir, raw_dir, mapping_path=mapping_path, echo=echo)
+    return load_processed(Path(processed_dir).resolve())

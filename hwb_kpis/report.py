@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import importlib
 import importlib.metadata
 import json
 import re
@@ -251,24 +250,19 @@ def prepare_data(
     key_file: Path | None = None,
     echo: Callable[[str], Any] = print,
 ) -> dict[str, Any]:
-    """Write the synthetic extract when ``raw_dir`` has no data, then clean unless the processed
-    folder was made from exactly these raw files (same ``raw_fingerprint``). Returns the
-    ingest summary."""
-    pipeline = importlib.import_module("hwb_kpis.pipeline")
-    if not pipeline.has_raw_extract(raw_dir):
-        write_extract = importlib.import_module("hwb_kpis.synth").write_extract
+    """:func:`hwb_kpis.pipeline.refresh_processed` (write the synthetic extract when there is no
+    data at all, saying so loudly; clean unless the processed folder was made from exactly these
+    raw files), then the ingest summary."""
+    from hwb_kpis import pipeline
 
+    def announce(folder: Path) -> None:
         echo("!" * 78)
-        echo(f"!! {raw_dir} holds no extract: writing the SYNTHETIC demonstration extract.")
+        echo(f"!! {folder} holds no extract: writing the SYNTHETIC demonstration extract.")
         echo("!! Every figure in this pack is made up: SYNTHETIC DATA, NOT REAL CHILDREN.")
         echo("!" * 78)
-        write_extract(raw_dir, echo=echo)
 
-    if pipeline.is_current(processed_dir, raw_dir, mapping_path):
-        echo(f"raw files unchanged since the last clean: reusing {processed_dir}")
-    else:
-        echo(f"cleaning {raw_dir} -> {processed_dir}")
-        pipeline.run_clean(raw_dir, processed_dir, mapping_path=mapping_path, key_file=key_file, echo=echo)
+    pipeline.refresh_processed(processed_dir, raw_dir, mapping_path=mapping_path, key_file=key_file, echo=echo,
+                               announce_synthetic=announce)
     summary = _read_summary(processed_dir)
     if pipeline.is_synthetic(raw_dir):
         summary.setdefault("synthetic", True)

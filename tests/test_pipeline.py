@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,42 @@ def test_raw_folder_with_renamed_files_never_gets_the_synthetic_extract(tmp_path
     assert not has_raw_extract(raw) and not has_raw_extract(tmp_path / "missing")
     (raw / "List 1 contacts.xlsx").write_bytes(b"a real extract named by a mapping")
     assert has_raw_extract(raw)
+
+
+def test_raw_files_removed_after_cleaning_keep_the_cleaned_tables(tmp_path, monkeypatch):
+    """An analyst may delete the raw extract once it is cleaned: the processed tables are used as
+    they are, and the synthetic extract is never written over them."""
+    from hwb_kpis import pipeline
+
+    monkeypatch.setenv("HWB_KPIS_PSEUDONYM_KEY", "pipeline-test-key-000")
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES, raw)
+    assert pipeline.refresh_processed(tmp_path / "p", raw, echo=lambda m: None) == "cleaned"
+    assert pipeline.refresh_processed(tmp_path / "p", raw, echo=lambda m: None) == "reused"
+    before = (tmp_path / "p" / "contacts.parquet").read_bytes()
+    for f in raw.iterdir():
+        f.unlink()
+    lines = []
+    assert pipeline.refresh_processed(tmp_path / "p", raw, echo=lines.append) == "kept"
+    assert list(raw.iterdir()) == [] and (tmp_path / "p" / "contacts.parquet").read_bytes() == before
+    assert "using the tables already cleaned" in lines[0]
+
+
+def test_nothing_at_all_gets_the_synthetic_extract_announced(tmp_path, monkeypatch):
+    from hwb_kpis import pipeline
+
+    written, announced = [], []
+
+    def write_extract(out_dir, **kwargs):
+        written.append(Path(out_dir))
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        (Path(out_dir) / "contacts.csv").write_text("x\n")
+        (Path(out_dir) / "SYNTHETIC").write_text("synthetic\n")
+
+    cleaned = []
+    monkeypatch.setitem(sys.modules, "hwb_kpis.synth", types.SimpleNamespace(write_extract=write_extract))
+    monkeypatch.setattr(pipeline, "run_clean", lambda raw, out, **kw: cleaned.append((raw, out)))
+    status = pipeline.refresh_processed(tmp_path / "p", tmp_path / "raw", echo=lambda m: None,
+                                        announce_synthetic=announced.append)
+    assert status == "cleaned" and written == announced == [(tmp_path / "raw").resolve()]
+    assert cleaned == [((tmp_path / "raw").resolve(), (tmp_path / "p").resolve())]

@@ -37,28 +37,27 @@ MONTH = "2015-11"
 FINGERPRINT = "f" * 64
 
 
-class FakePipeline(types.ModuleType):
-    """Stands in for ``hwb_kpis.pipeline``: records calls to ``run_clean``."""
+class FakePipeline:
+    """Stands in for the cleaning inside ``hwb_kpis.pipeline``: a fixed raw fingerprint, and a
+    ``run_clean`` that records its calls and writes a tiny processed folder. The real
+    ``refresh_processed`` decides, so the tests pin its decisions."""
 
     def __init__(self, fingerprint: str = FINGERPRINT) -> None:
-        super().__init__("hwb_kpis.pipeline")
         self.fingerprint = fingerprint
         self.cleaned: list[tuple[Path, Path]] = []
 
     def raw_fingerprint(self, raw_dir, mapping_path=None) -> str:
         return self.fingerprint
 
-    def is_current(self, processed_dir, raw_dir, mapping_path=None) -> bool:
-        summary = Path(processed_dir) / "ingest_summary.json"
-        return summary.is_file() and json.loads(summary.read_text()).get("raw_fingerprint") == self.fingerprint
-
-    has_raw_extract = staticmethod(real_pipeline.has_raw_extract)
-    is_synthetic = staticmethod(real_pipeline.is_synthetic)
-
     def run_clean(self, raw_dir, out_dir, *, mapping_path=None, key_file=None, echo=print):
         self.cleaned.append((Path(raw_dir), Path(out_dir)))
         _write_processed(Path(out_dir), fingerprint=self.fingerprint)
         return types.SimpleNamespace(out_dir=Path(out_dir))
+
+    def install(self, mp: pytest.MonkeyPatch) -> FakePipeline:
+        mp.setattr(real_pipeline, "raw_fingerprint", self.raw_fingerprint)
+        mp.setattr(real_pipeline, "run_clean", self.run_clean)
+        return self
 
 
 def _write_processed(processed: Path, fingerprint: str = FINGERPRINT) -> None:
@@ -75,6 +74,9 @@ def _write_processed(processed: Path, fingerprint: str = FINGERPRINT) -> None:
         "synthetic": True,
         "raw_fingerprint": fingerprint,
     }
+    for name in real_pipeline.PROCESSED_FILES:  # a complete set, as run_clean leaves it
+        if not (processed / name).exists():
+            (processed / name).write_text("", encoding="utf-8")
     (processed / "ingest_summary.json").write_text(json.dumps(summary), encoding="utf-8")
 
 
@@ -98,9 +100,7 @@ def _fake_run(page: Page, output: Path, cwd: Path, timeout: int) -> None:
 
 @pytest.fixture
 def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> FakePipeline:
-    fake = FakePipeline()
-    monkeypatch.setitem(sys.modules, "hwb_kpis.pipeline", fake)
-    return fake
+    return FakePipeline().install(monkeypatch)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     fake = FakePipeline()
     lines: list[str] = []
     with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(sys.modules, "hwb_kpis.pipeline", fake)
+        fake.install(mp)
         result = build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, jobs=2, echo=lines.append, timeout=60)
     return types.SimpleNamespace(result=result, dirs=dirs, lines=lines, fake=fake, pack=dirs["out_dir"] / MONTH)
 
