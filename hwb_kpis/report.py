@@ -2,8 +2,9 @@
 render each to HTML without code, and write ``reports/YYYY-MM/index.html``.
 
 The pack is written atomically: everything is built in a hidden temporary folder beside it
-(``reports/.YYYY-MM.tmp-xxxx``) and renamed into place at the end, so a month's pack is either
-complete or absent (an older pack is replaced only once the new one is complete). A notebook that
+(``reports/.YYYY-MM.tmp-<pid>-xxxx``) and renamed into place at the end, so a month's pack is either
+complete or absent (an older pack is replaced only once the new one is complete; what a build killed
+outright leaves behind is cleared by the next build). A notebook that
 fails does not stop the others: it is listed in the index with its error, and
 ``ReportResult.failed`` is non-empty (the CLI exits 1).
 """
@@ -14,6 +15,7 @@ import copy
 import datetime as dt
 import importlib.metadata
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -545,11 +547,50 @@ def _folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def _owner_alive(name: str) -> bool:
+    """Whether the process that made a ``.YYYY-MM.tmp-<pid>-xxxx`` / ``.old-<pid>-xxxx`` folder
+    still runs (a name without a process id counts as alive: it is left alone)."""
+    match = re.search(r"\.(?:tmp|old)-(\d+)-", name)
+    if not match:
+        return True
+    try:
+        os.kill(int(match.group(1)), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_abandoned_builds(out_dir: Path, echo: Callable[[str], Any] = print) -> list[Path]:
+    """Clear what a build killed outright (``kill -9``, power cut) left in ``out_dir``: temporary
+    folders of dead processes are removed; a previous pack set aside by a dead process just
+    before its replacement was moved in is put back when no pack of that month exists, else
+    removed. Returns the folders dealt with."""
+    found = []
+    if not out_dir.is_dir():
+        return found
+    for folder in sorted(out_dir.glob(".*-*")):
+        match = re.fullmatch(r"\.(\d{4}-\d{2})\.(tmp|old)-.+", folder.name)
+        if not match or not folder.is_dir() or _owner_alive(folder.name):
+            continue
+        month, kind = match.groups()
+        final = out_dir / month
+        if kind == "old" and not final.exists():
+            folder.rename(final)
+            echo(f"restored the pack for {month}, set aside by a build that was interrupted")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            echo(f"removed {folder.name}, left by a build that was interrupted")
+        found.append(folder)
+    return found
+
+
 def _publish(tmp: Path, final: Path, echo) -> None:
     """Move the finished pack into place; an older pack is removed only after the new one is in."""
     old = None
     if final.exists():
-        old = final.with_name(f".{final.name}.old-{tmp.name.rsplit('-', 1)[-1]}")
+        old = final.with_name(f".{final.name}.old-{tmp.name.split('.tmp-', 1)[-1]}")
         final.rename(old)
     try:
         tmp.rename(final)
@@ -645,7 +686,8 @@ def build_report(
 
     # 3. build in a temporary folder beside the pack, then move it into place
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{month}.tmp-", dir=out_dir))
+    remove_abandoned_builds(out_dir, echo)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{month}.tmp-{os.getpid()}-", dir=out_dir))
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; the pack is an ordinary folder
         executed_dir = tmp / "notebooks"

@@ -6,6 +6,7 @@ running notebooks or replace the papermill call."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -417,3 +418,75 @@ def test_long_description_is_cut_at_a_word() -> None:
     nb.cells = [nbformat.v4.new_markdown_cell("# Title\n\n" + "word " * 80)]
     _, description = describe_notebook(nb, "x")
     assert description.endswith("word …") and len(description) <= 200
+
+
+def _dead_pid() -> int:
+    """The id of a process that has exited."""
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_leftovers_of_a_killed_build_are_cleared_by_the_next(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    dirs = _workspace(tmp_path)
+    out = dirs["out_dir"]
+    dead = _dead_pid()
+    (out / f".{MONTH}.tmp-{dead}-abc123" / "notebooks").mkdir(parents=True)  # killed mid-build
+    (out / f".2015-10.old-{dead}-def456").mkdir()  # killed between setting aside October and moving in
+    (out / ".2015-10.old-def456" / "index.html").parent.mkdir()  # another naming: left alone
+    (out / f".2015-10.old-{dead}-def456" / "index.html").write_text("october", encoding="utf-8")
+    live = out / f".2015-09.tmp-{os.getpid()}-ghi789"  # a build still running: left alone
+    live.mkdir()
+    monkeypatch.setattr(report, "_run_notebook", _fake_run)
+    lines: list[str] = []
+    build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, only=["01_ok"], echo=lines.append)
+    assert sorted(p.name for p in out.iterdir()) == [live.name, ".2015-10.old-def456",
+                                                     "2015-10", MONTH]
+    assert (out / "2015-10" / "index.html").read_text(encoding="utf-8") == "october"  # put back
+    assert any("restored the pack for 2015-10" in line for line in lines)
+    assert any(f".{MONTH}.tmp-{dead}-abc123" in line and "interrupted" in line for line in lines)
+
+
+def test_a_set_aside_pack_is_removed_when_its_month_exists(tmp_path: Path) -> None:
+    dead = _dead_pid()
+    (tmp_path / MONTH).mkdir()
+    (tmp_path / f".{MONTH}.old-{dead}-x1").mkdir()
+    assert report.remove_abandoned_builds(tmp_path, echo=lambda s: None) == [tmp_path / f".{MONTH}.old-{dead}-x1"]
+    assert [p.name for p in tmp_path.iterdir()] == [MONTH]
+
+
+def test_killed_build_process_leaves_nothing_a_second_build_does_not_clear(tmp_path: Path) -> None:
+    """A real ``kill -9`` of ``hwb-kpis report`` while its notebooks run."""
+    import signal
+    import subprocess
+    import time as _time
+
+    dirs = _workspace(tmp_path)
+    slow = tmp_path / "slow_notebooks"
+    slow.mkdir()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb.cells = [nbformat.v4.new_markdown_cell("# Slow\n\nWaits."),
+                nbformat.v4.new_code_cell('month = "2015-11"\nprocessed_dir = "../data/processed"\ninternal = False',
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
+    nbformat.write(nb, slow / "01_slow.ipynb")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from hwb_kpis import report, pipeline\n"
+        "pipeline.raw_fingerprint = lambda *a, **k: 'f' * 64\n"
+        f"report.build_report('{MONTH}', raw_dir=Path(r'{dirs['raw_dir']}'), processed_dir=Path(r'{dirs['processed_dir']}'),"
+        f" out_dir=Path(r'{dirs['out_dir']}'), notebooks_dir=Path(r'{slow}'), echo=print, timeout=120)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    deadline = _time.monotonic() + 60
+    while _time.monotonic() < deadline and not list(dirs["out_dir"].glob(f".{MONTH}.tmp-*/notebooks")):
+        _time.sleep(0.2)
+    assert list(dirs["out_dir"].glob(f".{MONTH}.tmp-{proc.pid}-*")), proc.communicate(timeout=5)[0]
+    os.killpg(proc.pid, signal.SIGKILL)  # the command and its kernel
+    proc.wait()
+    assert report.remove_abandoned_builds(dirs["out_dir"], echo=lambda s: None)
+    assert list(dirs["out_dir"].iterdir()) == []
