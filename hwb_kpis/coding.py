@@ -315,6 +315,9 @@ _RANK = re.compile(
     r"([A-Z][a-z'-]+(?: +[A-Z][a-z'-]+)?)"
 )
 _CAPS_RUN = re.compile(r"\b[A-Z][a-z]+(?:['-][A-Za-z]+)*(?: +[A-Z][a-z]+(?:['-][A-Za-z]+)*)+\b")
+#: one capitalised word in mid-sentence (after a lower-case word, a digit or a comma; not beside
+#: another capitalised word): ``called by Sarah from school``
+_LONE_CAP = re.compile(r"(?<=[a-z0-9,)] )[A-Z][a-z]+(?:['-][A-Za-z]+)*\b(?! +[A-Z])")
 
 
 def _word_key(word: str) -> str:
@@ -328,7 +331,9 @@ def redact(text: str | None, redaction: Redaction | None = None) -> str | None:
     Names: a courtesy title and what follows (``Mrs Jane Smith``, ``Dr Patel``); the name after
     a rank or role word (``PC Jones`` → ``PC [redacted]``); two or more capitalised words none
     of which is a known word (``Jane Smith``), unless directly followed by an organisation word
-    (``Oak Green School``)."""
+    (``Oak Green School``); one capitalised word that is not a known word in mid-sentence
+    (``called by Sarah`` → ``called by [redacted]``; a place name is redacted too, which is the
+    safe side). A name written in lower case is not recognised."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return None
     red = redaction or load_rules()[1]
@@ -373,6 +378,7 @@ def redact(text: str | None, redaction: Redaction | None = None) -> str | None:
     text = _TITLE.sub(title, text)
     text = _RANK.sub(rank, text)
     text = _CAPS_RUN.sub(caps, text)
+    text = _LONE_CAP.sub(lambda m: m.group(0) if _word_key(m.group(0)) in known else REDACTED, text)
     if len(text) > red.max_chars:
         text = text[: red.max_chars - 1].rstrip() + "…"
     return text

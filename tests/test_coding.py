@@ -342,7 +342,13 @@ def test_annex_a_labels(label, expected):
      ("Stoke Mandeville Hospital", "Stoke Mandeville Hospital"),
      ("Thames Valley Police", "Thames Valley Police"),
      ("Designated Safeguarding Lead", "Designated Safeguarding Lead"),
-     ("NHS 111", "NHS 111"), ("A&E", "A&E")],
+     ("NHS 111", "NHS 111"), ("A&E", "A&E"),
+     ("called by Sarah from school", "called by [redacted] from school"),
+     ("worried, Kai seen with bruise", "worried, [redacted] seen with bruise"),
+     ("Sarah rang about the child", "Sarah rang about the child"),  # first word: not recognised
+     ("seen on Tuesday by school nurse", "seen on Tuesday by school nurse"),  # a known word
+     ("from Oak Green School today", "from Oak Green School today"),
+     ("phoned by NHS 111 re Amira", "phoned by NHS 111 re [redacted]")],
 )
 def test_redact(text, expected):
     assert redact(text) == expected
