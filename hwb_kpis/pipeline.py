@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from hwb_kpis import config, schemas
+from hwb_kpis import __version__, config, schemas
 from hwb_kpis.errors import HwbKpisError, ReconciliationError
 from hwb_kpis.ingest import SPECS, clean_table, find_file, load_mapping, read_table
 from hwb_kpis.privacy import resolve_key
@@ -73,8 +73,6 @@ def raw_fingerprint(raw_dir: Path, mapping_path: Path | None = None) -> str:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
-    from hwb_kpis import __version__
-
     digest.update(__version__.encode())
     return digest.hexdigest()
 
@@ -147,6 +145,7 @@ def run_clean(
             "unknown_source": int((contacts["source_code"] == config.UNKNOWN_CODE).sum()),
         },
         "cleaned_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "hwb_kpis_version": __version__,
     }
     _write_atomically(out_dir, contacts, looked_after, quarantine, audit, summary)
     for name, s in summary["tables"].items():
@@ -241,6 +240,7 @@ def refresh_processed(
         try:
             if not has_raw_extract(raw):
                 if (processed / "ingest_summary.json").is_file():
+                    _check_same_version(processed, raw)
                     echo(f"{raw} holds no extract: using the tables already cleaned in {processed}")
                     return "kept"
                 from hwb_kpis.synth import write_extract
@@ -257,6 +257,21 @@ def refresh_processed(
             return "cleaned"
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _check_same_version(processed: Path, raw: Path) -> None:
+    """Tables kept without their raw files must come from this version of the package: another
+    version may pseudonymise or code differently, and its tables would not link with new months."""
+    try:
+        built_by = json.loads((processed / "ingest_summary.json").read_text(encoding="utf-8")).get("hwb_kpis_version")
+    except (OSError, ValueError):
+        built_by = None
+    if built_by != __version__:
+        raise HwbKpisError(
+            f"{processed} was cleaned by hwb-kpis {built_by or 'before 0.2.0'}, not {__version__}, and {raw} "
+            "holds no extract to rebuild it from: put the raw extract back in the raw folder (pseudonyms and "
+            "coding may differ between versions, so old tables would not link with new months)"
+        )
 
 
 def ensure_processed(

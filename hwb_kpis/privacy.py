@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,8 @@ def pseudonyms_from_digests(digests: np.ndarray, *, prefix: str = "", missing: n
                             index: pd.Index | None = None) -> pd.Series:
     """``prefix`` + the hex of each row of :func:`keyed_digests` (NA where ``missing``)."""
     validity = None
+    if missing is not None and len(missing) != len(digests):
+        raise ValueError(f"missing has {len(missing)} values for {len(digests)} digests")
     if missing is not None and missing.any():
         validity = pa.array(~np.asarray(missing, dtype=bool)).buffers()[1]
     hexed = _hex(np.ascontiguousarray(digests).tobytes(), prefix, validity=validity)
@@ -137,12 +140,17 @@ def mac_key(key: bytes) -> bytes:
     return key if len(key) <= _MAX_KEY else hashlib.blake2b(key, digest_size=_MAX_KEY).digest()
 
 
+def _cpus() -> int:
+    """CPUs this process may use (``os.sched_getaffinity`` where it exists, as on Linux)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def _digests(key: bytes, messages: pa.BinaryArray) -> bytes:
     """BLAKE2b(m, key, digest_size=8) of each message, concatenated (8 bytes each).
 
     For many messages on a machine with two or more CPUs, a forked child hashes the second half
     while this process hashes the first (the child sees the messages without copying them)."""
-    if len(messages) < _PARALLEL_MIN or not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2:
+    if len(messages) < _PARALLEL_MIN or not hasattr(os, "fork") or _cpus() < 2:
         return _digests_serial(key, messages)
     half = len(messages) // 2
     read_end, write_end = os.pipe()
@@ -159,7 +167,13 @@ def _digests(key: bytes, messages: pa.BinaryArray) -> bytes:
         finally:
             os._exit(status)
     os.close(write_end)
-    first = _digests_serial(key, messages[:half])
+    try:
+        first = _digests_serial(key, messages[:half])
+    except BaseException:  # e.g. Ctrl-C: do not leave the child blocked on a full pipe
+        os.close(read_end)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
     with os.fdopen(read_end, "rb") as pipe:
         second = pipe.read()
     _, status = os.waitpid(pid, 0)
@@ -187,7 +201,7 @@ _SLICE = 250_000
 _HEX_PAIRS = np.frombuffer(b"".join(f"{b:02x}".encode() for b in range(256)), dtype="<u2")
 
 
-def _hex(digests: bytes, prefix: str, *, validity: pa.Buffer | None = None) -> pa.StringArray:
+def _hex(digests: bytes, prefix: str, *, validity: pa.Buffer | None = None) -> pa.Array:
     """``prefix`` + lower-case hex of each 8-byte digest, as an Arrow string array built straight
     from its buffers (``validity``: an Arrow validity bitmap, for missing values)."""
     raw = np.frombuffer(digests, dtype=np.uint8)
@@ -201,8 +215,11 @@ def _hex(digests: bytes, prefix: str, *, validity: pa.Buffer | None = None) -> p
         data = pa.py_buffer(chars)
     else:
         data = pa.py_buffer(_HEX_PAIRS[raw])
-    offsets = pa.py_buffer(np.arange(0, (n + 1) * width, width, dtype=np.int32))
-    return pa.StringArray.from_buffers(n, offsets, data, validity)
+    if n * width < 2**31:
+        offsets = pa.py_buffer(np.arange(0, (n + 1) * width, width, dtype=np.int32))
+        return pa.StringArray.from_buffers(n, offsets, data, validity)
+    offsets = pa.py_buffer(np.arange(0, (n + 1) * width, width, dtype=np.int64))  # over 2 GB of text
+    return pa.LargeStringArray.from_buffers(n, offsets, data, validity)
 
 
 def pseudonym_numbers(values: pd.Series, prefix: str = "") -> np.ndarray | None:

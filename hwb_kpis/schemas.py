@@ -8,8 +8,6 @@ fails loudly instead of producing a wrong pack.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -34,7 +32,7 @@ def matches(pattern: str, *, few_distinct: bool = False) -> pa.Check:
     pyarrow's RE2 in one pass (``$`` is the end of the text, never before a final newline), and
     with ``few_distinct`` (code lists, months) once per distinct value. When it fails, the failing
     rows are reported as ``str_matches`` would report them."""
-    re.compile(pattern)  # fail at import on a bad pattern
+    pc.match_substring_regex(pyarrow.array([""]), pattern)  # fail at import on a pattern RE2 cannot run
 
     def check(series: pd.Series) -> bool | pd.Series:
         text = _arrow_text(series)
@@ -51,7 +49,8 @@ _MIX = 0x9E3779B97F4A7C15  # odd, so w0 -> w0 * _MIX is one-to-one
 
 
 def unique_ids(prefix: str = "") -> pa.Check:
-    """No value repeats (``Column(unique=True)``). For pseudonym-shaped values (``prefix`` + 16
+    """No value repeats, like ``Column(unique=True)`` except that missing values are not compared
+    (pandera drops them before a check; use it on columns that cannot be missing). For pseudonym-shaped values (``prefix`` + 16
     characters) each value's two 8-byte words are mixed into one integer (equal text gives equal
     integers) and the integers sorted: when no two are equal the values are unique, which is
     about three times faster than a hash table of 10 million strings. Otherwise (a clash of the

@@ -127,6 +127,19 @@ def test_child_ids_are_pseudonymised_and_link(cleaned):
     assert clean["child_id"].iloc[0] == cleaned["looked_after"].clean["child_id"].iloc[0]
 
 
+def test_each_kept_row_carries_the_pseudonyms_of_its_own_ids(cleaned):
+    """Contact ids are hashed before rows are dropped; the pseudonym must still be the row's own."""
+    import hashlib
+
+    raw = read_table(FIXTURES / "contacts.csv", CONTACTS, Mapping()).data.set_index("source_row")
+    clean = cleaned["contacts"].clean
+    assert len(clean) >= 4 and cleaned["contacts"].summary["quarantined"] > 0  # rows were dropped before
+    for row in clean.itertuples():
+        contact, child = raw.loc[row.source_row, "contact_id"], raw.loc[row.source_row, "child_id"]
+        assert row.contact_id == "c" + hashlib.blake2b(contact.encode(), key=DEMO_KEY, digest_size=8).hexdigest()
+        assert row.child_id == hashlib.blake2b(child.encode(), key=DEMO_KEY, digest_size=8).hexdigest()
+
+
 def test_quarantine_masks_identifiers(cleaned):
     q = cleaned["contacts"].quarantine
     assert not q["value"].astype(str).str.contains("CH0|C01", regex=True).any()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.pipeline import ensure_processed, is_current, months_without_contacts, raw_fingerprint
 
 FIXTURES = Path(__file__).parent / "data" / "ingest"
@@ -115,6 +116,12 @@ def test_raw_files_removed_after_cleaning_keep_the_cleaned_tables(tmp_path, monk
     assert pipeline.refresh_processed(tmp_path / "p", raw, echo=lines.append) == "kept"
     assert list(raw.iterdir()) == [] and (tmp_path / "p" / "contacts.parquet").read_bytes() == before
     assert "using the tables already cleaned" in lines[0]
+    summary_path = tmp_path / "p" / "ingest_summary.json"
+    summary = json.loads(summary_path.read_text())
+    summary["hwb_kpis_version"] = "0.1.0"  # cleaned by another version: pseudonyms may differ
+    summary_path.write_text(json.dumps(summary))
+    with pytest.raises(HwbKpisError, match="cleaned by hwb-kpis 0.1.0.*put the raw extract back"):
+        pipeline.refresh_processed(tmp_path / "p", raw, echo=lambda m: None)
 
 
 def test_nothing_at_all_gets_the_synthetic_extract_announced(tmp_path, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -96,7 +97,12 @@ def test_two_processes_give_the_same_pseudonyms_as_one(monkeypatch):
     ids = pd.Series([f"id{i}" for i in range(3000)], dtype="string")
     one = pseudonymise(ids, DEMO_KEY, distinct=False)
     monkeypatch.setattr(privacy, "_PARALLEL_MIN", 10)
+    monkeypatch.setattr(privacy, "_cpus", lambda: 2)  # the forked path even on a one-CPU runner
+    forks = []
+    real_fork = privacy.os.fork
+    monkeypatch.setattr(privacy.os, "fork", lambda: forks.append(1) or real_fork())
     two = pseudonymise(ids, DEMO_KEY, distinct=False)
+    assert forks == [1]
     pd.testing.assert_series_equal(one, two)
     assert one.iloc[2999] == hashlib.blake2b(b"id2999", key=DEMO_KEY, digest_size=8).hexdigest()
 
@@ -139,3 +145,9 @@ def test_pseudonym_numbers_are_the_digest_of_pseudonymise():
     numbers = pseudonym_numbers(pseudonymise(ids, DEMO_KEY, prefix="c", distinct=False), "c")
     assert numbers.tolist() == [int.from_bytes(hashlib.blake2b(m, key=DEMO_KEY, digest_size=8).digest(), "big")
                                 for m in (b"123", b"456")]
+
+
+def test_digests_and_missing_flags_must_have_the_same_length():
+    digests = privacy.keyed_digests(pd.Series(["1", "2"], dtype="string"), DEMO_KEY)
+    with pytest.raises(ValueError, match="1 values for 2 digests"):
+        privacy.pseudonyms_from_digests(digests, missing=np.array([True]))

@@ -100,3 +100,8 @@ def test_a_clash_of_the_mixed_integers_falls_back_to_an_exact_comparison(monkeyp
     assert bool(schemas.unique_ids("c")(ids).check_passed)  # same last half, still unique
     same = pd.Series(["c0000000011111111", "c0000000011111111"], dtype="string")
     assert not bool(schemas.unique_ids("c")(same).check_passed)
+
+
+def test_a_pattern_re2_cannot_run_fails_when_the_contract_is_written():
+    with pytest.raises(Exception, match="invalid perl operator"):
+        schemas.matches(r"^(?!x)[a-z]+$")
