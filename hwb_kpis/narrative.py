@@ -1042,6 +1042,28 @@ def group_fluctuation(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int
     return pd.DataFrame(out, columns=cols).sort_values("denominator", ascending=False).reset_index(drop=True)
 
 
+#: small multiples beyond this many panels cannot be read at a glance
+MAX_PANELS = 9
+
+
+def largest_groups(table: pd.DataFrame, n: int = MAX_PANELS) -> tuple[list[str], list[str]]:
+    """``(shown, rest)``: the ``n`` groups of ``table`` (a frame with ``group`` and
+    ``denominator``, such as :func:`group_fluctuation`'s) with the largest denominators, largest
+    first, to draw as small multiples; and the others, to be named under the chart."""
+    ordered = table.sort_values("denominator", ascending=False, kind="stable")["group"].astype(str).tolist()
+    return ordered[:n], ordered[n:]
+
+
+def left_out_sentence(shown: Sequence[str], rest: Sequence[str], *, where: str) -> str:
+    """Says which groups a chart of :func:`largest_groups` leaves out and ``where`` they are."""
+    if not rest:
+        return ""
+    names = join_words([group_label(g) for g in rest])
+    verb = "is" if len(rest) == 1 else "are"
+    return (f"The chart shows the {len(shown)} agencies with the most contacts; {names} "
+            f"(fewer contacts) {verb} in {where}.")
+
+
 def fluctuation_sentence(table: pd.DataFrame, *, what: str = "conversion rate", months: int = 12) -> str:
     if table.empty:
         return "No agency had enough contacts to test."

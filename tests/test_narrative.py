@@ -414,3 +414,16 @@ def test_data_note_names_extract_date_and_synthetic_data():
     assert "judged as at 31 October 2015" in nv.data_note(summary, "2015-10-31")
     assert nv.data_note({"extract_date": "2015-11-30", "synthetic": False}) == (
         "Figures from the case-management extract up to 30 November 2015.")
+
+
+def test_largest_groups_keep_the_panels_readable_and_name_the_rest():
+    table = pd.DataFrame({"group": [f"g{i}" for i in range(11)], "denominator": [50, 900, *range(100, 1000, 100)]})
+    shown, rest = nv.largest_groups(table)
+    assert len(shown) == nv.MAX_PANELS == 9 and shown[:2] == ["g1", "g10"]  # largest first
+    assert rest == ["g2", "g0"]
+    assert nv.largest_groups(table, n=20) == (table.sort_values("denominator", ascending=False)["group"].tolist(), [])
+    sentence = nv.left_out_sentence(shown, ["housing", "anonymous"], where="the table below")
+    assert sentence.startswith("The chart shows the 9 agencies with the most contacts;")
+    assert "are in the table below." in sentence and nv.group_label("housing") in sentence
+    assert "is in" in nv.left_out_sentence(shown, ["housing"], where="the table below")
+    assert nv.left_out_sentence(shown, [], where="the table below") == ""
