@@ -173,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ratio = pack_s / floor_s
     cpus = os.cpu_count()
+    if args.repeat > 1:  # every run, so that the noise is plain
+        print("\nall runs: floor " + ", ".join(f"{r[0]:.1f}" for r in floors) + " s; pack "
+              + ", ".join(f"{r[0]:.1f}" for r in packs) + " s")
     print()
     print(f"board pack {args.month}: {len(notebooks)} notebooks, --jobs {args.jobs}, {cpus} CPU(s), "
           f"best of {args.repeat}")
