@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MONTH  ?= 2015-11
 REPORT_ARGS ?=
+PIPELINE_BENCH_ARGS ?= --scaling
+REPORT_BENCH_ARGS ?= --repeat 3
 
 .PHONY: report test lab clean-data kpis benchmark lint venv
 
@@ -37,8 +39,8 @@ kpis: $(STAMP)
 
 ## Speed: the cleaning pipeline against its floor, and the monthly pack against its floor.
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/pipeline.py
-	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/pipeline.py $(PIPELINE_BENCH_ARGS)
+	$(BIN)/python benchmarks/report.py $(REPORT_BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check hwb_kpis tests benchmarks
