@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -419,18 +420,31 @@ def _footer(internal: bool) -> str:
     return "Counts from 1 to 4 are shown as <5, and rates based on them as *, to protect children's privacy."
 
 
+_EXPORTERS = threading.local()
+
+
+def _page_exporter():
+    """The page exporter (nbconvert ``HTMLExporter`` on the board template), made once per thread:
+    its templates are compiled on first use, which costs more than rendering a page."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            template_file="board_page.html.j2",
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+        )
+        exporter.template_paths = [str(TEMPLATES_DIR), *exporter.template_paths]
+        _EXPORTERS.exporter = exporter
+    return exporter
+
+
 def render_page(nb: nbformat.NotebookNode, page: Page, *, month: str, banners, internal: bool) -> str:
     """HTML of one page (no code, no prompts, banners at the top, images embedded)."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        template_file="board_page.html.j2",
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-    )
-    exporter.template_paths = [str(TEMPLATES_DIR), *exporter.template_paths]
+    exporter = _page_exporter()
     resources = {
         "metadata": {"name": page.title},
         "hwb": {

@@ -338,6 +338,24 @@ def test_render_without_synthetic_has_no_synthetic_banner() -> None:
     assert SYNTHETIC_BANNER not in index and '<html lang="en">' in index
 
 
+def test_pages_rendered_one_after_another_share_nothing() -> None:
+    """The exporter is reused (its templates compile once): nothing of one page may reach the next."""
+    first = nbformat.v4.new_notebook()
+    first.cells = [nbformat.v4.new_markdown_cell("# First page\n\nOnly on the first page.")]
+    second = nbformat.v4.new_notebook()
+    second.cells = [nbformat.v4.new_markdown_cell("# Second page")]
+    a = render_page(first, Page("01_a", "First page", "", Path("01_a.ipynb")), month=MONTH,
+                    banners=report._banners(True, True), internal=True)
+    b = render_page(second, Page("02_b", "Second page", "", Path("02_b.ipynb")), month="2015-10",
+                    banners=[], internal=False)
+    assert SYNTHETIC_BANNER in a and INTERNAL_BANNER in a
+    assert "Only on the first page" not in b and SYNTHETIC_BANNER not in b and INTERNAL_BANNER not in b
+    assert "October 2015" in b and "November 2015" not in b
+    again = render_page(first, Page("01_a", "First page", "", Path("01_a.ipynb")), month=MONTH,
+                        banners=report._banners(True, True), internal=True)
+    assert again == a
+
+
 def test_describe_notebook() -> None:
     nb = nbformat.read(NOTEBOOKS / "01_ok.ipynb", as_version=4)
     assert describe_notebook(nb, "x") == ("A page that works", "This tiny page shows the month it was given.")
