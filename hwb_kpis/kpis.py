@@ -72,10 +72,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from hwb_kpis import config
+from hwb_kpis.arrow import backing_array
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.privacy import SUPPRESSED_COUNT, SUPPRESSED_RATE, pseudonym_numbers
 
@@ -196,21 +196,10 @@ def _check_lookback(lookback_days: int) -> int:
     return int(lookback_days)
 
 
-def _arrow(values: pd.Series) -> pa.Array | None:
-    """The pyarrow array behind an arrow-backed string column (zero copy), else None."""
-    dtype = values.dtype
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
-        return None
-    arr = pa.array(values)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
-    return arr
-
-
 def _encode(values: pd.Series) -> tuple[np.ndarray, list]:
     """(int64 codes, -1 for missing; uniques). pyarrow's dictionary_encode for arrow-backed
     strings (several times faster than pandas.factorize at 10 million rows)."""
-    arr = _arrow(values)
+    arr = backing_array(values)
     if arr is None or len(arr) == 0:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         return codes.astype(np.int64), list(uniques)

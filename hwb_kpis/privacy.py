@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hwb_kpis.arrow import backing_array, text_array
 from hwb_kpis.config import PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_FILE_ENV, project_root
 from hwb_kpis.errors import PseudonymKeyError
 
@@ -120,10 +121,7 @@ def _raw_key(key: PseudonymKey | bytes) -> bytes:
 
 
 def _id_text(ids: pd.Series) -> pa.StringArray:
-    text = pa.array(ids.astype("string").array, type=pa.string())
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    return pc.utf8_trim_whitespace(text)
+    return pc.utf8_trim_whitespace(text_array(ids))
 
 
 #: below this many ids, hashing stays in this process
@@ -235,9 +233,7 @@ def pseudonym_words(values: pd.Series, prefix: str = "") -> np.ndarray | None:
     """The 16 characters after ``prefix`` of each value as two little-endian uint64 words (an
     ``n x 2`` array read straight from the Arrow buffer); None unless the column is Arrow-backed
     text without missing values and every value is ``prefix`` + 16 bytes (not checked to be hex)."""
-    arr = pa.array(values.array) if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" else None
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = backing_array(values)
     if arr is None or len(arr) == 0 or arr.null_count or not (
             pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         return None

@@ -15,16 +15,12 @@ import pyarrow
 import pyarrow.compute as pc
 
 from hwb_kpis import config
+from hwb_kpis.arrow import text_array
 from hwb_kpis.privacy import pseudonym_words
 
 _CODE = r"^(1[A-D]|2[AB]|3[A-F]|4|5[A-D]|6|7|8|9|10)$"
 _MONTH = r"^[0-9]{4}-[0-9]{2}$"
 _PSEUDONYM = r"^[0-9a-f]{16}$"
-
-
-def _arrow_text(series: pd.Series) -> pyarrow.Array:
-    arr = pyarrow.array(series.astype("string").array, type=pyarrow.string())
-    return arr.combine_chunks() if isinstance(arr, pyarrow.ChunkedArray) else arr
 
 
 def matches(pattern: str, *, few_distinct: bool = False) -> pa.Check:
@@ -35,7 +31,7 @@ def matches(pattern: str, *, few_distinct: bool = False) -> pa.Check:
     pc.match_substring_regex(pyarrow.array([""]), pattern)  # fail at import on a pattern RE2 cannot run
 
     def check(series: pd.Series) -> bool | pd.Series:
-        text = _arrow_text(series)
+        text = text_array(series)
         values = pc.unique(text) if few_distinct else text
         if pc.all(pc.fill_null(pc.match_substring_regex(values, pattern), True)).as_py():
             return True
