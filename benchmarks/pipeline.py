@@ -8,7 +8,7 @@
 For each size it
 
 1. writes (once, cached in ``--workdir``) a raw ``contacts.csv`` + ``looked_after.csv`` of about N
-   contacts: ``hwb-kpis synth --scale`` (``hwb_kpis.synth``) when available, else the simple
+   contacts: ``hwb-kpis synth --scale`` (``hwb_kpis.demo``) when available, else the simple
    vectorised generator below (``--generator simple`` forces it);
 2. measures the **floor** in a fresh process: the least data movement any cleaning pipeline must
    do -- read the CSV with pyarrow, sort by child and date, write Parquet;
@@ -119,7 +119,7 @@ def ensure_extract(workdir: Path, rows: int, generator: str) -> tuple[Path, str,
     generation time (0 when reused)."""
     if generator == "auto":
         try:
-            from hwb_kpis.synth import write_extract  # noqa: F401
+            from hwb_kpis.demo import write_extract  # noqa: F401
 
             generator = "synth"
         except ImportError:
@@ -130,7 +130,7 @@ def ensure_extract(workdir: Path, rows: int, generator: str) -> tuple[Path, str,
         return raw, generator, 0.0
     t0 = time.perf_counter()
     if generator == "synth":
-        from hwb_kpis.synth import write_extract
+        from hwb_kpis.demo import write_extract
 
         write_extract(raw, scale=rows / SYNTH_ROWS_AT_SCALE_1, echo=lambda *_: None)
     else:
@@ -182,7 +182,8 @@ def phase_pipeline(raw: Path, out: Path) -> dict:
         peaks[name] = peak_rss_mb()
         return value
 
-    from hwb_kpis import coding, ingest, pipeline, schemas
+    from hwb_kpis import coding, ingest, pipeline
+    from hwb_kpis.contract import schemas
 
     def wrap(owner, attr, name, *, exclusive_of=None, into=None):
         real = getattr(owner, attr)

@@ -83,7 +83,7 @@ def run_floor(nb_dir: Path, out: Path, month: str, processed: Path, raw: Path, j
     import nbformat
     import papermill
 
-    from hwb_kpis.report import Page, render_page
+    from hwb_kpis.report.build import Page, render_page
 
     out.mkdir(parents=True, exist_ok=True)
     params = {"month": month, "processed_dir": str(processed), "raw_dir": str(raw)}
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from hwb_kpis.pipeline import ensure_processed
-    from hwb_kpis.report import discover_notebooks
+    from hwb_kpis.report.build import discover_notebooks
 
     print(f"making sure {processed} is current for {raw} (not timed) …", flush=True)
     ensure_processed(processed, raw, echo=lambda m: None)

@@ -114,7 +114,7 @@ def synth(
     authorities: Annotated[int, typer.Option(help="Number of independent authorities to simulate.")] = 1,
 ) -> None:
     """Write the seeded synthetic raw extract (never real data)."""
-    from hwb_kpis.synth import write_extract
+    from hwb_kpis.demo import write_extract
 
     paths = write_extract(out, seed=seed, start=start, end=end, scale=scale, authorities=authorities, echo=typer.echo)
     for p in paths:
@@ -144,7 +144,7 @@ def report(
     timeout: Annotated[int, typer.Option(help="Seconds one notebook cell may run before it is stopped.")] = 600,
 ) -> None:
     """Clean (if the raw files changed), run every notebook for the month and render the HTML pack."""
-    from hwb_kpis.report import build_report
+    from hwb_kpis.report.build import build_report
 
     parameters: dict[str, object] = {}
     if dfe_dir is not None:
@@ -174,7 +174,7 @@ def benchmark(
     comparators: Annotated[list[str] | None, typer.Option(help="Comparator LA codes (e.g. statistical neighbours); repeatable.")] = None,
 ) -> None:
     """Referrals, re-referral % and NFA % by year for an authority, its region and England."""
-    from hwb_kpis.benchmark import format_benchmark, la_summary
+    from hwb_kpis.dfe import format_benchmark, la_summary
 
     table = la_summary(dfe, la, comparators=comparators)
     typer.echo(format_benchmark(table, format.value))

@@ -71,5 +71,8 @@ DEFAULT_IHA_LIMIT = "28d"
 #: the month the seed report describes; notebooks default to it on the synthetic data
 DEFAULT_MONTH = "2015-11"
 
+#: the file `hwb-kpis synth` leaves in a raw folder it wrote
+SYNTHETIC_MARKER = "SYNTHETIC"
+
 PSEUDONYM_KEY_ENV = "HWB_KPIS_PSEUDONYM_KEY"
 PSEUDONYM_KEY_FILE_ENV = "HWB_KPIS_PSEUDONYM_KEY_FILE"

@@ -20,12 +20,12 @@ from typing import Any
 
 import pandas as pd
 
-from hwb_kpis import __version__, config, schemas
+from hwb_kpis import __version__, config
+from hwb_kpis.contract import schemas
 from hwb_kpis.errors import HwbKpisError, ReconciliationError
 from hwb_kpis.ingest import SPECS, clean_table, find_file, load_mapping, read_table
-from hwb_kpis.privacy import resolve_key
+from hwb_kpis.privacy.pseudonym import resolve_key
 
-SYNTHETIC_MARKER = "SYNTHETIC"
 FREE_TEXT = ("source_detail", "referrer_role", "referrer_org")
 PROCESSED_FILES = ("contacts.parquet", "looked_after.parquet", "quarantine.csv", "recoding_audit.csv", "ingest_summary.json")
 
@@ -44,7 +44,7 @@ class CleanResult:
 
 def is_synthetic(raw_dir: Path) -> bool:
     """A raw folder holds the synthetic extract when ``hwb-kpis synth`` left its marker file."""
-    return (Path(raw_dir) / SYNTHETIC_MARKER).is_file()
+    return (Path(raw_dir) / config.SYNTHETIC_MARKER).is_file()
 
 
 def has_raw_extract(raw_dir: Path) -> bool:
@@ -243,7 +243,7 @@ def refresh_processed(
                     _check_same_version(processed, raw)
                     echo(f"{raw} holds no extract: using the tables already cleaned in {processed}")
                     return "kept"
-                from hwb_kpis.synth import write_extract
+                from hwb_kpis.demo import write_extract
 
                 if announce_synthetic is not None:
                     announce_synthetic(raw)

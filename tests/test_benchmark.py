@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from hwb_kpis.benchmark import (
+from hwb_kpis.cli import app
+from hwb_kpis.dfe import (
     LOOKALIKE_NOTE,
     cla_starts,
     comparison_sentences,
@@ -22,7 +23,6 @@ from hwb_kpis.benchmark import (
     reporting_year,
     year_label,
 )
-from hwb_kpis.cli import app
 from hwb_kpis.errors import HwbKpisError
 
 C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2023.csv"
@@ -133,7 +133,7 @@ def test_cli_benchmark_unknown_la_one_line(c1: Path) -> None:
 
 def test_reporting_years() -> None:
     assert reporting_year("2015-11") == 2016 and reporting_year("2015-03") == 2015
-    assert year_label(2015) == "2014-15"
+    assert year_label(2015) == "2014/15"
 
 
 def test_comparison_sentences_are_computed(c1: Path) -> None:
@@ -210,5 +210,5 @@ def test_notebook_shows_benchmark_with_png(tmp_path: Path, dfe_dir: Path) -> Non
     assert len(pngs) == 1 and "Buckinghamshire" in pngs[0].metadata["image/png"]["alt"]
     html = " ".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "South East" in html and "England" in html and "Oxfordshire" in html
-    assert "2014-15" in " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    assert "2014/15" in " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
     assert "application/javascript" not in {k for o in outputs for k in o.get("data", {})}

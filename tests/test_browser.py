@@ -428,7 +428,7 @@ def pack(chromium, tmp_path_factory) -> types.SimpleNamespace:
     """A real pack of every notebook on the synthetic default extract, built into a temporary
     folder. The repository's processed synthetic data is copied when it is current (no clean)."""
     from hwb_kpis import pipeline
-    from hwb_kpis.report import build_report
+    from hwb_kpis.report.build import build_report
 
     base = tmp_path_factory.mktemp("browser")
     raw, processed = base / "raw", base / "processed"

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from hwb_kpis import kpis
+from hwb_kpis.demo import write_extract
 from hwb_kpis.pipeline import run_clean
-from hwb_kpis.synth import write_extract
 
 HEALTH_CODES = ("3A", "3B", "3C", "3D", "3E", "3F")
 WINDOW = [str(p) for p in pd.period_range("2014-04", "2015-11", freq="M")]

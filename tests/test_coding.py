@@ -23,13 +23,13 @@ from hwb_kpis.coding import (
     load_rules,
     normalise_code,
     recoding_summary,
-    redact,
     source_groups,
     unknown_sources,
     view_columns,
 )
 from hwb_kpis.config import HEALTH_CODES
 from hwb_kpis.errors import HwbKpisError
+from hwb_kpis.privacy.redact import redact
 
 FIXTURE = TEST_DATA / "coding" / "mixed_labels.csv"
 

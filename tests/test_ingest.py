@@ -25,6 +25,7 @@ from hwb_kpis.ingest import (
     read_and_clean,
     read_table,
 )
+from hwb_kpis.ingest import clean as ingest_clean
 from hwb_kpis.privacy import DEMO_KEY, PseudonymKey
 
 FIXTURES = Path(__file__).parent / "data" / "ingest"
@@ -262,7 +263,6 @@ def test_empty_looked_after_is_allowed(tmp_path):
 def test_repeated_contact_ids_are_found_with_or_without_key_numbers(numbers):
     import numpy as np
 
-    from hwb_kpis import ingest
     from hwb_kpis.privacy import keyed_digests
 
     data = pd.DataFrame({
@@ -272,6 +272,6 @@ def test_repeated_contact_ids_are_found_with_or_without_key_numbers(numbers):
     key_numbers = {"digests": keyed_digests(data["contact_id"], DEMO_KEY).view("<u8").ravel(),
                    "all equal": np.zeros(len(data), dtype=np.uint64),  # every number clashes
                    None: None}[numbers]
-    dup, repeated = ingest._exact_duplicates(data, ["contact_id", "outcome"], "contact_id", key_numbers)
+    dup, repeated = ingest_clean._exact_duplicates(data, ["contact_id", "outcome"], "contact_id", key_numbers)
     assert repeated.tolist() == [True, True, True, False, True, False, True]
     assert dup.tolist() == [False, False, True, False, False, False, True]  # exact copies after the first

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hwb_kpis import kpis
+from hwb_kpis import coding, kpis
 from hwb_kpis.errors import HwbKpisError
 
 GROUP = {"2A": "schools", "3A": "health", "3C": "health", "3D": "health", "3E": "health", "6": "police",
@@ -331,10 +331,10 @@ def test_recorded_and_recoded_views_differ_exactly_by_the_audit():
 
 
 def test_view_columns_helper():
-    assert kpis._view_columns("recoded") == ("source_code", "source_group")
-    assert kpis._view_columns("recorded") == ("source_code_recorded", "source_group_recorded")
+    assert coding.view_columns("recoded") == ("source_code", "source_group")
+    assert coding.view_columns("recorded") == ("source_code_recorded", "source_group_recorded")
     with pytest.raises(ValueError):
-        kpis._view_columns("raw")
+        coding.view_columns("raw")
 
 
 # ------------------------------------------------------------------------------------------------

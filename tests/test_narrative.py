@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hwb_kpis import narrative as nv
+from hwb_kpis.report import narrative as nv
 
 
 def kpi_frame() -> pd.DataFrame:

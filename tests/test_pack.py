@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hwb_kpis.report import build_report
-from hwb_kpis.synth import write_extract
+from hwb_kpis.demo import write_extract
+from hwb_kpis.report.build import build_report
 
 DFE_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dfe"
 

@@ -136,7 +136,7 @@ def test_nothing_at_all_gets_the_synthetic_extract_announced(tmp_path, monkeypat
         (Path(out_dir) / "SYNTHETIC").write_text("synthetic\n")
 
     cleaned = []
-    monkeypatch.setitem(sys.modules, "hwb_kpis.synth", types.SimpleNamespace(write_extract=write_extract))
+    monkeypatch.setitem(sys.modules, "hwb_kpis.demo", types.SimpleNamespace(write_extract=write_extract))
     monkeypatch.setattr(pipeline, "run_clean", lambda raw, out, **kw: cleaned.append((raw, out)))
     status = pipeline.refresh_processed(tmp_path / "p", tmp_path / "raw", echo=lambda m: None,
                                         announce_synthetic=announced.append)

@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from hwb_kpis import plots  # noqa: E402
+from hwb_kpis.report import plots  # noqa: E402
 from hwb_kpis.stats import funnel_limits, km_curves, p_chart, xmr  # noqa: E402
 
 MONTHS = pd.period_range("2014-04", periods=20, freq="M").strftime("%Y-%m").tolist()

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hwb_kpis import privacy
 from hwb_kpis.errors import PseudonymKeyError
 from hwb_kpis.privacy import (
     DEMO_KEY,
@@ -19,6 +18,7 @@ from hwb_kpis.privacy import (
     resolve_key,
     suppress,
 )
+from hwb_kpis.privacy import pseudonym as privacy
 
 
 @pytest.fixture(autouse=True)

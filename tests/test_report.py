@@ -17,10 +17,10 @@ import nbformat
 import pytest
 
 from hwb_kpis import pipeline as real_pipeline
-from hwb_kpis import report
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.privacy import INTERNAL_BANNER
-from hwb_kpis.report import (
+from hwb_kpis.report import build as report
+from hwb_kpis.report.build import (
     PALETTE,
     SYNTHETIC_BANNER,
     Page,
@@ -288,7 +288,7 @@ def test_empty_raw_dir_writes_synthetic_extract_loudly(tmp_path: Path, fake_pipe
         calls.append(Path(out_dir))
         return [Path(out_dir) / "contacts.csv"]
 
-    monkeypatch.setitem(sys.modules, "hwb_kpis.synth", types.SimpleNamespace(write_extract=write_extract))
+    monkeypatch.setitem(sys.modules, "hwb_kpis.demo", types.SimpleNamespace(write_extract=write_extract))
     monkeypatch.setattr(report, "_run_notebook", _fake_run)
     lines: list[str] = []
     result = build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, only=["01_ok"], echo=lines.append)
@@ -493,7 +493,7 @@ def test_killed_build_process_leaves_nothing_a_second_build_does_not_clear(tmp_p
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from hwb_kpis import report, pipeline\n"
+        "from hwb_kpis import pipeline\nfrom hwb_kpis.report import build as report\n"
         "pipeline.raw_fingerprint = lambda *a, **k: 'f' * 64\n"
         f"report.build_report('{MONTH}', raw_dir=Path(r'{dirs['raw_dir']}'), processed_dir=Path(r'{dirs['processed_dir']}'),"
         f" out_dir=Path(r'{dirs['out_dir']}'), notebooks_dir=Path(r'{slow}'), echo=print, timeout=120)\n"

@@ -49,7 +49,7 @@ def test_month_with_no_contacts_writes_no_pack(tmp_path, raw):
 
 def test_month_checks():
     from hwb_kpis.errors import HwbKpisError
-    from hwb_kpis.report import check_month_covered
+    from hwb_kpis.report.build import check_month_covered
 
     summary = {"first_contact_date": "2013-04-01", "last_contact_date": "2015-11-30",
                "months_without_contacts": ["2014-06"]}

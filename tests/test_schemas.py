@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from hwb_kpis import schemas
+from hwb_kpis.contract import schemas
 from hwb_kpis.ingest import CONTACTS, LOOKED_AFTER, Mapping, read_table
 
 FIXTURES = Path(__file__).parent / "data" / "ingest"

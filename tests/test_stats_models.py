@@ -10,6 +10,7 @@ import pytest
 from scipy import stats as sps
 from scipy.special import expit
 
+from hwb_kpis.config import THRESHOLD_NOT_MET
 from hwb_kpis.stats import (
     binomial_limit,
     funnel_curve,
@@ -282,7 +283,7 @@ def test_recontact_episodes():
         "source_group": pd.array(["health", "police", "health", "schools", "health", "police"],
                                  dtype="string"),
     })
-    ep = recontact_episodes(contacts, extract_end="2015-12-31")
+    ep = recontact_episodes(contacts, extract_end="2015-12-31", not_met=THRESHOLD_NOT_MET)
     assert ep["child_id"].tolist() == ["A", "B", "C", "A"]
     # A: 1 Jan -> next later contact 2 Mar = 60 days (the same-day referral does not count)
     # B: 1 Feb censored at 31 Dec = 333 days; C: 10 Feb censored = 324; A: 2 Mar censored = 304
@@ -290,7 +291,7 @@ def test_recontact_episodes():
     assert ep["event"].tolist() == [True, False, False, False]
     assert ep["group"].tolist() == ["health", "schools", "police", "health"]
     assert ep["month"].tolist() == ["2015-01", "2015-02", "2015-02", "2015-03"]
-    default_end = recontact_episodes(contacts)  # extract end = last contact, 2 Mar
+    default_end = recontact_episodes(contacts, not_met=THRESHOLD_NOT_MET)  # extract end = last contact, 2 Mar
     assert default_end.set_index(["child_id", "outcome"]).loc[("B", "early_help"), "duration_days"] == 29
 
 

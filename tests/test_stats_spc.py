@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hwb_kpis.report.verdict import summary_sentence
 from hwb_kpis.stats import assurance, overdispersion_test, p_chart, spc_summary, xmr
 
 # Baseline of 12 points alternating 11, 9: mean 10, every moving range 2 -> mean MR 2,
@@ -82,7 +83,7 @@ def test_trial_limits_below_12_points():
     assert xmr([1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3])["trial_limits"].all()
     assert not xmr([1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3, 2])["trial_limits"].any()
     s = spc_summary(xmr([1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3]))
-    assert s["trial_limits"] and "trial limits" in s["sentence"] and s["n_points"] == 11
+    assert s["trial_limits"] and "trial limits" in summary_sentence(s) and s["n_points"] == 11
 
 
 # --- rule 1: beyond a limit ---------------------------------------------------------------------
@@ -214,7 +215,7 @@ def test_assurance_against_target():
 def test_summary_icon_of_latest_point():
     s = spc_summary(chart([16.0], improvement_direction="decrease"))
     assert s["variation"] == "concern" and s["variation_icon"] == "concern_high"
-    assert s["rule"] == "beyond_limit" and "concern" in s["sentence"]
+    assert s["rule"] == "beyond_limit" and "concern" in summary_sentence(s)
     s = spc_summary(chart([4.0]))
     assert s["variation_icon"] == "neither_low"
 

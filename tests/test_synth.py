@@ -1,5 +1,5 @@
 """The synthetic extract generator: determinism, the raw contract's format, the documented mess,
-sizes under --scale/--authorities, and month-by-month streaming (``hwb_kpis.synth``)."""
+sizes under --scale/--authorities, and month-by-month streaming (``hwb_kpis.demo``)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from hwb_kpis import config
+from hwb_kpis.demo import iter_chunks, write_extract
 from hwb_kpis.errors import HwbKpisError
-from hwb_kpis.synth import iter_chunks, write_extract
 
 QUIET = {"echo": lambda s: None}
 SMALL = {"start": "2014-09", "end": "2015-02", "scale": 0.3}  # a few thousand rows, fast

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hwb_kpis import workdays
 from hwb_kpis.errors import HwbKpisError
+from hwb_kpis.kpis import workdays
 
 
 def d(text: str) -> np.datetime64:

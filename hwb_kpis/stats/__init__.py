@@ -14,9 +14,6 @@ from hwb_kpis.stats.models import (
     recontact_drivers,
 )
 from hwb_kpis.stats.spc import (
-    ASSURANCE_LABELS,
-    RULE_LABELS,
-    VARIATION_LABELS,
     assurance,
     overdispersion_test,
     p_chart,
@@ -26,11 +23,8 @@ from hwb_kpis.stats.spc import (
 from hwb_kpis.stats.survival import km_curves, km_recontact, recontact_episodes
 
 __all__ = [
-    "ASSURANCE_LABELS",
     "ITSResult",
-    "RULE_LABELS",
     "TrendResult",
-    "VARIATION_LABELS",
     "assurance",
     "binomial_limit",
     "coefficient_table",

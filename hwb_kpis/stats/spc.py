@@ -42,24 +42,6 @@ RUN = 7  #: points for a trend or a shift
 TRIAL_POINTS = 12  #: fewer points than this in a segment -> trial limits
 
 RULES = ("beyond_limit", "trend", "two_of_three", "shift")
-RULE_LABELS = {
-    "beyond_limit": "a point beyond a process limit",
-    "trend": "7 points in a row rising or falling",
-    "two_of_three": "2 of 3 points beyond the 2-sigma line",
-    "shift": "7 points in a row on one side of the mean",
-    "": "",
-}
-VARIATION_LABELS = {
-    "common_cause": "Common cause variation: no significant change",
-    "improvement": "Special cause variation: improvement",
-    "concern": "Special cause variation: concern",
-    "neither": "Special cause variation: neither improvement nor concern",
-}
-ASSURANCE_LABELS = {
-    "consistent_pass": "The target will consistently be met",
-    "consistent_fail": "The target will consistently be missed",
-    "inconsistent": "The target may or may not be met (it lies within the process limits)",
-}
 _DIRECTIONS = {"increase": 1, "decrease": -1, "neutral": 0}
 
 
@@ -406,12 +388,13 @@ def assurance(
 def spc_summary(
     spc_df: pd.DataFrame, *, target: float | None = None, improvement_direction: Direction | None = None
 ) -> dict[str, Any]:
-    """The latest point's Making Data Count icons and a one-line reading of an SPC frame.
+    """The latest point's Making Data Count codes of an SPC frame (words for them:
+    :mod:`hwb_kpis.report.verdict`).
 
     Returns ``x, y, variation`` (of the latest point), ``variation_icon`` (common_cause,
-    improvement_high/low, concern_high/low, neither_high/low), ``variation_label``,
-    ``assurance`` (consistent_pass / consistent_fail / inconsistent / None), ``assurance_label``,
-    ``trial_limits`` (bool), ``n_points`` (of the latest segment), ``rule`` and ``sentence``.
+    improvement_high/low, concern_high/low, neither_high/low), ``assurance`` (consistent_pass /
+    consistent_fail / inconsistent / None), ``trial_limits`` (bool), ``n_points`` (of the latest
+    segment) and ``rule``.
     """
     direction = improvement_direction or spc_df.attrs.get("improvement_direction", "neutral")
     last = spc_df.iloc[-1]
@@ -420,18 +403,8 @@ def spc_summary(
     icon = variation if variation == "common_cause" else f"{variation}_{side}"
     ass = assurance(spc_df, target, direction)
     seg_n = int((spc_df["segment"] == last["segment"]).sum())
-    sentence = VARIATION_LABELS[variation]
-    if last["rule"] != "":
-        sentence += f" ({RULE_LABELS[str(last['rule'])]})"
-    sentence += "."
-    if ass:
-        sentence += f" {ASSURANCE_LABELS[ass]}."
-    if bool(last["trial_limits"]):
-        sentence += f" Limits are trial limits (only {seg_n} points; at least {TRIAL_POINTS} are advised)."
     return {
         "x": last["x"], "y": float(last["y"]), "variation": variation, "variation_icon": icon,
-        "variation_label": VARIATION_LABELS[variation], "assurance": ass,
-        "assurance_label": ASSURANCE_LABELS.get(ass, "") if ass else "",
-        "trial_limits": bool(last["trial_limits"]), "n_points": seg_n, "rule": str(last["rule"]),
-        "sentence": sentence,
+        "assurance": ass, "trial_limits": bool(last["trial_limits"]), "n_points": seg_n,
+        "rule": str(last["rule"]),
     }

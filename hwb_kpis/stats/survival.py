@@ -15,8 +15,6 @@ import pandas as pd
 from scipy import stats as sps
 from statsmodels.duration.survfunc import SurvfuncRight
 
-from hwb_kpis.config import THRESHOLD_NOT_MET
-
 DEFAULT_HORIZONS = (91, 182, 365)  #: about 3, 6 and 12 months, in days
 HORIZON_LABELS = {91: "3 months", 182: "6 months", 365: "12 months"}
 
@@ -29,11 +27,12 @@ def recontact_episodes(
     date_col: str = "contact_date",
     outcome_col: str = "outcome",
     group_col: str = "source_group",
-    not_met: Sequence[str] = THRESHOLD_NOT_MET,
+    not_met: Sequence[str],
 ) -> pd.DataFrame:
     """Episodes for :func:`km_recontact` from a processed contacts frame.
 
-    For each contact with a threshold-not-met outcome: ``duration_days`` to the same child's next
+    For each contact whose outcome is one of ``not_met`` (the decisions that a threshold was not
+    met; the caller names them): ``duration_days`` to the same child's next
     contact on a strictly later date (``event`` True) or to ``extract_end`` (default: the latest
     contact date in the frame; ``event`` False). Contacts the same day do not count as a
     re-contact. Returns ``child_id, contact_date, month, group, outcome, duration_days, event``.

@@ -76,8 +76,11 @@ import pyarrow.compute as pc
 
 from hwb_kpis import config
 from hwb_kpis.arrow import backing_array
+from hwb_kpis.coding.rules import view_columns
 from hwb_kpis.errors import HwbKpisError
-from hwb_kpis.privacy import SUPPRESSED_COUNT, SUPPRESSED_RATE, pseudonym_numbers
+from hwb_kpis.periods import check_month, reporting_year_label
+from hwb_kpis.privacy.disclosure import SUPPRESSED_COUNT, SUPPRESSED_RATE, suppress_kpi_rows
+from hwb_kpis.privacy.pseudonym import pseudonym_numbers
 
 KPI_NAMES = (
     "contacts", "health_share", "marf", "conversion", "pending",
@@ -96,7 +99,6 @@ IHA_STEPS = (
 )
 HEALTH = "health"
 ALL = "all"
-_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _NAT = np.iinfo(np.int64).min
 
 
@@ -134,15 +136,6 @@ def load_processed(directory: Path | str) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------------
 # Small helpers
-
-
-def _view_columns(view: str) -> tuple[str, str]:
-    """(code column, group column) of a view."""
-    if view == "recoded":
-        return "source_code", "source_group"
-    if view == "recorded":
-        return "source_code_recorded", "source_group_recorded"
-    raise ValueError(f"view must be 'recoded' or 'recorded', not {view!r}")
 
 
 def _require(frame: pd.DataFrame, columns, table: str) -> None:
@@ -351,7 +344,7 @@ def _prepare(contacts: pd.DataFrame, view: str | None) -> _Prep:
         tnm=lookup(config.THRESHOLD_NOT_MET), marf=marf, frame=contacts,
     )
     if view is not None:
-        code_col, group_col = _view_columns(view)
+        code_col, group_col = view_columns(view)
         _require(contacts, (code_col, group_col), "contacts")
         gi, gn = _factorize_labels(contacts[group_col], "unknown")
         if HEALTH not in gn:
@@ -668,7 +661,7 @@ def _rereferral(prep: _Prep, lookback: int) -> pd.DataFrame:
     np.add.at(ynum, year_idx, num)
     np.add.at(yden, year_idx, den)
     years = np.arange(first_year, first_year + n_years) + 1970
-    labels = np.array([f"{y}/{(y + 1) % 100:02d}" for y in years])
+    labels = np.array([reporting_year_label(int(y)) for y in years])
     april = np.array([np.datetime64(f"{y}-04-01", "D").astype(np.int64) for y in years])
     last_month = prep.first_month + prep.n_months - 1
     april_m = (years - 1970) * 12 + 3
@@ -705,7 +698,7 @@ def iha_within(looked_after: pd.DataFrame, as_of=None, limit: str = config.DEFAU
     * cohort of month m: periods of care with ``period_start`` in m;
     * deadline: ``period_start + 28`` days (``limit="28d"``), or the 20th working day after
       ``period_start`` (``"20wd"``: Monday–Friday less England bank holidays; ``period_start`` is
-      day 0 and never counted, see :mod:`hwb_kpis.workdays`);
+      day 0 and never counted, see :mod:`hwb_kpis.kpis.workdays`);
     * numerator: an IHA dated on or before the deadline;
     * denominator: the cohort less those not yet due (no IHA by ``as_of`` and ``as_of`` before the
       deadline); a child past the deadline without an IHA counts in the denominator only.
@@ -714,7 +707,7 @@ def iha_within(looked_after: pd.DataFrame, as_of=None, limit: str = config.DEFAU
     date in the table (:func:`kpi_table` uses the latest date of the whole extract). The extra
     column ``not_yet_due`` counts the children left out.
     """
-    _view_columns(view)
+    view_columns(view)
     if limit not in config.IHA_LIMITS:
         raise ValueError(f"limit must be one of {', '.join(config.IHA_LIMITS)}, not {limit!r}")
     _require(looked_after, ("period_start", "iha_date"), "looked_after")
@@ -733,7 +726,7 @@ def iha_within(looked_after: pd.DataFrame, as_of=None, limit: str = config.DEFAU
     if limit == "28d":
         deadline = start + 28
     else:
-        from hwb_kpis.workdays import add_working_days
+        from hwb_kpis.kpis.workdays import add_working_days
 
         deadline = add_working_days(start.astype("datetime64[D]"), 20).astype(np.int64)
     met = done & (iha <= deadline)
@@ -819,9 +812,9 @@ def kpi_table(
     after; reporting-year rows are dropped: call without ``month`` or :func:`rereferral_12m` for
     them). ``as_of`` (IHA due-ness) defaults to the latest date of the extract.
     """
-    _view_columns(view)
-    if month is not None and not _MONTH_RE.match(str(month)):
-        raise HwbKpisError(f"month {month!r} is not a month (expected YYYY-MM, e.g. 2015-11)")
+    view_columns(view)
+    if month is not None:
+        month = check_month(month)
     lookback = _check_lookback(lookback_days)
     if as_of is None:
         as_of = extract_as_of(tables)
@@ -864,12 +857,6 @@ def _data_span(tables: dict[str, Any]) -> str:
 # Output
 
 
-def _suppressed(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    small_n = df["numerator"].between(1, 4)
-    small_d = df["denominator"].between(1, 4)
-    return small_n, small_d, small_n | small_d
-
-
 def format_kpis(df: pd.DataFrame, fmt: str, *, internal: bool = True) -> str:
     """Render a KPI table as ``json``, ``csv`` or ``table`` text.
 
@@ -883,7 +870,7 @@ def format_kpis(df: pd.DataFrame, fmt: str, *, internal: bool = True) -> str:
     """
     if fmt not in ("json", "csv", "table"):
         raise ValueError(f"format must be json, csv or table, not {fmt!r}")
-    sn, sd, sr = _suppressed(df) if not internal else (None, None, None)
+    sn, sd, sr = suppress_kpi_rows(df) if not internal else (None, None, None)
 
     def count_value(v, small):
         return SUPPRESSED_COUNT if small else int(v)

@@ -1,5 +1,4 @@
-"""Privacy: keyed pseudonymisation of identifiers at ingest, and small-number suppression
-of every table that leaves the machine.
+"""Keyed pseudonymisation of identifiers at ingest (the key, the hash, the pseudonym text).
 
 Pseudonyms are the keyed BLAKE2b hash of the id (RFC 7693 keyed mode, a MAC like HMAC) with an
 8-byte digest, written as 16 hex characters (64 bits): stable for a given key, so repeat contacts
@@ -26,10 +25,6 @@ from hwb_kpis.errors import PseudonymKeyError
 
 #: Publicly known key, used ONLY for the synthetic demonstration extract.
 DEMO_KEY = b"hwb-kpis demo key - synthetic data only - not secret"
-
-SUPPRESSED_COUNT = "<5"
-SUPPRESSED_RATE = "*"
-INTERNAL_BANNER = "INTERNAL – not for circulation"
 
 
 @dataclass(frozen=True)
@@ -292,60 +287,3 @@ def _hex_words_to_u64(words: np.ndarray) -> np.ndarray | None:
         nib |= part
     half = nib.reshape(-1, 2)
     return (half[:, 0] << _u64(32)) | half[:, 1]
-
-
-def suppress(
-    table: pd.DataFrame,
-    *,
-    count_columns: list[str] | tuple[str, ...] = ("numerator", "denominator"),
-    rate_columns: list[str] | tuple[str, ...] = ("rate",),
-    rate_basis: dict[str, list[str]] | None = None,
-    internal: bool = False,
-) -> pd.DataFrame:
-    """Small-number suppression for a published table (returns a new, display-ready table).
-
-    A count from 1 to 4 becomes ``"<5"``; 0 stays 0. A rate becomes ``"*"`` when any count it is
-    based on was suppressed (by default every count column of the row; ``rate_basis`` maps a rate
-    column to its own count columns). Counts are printed with thousands separators, rates are
-    left as numbers for the caller to format. ``internal=True`` returns the table unchanged (for
-    analysts' own use; the pack then carries the INTERNAL banner).
-    """
-    if internal:
-        return table.copy()
-    out = table.copy()
-    count_columns = [c for c in count_columns if c in out.columns]
-    small = pd.DataFrame(
-        {c: pd.to_numeric(out[c], errors="coerce").between(1, 4) for c in count_columns},
-        index=out.index,
-    )
-    for c in count_columns:
-        values = pd.to_numeric(out[c], errors="coerce")
-        shown = values.map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
-        out[c] = shown.where(~small[c], SUPPRESSED_COUNT).astype("object")
-    for r in [c for c in rate_columns if c in out.columns]:
-        basis = (rate_basis or {}).get(r, count_columns)
-        basis = [c for c in basis if c in small.columns]
-        hit = small[basis].any(axis=1) if basis else pd.Series(False, index=out.index)
-        out[r] = out[r].astype("object").where(~hit, SUPPRESSED_RATE)
-    return out
-
-
-def published_html(table: pd.DataFrame, *, count_columns: list[str] | tuple[str, ...] | None = None) -> str:
-    """HTML of a display-ready (already suppressed) table, declaring which of its columns hold
-    counts of children or contacts in a ``data-hwb-counts`` attribute, so that the disclosure
-    test can check every published count. ``None`` declares every column but the first (row
-    labels): a table must opt *out* of the check, column by column, never in."""
-    import html
-    import json
-
-    if count_columns is None:
-        count_columns = list(table.columns[1:])
-    declared = [str(c) for c in count_columns if c in table.columns]
-    markup = table.to_html(index=False, na_rep="", escape=True, border=0)
-    return markup.replace("<table", f'<table data-hwb-counts="{html.escape(json.dumps(declared))}"', 1)
-
-
-def is_suppressed_ok(values: pd.Series) -> bool:
-    """True when no value in ``values`` is a bare count from 1 to 4 (used by disclosure tests)."""
-    numeric = pd.to_numeric(values.astype("string").str.replace(",", ""), errors="coerce")
-    return not bool(np.any(numeric.between(1, 4) & (numeric == numeric.round())))

@@ -30,6 +30,8 @@ from matplotlib.ticker import (
     PercentFormatter,
 )
 
+from hwb_kpis.report.verdict import ASSURANCE_LETTERS, VARIATION_LABELS, VARIATION_NAMES
+
 #: Okabe & Ito (2008) colour-blind-safe palette, black last
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 #: NHS Making Data Count / NHSRplotthedots point colours
@@ -42,14 +44,10 @@ SPC_COLOURS = {
     "limit": "#7f7f7f",
     "target": "#de1b1b",
 }
-VARIATION_NAMES = {
-    "common_cause": "Common cause",
-    "improvement": "Improvement",
-    "concern": "Concern",
-    "neither": "Special cause (neither)",
-}
-ASSURANCE_NAMES = {"consistent_pass": ("P", "#00b0f0"), "consistent_fail": ("F", "#e46c0a"),
-                   "inconsistent": ("?", "#7f7f7f")}
+#: DfE benchmarking chart: one colour per area level, then the comparators'
+AREA_COLOURS = {"authority": "#0072B2", "region": "#009E73", "england": "#000000"}
+COMPARATOR_COLOURS = ("#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#F0E442")
+ASSURANCE_COLOURS = {"consistent_pass": "#00b0f0", "consistent_fail": "#e46c0a", "inconsistent": "#7f7f7f"}
 FIGSIZE = (8.0, 4.5)  #: inches; at 100 dpi an 800 x 450 PNG
 DPI = 100
 NOTE_COLOUR = "#595959"
@@ -219,9 +217,8 @@ def spc_chart(
         letter = "" if v == "common_cause" else ("H" if summary["variation_icon"].endswith("high") else "L")
         _icon(ax, (0.92, 1.07), SPC_COLOURS[v], letter or "~")
         if summary["assurance"]:
-            t, col = ASSURANCE_NAMES[summary["assurance"]]
-            _icon(ax, (0.98, 1.07), col, t)
-    ax.set_title(summary["variation_label"], fontsize=9, fontweight="normal", color=NOTE_COLOUR)
+            _icon(ax, (0.98, 1.07), ASSURANCE_COLOURS[summary["assurance"]], ASSURANCE_LETTERS[summary["assurance"]])
+    ax.set_title(VARIATION_LABELS[summary["variation"]], fontsize=9, fontweight="normal", color=NOTE_COLOUR)
     if summary["trial_limits"]:
         extra = f"Trial limits: only {summary['n_points']} points."
         note = f"{note or DEFAULT_NOTE} {extra}"
@@ -487,11 +484,11 @@ def odds_ratio_plot(
 # --- benchmarking (DfE published statistics) ----------------------------------------------------
 def benchmark_figure(summary: pd.DataFrame, *, highlight_year: int | None = None) -> Figure:
     """Three small line charts (referral rate, re-referral %, NFA %) by year, one line per area
-    of :func:`hwb_kpis.benchmark.la_summary`'s frame: the authority in blue, England black, the
+    of :func:`hwb_kpis.dfe.la_summary`'s frame: the authority in blue, England black, the
     region green, comparators in other Okabe-Ito colours; ``highlight_year`` gets a dotted line."""
     from matplotlib.ticker import MaxNLocator
 
-    from hwb_kpis.benchmark import AREA_COLOURS, COMPARATOR_COLOURS, LEVELS, MEASURES
+    from hwb_kpis.dfe import LEVELS, MEASURES
 
     data = summary.copy()
     data["year"] = data["year"].astype(int)

@@ -133,7 +133,9 @@ from hwb_kpis import config
 from hwb_kpis.errors import HwbKpisError
 
 DEFAULT_SEED = 20151130
-MARKER = "SYNTHETIC"
+MARKER = config.SYNTHETIC_MARKER
+SATURDAY = 5  #: day of the week, 0 = Monday
+BLANK_FORMAT = 4  #: date format code of a blank date (see ``_Dates.text``)
 
 #: the calibration month's exact quotas (fractions of the month's contacts; conversion of decided)
 CALIBRATION = {
@@ -459,7 +461,7 @@ class _Dates:
         out = np.where(fmt == 0, self.iso[i], self.uk[i])
         out = np.where(fmt == 2, self.serial[i], out)
         out = np.where(fmt == 3, self.ym[i], out)
-        return np.where(fmt == 4, "", out).astype(object)
+        return np.where(fmt == BLANK_FORMAT, "", out).astype(object)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -679,8 +681,9 @@ class _Authority:
 
         # 2. days within the month (weekends quiet, schools closed at weekends)
         dow = (np.arange(s, e + 1) + 3) % 7  # 0 = Monday (1970-01-01 was a Thursday)
-        w_other = np.where(dow >= 5, 0.45, 1.0)
-        w_school = np.where(dow >= 5, 0.03, 1.0)
+        weekend = dow >= SATURDAY
+        w_other = np.where(weekend, 0.45, 1.0)
+        w_school = np.where(weekend, 0.03, 1.0)
         schoolish = _CH_SCHOOLTERMS[chan]
         day = np.empty(N, dtype=np.int64)
         day[~schoolish] = rng.choice(ndays, size=int((~schoolish).sum()), p=w_other / w_other.sum())

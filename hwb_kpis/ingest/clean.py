@@ -29,7 +29,12 @@ import yaml
 
 from hwb_kpis import config
 from hwb_kpis.errors import InputFileError, ReconciliationError
-from hwb_kpis.privacy import PseudonymKey, keyed_digests, pseudonymise, pseudonyms_from_digests
+from hwb_kpis.privacy.pseudonym import (
+    PseudonymKey,
+    keyed_digests,
+    pseudonymise,
+    pseudonyms_from_digests,
+)
 
 # ------------------------------------------------------------------------------------------------
 # Table specifications (the data contract)

@@ -10,9 +10,40 @@ percent, thousands separators) and picks the words that fit them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
+
+from hwb_kpis import periods
+from hwb_kpis.privacy.disclosure import (
+    SUPPRESSED_RATE,
+    SUPPRESSED_WORDS,
+    banner_markdown,
+    is_small,
+    published_html,
+    safe_count,
+    suppress,
+)
+from hwb_kpis.report.verdict import (  # noqa: F401  (re-exported while pages move out)
+    RULE_WORDS,
+    VERDICTS,
+    chart_title,
+    rule_words,
+    spc_sentence,
+    spc_verdict,
+)
+from hwb_kpis.report.words import (  # noqa: F401
+    bullets,
+    count,
+    fmt_date,
+    join_words,
+    month_name,
+    percent,
+    points,
+    shift_month,
+    value_text,
+)
+from hwb_kpis.report.words import missing as _missing
 
 #: what each KPI of ``hwb_kpis.kpis`` is called on the page (unknown ids fall back to the id)
 KPI_LABELS: dict[str, str] = {
@@ -66,62 +97,7 @@ def group_label(group: str) -> str:
     return GROUP_LABELS.get(g, g.replace("_", " "))
 
 
-#: NHS "Making Data Count" variation verdicts, as icon + words
-VERDICTS: dict[str, tuple[str, str]] = {
-    "common_cause": ("⚪", "common cause variation: no signal that anything has changed"),
-    "improvement": ("🔵", "special cause improvement: a real change for the better"),
-    "concern": ("🟠", "special cause concern: a real change for the worse"),
-    "neither": ("🟣", "special cause variation: a real change, in a direction that is neither good nor bad"),
-    "too_few": ("⚫", "too few months to judge"),
-}
-
 # --- formatting ------------------------------------------------------------------------------
-def _missing(x) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-
-def percent(x, digits: int = 0) -> str:
-    """A proportion (0–1) as the pack prints it: ``0.514`` → ``"51%"``; missing → ``"n/a"``.
-    Suppressed rates (the string ``"*"``) are returned unchanged."""
-    if isinstance(x, str):
-        return x
-    if _missing(x):
-        return "n/a"
-    return f"{float(x) * 100:.{digits}f}%"
-
-
-def count(n) -> str:
-    """A count with thousands separators: ``1400`` → ``"1,400"``; missing → ``"n/a"``."""
-    if isinstance(n, str):
-        return n
-    if _missing(n):
-        return "n/a"
-    return f"{round(float(n)):,}"
-
-
-def points(diff: float) -> str:
-    """A difference between two proportions in percentage points: ``0.031`` → ``"3 points"``."""
-    if _missing(diff):
-        return "n/a"
-    p = abs(round(float(diff) * 100))
-    return f"{p} point" if p == 1 else f"{p} points"
-
-
-def month_name(month: str) -> str:
-    """``"2015-11"`` → ``"November 2015"``."""
-    return pd.Period(str(month), freq="M").strftime("%B %Y")
-
-
-def shift_month(month: str, months: int) -> str:
-    """``shift_month("2015-11", -12)`` → ``"2014-11"``."""
-    return str(pd.Period(str(month), freq="M") + months)
-
-
 def kpi_label(kpi: str) -> str:
     return KPI_LABELS.get(kpi, str(kpi).replace("_", " ").capitalize())
 
@@ -133,10 +109,6 @@ def kpi_direction(kpi: str) -> str:
 def is_rate_kpi(kpi: str) -> bool:
     """True when the KPI's headline is its rate; False for a count such as the number of contacts."""
     return kpi not in COUNT_KPIS
-
-
-def value_text(value, *, is_rate: bool) -> str:
-    return percent(value) if is_rate else count(value)
 
 
 # --- this month vs last month vs same month last year ---------------------------------------
@@ -205,23 +177,6 @@ def change_sentence(current, previous, *, is_rate: bool = True, previous_label: 
     return f"{word} {count(abs(diff))}{share} from {count(previous)} {previous_label}"
 
 
-def is_small(*counts) -> bool:
-    """True when any count is from 1 to 4 (the counts a published figure may not show)."""
-    for c in counts:
-        if isinstance(c, str) or _missing(c):
-            continue
-        if 1 <= float(c) <= 4:
-            return True
-    return False
-
-
-def safe_count(n, internal: bool = False) -> str:
-    """A count for a published sentence: ``"fewer than 5"`` for 1–4 unless ``internal``."""
-    if not internal and is_small(n):
-        return "fewer than 5"
-    return count(n)
-
-
 def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, internal: bool = False) -> str:
     """One sentence from :func:`compare_periods`: this month's value and how it compares with last
     month and the same month last year. A figure resting on a count of 1 to 4 is not given
@@ -236,7 +191,7 @@ def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, i
         values[p] = float("nan") if hidden else r["value"]
     this = comparison.loc["this month"]
     if _missing(values["this month"]) and not _missing(this["value"]):
-        return f"**{label}** in {month_name(this['month'])}: not shown, as it rests on fewer than 5."
+        return f"**{label}** in {month_name(this['month'])}: not shown, as it rests on {SUPPRESSED_WORDS}."
     head = f"**{label}** in {month_name(this['month'])}: {value_text(values['this month'], is_rate=is_rate)}"
     if is_rate and not _missing(this["denominator"]):
         head += f" ({count(this['numerator'])} of {count(this['denominator'])})"
@@ -267,7 +222,6 @@ def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], mon
     ``last month``, ``same month last year``, ``count``, ``out of``. ``month_for`` gives an item
     its own month (e.g. the latest IHA cohort whose children are all due), named in its label.
     """
-    from hwb_kpis.privacy import suppress
 
     long = []
     for kpi, group, own, comp in _comparisons(kpi_df, items, month, month_for):
@@ -301,92 +255,6 @@ def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], mon
 
 
 # --- SPC -------------------------------------------------------------------------------------
-def spc_verdict(chart: pd.DataFrame, improvement_direction: str | None = None) -> dict:
-    """The Making Data Count verdict on the latest point of an SPC frame (``hwb_kpis.stats.xmr`` /
-    ``p_chart``: one row per point with ``y``, ``mean``, ``special_cause``, ``rule``, ``variation``).
-
-    Uses the frame's own ``variation`` column when it has one; otherwise a latest point flagged as
-    special cause is an improvement or a concern according to its side of the mean and the
-    direction of improvement (``neither`` when the direction is neutral). Returns a dict with
-    ``key`` (common_cause / improvement / concern / neither / too_few), ``icon``, ``words``,
-    ``rule``, ``n_points``, ``trial`` (fewer than 12 points: limits are provisional), and the
-    latest ``y``, ``mean``, ``lpl``, ``upl``.
-    """
-    direction = improvement_direction or chart.attrs.get("improvement_direction", "neutral")
-    data = chart.dropna(subset=["y"]) if "y" in chart.columns else chart
-    n = len(data)
-    if n < 2:
-        icon, words = VERDICTS["too_few"]
-        return {"key": "too_few", "icon": icon, "words": words, "rule": "", "n_points": n, "trial": True, "since": None,
-                "y": float("nan"), "mean": float("nan"), "lpl": float("nan"), "upl": float("nan")}
-    last = data.iloc[-1]
-    rule = last.get("rule", "")
-    rule = "" if _missing(rule) else str(rule)
-    key = None
-    if "variation" in data.columns and not _missing(last["variation"]):
-        text = str(last["variation"]).lower()
-        for k in ("improvement", "concern", "common_cause", "neither"):
-            if k in text.replace(" ", "_"):
-                key = k
-                break
-    if key is None:
-        special = last.get("special_cause", False)
-        if _missing(special) or not bool(special):
-            key = "common_cause"
-        elif direction == "neutral":
-            key = "neither"
-        else:
-            above = float(last["y"]) > float(last["mean"])
-            key = "improvement" if above == (direction == "increase") else "concern"
-    since = None
-    if "segment" in data.columns and data["segment"].nunique() > 1:
-        segment = data[data["segment"] == last["segment"]]
-        n = len(segment)
-        if "x" in segment.columns:
-            since = pd.Timestamp(segment["x"].iloc[0]).strftime("%Y-%m")
-    trial = bool(last["trial_limits"]) if "trial_limits" in data.columns else n < 12
-    icon, words = VERDICTS[key]
-    return {"key": key, "icon": icon, "words": words, "rule": rule, "n_points": n, "trial": trial, "since": since,
-            **{k: float(last[k]) if k in last.index and not _missing(last[k]) else float("nan")
-               for k in ("y", "mean", "lpl", "upl")}}
-
-
-#: the special-cause rules of ``hwb_kpis.stats`` in plain words
-RULE_WORDS = {
-    "beyond_limit": "the latest month is outside the range normal variation would give",
-    "trend": "the last seven months have each moved the same way",
-    "two_of_three": "two of the last three months are close to the edge of normal variation",
-    "shift": "seven or more months in a row are on the same side of the average",
-}
-
-
-def rule_words(rule: str) -> str:
-    return RULE_WORDS.get(str(rule), f"the '{rule}' rule fired" if rule else "")
-
-
-def spc_sentence(summary: pd.DataFrame | Mapping, label: str = "This measure", *, is_rate: bool = True,
-                 improvement_direction: str | None = None) -> str:
-    """One sentence on an SPC chart for the board: icon, the verdict, why, and the average with
-    the range of normal variation. ``summary`` is an SPC frame or a :func:`spc_verdict` dict."""
-    verdict = spc_verdict(summary, improvement_direction) if isinstance(summary, pd.DataFrame) else dict(summary)
-    if verdict["key"] == "too_few":
-        return f"{verdict['icon']} {label}: {verdict['words']} ({verdict['n_points']} months)."
-    sentence = f"{verdict['icon']} {label}: {verdict['words']}"
-    why = rule_words(verdict.get("rule", "")) if verdict["key"] != "common_cause" else ""
-    if why:
-        sentence += f" ({why})"
-    mean, lpl, upl = (verdict.get(k, float("nan")) for k in ("mean", "lpl", "upl"))
-    if not _missing(mean):
-        since = f" since {month_name(verdict['since'])}" if verdict.get("since") else ""
-        sentence += f". The average{since} is {value_text(mean, is_rate=is_rate)}"
-        if not _missing(lpl) and not _missing(upl):
-            sentence += (f"; a month between {value_text(max(float(lpl), 0.0), is_rate=is_rate)} and "
-                         f"{value_text(upl, is_rate=is_rate)} is within normal variation")
-    if verdict.get("trial"):
-        sentence += f" (provisional limits: only {verdict['n_points']} months)"
-    return sentence + "."
-
-
 # --- trends and models -----------------------------------------------------------------------
 def _attr(obj, name: str, default=None):
     if isinstance(obj, Mapping):
@@ -458,16 +326,6 @@ def funnel_sentence(funnel: pd.DataFrame, *, what: str = "rate", name_col: str =
         s += f"Between the 95% and 99.8% limits, worth watching but possibly chance: {join_words(narrow)}."
     s = s.strip()
     return f"For the {what}, {s}"
-
-
-def join_words(words: Iterable[str]) -> str:
-    """``["a", "b", "c"]`` → ``"a, b and c"``."""
-    words = [str(w) for w in words]
-    if not words:
-        return ""
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 # --- repeat contacts -------------------------------------------------------------------------
@@ -752,7 +610,7 @@ def repeats_per_child_sentence(dist: pd.DataFrame) -> str:
     one = int(dist["children"].iloc[0])
     many = int(dist["children"].iloc[-1])
     top = dist["repeats"].iloc[-1].rstrip("+")
-    many_text = "none" if many == 0 else ("fewer than 5" if many < 5 else count(many))
+    many_text = "none" if many == 0 else safe_count(many)
     return (f"{count(total)} children had at least one repeat contact; {one / total:.0%} of them had exactly one, "
             f"and {many_text} had {top} or more.")
 
@@ -782,14 +640,6 @@ def km_sentence(shares: pd.DataFrame) -> str:
 
 
 # --- series, SPC and the notebooks' standard words --------------------------------------------
-def fmt_date(value) -> str:
-    """``"2015-11-30"`` → ``"30 November 2015"``."""
-    if _missing(value) or value == "":
-        return "n/a"
-    ts = pd.Timestamp(value)
-    return f"{ts.day} {ts.strftime('%B %Y')}"
-
-
 def data_note(summary: Mapping, as_of=None) -> str:
     """Where the figures come from: the extract date, the date due-ness is judged at when it
     differs, and, for the synthetic extract, a warning."""
@@ -839,14 +689,6 @@ def kpi_spc(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: str | Non
     chart = stats.p_chart(num, den, laney=bool(test and test["use_laney"]), x=rows["month"],
                           improvement_direction=direction)
     return chart, test
-
-
-def chart_title(verdict: Mapping, label: str) -> str:
-    """A chart title that states the finding: ``"Repeat contacts: no signal of change"``."""
-    words = {"common_cause": "no signal of change", "improvement": "a real improvement",
-             "concern": "a real change for the worse", "neither": "a real change",
-             "too_few": "too few months to judge"}[verdict["key"]]
-    return f"{label}: {words}"
 
 
 def what_changed(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: str,
@@ -941,8 +783,7 @@ def range_sentence(rows: pd.DataFrame, label: str, *, start: str | None = None) 
 def reporting_year_start(month: str) -> str:
     """The April that starts the reporting year of ``month``: ``"2015-11"`` → ``"2015-04"``,
     ``"2015-02"`` → ``"2014-04"``."""
-    y, m = int(str(month)[:4]), int(str(month)[5:7])
-    return f"{y if m >= 4 else y - 1}-04"
+    return f"{periods.reporting_year_start(month)}-{periods.APRIL:02d}"
 
 
 def health_breakdown(kpi_df: pd.DataFrame, month: str, reference: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
@@ -1180,7 +1021,6 @@ def views_comparison(kpi_recorded: pd.DataFrame, kpi_recoded: pd.DataFrame, item
                      month: str, *, internal: bool = False) -> pd.DataFrame:
     """Each KPI as recorded and as recoded for ``month``, display-ready (suppressed unless
     ``internal``): ``measure, as recorded, as recoded, difference``."""
-    from hwb_kpis.privacy import SUPPRESSED_RATE, suppress
 
     rows = []
     for kpi, group in items:
@@ -1267,7 +1107,7 @@ def iha_headline(iha: pd.DataFrame, month: str, *, limit_words: str = "within 28
         return "No child has become looked after in this period."
     def share(r) -> str:
         if not internal and is_small(r["numerator"], r["denominator"]):
-            return f"fewer than 5 of {safe_count(r['denominator'], internal)}"
+            return f"{SUPPRESSED_WORDS} of {safe_count(r['denominator'], internal)}"
         return percent(r["rate"])
 
     latest = rows.sort_values("month").iloc[-1]
@@ -1377,7 +1217,7 @@ def iha_table(iha_by_limit: Mapping[str, pd.DataFrame], start: str, end: str, *,
 
 def iha_before_after(iha_by_limit: Mapping[str, pd.DataFrame], at: str, end: str) -> pd.DataFrame:
     """Pooled share on time before ``at`` and from ``at`` to ``end`` for each limit: ``measure,
-    before, after`` (for :func:`hwb_kpis.plots.before_after_bars`)."""
+    before, after`` (for :func:`hwb_kpis.report.plots.before_after_bars`)."""
     words = {"28d": "within 28 days", "20wd": "within 20 working days"}
     rows = []
     for limit, frame in iha_by_limit.items():
@@ -1393,7 +1233,6 @@ def iha_steps_table(steps: pd.DataFrame, start: str, end: str, *, internal: bool
     """Median days per IHA step (columns) by cohort month (rows) over ``start``–``end``, from
     :func:`hwb_kpis.kpis.iha_steps`; a median resting on fewer than 5 children is suppressed
     (``*``) unless ``internal``; shown as whole days."""
-    from hwb_kpis.privacy import suppress
 
     s = steps[(steps["month"].astype(str) >= start) & (steps["month"].astype(str) <= end)]
     wide_m = s.pivot_table(index="month", columns="step", values="median_days", aggfunc="first", sort=False)
@@ -1422,16 +1261,9 @@ def its_break_month(month: str, *, min_after: int = 3) -> str:
 
 
 # --- markdown helpers ------------------------------------------------------------------------
-def bullets(sentences: Iterable[str]) -> str:
-    """Markdown bullet list."""
-    return "\n".join(f"- {s}" for s in sentences)
-
-
 def banner(internal: bool) -> str:
     """The INTERNAL banner (markdown) for an internal run; empty otherwise."""
-    from hwb_kpis.privacy import INTERNAL_BANNER
-
-    return f"**⚠ {INTERNAL_BANNER}** — small numbers are not suppressed in this copy." if internal else ""
+    return banner_markdown(internal)
 
 
 def format_rates(table: pd.DataFrame, columns: Sequence[str] = ("rate",)) -> pd.DataFrame:
@@ -1447,7 +1279,6 @@ def publish(table: pd.DataFrame, *, internal: bool = False, count_columns: Seque
             rate_columns: Sequence[str] = ("rate",), rate_basis: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """A table ready to show in the pack: small numbers suppressed (:func:`hwb_kpis.privacy.suppress`,
     skipped when ``internal``), counts with thousands separators, rates as whole percent."""
-    from hwb_kpis.privacy import suppress
 
     shown = suppress(table, count_columns=list(count_columns), rate_columns=list(rate_columns),
                      rate_basis=rate_basis, internal=internal)
@@ -1463,8 +1294,6 @@ def show_table(table: pd.DataFrame, **kwargs) -> None:
     declaring its count columns for the disclosure check."""
     from IPython.display import HTML, display
 
-    from hwb_kpis.privacy import published_html
-
     counts = list(kwargs.get("count_columns", ("numerator", "denominator")))
     display(HTML(published_html(publish(table, **kwargs), count_columns=counts)))
 
@@ -1476,18 +1305,16 @@ def show_published(table: pd.DataFrame, counts: Sequence[str] | None = None) -> 
     small-number rule."""
     from IPython.display import HTML, display
 
-    from hwb_kpis.privacy import published_html
-
     display(HTML(published_html(table, count_columns=None if counts is None else list(counts))))
 
 
 def show_figure(fig, *, dpi: int = 100) -> None:
     """Display a matplotlib figure as a PNG (static, small: the pack opens from an e-mail) and
-    release its memory. Works for figures made without pyplot, as ``hwb_kpis.plots`` makes them."""
+    release its memory. Works for figures made without pyplot, as ``hwb_kpis.report.plots`` makes them."""
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
-    from hwb_kpis.plots import figure_png
+    from hwb_kpis.report.plots import figure_png
 
     display(Image(data=figure_png(fig, dpi=dpi), format="png"))
     plt.close(fig)

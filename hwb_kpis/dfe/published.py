@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from hwb_kpis.errors import HwbKpisError
+from hwb_kpis.periods import year_ending, year_ending_label
 
 #: cell values DfE uses for suppressed, not applicable or not available figures
 SUPPRESSION_MARKERS = ("c", "x", "z", ":", "low", "u", "k", "")
@@ -329,8 +330,6 @@ MEASURES = {
 }
 
 #: line colours: the authority stands out, England is black, the region green (Okabe-Ito)
-AREA_COLOURS = {"authority": "#0072B2", "region": "#009E73", "england": "#000000"}
-COMPARATOR_COLOURS = ("#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#F0E442")
 
 
 def find_dfe_file(dfe_dir: str | Path, kind: str = "referrals") -> Path | None:
@@ -345,13 +344,12 @@ def find_dfe_file(dfe_dir: str | Path, kind: str = "referrals") -> Path | None:
 def reporting_year(month: str) -> int:
     """The DfE reporting year (year ending 31 March) holding ``month`` (``YYYY-MM``):
     ``2015-11`` → 2016 (April 2015 to March 2016), ``2015-03`` → 2015."""
-    year, mon = int(month[:4]), int(month[5:7])
-    return year + 1 if mon >= 4 else year
+    return year_ending(month)
 
 
 def year_label(year: int) -> str:
-    """``2015`` → ``"2014-15"`` (April 2014 to March 2015), as DfE labels reporting years."""
-    return f"{year - 1}-{str(year)[-2:]}"
+    """DfE's year ending 31 March as the package labels reporting years: 2015 → ``"2014/15"``."""
+    return year_ending_label(year)
 
 
 def latest_year(summary: pd.DataFrame, up_to: int | None = None) -> int | None:
@@ -393,7 +391,7 @@ def comparison_sentences(summary: pd.DataFrame, year: int) -> list[str]:
 
 
 def figure_alt_text(summary: pd.DataFrame) -> str:
-    """Alt text for :func:`hwb_kpis.plots.benchmark_figure`."""
+    """Alt text for :func:`hwb_kpis.report.plots.benchmark_figure`."""
     areas = list(dict.fromkeys(summary.sort_values("level", key=lambda s: s.map(LEVELS.index))["area"]))
     years = f"{int(summary['year'].min())} to {int(summary['year'].max())}"
     return (
@@ -438,10 +436,3 @@ def own_vs_published(rereferral: pd.DataFrame, summary: pd.DataFrame) -> pd.Data
     published = summary.loc[summary["level"] == "authority", ["year", "rereferral_pct"]]
     out = out.merge(published.rename(columns={"rereferral_pct": "published_pct"}), on="year", how="left")
     return out[["year", "numerator", "denominator", "our_pct", "published_pct", "note"]]
-
-
-def month_label(month: str) -> str:
-    """``2015-11`` → ``November 2015``."""
-    import datetime as dt
-
-    return dt.date(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")

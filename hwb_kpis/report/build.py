@@ -34,11 +34,13 @@ from hwb_kpis.config import (
     DEFAULT_LOOKBACK_DAYS,
     DEFAULT_VIEW,
     IHA_LIMITS,
+    SYNTHETIC_MARKER,
     VIEWS,
     project_root,
 )
 from hwb_kpis.errors import HwbKpisError
-from hwb_kpis.privacy import INTERNAL_BANNER, SUPPRESSED_COUNT
+from hwb_kpis.periods import check_month, month_name
+from hwb_kpis.privacy import disclosure
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SYNTHETIC_BANNER = "Synthetic data — not real children"
@@ -106,17 +108,6 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
     hi, lo = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
-
-
-def _month_label(month: str) -> str:
-    return dt.date(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")
-
-
-def _check_month(month: str) -> str:
-    month = str(month).strip()
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise HwbKpisError(f"month {month!r} is not YYYY-MM (for example 2015-11)")
-    return month
 
 
 def _markdown_text(line: str) -> str:
@@ -408,7 +399,7 @@ def _css() -> str:
 def _banners(synthetic: bool, internal: bool) -> list[dict[str, str]]:
     banners = []
     if internal:
-        banners.append({"kind": "internal", "text": INTERNAL_BANNER})
+        banners.append({"kind": "internal", "text": disclosure.INTERNAL_BANNER})
     if synthetic:
         banners.append({"kind": "synthetic", "text": SYNTHETIC_BANNER})
     return banners
@@ -417,7 +408,7 @@ def _banners(synthetic: bool, internal: bool) -> list[dict[str, str]]:
 def _footer(internal: bool) -> str:
     if internal:
         return "INTERNAL: small numbers are NOT suppressed in this pack. Do not circulate."
-    return "Counts from 1 to 4 are shown as <5, and rates based on them as *, to protect children's privacy."
+    return disclosure.RULE_TEXT
 
 
 _EXPORTERS = threading.local()
@@ -450,7 +441,7 @@ def render_page(nb: nbformat.NotebookNode, page: Page, *, month: str, banners, i
         "hwb": {
             "css": _css(),
             "banners": banners,
-            "month_label": _month_label(month),
+            "month_label": month_name(month),
             "footer": _footer(internal),
         },
     }
@@ -462,7 +453,8 @@ _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
 _CELL = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S | re.I)
 #: what a figure looks like in a published table: 1,380 / 34% / -2.5 / <5 / * / – / £1,200
-_NUMBER = re.compile(r"^(?:[<>≤≥~≈]\s?)?[-+−–]?[£$]?\d[\d,]*(?:\.\d+)?\s?%?$|^[*–—-]$|^<5$|^nan$", re.I)
+_NUMBER = re.compile(r"^(?:[<>≤≥~≈]\s?)?[-+−–]?[£$]?\d[\d,]*(?:\.\d+)?\s?%?$|^[*–—-]$|^nan$|^"
+                     + re.escape(disclosure.SUPPRESSED_COUNT) + "$", re.I)
 
 
 def align_tables(html: str) -> str:
@@ -527,16 +519,16 @@ def render_index(
         row = {"label": labels.get(name, name.replace("_", " ").capitalize())}
         for key in ("raw_rows", "clean_rows", "quarantined", "duplicates_dropped"):
             value = table.get(key)
-            if isinstance(value, int) and 1 <= value <= 4 and not internal:
-                row[key] = SUPPRESSED_COUNT  # the small-number rule holds on the index too
+            if isinstance(value, int):  # the small-number rule holds on the index too
+                row[key] = disclosure.count_cell(value, internal)
             else:
-                row[key] = f"{value:,}" if isinstance(value, int) else ("" if value is None else str(value))
+                row[key] = "" if value is None else str(value)
         counts.append(row)
     return env.get_template("index.html.j2").render(
         title=TITLE,
         organisation=ORGANISATION,
         month=month,
-        month_label=_month_label(month),
+        month_label=month_name(month),
         extract_date=summary.get("extract_date"),
         synthetic=synthetic,
         banners=_banners(synthetic, internal),
@@ -649,7 +641,7 @@ def build_report(
     Executed notebooks are kept under ``notebooks/`` in the pack for analysts unless
     ``keep_notebooks`` is false.
     """
-    month = _check_month(month)
+    month = check_month(month)
     if view not in VIEWS:
         raise HwbKpisError(f"view {view!r} must be one of {', '.join(VIEWS)}")
     if iha_limit not in IHA_LIMITS:
@@ -687,11 +679,11 @@ def build_report(
     # 2. data
     summary = prepare_data(raw_dir, processed_dir, mapping_path=mapping, key_file=key, echo=echo)
     check_month_covered(summary, month)
-    synthetic = bool(summary.get("synthetic")) or (raw_dir / "SYNTHETIC").exists()
+    synthetic = bool(summary.get("synthetic")) or (raw_dir / SYNTHETIC_MARKER).exists()
     if synthetic:
         echo("note: SYNTHETIC data — every page carries the banner 'Synthetic data — not real children'")
     if internal:
-        echo(f"note: internal pack — small numbers are not suppressed; every page says '{INTERNAL_BANNER}'")
+        echo(f"note: internal pack — small numbers are not suppressed; every page says '{disclosure.INTERNAL_BANNER}'")
 
     pages = []
     for src in sources:

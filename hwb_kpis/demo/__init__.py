@@ -1,0 +1,27 @@
+"""The seeded synthetic extract (``docs/calibration.md``): never real children."""
+
+from hwb_kpis.demo.generator import (  # noqa: F401
+    ANNEX_LABELS,
+    ANNEX_LETTERS,
+    CALIBRATION,
+    CHANNELS,
+    DEFAULT_SEED,
+    HOSPITALS,
+    IHA_COHORTS,
+    LA_STARTS_PER_MONTH,
+    MARF_LOGIT,
+    MARKER,
+    MONTHLY_CONTACTS,
+    REPEAT_WINDOW,
+    REREFERRAL_LOGIT,
+    SCHOOL_SEASON,
+    SCHOOL_TERM_MONTH,
+    SCHOOLS,
+    SURGERIES,
+    VOLUME_WINDOW,
+    Channel,
+    Chunk,
+    Variant,
+    iter_chunks,
+    write_extract,
+)

@@ -1,0 +1,30 @@
+"""Ingest: read a raw extract (any supported format), map it to the data contract, quarantine what
+cannot be used and clean the rest."""
+
+from hwb_kpis.ingest.clean import (  # noqa: F401
+    CONFLICT,
+    CONFLICT_PERIOD,
+    CONTACTS,
+    EARLIEST_DATE,
+    FUTURE,
+    IMPOSSIBLE,
+    LOOKED_AFTER,
+    MALFORMED,
+    MISSING,
+    SPECS,
+    UNKNOWN_OUTCOME,
+    UNKNOWN_YES_NO,
+    UNPARSEABLE,
+    CleanTable,
+    Mapping,
+    RawTable,
+    TableSpec,
+    age_band,
+    clean_table,
+    find_file,
+    load_mapping,
+    map_values,
+    parse_dates,
+    read_and_clean,
+    read_table,
+)

@@ -1,0 +1,29 @@
+"""Privacy, in three steps of the flow: keyed pseudonyms at ingest (:mod:`.pseudonym`), redaction
+of free text kept as evidence (:mod:`.redact`), and disclosure control of everything published
+(:mod:`.disclosure`, the only home of the small-number rule)."""
+
+from hwb_kpis.privacy.disclosure import (
+    INTERNAL_BANNER,
+    SUPPRESSED_COUNT,
+    SUPPRESSED_RATE,
+    is_suppressed_ok,
+    published_html,
+    suppress,
+)
+from hwb_kpis.privacy.pseudonym import (
+    DEMO_KEY,
+    PseudonymKey,
+    keyed_digests,
+    pseudonym_numbers,
+    pseudonym_words,
+    pseudonymise,
+    pseudonyms_from_digests,
+    resolve_key,
+)
+from hwb_kpis.privacy.redact import redact
+
+__all__ = [
+    "DEMO_KEY", "INTERNAL_BANNER", "SUPPRESSED_COUNT", "SUPPRESSED_RATE", "PseudonymKey",
+    "is_suppressed_ok", "keyed_digests", "published_html", "pseudonym_numbers", "pseudonym_words",
+    "pseudonymise", "pseudonyms_from_digests", "redact", "resolve_key", "suppress",
+]

@@ -1,0 +1,73 @@
+"""How the pack writes numbers, dates and lists: whole percent, thousands separators, month
+names (one formatter for each, used by every page)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from hwb_kpis.periods import month_name, shift_month  # noqa: F401  (re-exported for pages)
+
+
+def missing(x) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def percent(x, digits: int = 0) -> str:
+    """A proportion (0–1) as the pack prints it: ``0.514`` → ``"51%"``; missing → ``"n/a"``.
+    Suppressed rates (the string ``"*"``) are returned unchanged."""
+    if isinstance(x, str):
+        return x
+    if missing(x):
+        return "n/a"
+    return f"{float(x) * 100:.{digits}f}%"
+
+
+def count(n) -> str:
+    """A count with thousands separators: ``1400`` → ``"1,400"``; missing → ``"n/a"``."""
+    if isinstance(n, str):
+        return n
+    if missing(n):
+        return "n/a"
+    return f"{round(float(n)):,}"
+
+
+def points(diff: float) -> str:
+    """A difference between two proportions in percentage points: ``0.031`` → ``"3 points"``."""
+    if missing(diff):
+        return "n/a"
+    p = abs(round(float(diff) * 100))
+    return f"{p} point" if p == 1 else f"{p} points"
+
+
+def value_text(value, *, is_rate: bool) -> str:
+    return percent(value) if is_rate else count(value)
+
+
+def join_words(words: Iterable[str]) -> str:
+    """``["a", "b", "c"]`` → ``"a, b and c"``."""
+    words = [str(w) for w in words]
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def fmt_date(value) -> str:
+    """``"2015-11-30"`` → ``"30 November 2015"``."""
+    if missing(value) or value == "":
+        return "n/a"
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts.strftime('%B %Y')}"
+
+
+def bullets(sentences: Iterable[str]) -> str:
+    """Markdown bullet list."""
+    return "\n".join(f"- {s}" for s in sentences)
