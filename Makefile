@@ -31,7 +31,7 @@ test: $(STAMP)
 
 ## JupyterLab with the project's kernel; builds the default data first if needed.
 lab: $(STAMP)
-	$(BIN)/python -c "from hwb_kpis.pipeline import ensure_processed; ensure_processed('data/processed', 'data/raw')"
+	$(BIN)/python -c "from hwb_kpis.report.data import ensure_processed; ensure_processed('data/processed', 'data/raw')"
 	$(BIN)/jupyter lab notebooks/
 
 kpis: $(STAMP)

@@ -149,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(per))
         return 0
 
-    from hwb_kpis.pipeline import ensure_processed
     from hwb_kpis.report.build import discover_notebooks
+    from hwb_kpis.report.data import ensure_processed
 
     print(f"making sure {processed} is current for {raw} (not timed) …", flush=True)
     ensure_processed(processed, raw, echo=lambda m: None)

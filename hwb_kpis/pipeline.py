@@ -1,7 +1,8 @@
 """The cleaning pipeline: raw extract -> ingest -> coding -> ``data/processed/``.
 
-``run_clean`` is what ``hwb-kpis clean`` runs; ``ensure_processed`` is what notebooks call so that
-they work out of the box (it builds the synthetic default extract when nothing is there).
+``run_clean`` is what ``hwb-kpis clean`` runs; ``refresh_processed`` decides whether to clean.
+Writing the synthetic demonstration extract into an empty raw folder is the caller's business
+(``write_demo``): see :mod:`hwb_kpis.report.data`.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ import pandas as pd
 
 from hwb_kpis import __version__, config
 from hwb_kpis.contract import schemas
+from hwb_kpis.contract.processed import PROCESSED_FILES
 from hwb_kpis.errors import HwbKpisError, ReconciliationError
 from hwb_kpis.ingest import SPECS, clean_table, find_file, load_mapping, read_table
 from hwb_kpis.privacy.pseudonym import resolve_key
 
 FREE_TEXT = ("source_detail", "referrer_role", "referrer_org")
-PROCESSED_FILES = ("contacts.parquet", "looked_after.parquet", "quarantine.csv", "recoding_audit.csv", "ingest_summary.json")
 
 
 @dataclass
@@ -208,15 +209,16 @@ def refresh_processed(
     mapping_path: Path | str | None = None,
     key_file: Path | str | None = None,
     echo: Callable[[str], Any] = print,
-    announce_synthetic: Callable[[Path], Any] | None = None,
+    write_demo: Callable[[Path], Any] | None = None,
 ) -> str:
     """Make ``processed_dir`` current for ``raw_dir``; the one place that decides whether to clean
-    (used by ``hwb-kpis report`` and, through :func:`ensure_processed`, by every notebook).
+    (used by ``hwb-kpis report`` and, through :func:`hwb_kpis.report.data.ensure_processed`, by
+    every notebook).
 
     * ``raw_dir`` holds no extract: the tables already in ``processed_dir`` are used as they are
       (``"kept"``: an analyst may remove the raw files once cleaned); when there are none either,
-      the synthetic demonstration extract is written to ``raw_dir`` first (``announce_synthetic``
-      is called with the folder before that, to say so loudly).
+      ``write_demo(raw_dir)`` writes an extract there first (the synthetic demonstration extract;
+      without ``write_demo`` that is an error).
     * ``processed_dir`` was built from exactly these raw files, mapping and reference data (same
       :func:`raw_fingerprint`): nothing to do (``"reused"``); otherwise :func:`run_clean`
       (``"cleaned"``).
@@ -243,12 +245,9 @@ def refresh_processed(
                     _check_same_version(processed, raw)
                     echo(f"{raw} holds no extract: using the tables already cleaned in {processed}")
                     return "kept"
-                from hwb_kpis.demo import write_extract
-
-                if announce_synthetic is not None:
-                    announce_synthetic(raw)
-                echo(f"{raw} has no extract: writing the SYNTHETIC default extract there (not real data)")
-                write_extract(raw, echo=echo)
+                if write_demo is None:
+                    raise HwbKpisError(f"{raw}: no raw extract (and no cleaned tables in {processed})")
+                write_demo(raw)
             if is_current(processed, raw, mapping_file):
                 echo(f"raw files unchanged since the last clean: reusing {processed}")
                 return "reused"
@@ -272,20 +271,3 @@ def _check_same_version(processed: Path, raw: Path) -> None:
             "holds no extract to rebuild it from: put the raw extract back in the raw folder (pseudonyms and "
             "coding may differ between versions, so old tables would not link with new months)"
         )
-
-
-def ensure_processed(
-    processed_dir: Path | str = "data/processed",
-    raw_dir: Path | str = "data/raw",
-    *,
-    mapping_path: Path | str | None = None,
-    echo: Callable[[str], Any] = print,
-) -> dict[str, Any]:
-    """Processed tables for a notebook: :func:`refresh_processed` (clean if missing or stale; the
-    synthetic default extract when there is nothing at all), then ``kpis.load_processed``'s dict.
-    Relative paths are resolved against the current folder (a notebook's own folder when run by
-    Jupyter, papermill or nbval, hence the notebooks' ``../data/...`` defaults)."""
-    from hwb_kpis.kpis import load_processed
-
-    refresh_processed(processed_dir, raw_dir, mapping_path=mapping_path, echo=echo)
-    return load_processed(Path(processed_dir).resolve())

@@ -1,5 +1,4 @@
-"""Shared test fixtures. Tests that read ``../shared/`` skip with a clear reason when it is absent
-(a user's clone has no ``../shared/``)."""
+"""Shared test fixtures (paths and helpers: :mod:`tests.support`)."""
 
 from __future__ import annotations
 
@@ -7,21 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import DFE_DIR, require_shared
+
 #: fixtures, not tests: nbval (``--nbval-lax``) must not run the deliberately failing notebooks there
 collect_ignore = ["data"]
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-DFE_DIR = SHARED / "data" / "dfe"
-TEST_DATA = Path(__file__).resolve().parent / "data"
-
-
-def require_shared(path: Path) -> Path:
-    """Return ``path`` or skip: the DfE files live in ../shared/, which only the project's own
-    machines have; they are never copied into the repository."""
-    if not path.exists():
-        pytest.skip(f"{path} not found: ../shared/ (DfE statistics) is only present on project machines")
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import SHARED, TEST_DATA, require_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +29,7 @@ from hwb_kpis.coding import (
 from hwb_kpis.config import HEALTH_CODES
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.privacy.redact import redact
+from tests.support import SHARED, TEST_DATA, require_shared
 
 FIXTURE = TEST_DATA / "coding" / "mixed_labels.csv"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from test_kpis import make_contacts, make_looked_after
 from typer.testing import CliRunner
 
 from hwb_kpis.cli import app
+from tests.test_kpis import make_contacts, make_looked_after
 
 
 def write_processed(folder):

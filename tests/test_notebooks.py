@@ -147,7 +147,7 @@ def test_data_loaded_right_after_parameters(notebook):
     if path.stem in EXPECTED:
         assert "ensure_processed(processed_dir, raw_dir" in source(following), (
             f"{path.name}: the cell after the parameters should load the data with "
-            "hwb_kpis.pipeline.ensure_processed(processed_dir, raw_dir)"
+            "hwb_kpis.report.data.ensure_processed(processed_dir, raw_dir)"
         )
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
-import types
 from pathlib import Path
 
 import pytest
 
 from hwb_kpis.errors import HwbKpisError
-from hwb_kpis.pipeline import ensure_processed, is_current, months_without_contacts, raw_fingerprint
+from hwb_kpis.pipeline import is_current, months_without_contacts, raw_fingerprint
+from hwb_kpis.report.data import ensure_processed
 
 FIXTURES = Path(__file__).parent / "data" / "ingest"
 
@@ -124,21 +123,24 @@ def test_raw_files_removed_after_cleaning_keep_the_cleaned_tables(tmp_path, monk
         pipeline.refresh_processed(tmp_path / "p", raw, echo=lambda m: None)
 
 
-def test_nothing_at_all_gets_the_synthetic_extract_announced(tmp_path, monkeypatch):
+def test_nothing_at_all_gets_the_demo_writer(tmp_path, monkeypatch):
+    """With no extract and no cleaned tables, ``write_demo`` fills the raw folder, then it is
+    cleaned; without a ``write_demo`` that is an error (the pipeline never writes demo data itself)."""
     from hwb_kpis import pipeline
 
-    written, announced = [], []
+    written = []
 
-    def write_extract(out_dir, **kwargs):
+    def write_demo(out_dir):
         written.append(Path(out_dir))
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         (Path(out_dir) / "contacts.csv").write_text("x\n")
         (Path(out_dir) / "SYNTHETIC").write_text("synthetic\n")
 
     cleaned = []
-    monkeypatch.setitem(sys.modules, "hwb_kpis.demo", types.SimpleNamespace(write_extract=write_extract))
     monkeypatch.setattr(pipeline, "run_clean", lambda raw, out, **kw: cleaned.append((raw, out)))
+    with pytest.raises(HwbKpisError, match="no raw extract"):
+        pipeline.refresh_processed(tmp_path / "p", tmp_path / "raw", echo=lambda m: None)
     status = pipeline.refresh_processed(tmp_path / "p", tmp_path / "raw", echo=lambda m: None,
-                                        announce_synthetic=announced.append)
-    assert status == "cleaned" and written == announced == [(tmp_path / "raw").resolve()]
+                                        write_demo=write_demo)
+    assert status == "cleaned" and written == [(tmp_path / "raw").resolve()]
     assert cleaned == [((tmp_path / "raw").resolve(), (tmp_path / "p").resolve())]

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hwb_kpis.contract.ids import pseudonym_numbers
 from hwb_kpis.errors import PseudonymKeyError
 from hwb_kpis.privacy import (
     DEMO_KEY,
     PseudonymKey,
     is_suppressed_ok,
-    pseudonym_numbers,
     pseudonymise,
     resolve_key,
     suppress,

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from hwb_kpis import config
 from hwb_kpis.arrow import text_array
-from hwb_kpis.privacy.pseudonym import pseudonym_words
+from hwb_kpis.contract.ids import pseudonym_words
 
 _CODE = r"^(1[A-D]|2[AB]|3[A-F]|4|5[A-D]|6|7|8|9|10)$"
 _MONTH = r"^[0-9]{4}-[0-9]{2}$"

@@ -1,6 +1,7 @@
 """The board KPIs of ``docs/kpi-definitions.md``: tidy rows of numerator, denominator and rate
 per KPI, group and month."""
 
+from hwb_kpis.contract.processed import load_processed  # noqa: F401,E402  (the `kpis` command's input)
 from hwb_kpis.kpis.engine import (  # noqa: F401
     ALL,
     COLUMNS,
@@ -17,7 +18,6 @@ from hwb_kpis.kpis.engine import (  # noqa: F401
     iha_steps,
     iha_within,
     kpi_table,
-    load_processed,
     marf,
     repeat_contacts,
     rereferral_12m,

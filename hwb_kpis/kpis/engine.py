@@ -67,7 +67,6 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -77,10 +76,10 @@ import pyarrow.compute as pc
 from hwb_kpis import config
 from hwb_kpis.arrow import backing_array
 from hwb_kpis.coding.rules import view_columns
+from hwb_kpis.contract.ids import pseudonym_numbers
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.periods import check_month, reporting_year_label
 from hwb_kpis.privacy.disclosure import SUPPRESSED_COUNT, SUPPRESSED_RATE, suppress_kpi_rows
-from hwb_kpis.privacy.pseudonym import pseudonym_numbers
 
 KPI_NAMES = (
     "contacts", "health_share", "marf", "conversion", "pending",
@@ -100,38 +99,6 @@ IHA_STEPS = (
 HEALTH = "health"
 ALL = "all"
 _NAT = np.iinfo(np.int64).min
-
-
-# ------------------------------------------------------------------------------------------------
-# Loading
-
-
-def load_processed(directory: Path | str) -> dict[str, Any]:
-    """Read the processed tables written by ``hwb-kpis clean``.
-
-    Returns ``{"contacts": DataFrame, "looked_after": DataFrame, "summary": dict}`` (the summary is
-    ``ingest_summary.json``). Raises ``HwbKpisError`` naming the folder when a file is missing.
-    """
-    folder = Path(directory)
-    names = {"contacts": "contacts.parquet", "looked_after": "looked_after.parquet",
-             "summary": "ingest_summary.json"}
-    missing = [f for f in names.values() if not (folder / f).is_file()]
-    if missing:
-        what = "folder not found" if not folder.is_dir() else f"missing {', '.join(missing)}"
-        raise HwbKpisError(f"{folder}: no processed tables ({what}); run `hwb-kpis clean` first")
-    out: dict[str, Any] = {}
-    for key in ("contacts", "looked_after"):
-        path = folder / names[key]
-        try:
-            out[key] = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises several types for a damaged file
-            raise HwbKpisError(f"{path}: cannot read the processed table ({exc}); run `hwb-kpis clean` again") from exc
-    path = folder / names["summary"]
-    try:
-        out["summary"] = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise HwbKpisError(f"{path}: not valid JSON ({exc}); run `hwb-kpis clean` again") from exc
-    return out
 
 
 # ------------------------------------------------------------------------------------------------

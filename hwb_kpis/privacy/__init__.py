@@ -14,8 +14,6 @@ from hwb_kpis.privacy.pseudonym import (
     DEMO_KEY,
     PseudonymKey,
     keyed_digests,
-    pseudonym_numbers,
-    pseudonym_words,
     pseudonymise,
     pseudonyms_from_digests,
     resolve_key,
@@ -24,6 +22,5 @@ from hwb_kpis.privacy.redact import redact
 
 __all__ = [
     "DEMO_KEY", "INTERNAL_BANNER", "SUPPRESSED_COUNT", "SUPPRESSED_RATE", "PseudonymKey",
-    "is_suppressed_ok", "keyed_digests", "published_html", "pseudonym_numbers", "pseudonym_words",
-    "pseudonymise", "pseudonyms_from_digests", "redact", "resolve_key", "suppress",
+    "is_suppressed_ok", "keyed_digests", "published_html", "pseudonymise", "pseudonyms_from_digests", "redact", "resolve_key", "suppress",
 ]

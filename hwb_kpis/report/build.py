@@ -248,15 +248,10 @@ def prepare_data(
     data at all, saying so loudly; clean unless the processed folder was made from exactly these
     raw files), then the ingest summary."""
     from hwb_kpis import pipeline
-
-    def announce(folder: Path) -> None:
-        echo("!" * 78)
-        echo(f"!! {folder} holds no extract: writing the SYNTHETIC demonstration extract.")
-        echo("!! Every figure in this pack is made up: SYNTHETIC DATA, NOT REAL CHILDREN.")
-        echo("!" * 78)
+    from hwb_kpis.report.data import demo_writer
 
     pipeline.refresh_processed(processed_dir, raw_dir, mapping_path=mapping_path, key_file=key_file, echo=echo,
-                               announce_synthetic=announce)
+                               write_demo=demo_writer(echo, loud=True))
     summary = _read_summary(processed_dir)
     if pipeline.is_synthetic(raw_dir):
         summary.setdefault("synthetic", True)

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from hwb_kpis import periods
+from hwb_kpis.kpis import registry
 from hwb_kpis.privacy.disclosure import (
     SUPPRESSED_RATE,
     SUPPRESSED_WORDS,
@@ -45,33 +46,6 @@ from hwb_kpis.report.words import (  # noqa: F401
 )
 from hwb_kpis.report.words import missing as _missing
 
-#: what each KPI of ``hwb_kpis.kpis`` is called on the page (unknown ids fall back to the id)
-KPI_LABELS: dict[str, str] = {
-    "contacts": "Contacts received",
-    "health_share": "Share of contacts from health",
-    "marf": "Contacts submitted on a MARF",
-    "conversion": "Contacts progressed to referral",
-    "pending": "Contacts still awaiting a decision",
-    "repeat_contacts": "Repeat contacts",
-    "rereferral_12m": "Re-referrals within 12 months",
-    "iha_within_28_days": "Initial health assessments on time",
-}
-
-#: which way is better for each KPI ("increase", "decrease" or "neutral")
-KPI_DIRECTION: dict[str, str] = {
-    "contacts": "neutral",
-    "health_share": "neutral",
-    "marf": "increase",
-    "conversion": "increase",
-    "pending": "decrease",
-    "repeat_contacts": "decrease",
-    "rereferral_12m": "decrease",
-    "iha_within_28_days": "increase",
-}
-
-#: KPIs whose headline is the count (numerator), not the rate
-COUNT_KPIS = frozenset({"contacts"})
-
 #: source groups (``reference/referral_sources.csv``) as a board member reads them
 GROUP_LABELS: dict[str, str] = {
     "all": "all agencies",
@@ -99,16 +73,16 @@ def group_label(group: str) -> str:
 
 # --- formatting ------------------------------------------------------------------------------
 def kpi_label(kpi: str) -> str:
-    return KPI_LABELS.get(kpi, str(kpi).replace("_", " ").capitalize())
+    return registry.label(kpi)
 
 
 def kpi_direction(kpi: str) -> str:
-    return KPI_DIRECTION.get(kpi, "neutral")
+    return registry.direction(kpi)
 
 
 def is_rate_kpi(kpi: str) -> bool:
     """True when the KPI's headline is its rate; False for a count such as the number of contacts."""
-    return kpi not in COUNT_KPIS
+    return registry.is_rate(kpi)
 
 
 # --- this month vs last month vs same month last year ---------------------------------------
