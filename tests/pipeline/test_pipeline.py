@@ -12,8 +12,9 @@ import pytest
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.pipeline import is_current, months_without_contacts, raw_fingerprint
 from hwb_kpis.report.data import ensure_processed
+from tests.support import TEST_DATA
 
-FIXTURES = Path(__file__).parent / "data" / "ingest"
+FIXTURES = TEST_DATA / "ingest"
 
 
 def _cleaned_at(processed: Path) -> str:
