@@ -20,9 +20,6 @@ from hwb_kpis.ingest.values import map_values
 from hwb_kpis.privacy.pseudonym import PseudonymKey, keyed_digests
 from hwb_kpis.timings import Clock
 
-#: kinds whose text is mapped to a canonical value and quarantined when it has none
-MAPPED_KINDS = ("outcome", "yes_no")
-
 
 class Rows:
     """A raw table being cleaned. ``duplicate`` marks the exact copies (after the first) and
@@ -50,9 +47,6 @@ class Rows:
         self._dates: dict[str, tuple[np.ndarray, pd.Series, pd.Series]] = {}  # (codes, dates, problem)
         self._parsed: dict[str, pd.Series] = {}
         self._mapped: dict[str, pd.Series] = {}
-
-    def __len__(self) -> int:
-        return len(self.data)
 
     def dates(self, column: str) -> pd.Series:
         """The date column parsed (NaT when blank or bad), each distinct text once."""
