@@ -1,7 +1,7 @@
-"""Paths, canonical names and defaults shared by every module.
+"""Paths and defaults shared by every module.
 
-Everything an analyst may want to change lives in data files (``reference/``, a mapping YAML);
-this module holds only the names the code and the data contract agree on.
+Everything an analyst may want to change lives in data files (``contract/tables.yml``,
+``reference/``, a mapping YAML); this module holds only paths, defaults and environment names.
 """
 
 from __future__ import annotations
@@ -38,27 +38,22 @@ def default_reports_dir() -> Path:
     return project_root() / "reports"
 
 
-# --- the data contract (../shared/spec/data-contract.md) -------------------------------------
-TABLES = ("contacts", "looked_after")
-
-CONTACT_COLUMNS = (
-    "contact_id", "child_id", "contact_date", "source_code", "source_detail", "referrer_role",
-    "referrer_org", "marf", "outcome", "decision_date", "child_dob", "gender",
+# --- the data contract lives in hwb_kpis/contract/tables.yml (hwb_kpis.contract.tables); these
+# names are re-exported here only because stages and notebooks have long imported them from config.
+from hwb_kpis.contract.tables import (  # noqa: E402,F401
+    CONTACT_COLUMNS,
+    CONTACT_DATES,
+    CONTACT_REQUIRED,
+    LOOKED_AFTER_COLUMNS,
+    LOOKED_AFTER_DATES,
+    LOOKED_AFTER_REQUIRED,
+    OPTIONAL_COLUMNS,
+    OUTCOMES,
+    TABLES,
+    THRESHOLD_NOT_MET,
 )
-CONTACT_REQUIRED = ("contact_id", "child_id", "contact_date", "outcome")
-CONTACT_DATES = ("contact_date", "decision_date")
 
-LOOKED_AFTER_COLUMNS = ("child_id", "period_start", "consent_date", "health_notified_date", "iha_date")
-LOOKED_AFTER_REQUIRED = ("child_id", "period_start")
-LOOKED_AFTER_DATES = ("period_start", "consent_date", "health_notified_date", "iha_date")
-
-#: optional pass-through column used by multi-authority synthetic extracts
-OPTIONAL_COLUMNS = ("authority",)
-
-OUTCOMES = ("referral", "nfa", "advice", "early_help", "pending")
-#: outcomes that record a decision that the social care threshold was NOT met
-THRESHOLD_NOT_MET = ("nfa", "advice", "early_help")
-
+# --- source codes: the home of the code list is reference/referral_sources.csv (hwb_kpis.coding)
 HEALTH_CODES = ("3A", "3B", "3C", "3D", "3E", "3F")
 UNKNOWN_CODE = "10"
 

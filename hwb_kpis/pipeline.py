@@ -1,4 +1,5 @@
-"""The cleaning pipeline: raw extract -> ingest -> coding -> ``data/processed/``.
+"""The cleaning pipeline, orchestration only: raw extract -> ingest -> coding -> contract check ->
+``data/processed/``.
 
 ``run_clean`` is what ``hwb-kpis clean`` runs; ``refresh_processed`` decides whether to clean.
 Writing the synthetic demonstration extract into an empty raw folder is the caller's business
@@ -24,11 +25,14 @@ import pandas as pd
 from hwb_kpis import __version__, config
 from hwb_kpis.contract import schemas
 from hwb_kpis.contract.processed import PROCESSED_FILES
+from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER
 from hwb_kpis.errors import HwbKpisError, ReconciliationError
-from hwb_kpis.ingest import SPECS, clean_table, find_file, load_mapping, read_table
-from hwb_kpis.privacy.pseudonym import resolve_key
+from hwb_kpis.ingest import CleanTable, clean_table, formats, load_mapping
+from hwb_kpis.privacy.pseudonym import PseudonymKey, resolve_key
+from hwb_kpis.timings import Clock, Timings
 
-FREE_TEXT = ("source_detail", "referrer_role", "referrer_org")
+#: contact columns of free text: used by coding in memory, never written (they may hold names)
+FREE_TEXT = CONTACTS.of_kind("free_text")
 
 
 @dataclass
@@ -78,6 +82,11 @@ def raw_fingerprint(raw_dir: Path, mapping_path: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+#: the stages :func:`run_clean` reports to its ``timings`` hook (``timings(stage, seconds)``,
+#: :mod:`hwb_kpis.timings`); ``fingerprint`` runs on a background thread beside the cleaning
+STAGES = ("read", "parse/validate", "pseudonymise", "code", "contract", "write", "fingerprint")
+
+
 def run_clean(
     raw_dir: Path | str,
     out_dir: Path | str,
@@ -86,60 +95,93 @@ def run_clean(
     key_file: Path | str | None = None,
     today: dt.date | None = None,
     echo: Callable[[str], Any] = print,
+    timings: Timings | None = None,
 ) -> CleanResult:
     """Clean and code the raw extract in ``raw_dir`` and write the processed tables to ``out_dir``.
 
     Writes ``contacts.parquet``, ``looked_after.parquet``, ``quarantine.csv``,
     ``recoding_audit.csv`` and ``ingest_summary.json`` (atomically: into a temporary folder, then
     moved). Prints the reconciliation; raises ``ReconciliationError`` if it does not hold.
+    ``timings(stage, seconds)`` is called as each of :data:`STAGES` ends (some more than once).
     """
-    from hwb_kpis.coding import code_contacts
-
+    clock = Clock(timings)
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     mapping = load_mapping(mapping_path)
-    for name in SPECS:  # fail on a missing file before any work (and before asking for a key)
-        find_file(raw_dir, name, mapping)
+    source = formats.detect(raw_dir, mapping)
+    source.locate(raw_dir, mapping)  # fail on a missing file before any work (and before asking for a key)
     synthetic = is_synthetic(raw_dir)
+    key = _resolve_key(synthetic, key_file, echo)
+    mapping_file = Path(mapping_path) if mapping_path else None
+    with clock.stage("read"):
+        raws = source.read(raw_dir, mapping)
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # the fingerprint reads every raw byte again: on a thread (hashlib releases the GIL) while
+        # cleaning, which is mostly single-threaded, rather than during the reads, which use every core
+        fingerprint = background.submit(_timed, clock, "fingerprint", raw_fingerprint, raw_dir, mapping_file)
+        tables = {name: clean_table(raws.pop(name), mapping, key, today=today, timings=timings) for name in list(raws)}
+        fingerprint.result()
+    contacts, looked_after, audit = _processed(tables, clock)
+    quarantine = pd.concat([t.quarantine for t in tables.values()], ignore_index=True)
+    summary = _summary(tables, contacts, looked_after, synthetic=synthetic, key=key,
+                       fingerprint=fingerprint.result(), mapping_path=mapping_path)
+    with clock.stage("write"):
+        _write_atomically(out_dir, contacts, looked_after, quarantine, audit, summary)
+    _echo_outcome(summary, quarantine, out_dir, echo)
+    return CleanResult(out_dir, contacts, looked_after, quarantine, audit, summary)
+
+
+def _resolve_key(synthetic: bool, key_file: Path | str | None, echo: Callable[[str], Any]) -> PseudonymKey:
+    """The pseudonymisation key, and a line saying where it came from."""
     key = resolve_key(synthetic=synthetic, key_file=Path(key_file) if key_file else None)
     if key.source == "demo":
         echo("pseudonymising with the public DEMO key: allowed only because this extract is synthetic")
     else:
         echo(f"pseudonymising with the key from {key.source.split(':')[0]}")
+    return key
 
-    mapping_file = Path(mapping_path) if mapping_path else None
-    raws = {name: read_table(find_file(raw_dir, name, mapping), spec, mapping) for name, spec in SPECS.items()}
-    with ThreadPoolExecutor(max_workers=1) as background:
-        # the fingerprint reads every raw byte again: on a thread (hashlib releases the GIL) while
-        # cleaning, which is mostly single-threaded, rather than during the reads, which use every core
-        fingerprint = background.submit(raw_fingerprint, raw_dir, mapping_file)
-        tables = {name: clean_table(raws.pop(name), mapping, key, today=today) for name in list(raws)}
-        fingerprint.result()
-    contacts_ct, la_ct = tables["contacts"], tables["looked_after"]
 
-    coded, audit = code_contacts(contacts_ct.clean)
-    if len(coded) != len(contacts_ct.clean):
+def _timed(clock: Clock, stage: str, func: Callable[..., Any], *args: Any) -> Any:
+    with clock.stage(stage):
+        return func(*args)
+
+
+def _processed(tables: dict[str, CleanTable], clock: Clock) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(contacts, looked_after, audit)``: contacts coded and without free text, both tables in
+    their processed columns and checked against their pandera contracts."""
+    from hwb_kpis.coding import code_contacts
+
+    contacts_clean = tables["contacts"].clean
+    with clock.stage("code"):
+        coded, audit = code_contacts(contacts_clean)
+    if len(coded) != len(contacts_clean):
         raise ReconciliationError("coding changed the number of contacts; this is a bug")
     contacts = coded.drop(columns=[c for c in FREE_TEXT if c in coded.columns])
     contacts = contacts[list(schemas.PROCESSED_CONTACTS.columns)]
-    looked_after = la_ct.clean[list(schemas.PROCESSED_LOOKED_AFTER.columns)]
-    try:
-        schemas.PROCESSED_CONTACTS.validate(contacts, inplace=True)
-        schemas.PROCESSED_LOOKED_AFTER.validate(looked_after, inplace=True)
-    except Exception as exc:  # pandera SchemaError: a bug, not user input
-        raise HwbKpisError(f"processed tables break their contract ({str(exc).splitlines()[0]})") from exc
+    looked_after = tables["looked_after"].clean[list(schemas.PROCESSED_LOOKED_AFTER.columns)]
+    with clock.stage("contract"):
+        try:
+            schemas.PROCESSED_CONTACTS.validate(contacts, inplace=True)
+            schemas.PROCESSED_LOOKED_AFTER.validate(looked_after, inplace=True)
+        except Exception as exc:  # pandera SchemaError: a bug, not user input
+            raise HwbKpisError(f"processed tables break their contract ({str(exc).splitlines()[0]})") from exc
+    return contacts, looked_after, audit
 
-    quarantine = pd.concat([contacts_ct.quarantine, la_ct.quarantine], ignore_index=True)
-    dates = [contacts["contact_date"].max()] + [looked_after[c].max() for c in config.LOOKED_AFTER_DATES]
+
+def _summary(tables: dict[str, CleanTable], contacts: pd.DataFrame, looked_after: pd.DataFrame, *,
+             synthetic: bool, key: PseudonymKey, fingerprint: str, mapping_path: Path | str | None) -> dict[str, Any]:
+    """``ingest_summary.json``: each table's reconciliation, the extract's dates, how it was
+    pseudonymised and coded, and the fingerprint that says when it must be cleaned again."""
+    dates = [contacts["contact_date"].max()] + [looked_after[c].max() for c in LOOKED_AFTER.dates]
     extract_date = max((d for d in dates if pd.notna(d)), default=None)
-    summary: dict[str, Any] = {
-        "tables": {"contacts": contacts_ct.summary, "looked_after": la_ct.summary},
+    return {
+        "tables": {name: t.summary for name, t in tables.items()},
         "extract_date": extract_date.strftime("%Y-%m-%d") if extract_date is not None else None,
         "first_contact_date": contacts["contact_date"].min().strftime("%Y-%m-%d") if len(contacts) else None,
         "last_contact_date": contacts["contact_date"].max().strftime("%Y-%m-%d") if len(contacts) else None,
         "months_without_contacts": months_without_contacts(contacts),
         "synthetic": synthetic,
         "pseudonym_key_source": key.source if not key.source.startswith("file:") else "file",
-        "raw_fingerprint": fingerprint.result(),
+        "raw_fingerprint": fingerprint,
         "mapping": str(Path(mapping_path).resolve()) if mapping_path else None,
         "coding": {
             "recoded": int(contacts["recode_rule"].notna().sum()),
@@ -148,7 +190,11 @@ def run_clean(
         "cleaned_at": dt.datetime.now().isoformat(timespec="seconds"),
         "hwb_kpis_version": __version__,
     }
-    _write_atomically(out_dir, contacts, looked_after, quarantine, audit, summary)
+
+
+def _echo_outcome(summary: dict[str, Any], quarantine: pd.DataFrame, out_dir: Path, echo: Callable[[str], Any]) -> None:
+    """What ``hwb-kpis clean`` prints once the tables are written: the reconciliation of each
+    table and its reader's notes, warnings, and where to look."""
     for name, s in summary["tables"].items():
         echo(
             f"{name}: raw {s['raw_rows']:,} = clean {s['clean_rows']:,} + quarantined {s['quarantined']:,}"
@@ -162,9 +208,8 @@ def run_clean(
         echo(f"quarantined rows and reasons: {out_dir / 'quarantine.csv'}")
     echo(f"source codes changed by recoding rules: {summary['coding']['recoded']:,} (see recoding_audit.csv);"
          f" unknown source: {summary['coding']['unknown_source']:,}")
-    if synthetic:
+    if summary["synthetic"]:
         echo("NOTE: this extract is SYNTHETIC (generated by `hwb-kpis synth`), not real children")
-    return CleanResult(out_dir, contacts, looked_after, quarantine, audit, summary)
 
 
 def months_without_contacts(contacts: pd.DataFrame) -> list[str]:

@@ -1,4 +1,5 @@
-"""The processed folder (``data/processed/``): which files make a complete set, and reading it back."""
+"""The processed folder (``data/processed/``): which files make a complete set, what
+``ingest_summary.json`` holds, and reading it back."""
 
 from __future__ import annotations
 
@@ -13,6 +14,36 @@ from hwb_kpis.errors import HwbKpisError
 #: the files of a complete processed set; ``ingest_summary.json`` is written last
 PROCESSED_FILES = ("contacts.parquet", "looked_after.parquet", "quarantine.csv", "recoding_audit.csv",
                    "ingest_summary.json")
+
+#: the keys of ``ingest_summary.json`` and what each holds (``coding.recoded``: key ``recoded``
+#: inside ``coding``); ``tables`` holds one :data:`TABLE_SUMMARY_FIELDS` dict per raw table
+SUMMARY_FIELDS = {
+    "tables": "one summary per raw table (below), by table name",
+    "extract_date": "latest date in the extract, `YYYY-MM-DD`",
+    "first_contact_date": "earliest contact date, `YYYY-MM-DD` (null without contacts)",
+    "last_contact_date": "latest contact date, `YYYY-MM-DD` (null without contacts)",
+    "months_without_contacts": "months between the first and last contact with no contact at all",
+    "synthetic": "true when the raw folder holds the synthetic extract (`SYNTHETIC` marker)",
+    "pseudonym_key_source": "`demo`, `env` or `file` (never the key)",
+    "raw_fingerprint": "SHA-256 of the raw files, the mapping and the reference data",
+    "mapping": "the mapping file used (absolute path), or null",
+    "coding.recoded": "contacts whose source code a recoding rule changed",
+    "coding.unknown_source": "contacts whose source code is unknown (`10`) after coding",
+    "cleaned_at": "when the tables were cleaned (local time, ISO)",
+    "hwb_kpis_version": "the package version that cleaned them",
+}
+
+#: the keys of each table's summary in ``ingest_summary.json``
+TABLE_SUMMARY_FIELDS = {
+    "file": "the raw file read",
+    "raw_rows": "data rows in the file",
+    "clean_rows": "rows written to the processed table",
+    "quarantined": "rows written to `quarantine.csv`",
+    "duplicates_dropped": "exact copies of an earlier row, dropped",
+    "reconciled": "raw rows = clean + quarantined + duplicates dropped (always true: cleaning stops otherwise)",
+    "quarantine_by_reason": "quarantined rows by `column: reason`",
+    "notes": "what the reader noticed (encoding, delimiter, header row)",
+}
 
 
 def load_processed(directory: Path | str) -> dict[str, Any]:

@@ -14,9 +14,9 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
-from hwb_kpis import config
 from hwb_kpis.arrow import text_array
 from hwb_kpis.contract.ids import pseudonym_words
+from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER, OUTCOMES, TABLES, TableSpec
 
 _CODE = r"^(1[A-D]|2[AB]|3[A-F]|4|5[A-D]|6|7|8|9|10)$"
 _MONTH = r"^[0-9]{4}-[0-9]{2}$"
@@ -65,45 +65,53 @@ def unique_ids(prefix: str = "") -> pa.Check:
     return pa.Check(check, name="unique_ids", error="values must be unique")
 
 
-def _text(required: bool = False) -> pa.Column:
-    checks = [pa.Check.str_length(min_value=1)] if required else []
-    return pa.Column("string", checks=checks, nullable=not required, coerce=False)
+def raw_schema(spec: TableSpec) -> pa.DataFrameSchema:
+    """What a reader returns for ``spec``: every contract column as text (``""`` when blank) and
+    the row's ``source_row``."""
+    return pa.DataFrameSchema(
+        {col: pa.Column("string", nullable=False) for col in spec.columns}
+        | {"source_row": pa.Column("int64", pa.Check.ge(1))},
+        strict=False,
+        name=f"raw {spec.name}",
+    )
 
 
-RAW_CONTACTS = pa.DataFrameSchema(
-    {col: pa.Column("string", nullable=False) for col in config.CONTACT_COLUMNS}
-    | {"source_row": pa.Column("int64", pa.Check.ge(1))},
-    strict=False,
-    name="raw contacts",
-)
-
-RAW_LOOKED_AFTER = pa.DataFrameSchema(
-    {col: pa.Column("string", nullable=False) for col in config.LOOKED_AFTER_COLUMNS}
-    | {"source_row": pa.Column("int64", pa.Check.ge(1))},
-    strict=False,
-    name="raw looked_after",
-)
+RAW_CONTACTS = raw_schema(CONTACTS)
+RAW_LOOKED_AFTER = raw_schema(LOOKED_AFTER)
 
 PROCESSED_CONTACTS = pa.DataFrameSchema(
     {
-        "contact_id": pa.Column("string", [matches(r"^c[0-9a-f]{16}$"), unique_ids("c")]),
-        "child_id": pa.Column("string", matches(_PSEUDONYM)),
-        "contact_date": pa.Column("datetime64[ns]"),
-        "month": pa.Column("string", matches(_MONTH, few_distinct=True)),
-        "source_code_recorded": pa.Column("string", matches(_CODE, few_distinct=True), nullable=True),
-        "source_group_recorded": pa.Column("string"),
-        "source_code": pa.Column("string", matches(_CODE, few_distinct=True)),
-        "source_group": pa.Column("string"),
-        "recode_rule": pa.Column("string", nullable=True),
-        "marf": pa.Column("boolean", nullable=True),
-        "outcome": pa.Column("string", pa.Check.isin(config.OUTCOMES)),
-        "decision_date": pa.Column("datetime64[ns]", nullable=True),
-        "dob_month": pa.Column("string", matches(_MONTH, few_distinct=True), nullable=True),
-        "age_years": pa.Column("Int64", pa.Check.in_range(0, 30), nullable=True),
-        "age_band": pa.Column("string", pa.Check.isin(["0-4", "5-9", "10-15", "16+", "unknown"])),
-        "gender": pa.Column("string", nullable=True),
-        "authority": pa.Column("string", nullable=True),
-        "source_row": pa.Column("int64", pa.Check.ge(2)),
+        "contact_id": pa.Column("string", [matches(r"^c[0-9a-f]{16}$"), unique_ids("c")],
+                                description="pseudonym (`c` + 16 hex, keyed BLAKE2b of the raw contact id)"),
+        "child_id": pa.Column("string", matches(_PSEUDONYM),
+                              description="pseudonym (16 hex, keyed BLAKE2b of the raw child id)"),
+        "contact_date": pa.Column("datetime64[ns]", description="date of the contact (no time)"),
+        "month": pa.Column("string", matches(_MONTH, few_distinct=True),
+                           description="calendar month of `contact_date`, `YYYY-MM`"),
+        "source_code_recorded": pa.Column(
+            "string", matches(_CODE, few_distinct=True), nullable=True,
+            description="source code as exported, normalised (`3e`, ` 3E `, `k) 3E: Health services` -> `3E`); "
+                        "NA when blank or invalid"),
+        "source_group_recorded": pa.Column("string", description="group of the recorded code; `unknown` when NA"),
+        "source_code": pa.Column("string", matches(_CODE, few_distinct=True),
+                                 description="recoded source code (`10` when nothing matched)"),
+        "source_group": pa.Column("string", description="group of `source_code` (`health`, `schools`, `police`, ...; "
+                                                        "see `reference/referral_sources.csv`)"),
+        "recode_rule": pa.Column("string", nullable=True, description="the rule that changed the code; NA when unchanged"),
+        "marf": pa.Column("boolean", nullable=True, description="submitted on a MARF; NA = unknown"),
+        "outcome": pa.Column("string", pa.Check.isin(OUTCOMES), description="one of the contract's outcomes"),
+        "decision_date": pa.Column("datetime64[ns]", nullable=True, description="date of the decision"),
+        "dob_month": pa.Column("string", matches(_MONTH, few_distinct=True), nullable=True,
+                               description="date of birth reduced to its month, `YYYY-MM`"),
+        "age_years": pa.Column("Int64", pa.Check.in_range(0, 30), nullable=True,
+                               description="whole years at contact (birth taken as the 15th of its month)"),
+        "age_band": pa.Column("string", pa.Check.isin(["0-4", "5-9", "10-15", "16+", "unknown"]),
+                              description="age band at contact"),
+        "gender": pa.Column("string", nullable=True, description="normalised lower case"),
+        "authority": pa.Column("string", nullable=True,
+                               description="optional pass-through (multi-authority synthetic data); `\"\"` when absent"),
+        "source_row": pa.Column("int64", pa.Check.ge(2),
+                                description="row number in the raw file (spreadsheet numbering: header = row 1)"),
     },
     checks=[
         pa.Check(lambda df: (df["decision_date"].isna() | (df["decision_date"] >= df["contact_date"])).all(),
@@ -111,33 +119,43 @@ PROCESSED_CONTACTS = pa.DataFrameSchema(
     ],
     strict=True,
     name="processed contacts",
+    description="one row per clean contact",
 )
 
 PROCESSED_LOOKED_AFTER = pa.DataFrameSchema(
     {
-        "child_id": pa.Column("string", matches(_PSEUDONYM)),
-        "period_start": pa.Column("datetime64[ns]"),
-        "consent_date": pa.Column("datetime64[ns]", nullable=True),
-        "health_notified_date": pa.Column("datetime64[ns]", nullable=True),
-        "iha_date": pa.Column("datetime64[ns]", nullable=True),
-        "month": pa.Column("string", matches(_MONTH, few_distinct=True)),
-        "authority": pa.Column("string", nullable=True),
-        "source_row": pa.Column("int64", pa.Check.ge(2)),
+        "child_id": pa.Column("string", matches(_PSEUDONYM), description="pseudonym, as in contacts"),
+        "period_start": pa.Column("datetime64[ns]", description="date became looked after"),
+        "consent_date": pa.Column("datetime64[ns]", nullable=True,
+                                  description="consent for the health assessment obtained"),
+        "health_notified_date": pa.Column("datetime64[ns]", nullable=True,
+                                          description="request sent to the health provider"),
+        "iha_date": pa.Column("datetime64[ns]", nullable=True, description="initial health assessment completed"),
+        "month": pa.Column("string", matches(_MONTH, few_distinct=True),
+                           description="calendar month of `period_start`, `YYYY-MM`"),
+        "authority": pa.Column("string", nullable=True, description="optional pass-through"),
+        "source_row": pa.Column("int64", pa.Check.ge(2), description="row number in the raw file"),
     },
     strict=True,
     name="processed looked_after",
+    description="one row per clean period of care",
 )
+
+#: the processed schema of each table, by table name
+PROCESSED = {"contacts": PROCESSED_CONTACTS, "looked_after": PROCESSED_LOOKED_AFTER}
 
 QUARANTINE = pa.DataFrameSchema(
     {
-        "table": pa.Column(str, pa.Check.isin(config.TABLES)),
-        "file": pa.Column(str),
-        "row": pa.Column("int64"),
-        "column": pa.Column(str),
-        "reason": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "value": pa.Column(str, nullable=True),
+        "table": pa.Column(str, pa.Check.isin(TABLES), description="the raw table"),
+        "file": pa.Column(str, description="the raw file's name"),
+        "row": pa.Column("int64", description="row number in the raw file (spreadsheet numbering)"),
+        "column": pa.Column(str, description="the column at fault (`(whole row)` for a malformed row)"),
+        "reason": pa.Column(str, pa.Check.str_length(min_value=1), description="why the row was quarantined"),
+        "value": pa.Column(str, nullable=True,
+                           description="the offending value (at most 80 characters); `[masked]` for masked columns"),
     },
     strict=True,
     coerce=True,
     name="quarantine",
+    description="one row per quarantined raw row",
 )

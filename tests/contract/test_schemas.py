@@ -3,16 +3,15 @@ what must never be written (raw ids, unknown outcomes, invalid codes)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pandera.errors
 import pytest
 
 from hwb_kpis.contract import schemas
 from hwb_kpis.ingest import CONTACTS, LOOKED_AFTER, Mapping, read_table
+from tests.support import TEST_DATA
 
-FIXTURES = Path(__file__).parent / "data" / "ingest"
+FIXTURES = TEST_DATA / "ingest"
 
 
 def test_reader_output_meets_the_raw_contract():

@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from hwb_kpis.cli import app
+from tests.support import TEST_DATA
 
-FIXTURES = Path(__file__).parent / "data" / "ingest"
+FIXTURES = TEST_DATA / "ingest"
 RAW_IDS = ["CH001", "CH002", "CH003", "CH014", "C001", "C002", "C003", "C013"]
 runner = CliRunner()
 

@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from hwb_kpis.cli import app
+from tests.support import TEST_DATA
 
-BAD = Path(__file__).parent / "data" / "bad"
+BAD = TEST_DATA / "bad"
 runner = CliRunner()
 
 

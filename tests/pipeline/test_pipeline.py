@@ -12,8 +12,9 @@ import pytest
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.pipeline import is_current, months_without_contacts, raw_fingerprint
 from hwb_kpis.report.data import ensure_processed
+from tests.support import TEST_DATA
 
-FIXTURES = Path(__file__).parent / "data" / "ingest"
+FIXTURES = TEST_DATA / "ingest"
 
 
 def _cleaned_at(processed: Path) -> str:
@@ -144,3 +145,37 @@ def test_nothing_at_all_gets_the_demo_writer(tmp_path, monkeypatch):
                                         write_demo=write_demo)
     assert status == "cleaned" and written == [(tmp_path / "raw").resolve()]
     assert cleaned == [((tmp_path / "raw").resolve(), (tmp_path / "p").resolve())]
+
+
+def test_run_clean_reports_every_stage_to_its_timings_hook(tmp_path, monkeypatch):
+    """The public hook the speed benchmark uses: every stage of ``pipeline.STAGES`` is reported,
+    with non-negative seconds, and what it reports adds up to no more than the wall clock."""
+    import time
+
+    from hwb_kpis import pipeline
+
+    monkeypatch.setenv("HWB_KPIS_PSEUDONYM_KEY", "pipeline-test-key-000")
+    heard: list[tuple[str, float]] = []
+    start = time.perf_counter()
+    pipeline.run_clean(FIXTURES, tmp_path / "p", echo=lambda m: None, timings=lambda s, sec: heard.append((s, sec)))
+    wall = time.perf_counter() - start
+    assert {s for s, _ in heard} == set(pipeline.STAGES)
+    assert all(sec >= 0 for _, sec in heard)
+    assert sum(sec for s, sec in heard if s != "fingerprint") <= wall
+    assert [s for s, _ in heard].count("parse/validate") == 2  # once per table
+
+
+def test_the_summary_has_exactly_the_documented_fields(tmp_path, monkeypatch):
+    """``ingest_summary.json`` holds the keys ``contract/processed.py`` documents (and
+    docs/interfaces.md shows), no more, no fewer."""
+    from hwb_kpis.contract.processed import SUMMARY_FIELDS, TABLE_SUMMARY_FIELDS
+    from hwb_kpis.pipeline import run_clean
+
+    monkeypatch.setenv("HWB_KPIS_PSEUDONYM_KEY", "pipeline-test-key-000")
+    run_clean(FIXTURES, tmp_path / "p", echo=lambda m: None)
+    summary = json.loads((tmp_path / "p" / "ingest_summary.json").read_text())
+    keys = [k for k in summary if not isinstance(summary[k], dict) or k == "tables"]
+    keys += [f"{k}.{sub}" for k, v in summary.items() if isinstance(v, dict) and k != "tables" for sub in v]
+    assert sorted(keys) == sorted(SUMMARY_FIELDS)
+    for table in summary["tables"].values():
+        assert list(table) == list(TABLE_SUMMARY_FIELDS)

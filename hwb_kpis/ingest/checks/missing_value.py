@@ -1,0 +1,14 @@
+"""Rule missing_value: a required column left blank."""
+
+from __future__ import annotations
+
+from hwb_kpis.ingest.checks.registry import rule
+
+MISSING = "missing required value"
+
+
+@rule(code="missing_value", order=20, reason=MISSING)
+def find(rows):
+    """A required column is blank."""
+    for col in rows.spec.required:
+        yield col, rows.data[col] == ""

@@ -1,0 +1,63 @@
+"""From a file's columns to the contract's: which header is which contract column, and the
+frame of cleaned text columns that every reader returns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from hwb_kpis.contract.tables import TableSpec
+from hwb_kpis.errors import InputFileError
+from hwb_kpis.ingest.mapping import Mapping
+from hwb_kpis.ingest.text import clean_text, norm_header
+
+
+def contract_name(header: Any, renames: dict[str, str]) -> str:
+    """The contract name of a file header: the mapping's rename, else the header in lower case
+    with spaces as underscores."""
+    key = norm_header(header)
+    return renames.get(key, key.replace(" ", "_"))
+
+
+def rename_headers(headers: list[str], path: Path, spec: TableSpec, mapping: Mapping) -> dict[str, str]:
+    """Map file headers to contract names; raise when a required column is missing or doubled."""
+    renames = mapping.columns.get(spec.name, {})
+    allowed = set(spec.columns) | set(spec.optional)
+    result: dict[str, str] = {}
+    for header in headers:
+        target = contract_name(header, renames)
+        if target in allowed:
+            if target in result.values():
+                raise InputFileError(f"{path}: more than one column maps to {target!r}")
+            result[header] = target
+    missing = [c for c in spec.required if c not in result.values()]
+    if missing:
+        shown = ", ".join(str(h) for h in headers[:12]) or "(none)"
+        hint = "" if mapping.path else "; if your system names them differently, pass a mapping with --mapping"
+        raise InputFileError(
+            f"{path}: missing required column(s) {', '.join(missing)} (found: {shown}){hint}"
+        )
+    return result
+
+
+def to_frame(columns: dict[str, Any], renames: dict[str, str], spec: TableSpec, rows: np.ndarray) -> pd.DataFrame:
+    """Keep contract columns as stripped text, add absent optional columns as blank, add source_row.
+
+    ``columns`` maps each file header to its values (an Arrow array or a pandas Series); each is
+    removed from it once converted, so that its memory can be freed."""
+    out = {}
+    by_target = {v: k for k, v in renames.items()}
+    for col in (*spec.columns, *spec.optional):
+        if col in by_target:
+            values = columns.pop(by_target[col])
+            if isinstance(values, pd.Series):
+                values = pa.array(values.astype("string").fillna(""), type=pa.string())
+            out[col] = pd.array(clean_text(values), dtype="string")
+        else:
+            out[col] = pd.array(np.full(len(rows), "", dtype=object), dtype="string")
+    out["source_row"] = rows.astype("int64")
+    return pd.DataFrame(out, index=pd.RangeIndex(len(rows)))
