@@ -75,7 +75,7 @@ import pyarrow.compute as pc
 
 from hwb_kpis import config
 from hwb_kpis.arrow import backing_array
-from hwb_kpis.coding.rules import view_columns
+from hwb_kpis.coding.codes import view_columns
 from hwb_kpis.contract.ids import pseudonym_numbers
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.periods import check_month, reporting_year_label
