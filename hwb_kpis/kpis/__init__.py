@@ -64,6 +64,7 @@ no per-child loop), :mod:`.prepare` (the prepared contacts and their count cube)
 """
 
 from hwb_kpis.contract.processed import load_processed  # noqa: F401  (the `kpis` command's input)
+from hwb_kpis.kpis import workdays  # noqa: F401  (kpis.workdays: the working-day arithmetic)
 from hwb_kpis.kpis.contact_kpis import contacts, conversion, health_share, marf, repeat_contacts
 from hwb_kpis.kpis.history import flag_repeats
 from hwb_kpis.kpis.iha import IHA_STEPS, iha_steps, iha_within
@@ -76,5 +77,5 @@ from hwb_kpis.kpis.table import extract_as_of, kpi_table
 __all__ = [
     "ALL", "COLUMNS", "HEALTH", "IHA_STEPS", "KPI_NAMES", "RECORD_KEYS", "contacts", "conversion",
     "extract_as_of", "flag_repeats", "format_kpis", "health_share", "iha_steps", "iha_within",
-    "kpi_table", "load_processed", "marf", "repeat_contacts", "rereferral_12m",
+    "kpi_table", "load_processed", "marf", "repeat_contacts", "rereferral_12m", "workdays",
 ]

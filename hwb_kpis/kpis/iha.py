@@ -12,6 +12,7 @@ from hwb_kpis.coding.codes import view_columns
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.kpis.arrays import NAT, days, month_labels, month_of_days, parse_day, require
 from hwb_kpis.kpis.rows import ALL, empty_rows, rows_from_counts
+from hwb_kpis.kpis.workdays import add_working_days
 
 IHA_STEPS = (
     ("start_to_consent", "period_start", "consent_date"),
@@ -34,8 +35,6 @@ def _deadlines(start: np.ndarray, limit: str) -> np.ndarray:
     ``start`` (``20wd``)."""
     if limit == "28d":
         return start + 28
-    from hwb_kpis.kpis.workdays import add_working_days
-
     return add_working_days(start.astype("datetime64[D]"), 20).astype(np.int64)
 
 
