@@ -1,4 +1,5 @@
-"""Referral source coding: the DfE CIN census source of referral, as recorded and as recoded.
+"""The recoding rules (``reference/recoding_rules.yml``): read and checked, applied in order to
+every contact (:func:`code_contacts`).
 
 Definitions
 -----------
@@ -9,7 +10,7 @@ Definitions
   (first matching rule wins; no rule → the recorded code). Never NA: ``10`` (unknown) when
   nothing is known.
 - **audit**: one row per contact whose recoded code differs from its recorded code (blank → ``10``
-  included), with the rule and redacted evidence.
+  included), with the rule and redacted evidence (:mod:`.audit`).
 
 Rules are evaluated as vectorised masks over the distinct combinations of the four text columns
 (typically a few thousand even for millions of contacts), then broadcast back to every contact.
@@ -17,7 +18,6 @@ Rules are evaluated as vectorised masks over the distinct combinations of the fo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,74 +25,24 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from hwb_kpis.config import REFERENCE_DIR, UNKNOWN_CODE, VIEWS
+from hwb_kpis.coding.audit import NO_RULE, audit_rows, redacted_evidence, rule_evidence
+from hwb_kpis.coding.codes import STR, load_reference, normalise_code
+from hwb_kpis.coding.lookup import first_match, load_lookup
+from hwb_kpis.coding.text import TEXT_FIELDS, check_pattern, clean_text, contains
+from hwb_kpis.config import UNKNOWN_CODE
 from hwb_kpis.errors import HwbKpisError
-from hwb_kpis.privacy.redact import Redaction, redact
+from hwb_kpis.privacy.redact import RULES_FILE, Redaction
 
-REFERENCE_FILE = REFERENCE_DIR / "referral_sources.csv"
-LOOKUP_FILE = REFERENCE_DIR / "source_lookup.csv"
-RULES_FILE = REFERENCE_DIR / "recoding_rules.yml"
-
-#: free-text fields rules may look at; ``source_code`` is the recorded text as exported
-TEXT_FIELDS = ("source_code", "source_detail", "referrer_role", "referrer_org")
 CODING_COLUMNS = (
     "source_code_recorded", "source_group_recorded", "source_code", "source_group", "recode_rule",
 )
-AUDIT_COLUMNS = ("contact_id", "month", "source_code_recorded", "source_code", "rule", "evidence")
+#: a rule's ``recorded_in`` / ``recorded_not_in`` entry for a blank (or invalid) recorded code
 BLANK = "blank"
-STR = pd.StringDtype(na_value=np.nan)  # pandas 3 default string dtype ("str")
-
-_CODE_RE = r"^(?:[A-Z]\) *)?0?(10|[1-9][A-F]?)(?:\.0+)?(?:$|[^A-Z0-9])"
-
-
-# --- reference data ----------------------------------------------------------------------------
-def load_reference(path: Path | str | None = None) -> pd.DataFrame:
-    """The DfE CIN census source-of-referral code list: ``code, group, label, short_label,
-    health_breakdown`` (``health_breakdown`` is the board report's health category, NA outside
-    health)."""
-    ref = pd.read_csv(path or REFERENCE_FILE, dtype="str", keep_default_na=False)
-    ref["health_breakdown"] = ref["health_breakdown"].replace("", np.nan)
-    return ref
+#: the rule name of a contact no rule gave a code (the safety net when no rule catches all)
+UNKNOWN_RULE = "unknown_source"
+_RULE_KEYS = {"name", "description", "recorded_in", "recorded_not_in", "match", "unless", "target", "lookup"}
 
 
-def source_groups(path: Path | str | None = None) -> pd.DataFrame:
-    """Alias of :func:`load_reference`: the code list with each code's group."""
-    return load_reference(path)
-
-
-def health_codes(path: Path | str | None = None) -> tuple[str, ...]:
-    """Codes whose group is ``health`` (3A–3F)."""
-    ref = load_reference(path)
-    return tuple(ref.loc[ref["group"] == "health", "code"])
-
-
-def view_columns(view: str) -> tuple[str, str]:
-    """``(code column, group column)`` of a view: ``recoded`` (default downstream) →
-    ``source_code, source_group``; ``recorded`` → ``source_code_recorded, source_group_recorded``."""
-    if view == "recoded":
-        return "source_code", "source_group"
-    if view == "recorded":
-        return "source_code_recorded", "source_group_recorded"
-    raise ValueError(f"unknown view {view!r}: expected one of {', '.join(VIEWS)}")
-
-
-def normalise_code(series: pd.Series) -> pd.Series:
-    """Recorded source codes → valid CIN census codes (upper case), NA when blank or invalid.
-
-    Accepts ``3e``, `` 3E ``, ``k) 3E: Health services``, ``e) 2A: Schools``, ``3E - A&E``,
-    ``06`` and Excel's ``6.0``; the code must be followed by the end, a space or punctuation.
-    """
-    valid = set(load_reference()["code"])
-    text = series.astype(STR)
-    codes, uniques = pd.factorize(text)  # NA → -1
-    extracted = pd.Series(uniques, dtype=STR).str.strip().str.upper().str.extract(_CODE_RE)[0]
-    extracted = extracted.where(extracted.isin(valid))
-    values = pd.array(extracted.to_numpy(dtype=object, na_value=None), dtype=STR)
-    out = values.take(codes, allow_fill=True) if len(codes) else pd.array([], dtype=STR)
-    return pd.Series(out, index=series.index, name=series.name)
-
-
-# --- rules and lookup --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Clause:
     """Holds when any of ``fields`` matches ``pattern`` (case-insensitive regex)."""
@@ -115,16 +65,7 @@ class Rule:
     lookup: tuple[str, ...]
 
 
-def _check_pattern(pattern: object, where: str) -> str:
-    if not isinstance(pattern, str) or not pattern:
-        raise HwbKpisError(f"{where}: pattern must be a non-empty text")
-    try:
-        re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise HwbKpisError(f"{where}: invalid regular expression {pattern!r} ({exc})") from None
-    return pattern
-
-
+# --- reading the rules ---------------------------------------------------------------------------
 def _clauses(raw: object, where: str) -> tuple[Clause, ...]:
     if raw is None:
         return ()
@@ -142,8 +83,45 @@ def _clauses(raw: object, where: str) -> tuple[Clause, ...]:
         bad = [f for f in fields if f not in TEXT_FIELDS]
         if not fields or bad:
             raise HwbKpisError(f"{here}: unknown field(s) {bad}; use {', '.join(TEXT_FIELDS)}")
-        out.append(Clause(tuple(fields), _check_pattern(item["pattern"], here)))
+        out.append(Clause(tuple(fields), check_pattern(item["pattern"], here)))
     return tuple(out)
+
+
+def _recorded_codes(raw: dict, key: str, valid: set[str], where: str) -> tuple[str, ...] | None:
+    if raw.get(key) is None:
+        return None
+    codes = tuple(str(c).strip() for c in raw[key])
+    if bad := [c for c in codes if c != BLANK and c not in valid]:
+        raise HwbKpisError(f"{where}: {key} has unknown code(s) {bad}")
+    return codes
+
+
+def _rule(raw: object, i: int, seen: set[str], valid: set[str], path: Path) -> Rule:
+    """Rule ``i`` (0-based) of the file, checked."""
+    name = raw.get("name") if isinstance(raw, dict) else None
+    where = f"{path}: rule {i + 1} ({name or 'unnamed'})"
+    if not isinstance(raw, dict) or not name:
+        raise HwbKpisError(f"{where}: every rule needs a `name`")
+    if extra := set(raw) - _RULE_KEYS:
+        raise HwbKpisError(f"{where}: unknown key(s) {sorted(extra)}")
+    if name in seen:
+        raise HwbKpisError(f"{where}: duplicate rule name")
+    recorded_in = _recorded_codes(raw, "recorded_in", valid, where)
+    recorded_not_in = _recorded_codes(raw, "recorded_not_in", valid, where)
+    target = str(raw.get("target", "")).strip()
+    lookup = tuple(raw.get("lookup") or ())
+    if target == "lookup":
+        if not lookup or any(f not in TEXT_FIELDS for f in lookup):
+            raise HwbKpisError(f"{where}: target lookup needs `lookup:` fields from {TEXT_FIELDS}")
+    elif target not in valid:
+        raise HwbKpisError(f"{where}: target {target!r} is not a source code")
+    return Rule(
+        name=str(name), description=str(raw.get("description", "")),
+        recorded_in=recorded_in, recorded_not_in=recorded_not_in,
+        match=_clauses(raw.get("match"), f"{where} match"),
+        unless=_clauses(raw.get("unless"), f"{where} unless"),
+        target=target, lookup=lookup,
+    )
 
 
 def load_rules(path: Path | str | None = None) -> tuple[list[Rule], Redaction]:
@@ -156,85 +134,12 @@ def load_rules(path: Path | str | None = None) -> tuple[list[Rule], Redaction]:
         raise HwbKpisError(f"{path}: cannot read recoding rules ({exc})") from None
     valid = set(load_reference()["code"])
     rules: list[Rule] = []
-    allowed = {"name", "description", "recorded_in", "recorded_not_in", "match", "unless",
-               "target", "lookup"}
     for i, raw in enumerate(doc.get("rules") or []):
-        name = raw.get("name") if isinstance(raw, dict) else None
-        where = f"{path}: rule {i + 1} ({name or 'unnamed'})"
-        if not isinstance(raw, dict) or not name:
-            raise HwbKpisError(f"{where}: every rule needs a `name`")
-        if extra := set(raw) - allowed:
-            raise HwbKpisError(f"{where}: unknown key(s) {sorted(extra)}")
-        if name in {r.name for r in rules}:
-            raise HwbKpisError(f"{where}: duplicate rule name")
-        conds = {}
-        for key in ("recorded_in", "recorded_not_in"):
-            if raw.get(key) is None:
-                conds[key] = None
-                continue
-            codes = tuple(str(c).strip() for c in raw[key])
-            if bad := [c for c in codes if c != BLANK and c not in valid]:
-                raise HwbKpisError(f"{where}: {key} has unknown code(s) {bad}")
-            conds[key] = codes
-        target = str(raw.get("target", "")).strip()
-        lookup = tuple(raw.get("lookup") or ())
-        if target == "lookup":
-            if not lookup or any(f not in TEXT_FIELDS for f in lookup):
-                raise HwbKpisError(f"{where}: target lookup needs `lookup:` fields from {TEXT_FIELDS}")
-        elif target not in valid:
-            raise HwbKpisError(f"{where}: target {target!r} is not a source code")
-        rules.append(Rule(
-            name=str(name), description=str(raw.get("description", "")),
-            recorded_in=conds["recorded_in"], recorded_not_in=conds["recorded_not_in"],
-            match=_clauses(raw.get("match"), f"{where} match"),
-            unless=_clauses(raw.get("unless"), f"{where} unless"),
-            target=target, lookup=lookup,
-        ))
+        rules.append(_rule(raw, i, {r.name for r in rules}, valid, path))
     return rules, Redaction.from_settings(doc.get("redaction") or {})
 
 
-def load_lookup(path: Path | str | None = None) -> pd.DataFrame:
-    """The free-text lookup sorted by ``order``: ``order, pattern, code, note``."""
-    path = Path(path or LOOKUP_FILE)
-    try:
-        lookup = pd.read_csv(path, dtype="str", keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as exc:
-        raise HwbKpisError(f"{path}: cannot read the source lookup ({exc})") from None
-    missing = {"order", "pattern", "code"} - set(lookup.columns)
-    if missing:
-        raise HwbKpisError(f"{path}: missing column(s) {sorted(missing)}")
-    valid = set(load_reference()["code"])
-    for i, row in lookup.iterrows():
-        where = f"{path}: row {i + 2}"  # spreadsheet numbering
-        _check_pattern(row["pattern"], where)
-        if row["code"].strip() not in valid:
-            raise HwbKpisError(f"{where}: code {row['code']!r} is not a source code")
-        if not row["order"].strip().lstrip("-").isdigit():
-            raise HwbKpisError(f"{where}: order {row['order']!r} is not a whole number")
-    lookup["code"] = lookup["code"].str.strip()
-    lookup["order"] = lookup["order"].astype("int64")
-    return lookup.sort_values("order", kind="stable").reset_index(drop=True)
-
-
-# --- text preparation --------------------------------------------------------------------------
-_ASCII = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-          "\u00a0": " "}
-
-
-def _clean_text(s: pd.Series) -> pd.Series:
-    """NA → ``""``; typographic dashes/quotes → ASCII, other non-ASCII → space; white space
-    folded to one space and stripped (keeps matching on pyarrow's fast regex engine)."""
-    s = s.astype(STR).fillna("")
-    for old, new in _ASCII.items():
-        s = s.str.replace(old, new, regex=False)
-    s = s.str.replace(r"[^\x00-\x7f]", " ", regex=True)
-    return s.str.replace(r"[ \t\r\n\f\v]+", " ", regex=True).str.strip()
-
-
-def _contains(s: pd.Series, pattern: str) -> np.ndarray:
-    return np.array(s.str.contains(pattern, case=False, regex=True), dtype=bool)
-
-
+# --- applying the rules --------------------------------------------------------------------------
 def _clause_hits(text: pd.DataFrame, clause: Clause, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For the positions ``rows``: (mask, field) — whether any field matches the clause and
     the index in ``TEXT_FIELDS`` of the first field that does (-1 when none)."""
@@ -243,50 +148,70 @@ def _clause_hits(text: pd.DataFrame, clause: Clause, rows: np.ndarray) -> tuple[
         todo = np.flatnonzero(field_of < 0)
         if not len(todo):
             break
-        hit = _contains(text[field].iloc[rows[todo]], clause.pattern)
+        hit = contains(text[field].iloc[rows[todo]], clause.pattern)
         field_of[todo[hit]] = TEXT_FIELDS.index(field)
     return field_of >= 0, field_of
 
 
-def _lookup(text: pd.DataFrame, fields: tuple[str, ...], lookup: pd.DataFrame,
-            rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For the positions ``rows``: (code, field) of the first lookup pattern (in order) that
-    matches any of ``fields``; ``None`` / -1 where none matches."""
-    code = np.full(len(rows), None, dtype=object)
-    field_of = np.full(len(rows), -1, dtype=np.int64)
-    for pattern, target in zip(lookup["pattern"], lookup["code"], strict=True):
-        for field in fields:
-            todo = np.flatnonzero(field_of < 0)
-            if not len(todo):
-                return code, field_of
-            hit = todo[_contains(text[field].iloc[rows[todo]], pattern)]
-            code[hit] = target
-            field_of[hit] = TEXT_FIELDS.index(field)
-    return code, field_of
+def _recorded_mask(recorded: pd.Series, codes: tuple[str, ...]) -> np.ndarray:
+    valid = [c for c in codes if c != BLANK]
+    mask = recorded.isin(valid).to_numpy(dtype=bool)
+    if BLANK in codes:
+        mask = mask | recorded.isna().to_numpy()
+    return mask
 
 
-def _field_evidence(text: pd.DataFrame, rows: np.ndarray, field_of: np.ndarray) -> pd.Series:
-    """``field: text`` of field ``field_of[i]`` for row ``rows[i]`` (NA where -1)."""
-    out = pd.Series(np.nan, index=range(len(rows)), dtype=STR)
-    for i, field in enumerate(TEXT_FIELDS):
-        sel = np.flatnonzero(field_of == i)
-        if len(sel):
-            out.iloc[sel] = (field + ": " + text[field].iloc[rows[sel]]).to_numpy()
-    return out
+def _rule_hits(text: pd.DataFrame, recorded: pd.Series, rule: Rule, lookup: pd.DataFrame,
+               open_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """(rows, target code, fields): the rows among ``open_rows`` (a mask) the rule recodes, the
+    code it gives each, and per clause (or the lookup) the field that matched."""
+    mask = open_rows.copy()
+    if rule.recorded_in is not None:
+        mask &= _recorded_mask(recorded, rule.recorded_in)
+    if rule.recorded_not_in is not None:
+        mask &= ~_recorded_mask(recorded, rule.recorded_not_in)
+    rows = np.flatnonzero(mask)
+    fields: list[np.ndarray] = []
+    for clause in rule.match:
+        hit, field_of = _clause_hits(text, clause, rows)
+        rows = rows[hit]
+        fields = [f[hit] for f in fields] + [field_of[hit]]
+    for clause in rule.unless:
+        if len(rows):
+            hit, _ = _clause_hits(text, clause, rows)
+            rows, fields = rows[~hit], [f[~hit] for f in fields]
+    if rule.target != "lookup" or not len(rows):
+        return rows, np.full(len(rows), rule.target, dtype=object), fields
+    target, field_of = first_match(text, rule.lookup, lookup, rows)
+    keep = field_of >= 0
+    return rows[keep], target[keep], [field_of[keep]]
 
 
-def _all_text_evidence(text: pd.DataFrame, rows: np.ndarray) -> pd.Series:
-    """``field: text; ...`` of the non-blank fields of ``rows``, or ``(no source text)``."""
-    out = pd.Series("", index=range(len(rows)), dtype=STR)
-    for field in TEXT_FIELDS:
-        values = text[field].iloc[rows].reset_index(drop=True)
-        part = (field + ": " + values).where(values != "", "")
-        sep = pd.Series(np.where((out != "") & (part != ""), "; ", ""), dtype=STR)
-        out = out + sep + part
-    return out.where(out != "", "(no source text)")
+def _apply_rules(text: pd.DataFrame, recorded: pd.Series, rules: list[Rule],
+                 lookup: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """On distinct rows: (new code, rule index or -1, raw evidence); first matching rule wins.
+    Evidence is built only for rows whose code changes."""
+    n = len(text)
+    code = recorded.to_numpy(dtype=object, na_value=None).copy()
+    rule_of = np.full(n, -1, dtype=np.int64)
+    evidence = pd.Series(np.nan, index=range(n), dtype=STR)
+    done = np.zeros(n, dtype=bool)
+    for r, rule in enumerate(rules):
+        rows, target, fields = _rule_hits(text, recorded, rule, lookup, ~done)
+        if not len(rows):
+            continue
+        done[rows] = True
+        rule_of[rows] = r
+        old = code[rows]
+        code[rows] = target
+        changed = pd.isna(old) | (old != target)
+        rows, fields = rows[changed], [f[changed] for f in fields]
+        if len(rows):
+            evidence.iloc[rows] = rule_evidence(text, rows, fields).to_numpy()
+    return code, rule_of, evidence
 
 
-# --- coding ------------------------------------------------------------------------------------
+# --- coding contacts -----------------------------------------------------------------------------
 def _distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(key, first): ``key[i]`` numbers row ``i``'s distinct combination of values;
     ``first[k]`` is the position of combination ``k``'s first row."""
@@ -302,64 +227,22 @@ def _distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return key, first
 
 
-def _recorded_mask(recorded: pd.Series, codes: tuple[str, ...]) -> np.ndarray:
-    valid = [c for c in codes if c != BLANK]
-    mask = recorded.isin(valid).to_numpy(dtype=bool)
-    if BLANK in codes:
-        mask = mask | recorded.isna().to_numpy()
-    return mask
+def _distinct_text(df: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, pd.Series]:
+    """(key, text, recorded): each contact's number among the distinct combinations of the text
+    fields, each combination's cleaned text and its normalised recorded code."""
+    raw = pd.DataFrame({
+        f: (df[f].astype(STR) if f in df.columns else pd.Series(np.nan, index=df.index, dtype=STR))
+        for f in TEXT_FIELDS
+    }).fillna("")
+    key, first = _distinct_rows(raw)
+    distinct = raw.iloc[first].reset_index(drop=True)
+    text = pd.DataFrame({f: clean_text(distinct[f]) for f in TEXT_FIELDS})
+    recorded = normalise_code(distinct["source_code"].replace("", np.nan))
+    return key, text, recorded
 
 
-def _apply_rules(text: pd.DataFrame, recorded: pd.Series, rules: list[Rule],
-                 lookup: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:
-    """On distinct rows: (new code, rule index or -1, raw evidence); first matching rule wins.
-    Evidence is built only for rows whose code changes."""
-    n = len(text)
-    code = recorded.to_numpy(dtype=object, na_value=None).copy()
-    rule_of = np.full(n, -1, dtype=np.int64)
-    evidence = pd.Series(np.nan, index=range(n), dtype=STR)
-    done = np.zeros(n, dtype=bool)
-    for r, rule in enumerate(rules):
-        mask = ~done
-        if rule.recorded_in is not None:
-            mask &= _recorded_mask(recorded, rule.recorded_in)
-        if rule.recorded_not_in is not None:
-            mask &= ~_recorded_mask(recorded, rule.recorded_not_in)
-        rows = np.flatnonzero(mask)
-        fields: list[np.ndarray] = []
-        for clause in rule.match:
-            hit, field_of = _clause_hits(text, clause, rows)
-            rows = rows[hit]
-            fields = [f[hit] for f in fields] + [field_of[hit]]
-        for clause in rule.unless:
-            if len(rows):
-                hit, _ = _clause_hits(text, clause, rows)
-                rows, fields = rows[~hit], [f[~hit] for f in fields]
-        if not len(rows):
-            continue
-        if rule.target == "lookup":
-            target, field_of = _lookup(text, rule.lookup, lookup, rows)
-            keep = field_of >= 0
-            rows, target, fields = rows[keep], target[keep], [field_of[keep]]
-        else:
-            target = np.full(len(rows), rule.target, dtype=object)
-        done[rows] = True
-        rule_of[rows] = r
-        old = code[rows]
-        code[rows] = target
-        changed = pd.isna(old) | (old != target)
-        rows, fields = rows[changed], [f[changed] for f in fields]
-        if not len(rows):
-            continue
-        if fields:
-            parts = [_field_evidence(text, rows, f) for f in fields]
-            ev = parts[0]
-            for part in parts[1:]:
-                ev = ev + "; " + part
-        else:
-            ev = _all_text_evidence(text, rows)
-        evidence.iloc[rows] = ev.to_numpy()
-    return code, rule_of, evidence
+def _distinct_array(values: np.ndarray | pd.Series) -> pd.api.extensions.ExtensionArray:
+    return pd.array(np.asarray(values, dtype=object), dtype=STR)
 
 
 def code_contacts(df: pd.DataFrame, *, rules_path: Path | str | None = None,
@@ -377,17 +260,9 @@ def code_contacts(df: pd.DataFrame, *, rules_path: Path | str | None = None,
     ref = load_reference()
     group_of = dict(zip(ref["code"], ref["group"], strict=True))
 
-    raw = pd.DataFrame({
-        f: (df[f].astype(STR) if f in df.columns else pd.Series(np.nan, index=df.index, dtype=STR))
-        for f in TEXT_FIELDS
-    }).fillna("")
-    key, first = _distinct_rows(raw)
-    distinct = raw.iloc[first].reset_index(drop=True)
-    text = pd.DataFrame({f: _clean_text(distinct[f]) for f in TEXT_FIELDS})
-    recorded = normalise_code(distinct["source_code"].replace("", np.nan))
-
+    key, text, recorded = _distinct_text(df)
     new, rule_of, evidence = _apply_rules(text, recorded, rules, lookup)
-    names = np.array([r.name for r in rules] + ["unknown_source"], dtype=object)
+    names = np.array([r.name for r in rules] + [UNKNOWN_RULE], dtype=object)
     # safety net when the rules file has no catch-all: never NA
     missing = pd.isna(new)
     rule_of = np.where(missing, len(rules), rule_of)
@@ -395,69 +270,19 @@ def code_contacts(df: pd.DataFrame, *, rules_path: Path | str | None = None,
     rec = recorded.to_numpy(dtype=object, na_value=None)
     changed = pd.isna(rec) | (rec != new)
     rule_name = np.where(changed, names[rule_of], None).astype(object)
-    evidence = evidence.where(~(missing & changed), "(no rule matched)")
-    # redact each distinct evidence text once
-    ev_codes, ev_uniques = pd.factorize(evidence.where(pd.Series(changed), np.nan))
-    ev_red = np.array([redact(v, redaction) for v in ev_uniques] + [None], dtype=object)
-    red_ev = ev_red[ev_codes]
-
-    def distinct_array(values: np.ndarray | pd.Series) -> pd.api.extensions.ExtensionArray:
-        return pd.array(np.asarray(values, dtype=object), dtype=STR)
+    evidence = evidence.where(~(missing & changed), NO_RULE)
 
     per_distinct = {
-        "source_code_recorded": distinct_array(rec),
-        "source_group_recorded": distinct_array(recorded.map(group_of).fillna("unknown")),
-        "source_code": distinct_array(new),
-        "source_group": distinct_array(pd.Series(new, dtype=object).map(group_of)),
-        "recode_rule": distinct_array(rule_name),
+        "source_code_recorded": _distinct_array(rec),
+        "source_group_recorded": _distinct_array(recorded.map(group_of).fillna("unknown")),
+        "source_code": _distinct_array(new),
+        "source_group": _distinct_array(pd.Series(new, dtype=object).map(group_of)),
+        "recode_rule": _distinct_array(rule_name),
     }
     # distinct rows → one value per contact (arrow take, no Python loop)
     coded = df.drop(columns=["source_code"], errors="ignore")
     pos = list(df.columns).index("source_code") if "source_code" in df.columns else len(coded.columns)
     for offset, (name, values) in enumerate(per_distinct.items()):
         coded.insert(pos + offset, name, values.take(key))
-
-    rows = np.flatnonzero(changed[key])
-    audit_key = key[rows]
-
-    def passthrough(col: str) -> pd.Series:
-        if col not in df.columns:
-            return pd.Series(np.nan, index=range(len(rows)), dtype=STR)
-        return df[col].iloc[rows].astype(STR).reset_index(drop=True)
-
-    audit = pd.DataFrame({
-        "contact_id": passthrough("contact_id"),
-        "month": passthrough("month"),
-        "source_code_recorded": per_distinct["source_code_recorded"].take(audit_key),
-        "source_code": per_distinct["source_code"].take(audit_key),
-        "rule": per_distinct["recode_rule"].take(audit_key),
-        "evidence": distinct_array(red_ev).take(audit_key),
-    }, columns=list(AUDIT_COLUMNS))
-    return coded, audit
-
-
-def recoding_summary(audit: pd.DataFrame) -> pd.DataFrame:
-    """Contacts recoded by ``rule`` and ``month`` (and the change ``from → to``):
-    ``rule, month, source_code_recorded, source_code, contacts``, sorted by rule then month."""
-    keys = ["rule", "month", "source_code_recorded", "source_code"]
-    if audit.empty:
-        return pd.DataFrame({**{k: pd.Series(dtype=STR) for k in keys},
-                             "contacts": pd.Series(dtype="int64")})
-    out = (audit.groupby(keys, dropna=False, sort=True).size().rename("contacts").reset_index())
-    out["contacts"] = out["contacts"].astype("int64")
-    return out
-
-
-def unknown_sources(coded: pd.DataFrame, *, redact_text: bool = True) -> pd.DataFrame:
-    """Contacts left at ``10`` (unknown) with their free text, for the analyst extending the
-    lookup: ``contact_id, month, source_code_recorded, source_detail, referrer_role,
-    referrer_org`` (text redacted unless ``redact_text=False``)."""
-    cols = [c for c in ("contact_id", "month", "source_code_recorded", *TEXT_FIELDS[1:])
-            if c in coded.columns]
-    out = coded.loc[coded["source_code"] == UNKNOWN_CODE, cols].reset_index(drop=True)
-    if redact_text:
-        redaction = load_rules()[1]
-        for col in TEXT_FIELDS[1:]:
-            if col in out.columns:
-                out[col] = out[col].astype(STR).map(lambda v: redact(v, redaction)).astype(STR)
-    return out
+    red_ev = _distinct_array(redacted_evidence(evidence, changed, redaction))
+    return coded, audit_rows(df, per_distinct, red_ev, key, changed)

@@ -57,6 +57,11 @@ def registry(path: Path | str = REGISTRY_FILE) -> dict[str, Kpi]:
     return out
 
 
+def kpi_ids() -> tuple[str, ...]:
+    """Every KPI id of the registry, in its order (the order of :func:`~hwb_kpis.kpis.kpi_table`)."""
+    return tuple(registry())
+
+
 def kpi(kpi_id: str) -> Kpi:
     """The registry entry of ``kpi_id``; an unknown id is an error."""
     try:
@@ -75,3 +80,7 @@ def direction(kpi_id: str) -> str:
 
 def is_rate(kpi_id: str) -> bool:
     return kpi(kpi_id).is_rate
+
+
+#: the KPI ids, in registry order
+KPI_NAMES = kpi_ids()

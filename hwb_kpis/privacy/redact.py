@@ -17,6 +17,7 @@ import yaml
 from hwb_kpis.config import REFERENCE_DIR
 from hwb_kpis.errors import HwbKpisError
 
+#: the recoding rules file, whose ``redaction:`` section holds the settings
 RULES_FILE = REFERENCE_DIR / "recoding_rules.yml"
 REDACTED = "[redacted]"
 
@@ -37,7 +38,6 @@ class Redaction:
             known_words=frozenset(str(w).lower() for w in settings.get("known_words") or ()),
             org_words=frozenset(str(w).lower() for w in settings.get("org_words") or ()),
         )
-
 
 
 def load_redaction(path: Path | str | None = None) -> Redaction:

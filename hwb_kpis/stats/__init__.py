@@ -1,4 +1,5 @@
-"""Statistics toolkit: SPC charts in the NHS "Making Data Count" style (XmR, p, Laney p'),
+"""Statistics toolkit: SPC charts in the NHS "Making Data Count" style (XmR, p, Laney p'; one
+function per special-cause rule in :mod:`.spc_rules`),
 funnel plot limits, trend and interrupted time series (binomial GLMs), re-contact drivers
 (logistic regression) and time to re-contact (Kaplan-Meier). Pure functions: frames in, frames
 (or small result records) out; nothing is read from or written to disk."""

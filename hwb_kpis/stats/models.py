@@ -149,27 +149,37 @@ def glm_trend(
     pooled = float(num.sum() / den.sum())
     k = pooled * (1 - pooled) * 100
     pp, pp_lo, pp_hi = b * k, lo * k, hi * k
-    conf = _pct_conf(alpha)
-    if lo > 0 or hi < 0:
-        verb = "rose" if b > 0 else "fell"
-        head = (f"{measure.capitalize()} {verb} by about {abs(pp):.2f} percentage points a month "
-                f"({conf} CI {_signed(pp_lo, 2)} to {_signed(pp_hi, 2)}; odds ratio {np.exp(b):.3f} per month, p = {p:.2g})")
-    else:
-        head = (f"There is no clear trend in {measure}: the estimated change is {_signed(pp, 2)} "
-                f"percentage points a month ({conf} CI {_signed(pp_lo, 2)} to {_signed(pp_hi, 2)}), "
-                "consistent with no change")
-    sentence = f"{head}, over {len(num)} months"
-    if seasonality:
-        sentence += ", adjusting for the time of year"
-    if quasi:
-        sentence += ", allowing for month-to-month variation beyond chance"
-    sentence += "."
+    sentence = _trend_sentence(measure, b, (lo, hi), p, (pp, pp_lo, pp_hi), len(num), seasonality, quasi, alpha)
     return TrendResult(
         odds_ratio=float(np.exp(b)), or_ci=(float(np.exp(lo)), float(np.exp(hi))),
         pp_per_month=pp, pp_ci=(pp_lo, pp_hi), p_value=p, phi=phi, quasi=quasi,
         n_months=len(num), pooled_rate=pooled, sentence=sentence,
         coefficients=coefficient_table(res, alpha), result=res,
     )
+
+
+def _trend_sentence(measure: str, b: float, ci: tuple[float, float], p: float,
+                    pp: tuple[float, float, float], n_months: int, seasonality: bool, quasi: bool,
+                    alpha: float) -> str:
+    """The :class:`TrendResult` sentence: the change in percentage points a month (``pp``: the
+    estimate and its CI) when the CI of the slope ``b`` excludes 0, else "no clear trend"."""
+    lo, hi = ci
+    pp_est, pp_lo, pp_hi = pp
+    conf = _pct_conf(alpha)
+    if lo > 0 or hi < 0:
+        verb = "rose" if b > 0 else "fell"
+        head = (f"{measure.capitalize()} {verb} by about {abs(pp_est):.2f} percentage points a month "
+                f"({conf} CI {_signed(pp_lo, 2)} to {_signed(pp_hi, 2)}; odds ratio {np.exp(b):.3f} per month, p = {p:.2g})")
+    else:
+        head = (f"There is no clear trend in {measure}: the estimated change is {_signed(pp_est, 2)} "
+                f"percentage points a month ({conf} CI {_signed(pp_lo, 2)} to {_signed(pp_hi, 2)}), "
+                "consistent with no change")
+    sentence = f"{head}, over {n_months} months"
+    if seasonality:
+        sentence += ", adjusting for the time of year"
+    if quasi:
+        sentence += ", allowing for month-to-month variation beyond chance"
+    return sentence + "."
 
 
 # --- interrupted time series ------------------------------------------------------------------------
@@ -203,6 +213,65 @@ class ITSResult:
     result: Any = field(repr=False, compare=False)
 
 
+def _its_design(n: int, x: Sequence[Any] | pd.Series | None, at: Any,
+                seasonality: bool) -> tuple[pd.DataFrame, np.ndarray, float]:
+    """(design matrix ``const, month, post, month_after`` [+ month-of-year dummies], post, t0)."""
+    if x is None:
+        t = np.arange(n, dtype=float)
+        post = (t >= int(at)).astype(float)
+    else:
+        t = month_index(x)
+        xs = pd.Series(list(x) if not isinstance(x, pd.Series) else x.to_numpy())
+        if isinstance(xs.dtype, pd.PeriodDtype):
+            xd = xs.dt.to_timestamp()
+        else:
+            xd = pd.to_datetime(xs.astype(str) if not pd.api.types.is_datetime64_any_dtype(xs) else xs)
+        post = (xd >= pd.Timestamp(str(at))).to_numpy(dtype=float)
+    if post.sum() == 0 or post.sum() == len(post):
+        raise ValueError(f"break {at!r} leaves no months on one side")
+    t0 = t[post == 1].min()
+    exog = pd.DataFrame({"const": 1.0, "month": t, "post": post, "month_after": (t - t0) * post})
+    if seasonality:
+        if x is None:
+            raise ValueError("seasonality needs x (the months)")
+        exog = pd.concat([exog, _season_dummies(x)], axis=1)
+    return exog, post, t0
+
+
+def _fit_family(fam: str, y: np.ndarray, denominators: Any, exog: pd.DataFrame, dispersion: Dispersion,
+                cov: dict[str, Any] | None) -> tuple[Any, float, bool]:
+    """(result, phi, quasi) of the binomial (counts ``y`` out of ``denominators``) or gaussian GLM."""
+    if fam == "binomial":
+        if denominators is None:
+            raise ValueError("the binomial family needs denominators")
+        den = np.asarray(pd.to_numeric(pd.Series(denominators)), dtype=float)
+        return _fit_binomial(np.column_stack([y, den - y]), exog, dispersion, cov)
+    if fam == "gaussian":
+        res = sm.GLM(y, exog, family=sm.families.Gaussian()).fit(**(cov or {}))
+        return res, float(res.scale), False
+    raise ValueError("family must be 'binomial' or 'gaussian'")
+
+
+def _level_change_pp(res: Any, exog: pd.DataFrame, t0: float, alpha: float) -> tuple[float, tuple[float, float]]:
+    """The fitted minus the counterfactual proportion at ``t0``, in percentage points, with its
+    delta-method CI (seasonal terms held at their average)."""
+    b2 = float(res.params["post"])
+    season_cols = [c for c in exog.columns if c.startswith("month_") and c != "month_after"]
+    xv = np.zeros(len(res.params))
+    names = list(res.params.index)
+    xv[names.index("const")] = 1.0
+    xv[names.index("month")] = t0
+    for c in season_cols:
+        xv[names.index(c)] = exog[c].mean()
+    eta = float(xv @ res.params.to_numpy())  # the counterfactual linear predictor
+    pp = (expit(eta + b2) - expit(eta)) * 100
+    grad = xv * (expit(eta + b2) * (1 - expit(eta + b2)) - expit(eta) * (1 - expit(eta)))
+    grad[names.index("post")] = expit(eta + b2) * (1 - expit(eta + b2))
+    se = float(np.sqrt(grad @ res.cov_params().to_numpy() @ grad)) * 100
+    zq = sps.norm.ppf(1 - alpha / 2)
+    return pp, (pp - zq * se, pp + zq * se)
+
+
 def interrupted_time_series(
     numerators: Sequence[float] | np.ndarray | pd.Series,
     denominators: Sequence[float] | np.ndarray | pd.Series | None = None,
@@ -232,58 +301,16 @@ def interrupted_time_series(
     """
     y = np.asarray(pd.to_numeric(pd.Series(numerators)), dtype=float)
     fam = family or ("binomial" if denominators is not None else "gaussian")
-    if x is None:
-        t = np.arange(len(y), dtype=float)
-        post = (t >= int(at)).astype(float)
-    else:
-        t = month_index(x)
-        xs = pd.Series(list(x) if not isinstance(x, pd.Series) else x.to_numpy())
-        if isinstance(xs.dtype, pd.PeriodDtype):
-            xd = xs.dt.to_timestamp()
-        else:
-            xd = pd.to_datetime(xs.astype(str) if not pd.api.types.is_datetime64_any_dtype(xs) else xs)
-        post = (xd >= pd.Timestamp(str(at))).to_numpy(dtype=float)
-    if post.sum() == 0 or post.sum() == len(post):
-        raise ValueError(f"break {at!r} leaves no months on one side")
-    t0 = t[post == 1].min()
-    exog = pd.DataFrame({"const": 1.0, "month": t, "post": post, "month_after": (t - t0) * post})
-    if seasonality:
-        if x is None:
-            raise ValueError("seasonality needs x (the months)")
-        exog = pd.concat([exog, _season_dummies(x)], axis=1)
+    exog, post, t0 = _its_design(len(y), x, at, seasonality)
     cov = {"cov_type": "HAC", "cov_kwds": {"maxlags": hac_lags}} if hac_lags else None
-    conf = _pct_conf(alpha)
-    if fam == "binomial":
-        if denominators is None:
-            raise ValueError("the binomial family needs denominators")
-        den = np.asarray(pd.to_numeric(pd.Series(denominators)), dtype=float)
-        res, phi, quasi = _fit_binomial(np.column_stack([y, den - y]), exog, dispersion, cov)
-    elif fam == "gaussian":
-        res = sm.GLM(y, exog, family=sm.families.Gaussian()).fit(**(cov or {}))
-        phi, quasi = float(res.scale), False
-    else:
-        raise ValueError("family must be 'binomial' or 'gaussian'")
+    res, phi, quasi = _fit_family(fam, y, denominators, exog, dispersion, cov)
     b2, l2, h2, p2 = _ci(res, "post", alpha)
     b3, l3, h3, p3 = _ci(res, "month_after", alpha)
-    pre = float(res.params["month"])
+    conf = _pct_conf(alpha)
     if fam == "binomial":
-        # counterfactual linear predictor at t0 (seasonal terms held at their average)
-        season_cols = [c for c in exog.columns if c.startswith("month_") and c != "month_after"]
-        xv = np.zeros(len(res.params))
-        names = list(res.params.index)
-        xv[names.index("const")] = 1.0
-        xv[names.index("month")] = t0
-        for c in season_cols:
-            xv[names.index(c)] = exog[c].mean()
-        eta = float(xv @ res.params.to_numpy())
-        pp = (expit(eta + b2) - expit(eta)) * 100
-        grad = xv * (expit(eta + b2) * (1 - expit(eta + b2)) - expit(eta) * (1 - expit(eta)))
-        grad[names.index("post")] = expit(eta + b2) * (1 - expit(eta + b2))
-        se = float(np.sqrt(grad @ res.cov_params().to_numpy() @ grad)) * 100
-        zq = sps.norm.ppf(1 - alpha / 2)
+        pp, pp_ci = _level_change_pp(res, exog, t0, alpha)
         level, level_ci = float(np.exp(b2)), (float(np.exp(l2)), float(np.exp(h2)))
         slope, slope_ci = float(np.exp(b3)), (float(np.exp(l3)), float(np.exp(h3)))
-        pp_ci: tuple[float, float] | None = (pp - zq * se, pp + zq * se)
         sentence = (
             f"At the change, {measure} moved by {_signed(pp)} percentage points "
             f"({conf} CI {_signed(pp_ci[0])} to {_signed(pp_ci[1])}; odds ratio {level:.2f}, p = {p2:.2g}); "
@@ -301,13 +328,14 @@ def interrupted_time_series(
     sentence += (", allowing for month-to-month variation beyond chance." if quasi else ".")
     return ITSResult(
         family=fam, level_change=level, level_ci=level_ci, level_p=p2, slope_change=slope,
-        slope_ci=slope_ci, slope_p=p3, level_change_pp=pp, level_pp_ci=pp_ci, pre_slope=pre,
-        quasi=quasi, phi=phi, n_before=int((post == 0).sum()), n_after=int(post.sum()),
-        sentence=sentence, coefficients=coefficient_table(res, alpha), result=res,
+        slope_ci=slope_ci, slope_p=p3, level_change_pp=pp, level_pp_ci=pp_ci,
+        pre_slope=float(res.params["month"]), quasi=quasi, phi=phi, n_before=int((post == 0).sum()),
+        n_after=int(post.sum()), sentence=sentence, coefficients=coefficient_table(res, alpha), result=res,
     )
 
 
-# --- re-contact drivers ---------------------------------------------------------------------------
+# --- odds ratios of a yes/no outcome (the re-contact drivers) -------------------------------------
+#: the terms of :func:`recontact_drivers`: key (the default column's name) -> label in the table
 _TERM_NAMES = {
     "source_group": "Source",
     "marf": "MARF",
@@ -315,6 +343,9 @@ _TERM_NAMES = {
     "previous_outcome": "Earlier outcome",
     "previous_marf": "Earlier contact on a MARF",
 }
+_OPTIONAL_TERMS = ("previous_outcome", "previous_marf")
+_OTHER_SMALL = "other (small)"
+_COLUMNS = ["term", "level", "label", "odds_ratio", "ci_low", "ci_high", "p_value", "n", "is_reference"]
 
 
 def _as_category(s: pd.Series) -> pd.Series:
@@ -324,6 +355,128 @@ def _as_category(s: pd.Series) -> pd.Series:
     else:
         out = s
     return out.astype("string").fillna("unknown")
+
+
+def _present_terms(frame: pd.DataFrame, cols: dict[str, str | None], outcome_col: str) -> dict[str, str]:
+    """key -> column of the terms asked for (a column name of None leaves the term out; an
+    optional term whose column is absent is left out, any other absent column is a KeyError)."""
+    terms: dict[str, str] = {}
+    for key, col in cols.items():
+        if col is None:
+            continue
+        if col not in frame.columns:
+            if key in _OPTIONAL_TERMS:
+                continue
+            raise KeyError(f"recontact_drivers: column {col!r} not in the contacts frame")
+        terms[key] = col
+    if outcome_col not in frame.columns:
+        raise KeyError(f"recontact_drivers: column {outcome_col!r} not in the contacts frame")
+    return terms
+
+
+def _model_data(frame: pd.DataFrame, terms: dict[str, str], outcome_col: str, month_col: str | None,
+                min_level_n: int) -> pd.DataFrame:
+    """``y`` (0/1), one categorical column per term (levels with fewer than ``min_level_n`` rows
+    pooled into ``other (small)``) and ``time`` in years since the first month."""
+    data = pd.DataFrame({"y": frame[outcome_col].astype("boolean").fillna(False).to_numpy(dtype=float)},
+                        index=frame.index)
+    for key, col in terms.items():
+        s = _as_category(frame[col])
+        counts = s.value_counts()
+        small = counts.index[counts < min_level_n]
+        if len(small):
+            s = s.where(~s.isin(small), _OTHER_SMALL)
+        data[key] = s
+    if month_col is not None and month_col in frame.columns:
+        data["time"] = month_index(frame[month_col]) / 12.0
+    return data
+
+
+def _leave_out_separated(data: pd.DataFrame, terms: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """Leave out levels in which the outcome does not vary (perfect separation), and terms whose
+    every level is like that, until nothing changes; each leaving-out is described."""
+    terms = dict(terms)
+    excluded: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for key in list(terms):
+            share = data.groupby(key, observed=True)["y"].mean()
+            bad = share.index[(share == 0) | (share == 1)]
+            if len(share) > 1 and len(bad) == len(share):
+                excluded.append(f"{_TERM_NAMES[key]}: left out, it determines the repeat flag "
+                                "(every level is all or no repeats)")
+                del terms[key]
+                changed = True
+            elif len(bad) and len(bad) < len(share):
+                for lvl in bad:
+                    n_lvl = int((data[key] == lvl).sum())
+                    excluded.append(f"{_TERM_NAMES[key]}: {lvl} ({n_lvl} contacts, "
+                                    f"{'all' if share[lvl] == 1 else 'none'} repeats)")
+                data = data[~data[key].isin(bad)]
+                changed = True
+    return data, terms, excluded
+
+
+def _design(data: pd.DataFrame, terms: dict[str, str],
+            reference: dict[str, str]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """(design matrix, one record per table row): a constant, a dummy per non-reference level of
+    each term (reference: ``reference[column]``, else the most frequent level) and ``time``."""
+    exog_parts = [pd.Series(1.0, index=data.index, name="const")]
+    levels_info: list[dict[str, Any]] = []
+    for key in terms:
+        s = data[key]
+        counts = s.value_counts()
+        if len(counts) < 2:
+            continue
+        ref = reference.get(terms[key])
+        if ref is None or ref not in counts.index:
+            ref = sorted(counts.index[counts == counts.max()])[0]
+        name = _TERM_NAMES[key]
+        levels_info.append({"term": key, "level": ref, "label": f"{name}: {ref} (reference)",
+                            "col": None, "n": int(counts[ref])})
+        for lvl in sorted(counts.index):
+            if lvl == ref:
+                continue
+            c = f"{key}[{lvl}]"
+            exog_parts.append(pd.Series((s == lvl).to_numpy(dtype=float), index=data.index, name=c))
+            levels_info.append({"term": key, "level": lvl, "label": f"{name}: {lvl} vs {ref}",
+                                "col": c, "n": int(counts[lvl])})
+    if "time" in data.columns:
+        exog_parts.append(data["time"].rename("time"))
+        levels_info.append({"term": "time", "level": "per 12 months",
+                            "label": "Time: per 12 months", "col": "time", "n": len(data)})
+    return pd.concat(exog_parts, axis=1), levels_info
+
+
+def _odds_ratio_rows(res: Any, levels_info: list[dict[str, Any]], alpha: float,
+                     excluded: list[str]) -> pd.DataFrame:
+    """The odds-ratio table of a fitted logistic GLM; a coefficient that is not estimable
+    (quasi-separation) gets NaN and is added to ``excluded``."""
+    ci = res.conf_int(alpha)
+    not_estimable = {c for c in res.params.index if c != "const" and (
+        abs(res.params[c]) > 15 or not np.isfinite(ci.loc[c].to_numpy(float)).all())}
+    rows = []
+    for info in levels_info:
+        c = info["col"]
+        if c in not_estimable:
+            excluded.append(f"{info['label']}: not estimable (quasi-complete separation)")
+            rows.append({**info, "odds_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                         "p_value": np.nan, "is_reference": False})
+        elif c is None:
+            rows.append({**info, "odds_ratio": 1.0, "ci_low": np.nan, "ci_high": np.nan,
+                         "p_value": np.nan, "is_reference": True})
+        else:
+            rows.append({**info, "odds_ratio": float(np.exp(res.params[c])),
+                         "ci_low": float(np.exp(ci.loc[c].iloc[0])),
+                         "ci_high": float(np.exp(ci.loc[c].iloc[1])),
+                         "p_value": float(res.pvalues[c]), "is_reference": False})
+    out = pd.DataFrame(rows, columns=_COLUMNS)
+    for c in ("term", "level", "label"):
+        out[c] = out[c].astype("string")
+    out["n"] = out["n"].astype("int64")
+    out["is_reference"] = out["is_reference"].astype(bool)
+    return out
 
 
 def recontact_drivers(
@@ -366,106 +519,17 @@ def recontact_drivers(
     """
     cols = {"source_group": source_col, "marf": marf_col, "age_band": age_col,
             "previous_outcome": previous_outcome_col, "previous_marf": previous_marf_col}
-    optional = {"previous_outcome", "previous_marf"}
-    terms: dict[str, str] = {}
-    for key, col in cols.items():
-        if col is None:
-            continue
-        if col not in contacts.columns:
-            if key in optional:
-                continue
-            raise KeyError(f"recontact_drivers: column {col!r} not in the contacts frame")
-        terms[key] = col
-    if is_repeat_col not in contacts.columns:
-        raise KeyError(f"recontact_drivers: column {is_repeat_col!r} not in the contacts frame")
-    reference = reference or {}
-    data = pd.DataFrame({"y": contacts[is_repeat_col].astype("boolean").fillna(False).to_numpy(dtype=float)},
-                        index=contacts.index)
-    for key, col in terms.items():
-        s = _as_category(contacts[col])
-        counts = s.value_counts()
-        small = counts.index[counts < min_level_n]
-        if len(small):
-            s = s.where(~s.isin(small), "other (small)")
-        data[key] = s
-    if month_col is not None and month_col in contacts.columns:
-        data["time"] = month_index(contacts[month_col]) / 12.0
-    # drop levels where the outcome does not vary (perfect separation), until stable
-    excluded: list[str] = []
-    changed = True
-    while changed:
-        changed = False
-        for key in list(terms):
-            share = data.groupby(key, observed=True)["y"].mean()
-            bad = share.index[(share == 0) | (share == 1)]
-            if len(share) > 1 and len(bad) == len(share):
-                excluded.append(f"{_TERM_NAMES[key]}: left out, it determines the repeat flag "
-                                "(every level is all or no repeats)")
-                del terms[key]
-                changed = True
-            elif len(bad) and len(bad) < len(share):
-                for lvl in bad:
-                    n_lvl = int((data[key] == lvl).sum())
-                    excluded.append(f"{_TERM_NAMES[key]}: {lvl} ({n_lvl} contacts, "
-                                    f"{'all' if share[lvl] == 1 else 'none'} repeats)")
-                data = data[~data[key].isin(bad)]
-                changed = True
-    # design matrix
-    exog_parts = [pd.Series(1.0, index=data.index, name="const")]
-    levels_info: list[dict[str, Any]] = []
-    for key in terms:
-        s = data[key]
-        counts = s.value_counts()
-        if len(counts) < 2:
-            continue
-        ref = reference.get(terms[key])
-        if ref is None or ref not in counts.index:
-            ref = sorted(counts.index[counts == counts.max()])[0]
-        name = _TERM_NAMES[key]
-        levels_info.append({"term": key, "level": ref, "label": f"{name}: {ref} (reference)",
-                            "col": None, "n": int(counts[ref])})
-        for lvl in sorted(counts.index):
-            if lvl == ref:
-                continue
-            c = f"{key}[{lvl}]"
-            exog_parts.append(pd.Series((s == lvl).to_numpy(dtype=float), index=data.index, name=c))
-            levels_info.append({"term": key, "level": lvl, "label": f"{name}: {lvl} vs {ref}",
-                                "col": c, "n": int(counts[lvl])})
-    if "time" in data.columns:
-        exog_parts.append(data["time"].rename("time"))
-        levels_info.append({"term": "time", "level": "per 12 months",
-                            "label": "Time: per 12 months", "col": "time", "n": len(data)})
+    terms = _present_terms(contacts, cols, is_repeat_col)
+    data = _model_data(contacts, terms, is_repeat_col, month_col, min_level_n)
+    data, terms, excluded = _leave_out_separated(data, terms)
+    exog, levels_info = _design(data, terms, reference or {})
     if data["y"].nunique() < 2:
         raise ValueError("recontact_drivers: after leaving out levels that cannot be estimated, "
                          "every remaining contact is (or none is) a repeat")
-    exog = pd.concat(exog_parts, axis=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         res = sm.GLM(data["y"].to_numpy(float), exog, family=sm.families.Binomial()).fit()
-    ci = res.conf_int(alpha)
-    not_estimable = {c for c in res.params.index if c != "const" and (
-        abs(res.params[c]) > 15 or not np.isfinite(ci.loc[c].to_numpy(float)).all())}
-    rows = []
-    for info in levels_info:
-        c = info["col"]
-        if c in not_estimable:
-            excluded.append(f"{info['label']}: not estimable (quasi-complete separation)")
-            rows.append({**info, "odds_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                         "p_value": np.nan, "is_reference": False})
-        elif c is None:
-            rows.append({**info, "odds_ratio": 1.0, "ci_low": np.nan, "ci_high": np.nan,
-                         "p_value": np.nan, "is_reference": True})
-        else:
-            rows.append({**info, "odds_ratio": float(np.exp(res.params[c])),
-                         "ci_low": float(np.exp(ci.loc[c].iloc[0])),
-                         "ci_high": float(np.exp(ci.loc[c].iloc[1])),
-                         "p_value": float(res.pvalues[c]), "is_reference": False})
-    out = pd.DataFrame(rows, columns=["term", "level", "label", "odds_ratio", "ci_low", "ci_high",
-                                      "p_value", "n", "is_reference"])
-    for c in ("term", "level", "label"):
-        out[c] = out[c].astype("string")
-    out["n"] = out["n"].astype("int64")
-    out["is_reference"] = out["is_reference"].astype(bool)
+    out = _odds_ratio_rows(res, levels_info, alpha, excluded)
     out.attrs.update({"n": len(data), "events": int(data["y"].sum()), "excluded": excluded,
                       "formula": "is_repeat ~ " + " + ".join([*terms, *(["time"] if "time" in data else [])])})
     return out

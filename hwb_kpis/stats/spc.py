@@ -9,13 +9,9 @@ The XmR calculations and special-cause rules follow the NHS-R community's NHSRpl
   reproduces the Making Data Count Excel tool);
 * process limits = mean +/- 2.66 x mean moving range; the near-limit ("2 sigma") lines are at
   mean +/- (2/3 x 2.66) x mean moving range, i.e. sigma = 2.66/3 x mean MR (= mean MR / 1.128);
-* rules, in priority order (the ``rule`` column names the first that fired):
-  ``beyond_limit`` a point above the upper or below the lower process limit;
-  ``trend`` 7 points in a row strictly rising or strictly falling (all 7 flagged; equal values
-  break a trend); ``two_of_three`` 2 of 3 consecutive points beyond the 2-sigma line on the same
-  side of the mean, the third also on that side (only the points beyond 2 sigma, and not beyond
-  the process limit, are flagged); ``shift`` 7 points in a row on the same side of the mean (a
-  point exactly on the mean breaks the run; all 7 flagged);
+* the four special-cause rules, one function each in :mod:`.spc_rules` (``beyond_limit``,
+  ``trend``, ``two_of_three``, ``shift``, in priority order; the ``rule`` column names the first
+  that fired);
 * each rebased segment gets its own mean, limits and rules; a segment of fewer than 12 points has
   *trial limits* (column ``trial_limits``).
 
@@ -26,11 +22,22 @@ widens them by sigma_z, the between-month variation of the z-scores.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
+
+from hwb_kpis.stats.spc_rules import (  # noqa: F401  (the rules are part of this module's API)
+    RULES,
+    RUN,
+    beyond_limit,
+    shift,
+    special_causes,
+    trend,
+    two_of_three,
+)
 
 Direction = Literal["increase", "decrease", "neutral"]
 
@@ -38,10 +45,8 @@ LIMIT = 2.66  #: process limits = mean +/- LIMIT x mean moving range
 NEAR_LIMIT = 2 * LIMIT / 3  #: near-limit (2 sigma) lines = mean +/- NEAR_LIMIT x mean MR
 SCREEN = 3.267  #: moving ranges >= SCREEN x mean MR are screened out
 D2 = 1.128  #: bias constant d2 for moving ranges of 2 (Laney sigma_z = mean MR(z) / D2)
-RUN = 7  #: points for a trend or a shift
 TRIAL_POINTS = 12  #: fewer points than this in a segment -> trial limits
 
-RULES = ("beyond_limit", "trend", "two_of_three", "shift")
 _DIRECTIONS = {"increase": 1, "decrease": -1, "neutral": 0}
 
 
@@ -92,71 +97,40 @@ def _segments(n: int, x: pd.Series | None, rebase_at: Sequence[Any] | Any | None
     return seg
 
 
-def _windows(a: np.ndarray, k: int) -> np.ndarray:
-    return np.lib.stride_tricks.sliding_window_view(a, k)
+@dataclass(frozen=True)
+class ChartOptions:
+    """The options every chart shares, checked once when made (as NHSRplotthedots checks
+    ``ptd_spc_options``): ``improvement_direction`` (increase, decrease or neutral) and
+    ``fix_after_n_points`` (None, or a whole number of points of at least 1)."""
+
+    improvement_direction: Direction = "neutral"
+    fix_after_n_points: int | None = None
+
+    def __post_init__(self) -> None:
+        _direction_sign(self.improvement_direction)
+        n = self.fix_after_n_points
+        if n is not None:
+            try:
+                ok = not isinstance(n, bool) and int(n) == n and n >= 1
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise ValueError(f"fix_after_n_points must be a whole number of points, at least 1, got {n!r}")
+            object.__setattr__(self, "fix_after_n_points", int(n))
+
+    def baseline(self, n: int) -> int:
+        """How many of a segment's ``n`` points set its centre line and limits."""
+        return n if self.fix_after_n_points is None else min(n, self.fix_after_n_points)
 
 
-def _spread(window_hits: np.ndarray, n: int, k: int) -> np.ndarray:
-    """Points covered by any window (of length k, starting at index i) where window_hits[i]."""
-    out = np.zeros(n, dtype=bool)
-    for offset in range(k):
-        out[offset:offset + len(window_hits)] |= window_hits
-    return out
-
-
-def _rules_one_segment(
-    y: np.ndarray, mean: np.ndarray, lpl: np.ndarray, upl: np.ndarray,
-    near_lower: np.ndarray, near_upper: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """Special-cause rules on one segment (NHSRplotthedots ``ptd_special_cause_type``)."""
-    n = len(y)
-    beyond = (y > upl) | (y < lpl)
-    rtm = np.sign(y - mean).astype(int)
-    close = ~beyond & ((y < near_lower) | (y > near_upper))
-
-    trend = np.zeros(n, dtype=bool)
-    shift = np.zeros(n, dtype=bool)
-    two3 = np.zeros(n, dtype=bool)
-    if n >= RUN:
-        d = np.sign(np.diff(y)).astype(int)
-        dw = _windows(d, RUN - 1)  # 6 differences = 7 points
-        trend = _spread((dw == 1).all(axis=1) | (dw == -1).all(axis=1), n, RUN)
-        sw = _windows(rtm, RUN)
-        shift = _spread((sw != 0).all(axis=1) & (sw == sw[:, :1]).all(axis=1), n, RUN)
-    if n >= 3:
-        cw = _windows(close.astype(int), 3)
-        rw = _windows(rtm, 3)
-        hit = (cw.sum(axis=1) >= 2) & (np.abs(rw.sum(axis=1)) == 3)
-        two3 = _spread(hit, n, 3) & close
-
-    # direction of each special cause: side of the mean, or direction of the trend
-    sdy = np.sign(np.diff(y)).astype(int) if n > 1 else np.zeros(0, dtype=int)
-    trend_next = np.append(trend[1:], False)
-    right = np.append(sdy, sdy[-1:] if n > 1 else [0])  # sign(y[i+1] - y[i])
-    left = np.insert(sdy, 0, 0)  # sign(y[i] - y[i-1])
-    trend_dir = np.where(trend & trend_next, right, left)
-
-    rule = np.select([beyond, trend, two3, shift], list(RULES), default="")
-    direction = np.select([beyond, trend, two3, shift], [rtm, trend_dir, rtm, rtm], default=0)
-    # NHSRplotthedots: "Above"/"Below" — a flagged point on the mean counts as below
-    direction = np.where((rule != "") & (rule != "trend") & (direction == 0), -1, direction)
-    return {
-        "rule_beyond_limit": beyond, "rule_trend": trend, "rule_two_of_three": two3,
-        "rule_shift": shift, "rule": rule, "direction": direction.astype(int),
-    }
-
-
-def _apply_rules(df: pd.DataFrame, improvement_direction: str) -> pd.DataFrame:
-    """Add rule columns, ``special_cause``, ``variation``, ``trial_limits`` and ``target``."""
+def _classify(df: pd.DataFrame, improvement_direction: str) -> pd.DataFrame:
+    """Add the rule columns of :func:`~hwb_kpis.stats.spc_rules.special_causes` (per segment),
+    ``special_cause``, ``variation``, ``trial_limits`` and ``target``."""
     sign = _direction_sign(improvement_direction)
     parts = []
     for _, seg in df.groupby("segment", sort=True):
-        r = _rules_one_segment(
-            seg["y"].to_numpy(float), seg["mean"].to_numpy(float), seg["lpl"].to_numpy(float),
-            seg["upl"].to_numpy(float), seg["near_lower"].to_numpy(float),
-            seg["near_upper"].to_numpy(float),
-        )
-        parts.append(pd.DataFrame(r, index=seg.index))
+        lines = (seg[c].to_numpy(float) for c in ("y", "mean", "lpl", "upl", "near_lower", "near_upper"))
+        parts.append(pd.DataFrame(special_causes(*lines), index=seg.index))
     rules = pd.concat(parts).loc[df.index]
     out = df.join(rules)
     out["rule"] = out["rule"].astype("string")
@@ -176,7 +150,8 @@ def _apply_rules(df: pd.DataFrame, improvement_direction: str) -> pd.DataFrame:
     return out
 
 
-def _prepare(values: dict[str, Any], x: Any, target: Any = None) -> pd.DataFrame:
+def _points(values: dict[str, Any], x: Any, target: Any = None) -> pd.DataFrame:
+    """The points as a frame with ``x`` first, sorted by ``x`` (each target kept beside its point)."""
     df = pd.DataFrame(values)
     if target is not None:  # kept beside its point when sorting by x
         df["target"] = np.broadcast_to(np.asarray(target, dtype=float), (len(df),)).copy()
@@ -197,6 +172,22 @@ def _prepare(values: dict[str, Any], x: Any, target: Any = None) -> pd.DataFrame
 
 
 # --- XmR ---------------------------------------------------------------------------------------
+def _xmr_segment(yy: np.ndarray, fix: int, screen_outliers: bool) -> tuple[float, np.ndarray, float, np.ndarray]:
+    """(mean, moving ranges, mean moving range, screened) of one segment whose first ``fix``
+    points set the lines; with ``screen_outliers`` moving ranges >= SCREEN x their mean are left
+    out of the mean moving range."""
+    base = yy[:fix]
+    mr_fix = np.abs(np.diff(base))
+    amr = mr_fix.mean() if len(mr_fix) else np.nan
+    keep = np.ones(len(mr_fix), dtype=bool)
+    if screen_outliers and len(mr_fix):
+        keep = mr_fix < SCREEN * amr
+        amr = mr_fix[keep].mean() if keep.any() else np.nan
+    screened = np.zeros(len(yy), dtype=bool)
+    screened[1: len(mr_fix) + 1] = ~keep
+    return base.mean(), np.concatenate([[np.nan], np.abs(np.diff(yy))]), amr, screened
+
+
 def xmr(
     y: Sequence[float] | np.ndarray | pd.Series,
     *,
@@ -226,7 +217,8 @@ def xmr(
     continuous. Do not use for small counts or proportions with very different denominators
     (use :func:`p_chart`), nor for fewer than about 12 points without treating the limits as trial.
     """
-    df = _prepare({"y": _as_float(y, "y")}, x, target)
+    options = ChartOptions(improvement_direction, fix_after_n_points)
+    df = _points({"y": _as_float(y, "y")}, x, target)
     if df["y"].isna().any():
         bad = df.index[df["y"].isna()].tolist()
         raise ValueError(f"y has missing values at positions {bad}: SPC needs a value for every period")
@@ -235,20 +227,8 @@ def xmr(
     screened = np.zeros(len(df), dtype=bool)
     for _, idx in df.groupby("segment").indices.items():
         yy = df["y"].to_numpy(float)[idx]
-        fix = yy if fix_after_n_points is None else yy[: int(fix_after_n_points)]
-        mr_fix = np.abs(np.diff(fix))
-        amr = mr_fix.mean() if len(mr_fix) else np.nan
-        keep = np.ones(len(mr_fix), dtype=bool)
-        if screen_outliers and len(mr_fix):
-            keep = mr_fix < SCREEN * amr
-            amr = mr_fix[keep].mean() if keep.any() else np.nan
-        mr_all = np.concatenate([[np.nan], np.abs(np.diff(yy))])
-        sc = np.zeros(len(yy), dtype=bool)
-        sc[1: len(mr_fix) + 1] = ~keep
-        cols["mean"][idx] = fix.mean()
-        cols["mr"][idx] = mr_all
-        cols["amr"][idx] = amr
-        screened[idx] = sc
+        mean, mr, amr, sc = _xmr_segment(yy, options.baseline(len(yy)), screen_outliers)
+        cols["mean"][idx], cols["mr"][idx], cols["amr"][idx], screened[idx] = mean, mr, amr, sc
     for k, v in cols.items():
         df[k] = v
     df["mr_screened"] = screened
@@ -257,12 +237,22 @@ def xmr(
     df["upl"] = df["mean"] + LIMIT * df["amr"]
     df["near_lower"] = df["mean"] - NEAR_LIMIT * df["amr"]
     df["near_upper"] = df["mean"] + NEAR_LIMIT * df["amr"]
-    out = _apply_rules(df, improvement_direction)
+    out = _classify(df, options.improvement_direction)
     out.attrs["chart"] = "xmr"
     return out
 
 
 # --- p-chart / Laney p' -----------------------------------------------------------------------
+def _p_segment(nu: np.ndarray, de: np.ndarray, k: int, laney: bool) -> tuple[float, float]:
+    """(p-bar, sigma_z) of one segment from its first ``k`` points; sigma_z is 1 unless ``laney``
+    (then mean |z_i - z_{i-1}| / D2 of the z-scores, NaN with one point)."""
+    p = nu[:k].sum() / de[:k].sum()
+    if not laney:
+        return p, 1.0
+    z = (nu[:k] / de[:k] - p) / np.sqrt(p * (1 - p) / de[:k])
+    return p, (np.abs(np.diff(z)).mean() / D2 if k > 1 else np.nan)
+
+
 def p_chart(
     numerators: Sequence[float] | np.ndarray | pd.Series,
     denominators: Sequence[float] | np.ndarray | pd.Series,
@@ -290,25 +280,21 @@ def p_chart(
     limits too narrow, so almost every month looks special). Do not use with zero denominators
     (drop those months) or for rates that are not proportions (use :func:`xmr`).
     """
+    options = ChartOptions(improvement_direction, fix_after_n_points)
     num = _as_float(numerators, "numerators")
     den = _as_float(denominators, "denominators")
     if len(num) != len(den):
         raise ValueError("numerators and denominators differ in length")
     if np.isnan(num).any() or np.isnan(den).any() or (den <= 0).any() or (num < 0).any() or (num > den).any():
         raise ValueError("p_chart needs 0 <= numerator <= denominator and denominator > 0 for every period")
-    df = _prepare({"numerator": num, "denominator": den}, x, target)
+    df = _points({"numerator": num, "denominator": den}, x, target)
     df["y"] = df["numerator"] / df["denominator"]
     df["segment"] = _segments(len(df), df["x"] if x is not None else None, rebase_at)
     pbar = np.full(len(df), np.nan)
     sigma_z = np.ones(len(df))
     for _, idx in df.groupby("segment").indices.items():
         nu, de = df["numerator"].to_numpy(float)[idx], df["denominator"].to_numpy(float)[idx]
-        k = len(idx) if fix_after_n_points is None else int(fix_after_n_points)
-        p = nu[:k].sum() / de[:k].sum()
-        pbar[idx] = p
-        if laney:
-            z = (nu[:k] / de[:k] - p) / np.sqrt(p * (1 - p) / de[:k])
-            sigma_z[idx] = np.abs(np.diff(z)).mean() / D2 if k > 1 else np.nan
+        pbar[idx], sigma_z[idx] = _p_segment(nu, de, options.baseline(len(idx)), laney)
     df["mean"] = pbar
     df["sigma_z"] = sigma_z
     base = np.sqrt(pbar * (1 - pbar) / df["denominator"].to_numpy(float))
@@ -319,7 +305,7 @@ def p_chart(
     df["upl"] = np.clip(pbar + 3 * df["sigma"], 0, 1)
     df["near_lower"] = np.clip(pbar - 2 * df["sigma"], 0, 1)
     df["near_upper"] = np.clip(pbar + 2 * df["sigma"], 0, 1)
-    out = _apply_rules(df, improvement_direction)
+    out = _classify(df, options.improvement_direction)
     out.attrs["chart"] = "laney_p_prime" if laney else "p"
     return out
 

@@ -313,3 +313,18 @@ def test_points_are_ordered_by_x_with_their_targets():
     assert df["y"].tolist() == [1.0, 2.0, 3.0]
     assert df["target"].tolist() == [10, 20, 30]
     assert df["x"].iloc[0] == pd.Timestamp("2015-01-01")
+
+
+def test_options_are_checked_once_before_any_work():
+    from hwb_kpis.stats.spc import ChartOptions
+
+    with pytest.raises(ValueError, match="improvement_direction"):
+        xmr([1.0, 2.0, 3.0], improvement_direction="up")
+    with pytest.raises(ValueError, match="improvement_direction"):
+        p_chart([1, 2], [10, 10], improvement_direction="better")
+    for bad in (0, 2.5, "12", True):
+        with pytest.raises(ValueError, match="fix_after_n_points"):
+            xmr([1.0, 2.0, 3.0], fix_after_n_points=bad)
+    assert ChartOptions("increase", 12.0).fix_after_n_points == 12
+    assert ChartOptions(fix_after_n_points=12).baseline(5) == 5
+    assert ChartOptions().baseline(30) == 30

@@ -1,4 +1,5 @@
-"""Funnel limits, GLM trend, interrupted time series, re-contact drivers, Kaplan-Meier."""
+"""Regression models (hwb_kpis.stats.models): GLM trend, interrupted time series and the
+re-contact drivers, recovering known effects from simulated data."""
 
 from __future__ import annotations
 
@@ -7,83 +8,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats as sps
 from scipy.special import expit
 
-from hwb_kpis.config import THRESHOLD_NOT_MET
-from hwb_kpis.stats import (
-    binomial_limit,
-    funnel_curve,
-    funnel_limits,
-    glm_trend,
-    interrupted_time_series,
-    km_curves,
-    km_recontact,
-    month_index,
-    recontact_drivers,
-    recontact_episodes,
-)
+from hwb_kpis.stats import glm_trend, interrupted_time_series, month_index, recontact_drivers
 
 MONTHS36 = pd.period_range("2013-04", periods=36, freq="M").strftime("%Y-%m").tolist()
 
 
-# --- funnel --------------------------------------------------------------------------------------
-def test_funnel_limits_are_binomial_quantiles():
-    num, den = [10, 30, 50, 80, 5], [100, 200, 300, 400, 60]
-    p0 = 175 / 1060
-    raw = funnel_limits(num, den, interpolate=False)
-    for i, n in enumerate(den):
-        assert raw["upper_95"].iloc[i] == sps.binom.ppf(0.975, n, p0) / n
-        assert raw["lower_95"].iloc[i] == sps.binom.ppf(0.025, n, p0) / n
-        assert raw["upper_99_8"].iloc[i] == sps.binom.ppf(0.999, n, p0) / n
-        assert raw["lower_99_8"].iloc[i] == sps.binom.ppf(0.001, n, p0) / n
-    assert raw["upper_95"].iloc[0] == 0.24  # 24 of 100 at p0 = 16.5%
-    smooth = funnel_limits(num, den)
-    for i, n in enumerate(den):  # Spiegelhalter's interpolation between binomial steps
-        r = sps.binom.ppf(0.975, n, p0)
-        a = (sps.binom.cdf(r, n, p0) - 0.975) / (sps.binom.cdf(r, n, p0) - sps.binom.cdf(r - 1, n, p0))
-        assert smooth["upper_95"].iloc[i] == pytest.approx((r - a) / n)
-        assert (r - 1) / n <= smooth["upper_95"].iloc[i] <= r / n
-    assert smooth.attrs["pooled"] == pytest.approx(p0)
-    assert smooth["pooled"].iloc[0] == pytest.approx(0.165094, abs=1e-6)
-
-
-def test_funnel_flags():
-    df = funnel_limits([10, 60, 50, 80, 5], [100, 200, 300, 400, 60], labels=list("abcde"))
-    flags = dict(zip(df["label"], df["flag"], strict=True))
-    # pooled 205/1060 = 19.3%: a 10% of 100 below 99.8%? lower_99_8(100) ~ 9.5%, lower_95 ~ 12%
-    assert flags["a"] == "below 95%"
-    assert flags["b"] == "above 99.8%"  # 30% of 200
-    assert flags["c"] == "within"
-    assert df.loc[df["label"] == "b", "outside"].item()
-    assert not df.loc[df["label"] == "a", "outside"].item()
-
-
-def test_funnel_overdispersion_phi():
-    num = np.array([15, 90, 20, 150, 45])
-    den = np.array([100, 200, 100, 300, 150])
-    p0 = num.sum() / den.sum()
-    z = (num / den - p0) / np.sqrt(p0 * (1 - p0) / den)
-    df = funnel_limits(num, den, overdispersion=True, winsorise=0)
-    assert df.attrs["phi"] == pytest.approx(float(np.mean(z**2)))
-    phi = df.attrs["phi"]
-    assert phi > 1 and df.attrs["phi_used"] == phi
-    half = 1.959964 * math.sqrt(phi * p0 * (1 - p0) / 100)
-    assert df["upper_95"].iloc[0] == pytest.approx(p0 + half, abs=1e-6)
-    plain = funnel_limits(num, den, winsorise=0)
-    assert plain.attrs["phi_used"] == 1.0
-    assert (df["upper_99_8"] > plain["upper_99_8"]).all()
-
-
-def test_funnel_curve_matches_point_limits():
-    curve = funnel_curve(0.2, 500, n_min=10)
-    row = curve[curve["n"] == 100].iloc[0]
-    assert row["upper_95"] == pytest.approx(float(binomial_limit(0.2, 100, 0.975)))
-    assert curve["n"].is_monotonic_increasing
-    assert (curve["upper_99_8"] >= curve["upper_95"]).all()
-
-
-# --- GLM trend -----------------------------------------------------------------------------------
 def test_month_index():
     assert month_index(["2015-11", "2015-12", "2016-02"]).tolist() == [0, 1, 3]
 
@@ -134,7 +65,6 @@ def test_glm_trend_seasonality():
     assert "time of year" in r.sentence
 
 
-# --- interrupted time series -----------------------------------------------------------------------
 def test_its_binomial_recovers_level_and_slope_change():
     rng = np.random.default_rng(2015)
     t = np.arange(36)
@@ -177,7 +107,6 @@ def test_its_break_outside_data():
         interrupted_time_series([1.0, 2.0, 3.0], x=["2015-01", "2015-02", "2015-03"], at="2016-01")
 
 
-# --- re-contact drivers ------------------------------------------------------------------------
 def _simulated_contacts(seed: int = 3, n: int = 6000) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     source = rng.choice(["health", "police", "schools"], n, p=[0.4, 0.35, 0.25])
@@ -228,71 +157,6 @@ def test_recontact_drivers_optional_terms():
     assert set(out["term"]) == {"source_group", "marf"}
     with pytest.raises(KeyError):
         recontact_drivers(df.drop(columns=["marf"]))
-
-
-# --- Kaplan-Meier ---------------------------------------------------------------------------------
-KM_EPISODES = pd.DataFrame({
-    "duration_days": [10, 20, 20, 50, 100, 200, 400],
-    "event": [True, True, False, True, False, True, False],
-    "group": ["health"] * 7,
-})
-
-
-def test_km_hand_computed():
-    # S(10) = 6/7; S(20) = 6/7 x 5/6 = 5/7 (the censored 20 is at risk at 20);
-    # S(50) = 5/7 x 3/4 = 15/28; S(200) = 15/28 x 1/2 = 15/56
-    curves = km_curves(KM_EPISODES, include_all=False)
-    assert curves["time"].tolist() == [0, 10, 20, 50, 200]
-    assert curves["surv"].tolist() == pytest.approx([1, 6 / 7, 5 / 7, 15 / 28, 15 / 56])
-    assert curves["n_risk"].tolist() == [7, 7, 6, 4, 2]
-    shares = km_recontact(KM_EPISODES, include_all=False).set_index("horizon_days")
-    assert shares.loc[91, "share"] == pytest.approx(13 / 28)
-    assert shares.loc[182, "share"] == pytest.approx(13 / 28)
-    assert shares.loc[365, "share"] == pytest.approx(41 / 56)
-    assert shares.loc[365, "at_risk"] == 1 and shares.loc[365, "events"] == 4
-    assert shares.loc[91, "horizon"] == "3 months"
-    # log-log CI around S(50) = 15/28 with Greenwood se
-    s = 15 / 28
-    greenwood = s * math.sqrt(1 / (7 * 6) + 1 / (6 * 5) + 1 / (4 * 3))
-    theta = 1.959964 * greenwood / (s * abs(math.log(s)))
-    assert shares.loc[91, "ci_low"] == pytest.approx(1 - s ** math.exp(-theta), abs=1e-5)
-    assert shares.loc[91, "ci_high"] == pytest.approx(1 - s ** math.exp(theta), abs=1e-5)
-    assert shares.loc[91, "ci_low"] < 13 / 28 < shares.loc[91, "ci_high"]
-
-
-def test_km_groups_and_all():
-    eps = pd.concat([KM_EPISODES, KM_EPISODES.assign(group="police", event=True)])
-    shares = km_recontact(eps)
-    assert set(shares["group"]) == {"health", "police", "all"}
-    police = shares[shares["group"] == "police"].set_index("horizon_days")
-    assert police.loc[91, "share"] == pytest.approx(4 / 7)
-    # police followed to 400 days, every episode an event
-    assert police.loc[365, "share"] == pytest.approx(6 / 7)
-    short = km_recontact(KM_EPISODES.assign(duration_days=[1, 2, 3, 4, 5, 6, 7]), include_all=False)
-    # nobody followed to 91 days and the curve has not reached 0: no estimate
-    assert np.isnan(short.set_index("horizon_days").loc[91, "share"])
-
-
-def test_recontact_episodes():
-    contacts = pd.DataFrame({
-        "child_id": pd.array(["A", "A", "A", "B", "C", "C"], dtype="string"),
-        "contact_date": pd.to_datetime(["2015-01-01", "2015-01-01", "2015-03-02", "2015-02-01",
-                                        "2015-01-10", "2015-02-10"]),
-        "outcome": pd.array(["nfa", "referral", "advice", "early_help", "referral", "nfa"],
-                            dtype="string"),
-        "source_group": pd.array(["health", "police", "health", "schools", "health", "police"],
-                                 dtype="string"),
-    })
-    ep = recontact_episodes(contacts, extract_end="2015-12-31", not_met=THRESHOLD_NOT_MET)
-    assert ep["child_id"].tolist() == ["A", "B", "C", "A"]
-    # A: 1 Jan -> next later contact 2 Mar = 60 days (the same-day referral does not count)
-    # B: 1 Feb censored at 31 Dec = 333 days; C: 10 Feb censored = 324; A: 2 Mar censored = 304
-    assert ep["duration_days"].tolist() == [60, 333, 324, 304]
-    assert ep["event"].tolist() == [True, False, False, False]
-    assert ep["group"].tolist() == ["health", "schools", "police", "health"]
-    assert ep["month"].tolist() == ["2015-01", "2015-02", "2015-02", "2015-03"]
-    default_end = recontact_episodes(contacts, not_met=THRESHOLD_NOT_MET)  # extract end = last contact, 2 Mar
-    assert default_end.set_index(["child_id", "outcome"]).loc[("B", "early_help"), "duration_days"] == 29
 
 
 def test_recontact_drivers_leaves_out_a_term_that_determines_the_flag():

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from hwb_kpis.cli import app
-from tests.test_kpis import make_contacts, make_looked_after
+from tests.kpis.fixtures import make_contacts, make_looked_after
 
 
 def write_processed(folder):

@@ -1,8 +1,8 @@
-"""Referral source coding: normalisation, the lookup, recoding rules, audit and redaction."""
+"""The recoding rules (hwb_kpis.coding.rules): the coded frame, each rule and its negative case,
+the safety net, configuration errors, the fixture of mixed labels and a property test."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -13,103 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hwb_kpis import coding
-from hwb_kpis.coding import (
-    AUDIT_COLUMNS,
-    code_contacts,
-    health_codes,
-    load_lookup,
-    load_reference,
-    load_rules,
-    normalise_code,
-    recoding_summary,
-    source_groups,
-    unknown_sources,
-    view_columns,
-)
-from hwb_kpis.config import HEALTH_CODES
+from hwb_kpis.coding import AUDIT_COLUMNS, code_contacts, load_reference, load_rules
 from hwb_kpis.errors import HwbKpisError
-from hwb_kpis.privacy.redact import redact
-from tests.support import SHARED, TEST_DATA, require_shared
-
-FIXTURE = TEST_DATA / "coding" / "mixed_labels.csv"
+from tests.coding.fixtures import FIXTURE, code_one, contacts
 
 
-def contacts(*rows: tuple, extra: dict | None = None) -> pd.DataFrame:
-    """Contacts from ``(source_code, source_detail, referrer_role, referrer_org)`` tuples."""
-    frame = pd.DataFrame(
-        list(rows), columns=["source_code", "source_detail", "referrer_role", "referrer_org"],
-        dtype="str",
-    )
-    frame.insert(0, "contact_id", [f"c{i:016x}" for i in range(len(frame))])
-    frame.insert(1, "month", "2015-11")
-    for name, values in (extra or {}).items():
-        frame[name] = values
-    return frame
-
-
-def code_one(source_code=None, detail=None, role=None, org=None, **kwargs):
-    """(recoded code, rule or None, audit) for one contact."""
-    coded, audit = code_contacts(contacts((source_code, detail, role, org)), **kwargs)
-    rule = coded["recode_rule"].iloc[0]
-    return coded["source_code"].iloc[0], (None if pd.isna(rule) else rule), audit
-
-
-# --- reference data ----------------------------------------------------------------------------
-def test_reference_is_the_dfe_list_with_chart_labels():
-    ref = load_reference()
-    assert list(ref.columns) == ["code", "group", "label", "short_label", "health_breakdown"]
-    assert len(ref) == 22 and ref["code"].is_unique
-    assert ref["short_label"].str.len().gt(0).all()
-    assert ref.set_index("code").loc["3C", "label"] == "Health services - school nurse"
-    assert source_groups().equals(ref)
-
-
-def test_reference_matches_shared_spec():
-    spec = pd.read_csv(require_shared(SHARED / "spec" / "referral-source-codes.csv"), dtype="str")
-    ref = load_reference()
-    pd.testing.assert_frame_equal(ref[["code", "group", "label"]], spec, check_dtype=False)
-
-
-def test_health_codes_and_breakdown():
-    assert health_codes() == HEALTH_CODES
-    breakdown = load_reference().set_index("code")["health_breakdown"]
-    assert breakdown["3E"] == "A&E / NHS 111"
-    assert breakdown["3D"] == "Other primary health (incl. SCAS)"
-    assert breakdown[list(HEALTH_CODES)].notna().all()
-    assert breakdown.drop(list(HEALTH_CODES)).isna().all()
-
-
-def test_view_columns():
-    assert view_columns("recoded") == ("source_code", "source_group")
-    assert view_columns("recorded") == ("source_code_recorded", "source_group_recorded")
-    with pytest.raises(ValueError, match="unknown view"):
-        view_columns("raw")
-
-
-# --- normalisation -----------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("3E", "3E"), ("3e", "3E"), (" 3E ", "3E"), ("k) 3E: Health services", "3E"),
-        ("e) 2A: Schools", "2A"), ("3E - A&E", "3E"), ("3E:A&E", "3E"), ("6", "6"), ("06", "6"),
-        ("6.0", "6"), ("10", "10"), ("5d", "5D"), ("a) 1A: Individual", "1A"), ("9 Anonymous", "9"),
-        ("1", None), ("3G", None), ("3EX", None), ("11", None), ("Police", None), ("", None),
-        ("  ", None), (None, None), ("A&E", None), ("2", None),
-    ],
-)
-def test_normalise_code(raw, expected):
-    out = normalise_code(pd.Series([raw], dtype="str"))
-    assert (pd.isna(out.iloc[0]) if expected is None else out.iloc[0] == expected)
-
-
-def test_normalise_code_keeps_index_and_length():
-    s = pd.Series(["3e", None, "x", "6"], index=[7, 3, 9, 1], dtype="str", name="source_code")
-    out = normalise_code(s)
-    assert list(out.index) == [7, 3, 9, 1] and out.name == "source_code"
-    assert out.isna().tolist() == [False, True, True, False]
-
-
-# --- output structure --------------------------------------------------------------------------
 def test_coded_frame_structure_and_passthrough():
     df = contacts(("2A", "School", "DSL", "Oak Green School"), (None, None, None, None),
                   ("3e", "A&E", None, None), extra={"outcome": ["nfa", "referral", "advice"]})
@@ -146,7 +54,6 @@ def test_empty_frame_and_missing_text_columns():
     assert audit["rule"].tolist() == ["unknown_source"]
 
 
-# --- recoding rules: each rule and its negative case -------------------------------------------
 @pytest.mark.parametrize(
     ("role", "org"),
     [("School Nurse", "Oxford Health NHS FT"), ("DSL", "School Nursing Service"),
@@ -266,138 +173,6 @@ def test_nothing_matched_becomes_10_and_is_listed():
     assert code_one(None, None, None, None)[2]["evidence"].tolist() == ["(no source text)"]
 
 
-# --- the lookup: ordering pitfall and word boundaries ------------------------------------------
-@pytest.mark.parametrize(
-    ("detail", "role", "org", "expected"),
-    [("School Nurse", None, "St Mary's School", "3C"), ("School nursing team", None, None, "3C"),
-     (None, "School Nurse", "Oak Green School", "3C"), ("School", "School Nurse", None, "3C"),
-     (None, "Nurse", "Oak Green School", "3F"), ("Nursery", None, None, "2A"),
-     ("Virtual School", None, None, "2B"), ("Police schools liaison officer", None, None, "6"),
-     ("School", None, None, "2A"), ("DSL", None, None, "2A")],
-)
-def test_lookup_order_school_nurse_never_schools(detail, role, org, expected):
-    assert code_one(None, detail, role, org)[0] == expected
-
-
-def test_lookup_file_orders_school_nursing_before_schools():
-    lookup = load_lookup()
-
-    def first_code(text: str) -> str:
-        hits = lookup[[bool(re.search(p, text, re.IGNORECASE)) for p in lookup["pattern"]]]
-        return hits["code"].iloc[0]
-
-    for text in ("school nurse", "School Nursing Service", "school health team", "0-19 service"):
-        assert first_code(text) == "3C"
-    assert first_code("school") == "2A"
-
-
-def test_lookup_order_is_what_decides(tmp_path):
-    """The same patterns with schools first would code school nurse text as Schools."""
-    lookup = load_lookup()
-    school = lookup.index[lookup["pattern"].str.contains(r"\\bschools\?", regex=True)][0]
-    lookup.loc[school, "order"] = -1
-    path = tmp_path / "lookup.csv"
-    lookup.to_csv(path, index=False)
-    assert code_one(None, "School Nurse", None, None, lookup_path=path)[0] == "2A"
-    assert code_one(None, "School Nurse", None, None)[0] == "3C"
-
-
-@pytest.mark.parametrize(
-    ("detail", "expected"),
-    [("ED", "3E"), ("A&E", "3E"), ("A and E", "3E"), ("Emergency Department", "3E"),
-     ("EDUCATION", "2B"), ("Red Cross", "8"), ("Ed psych", "2B"), ("Reddish Vale", "10"),
-     ("HV", "3B"), ("HVAC engineer", "10"), ("GP", "3A"), ("GPS tracker", "10"),
-     ("DSL", "2A"), ("DSLR camera club", "10"), ("111", "3E"), ("NHS111", "3E"),
-     ("SCAS", "3D"), ("Midwife", "3D"), ("CAMHS", "3F"), ("Thames Valley Police", "6"),
-     ("Health Visitor", "3B"), ("0-19 Service", "3C"), ("academy", "2A"), ("Anonymous", "9")],
-)
-def test_lookup_labels_and_word_boundaries(detail, expected):
-    assert code_one(None, detail, None, None)[0] == expected
-
-
-@pytest.mark.parametrize(
-    ("label", "expected"),
-    [("k) 3E: Health services", "3E"), ("e) 2A: Schools", "2A"), ("j) 3C: Health services", "3C"),
-     ("q) 6: Police", "6"), ("3D - Other primary health", "3D")],
-)
-def test_annex_a_labels(label, expected):
-    """As the recorded code (normalised) and written in a free-text field (lookup)."""
-    assert code_one(label, None, None, None)[:2] == (expected, None)
-    assert code_one(None, label, None, None)[:2] == (expected, "filled_from_text")
-
-
-# --- redaction ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("Call from Mrs Jane Smith", "Call from [redacted]"),
-     ("Dr Patel", "[redacted]"),
-     ("Jane Smith DSL", "[redacted] DSL"),
-     ("School Nurse Jane Smith", "School Nurse [redacted]"),
-     ("PC Jones", "PC [redacted]"),
-     ("ring 07700 900123", "ring [redacted]"),
-     ("tel: 01865 123456 or +44 (0)1296 383 000", "tel: [redacted] or [redacted]"),
-     ("(01865) 123456", "[redacted]"),
-     ("email jane.smith@oxfordhealth.nhs.uk", "email [redacted]"),
-     ("Oak Green School", "Oak Green School"),
-     ("Stoke Mandeville Hospital", "Stoke Mandeville Hospital"),
-     ("Thames Valley Police", "Thames Valley Police"),
-     ("Designated Safeguarding Lead", "Designated Safeguarding Lead"),
-     ("NHS 111", "NHS 111"), ("A&E", "A&E"),
-     ("called by Sarah from school", "called by [redacted] from school"),
-     ("worried, Kai seen with bruise", "worried, [redacted] seen with bruise"),
-     ("Sarah rang about the child", "Sarah rang about the child"),  # first word: not recognised
-     ("seen on Tuesday by school nurse", "seen on Tuesday by school nurse"),  # a known word
-     ("from Oak Green School today", "from Oak Green School today"),
-     ("phoned by NHS 111 re Amira", "phoned by NHS 111 re [redacted]")],
-)
-def test_redact(text, expected):
-    assert redact(text) == expected
-
-
-def test_redact_truncates_to_80_characters():
-    out = redact("on behalf of school nurse " * 10)
-    assert len(out) <= 80 and out.endswith("…")
-    assert redact(None) is None
-
-
-def test_audit_evidence_is_redacted_and_short():
-    detail = ("Mrs Jane Smith (07700 900123, jane.smith@school.sch.uk) referring on behalf of "
-              "school nurse Amy Jones about bruising seen during PE lesson on Tuesday morning")
-    _, rule, audit = code_one("2A", detail, "DSL", None)
-    assert rule == "dsl_on_behalf_of_school_nurse"
-    evidence = audit["evidence"].iloc[0]
-    assert len(evidence) <= 80
-    for secret in ("Jane", "Smith", "07700", "900123", "@", "Amy", "Jones"):
-        assert secret not in evidence
-    assert evidence.startswith("source_detail: [redacted] ([redacted], [redacted]) referring")
-
-
-# --- summary and unknown listing ---------------------------------------------------------------
-def test_recoding_summary_by_rule_and_month():
-    df = contacts(("6", "NHS 111", None, None), ("6", "NHS 111", None, None),
-                  (None, None, None, None), ("2A", "School", None, None))
-    df["month"] = ["2015-10", "2015-11", "2015-11", "2015-11"]
-    _, audit = code_contacts(df)
-    summary = recoding_summary(audit)
-    assert list(summary.columns) == ["rule", "month", "source_code_recorded", "source_code", "contacts"]
-    got = {(r.rule, r.month): r.contacts for r in summary.itertuples()}
-    assert got == {("nhs_111", "2015-10"): 1, ("nhs_111", "2015-11"): 1,
-                   ("unknown_source", "2015-11"): 1}
-    assert summary["contacts"].sum() == len(audit)
-    assert recoding_summary(audit.iloc[:0]).empty
-
-
-def test_unknown_sources_lists_contacts_left_at_10():
-    df = contacts((None, "Call from Mrs Jane Smith", None, None), ("6", "Police", None, None),
-                  ("10", None, None, None))
-    coded, _ = code_contacts(df)
-    unknown = unknown_sources(coded)
-    assert unknown["contact_id"].tolist() == [df["contact_id"].iloc[0], df["contact_id"].iloc[2]]
-    assert unknown["source_detail"].iloc[0] == "Call from [redacted]"
-    assert unknown_sources(coded, redact_text=False)["source_detail"].iloc[0] == "Call from Mrs Jane Smith"
-
-
-# --- configuration errors ----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("rule", "message"),
     [({"name": "x", "target": "3Z"}, "not a source code"),
@@ -416,13 +191,6 @@ def test_bad_rules_file_is_reported(tmp_path: Path, rule, message):
     assert str(path) in str(err.value)
 
 
-def test_bad_lookup_file_is_reported(tmp_path: Path):
-    path = tmp_path / "lookup.csv"
-    path.write_text("order,pattern,code,note\n10,school,2Z,\n")
-    with pytest.raises(HwbKpisError, match=r"row 2: code '2Z'"):
-        load_lookup(path)
-
-
 def test_shipped_rules_have_the_issue_rules():
     names = [r.name for r in load_rules()[0]]
     assert names == [
@@ -432,7 +200,6 @@ def test_shipped_rules_have_the_issue_rules():
     ]
 
 
-# --- the fixture of mixed real-looking labels --------------------------------------------------
 def test_mixed_labels_fixture_gets_the_analysts_codes_and_every_change_is_audited():
     df = pd.read_csv(FIXTURE, dtype="str")
     assert len(df) >= 40
@@ -449,12 +216,13 @@ def test_mixed_labels_fixture_gets_the_analysts_codes_and_every_change_is_audite
     assert set(audit["source_code_recorded"].dropna()) <= set(load_reference()["code"])
 
 
-# --- property: recoding never changes the number or order of contacts --------------------------
 TEXTS = st.sampled_from([
     None, "", "School", "School Nurse", "on behalf of school nurse", "DSL", "Head Teacher", "NHS 111",
     "SCAS", "A&E", "ED", "EDUCATION", "GP", "HV", "Police", "01296 111234", "Mrs Jane Smith",
     "Oxford Health", "Oak Green School", "k) 3E: Health services", "  3e ", "\u2013", "caf\u00e9",
 ])
+
+
 CODES = st.sampled_from([None, "", "2A", "3C", "3e", "6", "10", "3G", "e) 2A: Schools", "junk", "06"])
 
 

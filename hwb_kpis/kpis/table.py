@@ -1,0 +1,123 @@
+"""Every board KPI of the registry in one tidy frame (:func:`kpi_table`), and the date the
+extract runs to (:func:`extract_as_of`). Which function computes each KPI id is said here once
+(:data:`CONTACT_KPIS`, :data:`LOOKED_AFTER_KPIS`); their order is the registry's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hwb_kpis import config
+from hwb_kpis.coding.codes import view_columns
+from hwb_kpis.errors import HwbKpisError
+from hwb_kpis.kpis.arrays import NAT, check_lookback, days, month_of_days, parse_day
+from hwb_kpis.kpis.contact_kpis import (
+    contacts_rows,
+    conversion_rows,
+    health_share_rows,
+    marf_rows,
+    pending_rows,
+    repeat_rows,
+)
+from hwb_kpis.kpis.iha import iha_within, latest_la_day
+from hwb_kpis.kpis.prepare import Prepared, prepare
+from hwb_kpis.kpis.referrals import rereferral_rows
+from hwb_kpis.kpis.registry import KPI_NAMES
+from hwb_kpis.kpis.rows import COLUMNS, empty_rows
+from hwb_kpis.periods import check_month
+
+#: KPI id -> its rows from the prepared contacts and the look-back in days
+CONTACT_KPIS: dict[str, Callable[[Prepared, int], pd.DataFrame]] = {
+    "contacts": contacts_rows,
+    "health_share": health_share_rows,
+    "marf": marf_rows,
+    "conversion": conversion_rows,
+    "pending": pending_rows,
+    "repeat_contacts": repeat_rows,
+    "rereferral_12m": rereferral_rows,
+}
+
+
+def _iha_rows(looked_after: pd.DataFrame, as_of, limit: str) -> pd.DataFrame:
+    return iha_within(looked_after, as_of=as_of, limit=limit)[list(COLUMNS)]
+
+
+#: KPI id -> its rows from the looked-after table, ``as_of`` and the IHA limit
+LOOKED_AFTER_KPIS: dict[str, Callable[[pd.DataFrame, Any, str], pd.DataFrame]] = {
+    "iha_within_28_days": _iha_rows,
+}
+
+
+def extract_as_of(tables: dict[str, Any]) -> pd.Timestamp | None:
+    """The latest date in the extract: max over ``contact_date`` and every looked-after date."""
+    values = []
+    c = tables.get("contacts")
+    if c is not None and len(c):
+        d = days(c["contact_date"])
+        values.append(d[d != NAT].max(initial=NAT))
+    la = tables.get("looked_after")
+    if la is not None and len(la):
+        latest = latest_la_day(la)
+        if latest is not None:
+            values.append(latest)
+    values = [v for v in values if v != NAT]
+    return pd.Timestamp(np.datetime64(int(max(values)), "D")) if values else None
+
+
+def kpi_table(
+    tables: dict[str, Any],
+    month: str | None = None,
+    view: str = config.DEFAULT_VIEW,
+    as_of=None,
+    lookback_days: int = config.DEFAULT_LOOKBACK_DAYS,
+    iha_limit: str = config.DEFAULT_IHA_LIMIT,
+) -> pd.DataFrame:
+    """Every board KPI in one tidy frame (columns :data:`COLUMNS`), in the order of
+    :data:`KPI_NAMES` (the registry), then period, month and group.
+
+    Repeats and re-referrals are always computed on the whole extract, then filtered. With
+    ``month`` (``YYYY-MM``) only that month's rows are kept (for IHA the month of becoming looked
+    after; reporting-year rows are dropped: call without ``month`` or :func:`rereferral_12m` for
+    them). ``as_of`` (IHA due-ness) defaults to the latest date of the extract.
+    """
+    view_columns(view)
+    if month is not None:
+        month = check_month(month)
+    lookback = check_lookback(lookback_days)
+    if as_of is None:
+        as_of = extract_as_of(tables)
+    else:
+        parse_day(as_of, "as_of")
+    c, la = tables.get("contacts"), tables.get("looked_after")
+    prep = prepare(c, view) if c is not None else None  # one cube of counts serves every contact KPI
+    parts = []
+    for kpi_id in KPI_NAMES:
+        if kpi_id in CONTACT_KPIS and prep is not None:
+            parts.append(CONTACT_KPIS[kpi_id](prep, lookback))
+        elif kpi_id in LOOKED_AFTER_KPIS and la is not None:
+            parts.append(LOOKED_AFTER_KPIS[kpi_id](la, as_of, iha_limit))
+    parts = [p for p in parts if len(p)]
+    out = pd.concat(parts, ignore_index=True) if parts else empty_rows()
+    if month is not None:
+        out = out[(out["period"] == "month") & (out["month"] == month)].reset_index(drop=True)
+        if not len(out):
+            raise HwbKpisError(f"no contacts or looked-after periods in month {month}{_data_span(tables)}")
+    return out
+
+
+def _data_span(tables: dict[str, Any]) -> str:
+    """`` (the data cover 2013-04 to 2015-11)`` for an error message."""
+    months = []
+    for name in ("contacts", "looked_after"):
+        t = tables.get(name)
+        col = "contact_date" if name == "contacts" else "period_start"
+        if t is not None and len(t):
+            d = month_of_days(days(t[col]))
+            months += [int(d.min()), int(d.max())]
+    if not months:
+        return " (the processed tables are empty)"
+    lo, hi = (str(np.datetime64(m, "M")) for m in (min(months), max(months)))
+    return f" (the data cover {lo} to {hi})"
