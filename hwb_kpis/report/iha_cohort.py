@@ -20,13 +20,21 @@ def limit_words(limit: str) -> str:
     return LIMIT_WORDS.get(limit, limit)
 
 
-def reporting_month(iha: pd.DataFrame, month: str) -> str:
-    """The latest cohort month up to ``month`` whose children are all due an IHA (no
-    ``not_yet_due``) and that has any children: the month a board report quotes."""
+def quotable(iha: pd.DataFrame, month: str) -> pd.DataFrame:
+    """The cohort months up to ``month`` that have any children due, and of those the ones whose
+    children are all due an IHA (no ``not_yet_due``) when there are any: the months a report may
+    quote."""
     rows = iha[(iha["month"].astype(str) <= str(month)) & (pd.to_numeric(iha["denominator"], errors="coerce") > 0)]
     if "not_yet_due" in rows.columns:
         due = rows[rows["not_yet_due"] == 0]
         rows = due if len(due) else rows
+    return rows
+
+
+def reporting_month(iha: pd.DataFrame, month: str) -> str:
+    """The latest cohort month up to ``month`` whose children are all due an IHA (no
+    ``not_yet_due``) and that has any children: the month a board report quotes."""
+    rows = quotable(iha, month)
     return str(rows["month"].max()) if len(rows) else str(month)
 
 

@@ -38,6 +38,8 @@ class PageData:
     tables: Mapping[str, Any]
     as_of: pd.Timestamp
     internal: bool = False
+    #: the folder the processed tables (and the cleaning's quarantine and audit files) are in
+    processed_dir: Path | None = None
 
     @property
     def contacts(self) -> pd.DataFrame:
@@ -64,10 +66,10 @@ def load_data(month: str, processed_dir: Path | str | None = None, raw_dir: Path
     """The tables of ``processed_dir`` (cleaned from ``raw_dir`` when missing or stale; the
     synthetic extract when there is nothing at all), for ``month``; ``as_of`` (empty: the latest
     date in the extract) is the date IHA due-ness is judged at."""
-    tables = ensure_processed(processed_dir or config.default_processed_dir(), raw_dir or config.default_raw_dir(),
-                              echo=lambda _: None)
+    processed = Path(processed_dir or config.default_processed_dir())
+    tables = ensure_processed(processed, raw_dir or config.default_raw_dir(), echo=lambda _: None)
     as_of_date = pd.Timestamp(as_of) if as_of else kpis.extract_as_of(tables)
-    return PageData(check_month(month), tables, as_of_date, bool(internal))
+    return PageData(check_month(month), tables, as_of_date, bool(internal), processed.resolve())
 
 
 class BasePage:
