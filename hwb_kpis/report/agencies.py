@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from hwb_kpis import stats
 from hwb_kpis.report.kpi_charts import kpi_spc
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.words import join_words, shift_month
@@ -35,8 +36,6 @@ def group_fluctuation(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int
     :func:`hwb_kpis.stats.overdispersion_test` per source group with at least ``min_denominator``
     in the period, largest first. Returns ``group, numerator, denominator, rate, sigma_z, p_value,
     verdict``."""
-    from hwb_kpis import stats
-
     out = []
     for group, g in _group_rows(kpi_df, kpi, month, months).groupby("group", sort=True):
         g = g[pd.to_numeric(g["denominator"], errors="coerce") > 0]
@@ -101,8 +100,6 @@ def kpi_funnel(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int = 1, m
     """Funnel-plot limits (:func:`hwb_kpis.stats.funnel_limits`) of a KPI across source groups,
     pooled over the ``months`` to ``month``; groups with fewer than ``min_denominator`` are left
     out (listed in ``attrs["left_out"]``)."""
-    from hwb_kpis import stats
-
     agg = _group_rows(kpi_df, kpi, month, months).groupby("group", sort=True)[["numerator", "denominator"]].sum()
     keep = agg[agg["denominator"] >= min_denominator]
     funnel = stats.funnel_limits(keep["numerator"], keep["denominator"], labels=[str(g) for g in keep.index])

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from hwb_kpis import stats
 from hwb_kpis.kpis import registry
 from hwb_kpis.report import verdict as verdicts
 
@@ -43,8 +44,6 @@ def kpi_spc(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: str | Non
     Returns ``(chart, test)``: the SPC frame (``attrs["chart"]`` says which kind) and the
     over-dispersion test dict (None for a count KPI or fewer than 3 months).
     """
-    from hwb_kpis import stats
-
     rows = series(kpi_df, kpi, group, month, start=start)
     direction = improvement_direction or registry.direction(kpi)
     if registry.kpi(kpi).chart == "xmr":
@@ -94,7 +93,7 @@ class KpiChart:
 
     def figure(self, *, y_label: str, as_of: str | None = None) -> Any:
         """The SPC chart (:func:`hwb_kpis.report.plots.spc_chart`) titled with the verdict."""
-        from hwb_kpis.report import plots
+        from hwb_kpis.report import plots  # imported when drawn: the summary page draws nothing
 
         return plots.spc_chart(self.frame, title=self.title, y_label=y_label, percent=self.is_rate, as_of=as_of)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from hwb_kpis import stats
 from hwb_kpis.report.kpi_charts import series
 from hwb_kpis.report.words import missing as _missing
 from hwb_kpis.report.words import month_name, shift_month
@@ -23,8 +24,6 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
 
 def rate_trend(kpi_df: pd.DataFrame, kpi: str, month: str, *, group: str = "all", months: int = 12):
     """:func:`hwb_kpis.stats.glm_trend` of a rate KPI over the ``months`` to ``month``."""
-    from hwb_kpis import stats
-
     rows = series(kpi_df, kpi, group, month, start=shift_month(month, -(months - 1)))
     return stats.glm_trend(rows["numerator"], rows["denominator"], rows["month"], measure=kpi)
 

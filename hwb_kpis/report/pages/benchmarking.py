@@ -13,7 +13,7 @@ import pandas as pd
 from hwb_kpis import config, dfe
 from hwb_kpis.config import project_root
 from hwb_kpis.privacy.disclosure import banner_markdown, suppress
-from hwb_kpis.report import display
+from hwb_kpis.report import display, plots
 from hwb_kpis.report.words import decimal, month_name
 
 #: where to get the DfE files, for a page without them (``{folder}``: the folder searched)
@@ -83,8 +83,6 @@ class BenchmarkingPage:
 
     # --- over the years -----------------------------------------------------------------------
     def figure(self):
-        from hwb_kpis.report import plots
-
         return plots.benchmark_figure(self.summary, highlight_year=self.our_year)
 
     @property

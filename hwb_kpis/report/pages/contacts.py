@@ -10,7 +10,7 @@ from functools import cached_property
 import pandas as pd
 
 from hwb_kpis import coding, config, periods
-from hwb_kpis.report import display
+from hwb_kpis.report import display, plots
 from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart, series
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data
@@ -172,8 +172,6 @@ class ContactsPage(BasePage):
 
     def agencies_figure(self):
         """Each main agency's contacts month by month, titled with the seasonal finding."""
-        from hwb_kpis.report import plots
-
         k = self.kpi_df
         panel = k[(k["kpi"] == "contacts") & k["group"].isin(MAIN_GROUPS)].copy()
         panel["agency"] = panel["group"].map(group_label)
@@ -216,8 +214,6 @@ class ContactsPage(BasePage):
 
     def health_services_figure(self):
         """Health contacts by service month by month since :attr:`since`."""
-        from hwb_kpis.report import plots
-
         k, b = self.kpi_df, self.health_breakdown
         codes = k[(k["kpi"] == "contacts") & k["group"].isin([f"code:{c}" for c in b["code"]]) & (k["month"] >= self.since)].copy()
         codes["service"] = codes["group"].str[5:].map(dict(zip(b["code"], b["source"], strict=True)))

@@ -9,7 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from hwb_kpis import config
-from hwb_kpis.report import agencies, display, trends
+from hwb_kpis.report import agencies, display, plots, trends
 from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
 from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart
 from hwb_kpis.report.labels import group_label
@@ -69,8 +69,6 @@ class ConversionPage(BasePage):
 
     def agencies_figure(self):
         """Each of the largest agencies' own SPC chart over the last two years."""
-        from hwb_kpis.report import plots
-
         panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.month,
                                         start=shift_month(self.month, -23))
         return plots.small_multiples(panels, x="x", y="y", group="agency", title=f"{LABEL}, by agency",
@@ -101,8 +99,6 @@ class ConversionPage(BasePage):
         return funnel
 
     def funnel_figure(self):
-        from hwb_kpis.report import plots
-
         return plots.funnel_plot(self.funnel, title=f"{LABEL} by agency, {self.month_words}",
                                  y_label="Share progressed", as_of=self.as_of_text)
 

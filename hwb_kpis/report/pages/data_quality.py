@@ -12,7 +12,7 @@ import pandas as pd
 from hwb_kpis import coding, config, kpis
 from hwb_kpis.kpis import registry
 from hwb_kpis.privacy.disclosure import SUPPRESSED_RATE, is_small, safe_count, suppress
-from hwb_kpis.report import display
+from hwb_kpis.report import display, plots
 from hwb_kpis.report.comparisons import compare_periods
 from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.labels import measure_label
@@ -237,8 +237,6 @@ class DataQualityPage(BasePage):
         return health_views(counts, coding.load_reference(), self.start, self.month)
 
     def health_views_figure(self):
-        from hwb_kpis.report import plots
-
         return plots.before_after_bars(
             self.health_views, group="source", before="as recorded", after="as recoded",
             labels=("As recorded", "As recoded"),

@@ -9,9 +9,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from hwb_kpis import config, kpis
+from hwb_kpis import config, kpis, stats
 from hwb_kpis.privacy.disclosure import SUPPRESSED_WORDS, is_small, safe_count, suppress
-from hwb_kpis.report import display, iha_cohort, trends
+from hwb_kpis.report import display, iha_cohort, plots, trends
 from hwb_kpis.report.kpi_charts import KpiChart, series
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data
 from hwb_kpis.report.words import missing as _missing
@@ -182,8 +182,6 @@ class IhaPage(BasePage):
     # --- was the improvement real? ------------------------------------------------------------
     @property
     def its_sentence(self) -> str:
-        from hwb_kpis import stats
-
         rows = series(self.chosen, iha_cohort.IHA_KPI, "all", self.iha_month)
         rows = rows[rows["denominator"] > 0]
         its = stats.interrupted_time_series(rows["numerator"], rows["denominator"], rows["month"], at=self.its_break,
@@ -191,8 +189,6 @@ class IhaPage(BasePage):
         return trends.its_sentence(its, measure=f"the share of IHAs done {self.limit_words}", at=self.its_break)
 
     def before_after_figure(self):
-        from hwb_kpis.report import plots
-
         before_after = iha_before_after(self.iha, self.its_break, self.iha_month)
         brk = month_name(self.its_break)
         return plots.before_after_bars(before_after, group="measure", before="before", after="after",
@@ -220,8 +216,6 @@ class IhaPage(BasePage):
         return iha_steps_table(self.steps, self.start, self.iha_month, internal=self.internal)
 
     def steps_figure(self):
-        from hwb_kpis.report import plots
-
         recent = self._parts[self._parts["month"] >= shift_month(self.iha_month, -23)].copy()
         recent["step"] = recent["step"].map(step_words)
         return plots.small_multiples(recent, x="month", y="median_days", group="step",

@@ -9,9 +9,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from hwb_kpis import coding, config, kpis
+from hwb_kpis import coding, config, kpis, stats
 from hwb_kpis.privacy.disclosure import safe_count
-from hwb_kpis.report import agencies, display, recontact_findings
+from hwb_kpis.report import agencies, display, plots, recontact_findings
 from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
 from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart, series
 from hwb_kpis.report.labels import group_label
@@ -143,8 +143,6 @@ class RepeatsPage(BasePage):
 
     def agencies_figure(self):
         """Each of the largest agencies' own SPC chart."""
-        from hwb_kpis.report import plots
-
         panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.month)
         return plots.small_multiples(panels, x="x", y="y", group="agency", title="Repeat contacts by agency",
                                      y_label="Share that are repeats", percent=True, as_of=self.as_of_text)
@@ -161,8 +159,6 @@ class RepeatsPage(BasePage):
         return funnel
 
     def funnel_figure(self):
-        from hwb_kpis.report import plots
-
         return plots.funnel_plot(self.funnel, improvement_direction="decrease",
                                  title="Repeat contacts by agency over the last 12 months",
                                  y_label="Share that are repeats", as_of=self.as_of_text)
@@ -175,8 +171,6 @@ class RepeatsPage(BasePage):
     @cached_property
     def drivers(self) -> pd.DataFrame:
         """:func:`hwb_kpis.stats.recontact_drivers` on :attr:`modelled`."""
-        from hwb_kpis import stats
-
         return stats.recontact_drivers(self.modelled, source_col=self.group_col)
 
     @cached_property
@@ -185,8 +179,6 @@ class RepeatsPage(BasePage):
         return shown.assign(label=recontact_findings.odds_table_labels(shown))
 
     def drivers_figure(self):
-        from hwb_kpis.report import plots
-
         return plots.odds_ratio_plot(self._labelled_drivers, title="What goes with a repeat contact",
                                      as_of=self.as_of_text)
 
@@ -213,8 +205,6 @@ class RepeatsPage(BasePage):
     @cached_property
     def episodes(self) -> pd.DataFrame:
         """Threshold-not-met decisions up to the month's end, followed to the next contact."""
-        from hwb_kpis import stats
-
         month_end = pd.Period(self.month, "M").end_time.normalize()
         contacts = self.data.contacts
         upto = contacts[contacts["contact_date"] <= month_end]
@@ -225,9 +215,6 @@ class RepeatsPage(BasePage):
 
     def comeback_figure(self):
         """Kaplan–Meier curves for all children and the three largest agencies."""
-        from hwb_kpis import stats
-        from hwb_kpis.report import plots
-
         main = list(self.episodes["group"].value_counts().index[:3])
         curves = stats.km_curves(self.episodes)
         curves = curves[curves["group"].isin([*main, "all"])]
@@ -237,8 +224,6 @@ class RepeatsPage(BasePage):
 
     @property
     def comeback_sentence(self) -> str:
-        from hwb_kpis import stats
-
         return km_sentence(stats.km_recontact(self.episodes))
 
     # --- children with the most repeats -------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from hwb_kpis import kpis
 from hwb_kpis.report.pages.base import BasePage, PageData, data_note
 
 
@@ -25,15 +26,11 @@ def test_banner_month_and_date_of_a_page():
     assert page.data_note == "Figures from the case-management extract up to 30 November 2015."
 
 
-def test_monthly_kpis_stop_at_the_page_month():
-    contacts = pd.DataFrame({"kpi": ["contacts"] * 3, "period": ["month", "month", "year"],
-                             "month": ["2015-10", "2015-12", "2014/15"]})
+def test_monthly_kpis_stop_at_the_page_month(monkeypatch):
+    rows = pd.DataFrame({"kpi": ["contacts"] * 3, "period": ["month", "month", "year"],
+                         "month": ["2015-10", "2015-12", "2014/15"]})
+    seen = {}
+    monkeypatch.setattr(kpis, "kpi_table", lambda tables, **options: seen.update(options) or rows)
     data = PageData("2015-11", {}, pd.Timestamp("2015-11-30"))
-    import hwb_kpis.kpis as kpis
-
-    original = kpis.kpi_table
-    try:
-        kpis.kpi_table = lambda tables, **options: contacts
-        assert list(data.kpis(view="recoded")["month"]) == ["2015-10"]
-    finally:
-        kpis.kpi_table = original
+    assert list(data.kpis(view="recorded")["month"]) == ["2015-10"]
+    assert seen == {"view": "recorded"}
