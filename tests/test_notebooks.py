@@ -1,5 +1,7 @@
 """Notebook hygiene: committed without outputs, kernelspec kept, one simple `parameters` cell with
-known names, a heading first, and no figure typed into the words (every figure is computed)."""
+known names, a heading and a description first, no figure typed into the words (every figure is
+computed), and thin: each notebook loads its page module (hwb_kpis.report.pages) with every
+parameter and shows the page's sections through hwb_kpis.report.display."""
 
 from __future__ import annotations
 
@@ -123,6 +125,8 @@ def test_starts_with_a_markdown_heading(notebook):
     first = nb["cells"][0]
     assert first["cell_type"] == "markdown", f"{path.name}: the first cell should be a markdown heading"
     assert source(first).lstrip().startswith("# "), f"{path.name}: the first cell should start with '# '"
+    description = source(first).lstrip().split("\n", 1)[1].strip() if "\n" in source(first).strip() else ""
+    assert description, f"{path.name}: the heading should be followed by a one-paragraph description (the index shows it)"
 
 
 def test_no_typed_figures_in_markdown(notebook):
@@ -133,22 +137,67 @@ def test_no_typed_figures_in_markdown(notebook):
         found = TYPED_FIGURE.search(source(cell))
         assert not found, (
             f"{path.name} markdown cell {i} types the figure {found.group(0)!r}: compute it in code "
-            "(hwb_kpis.narrative) and render it with IPython.display.Markdown"
+            "(the notebook's page module in hwb_kpis.report.pages) and show it with hwb_kpis.report.display"
         )
 
 
-def test_data_loaded_right_after_parameters(notebook):
-    """Derived values come in the cell after the parameters (papermill injects overrides between)."""
+#: the page module (hwb_kpis.report.pages) of each notebook
+PAGE_MODULES = {
+    "00_board_summary": "summary", "01_data_quality_and_coding": "data_quality", "02_contacts_and_sources": "contacts",
+    "03_conversion_fluctuation": "conversion", "04_repeat_contacts": "repeats", "05_iha_timeliness": "iha",
+    "06_benchmarking": "benchmarking",
+}
+
+
+def parameter_names(nb: dict) -> list[str]:
+    return [s.targets[0].id for s in ast.parse(source(parameter_cells(nb)[0])).body]
+
+
+def test_page_loaded_right_after_parameters(notebook):
+    """The cell after the parameters (papermill injects overrides between) loads the notebook's
+    page with every parameter, by name; the page reads its data through ensure_processed."""
+    import importlib
+    import inspect
+
+    from hwb_kpis.report.pages import base
+
     path, nb = notebook
     cells = nb["cells"]
     idx = next(i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", []))
     following = next((c for c in cells[idx + 1:] if c["cell_type"] == "code"), None)
     assert following is not None, f"{path.name}: no code cell after the parameters"
-    if path.stem in EXPECTED:
-        assert "ensure_processed(processed_dir, raw_dir" in source(following), (
-            f"{path.name}: the cell after the parameters should load the data with "
-            "hwb_kpis.report.data.ensure_processed(processed_dir, raw_dir)"
-        )
+    name = PAGE_MODULES.get(path.stem)
+    assert name, f"{path.name}: no page module named for it in PAGE_MODULES"
+    text = source(following)
+    assert f"from hwb_kpis.report.pages import {name}" in text and f"page = {name}.load(" in text, (
+        f"{path.name}: the cell after the parameters should load the page: page = {name}.load(...)")
+    for param in parameter_names(nb):
+        assert f"{param}={param}" in text, f"{path.name}: parameter {param} is not passed to {name}.load"
+    module = importlib.import_module(f"hwb_kpis.report.pages.{name}")
+    assert list(inspect.signature(module.load).parameters) == parameter_names(nb), (
+        f"hwb_kpis.report.pages.{name}.load should take the notebook's parameters, in the same order")
+    loads_data = "load_data(" in inspect.getsource(module) or "ensure_processed(" in inspect.getsource(module)
+    assert loads_data and "ensure_processed(" in inspect.getsource(base.load_data), (
+        f"{name}: a page reads its data through hwb_kpis.report.data.ensure_processed")
+
+
+#: what a notebook may import: the page module and the report's display and words
+ALLOWED_IMPORT = re.compile(r"^from hwb_kpis\.report(\.pages)? import \w+$|^from hwb_kpis\.report import display, words$")
+#: a code cell beyond this many lines is logic that belongs in the page module
+MAX_CELL_LINES = 12
+
+
+def test_notebooks_are_thin(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        lines = [line for line in source(cell).splitlines() if line.strip()]
+        assert len(lines) <= MAX_CELL_LINES, f"{path.name} cell {i}: {len(lines)} lines; move the logic to its page module"
+        for line in lines:
+            if line.startswith(("import ", "from ")):
+                assert ALLOWED_IMPORT.match(line), f"{path.name} cell {i} imports {line!r}: the page module should"
+        assert "narrative" not in source(cell), f"{path.name} cell {i}: narrative.py is gone; use the page module"
 
 
 def test_typed_figure_pattern_catches_seed_figures():
@@ -158,13 +207,13 @@ def test_typed_figure_pattern_catches_seed_figures():
         assert not TYPED_FIGURE.search(text)
 
 
-#: in the pack's own notebooks every table and sentence is shown through hwb_kpis.narrative
+#: in the pack's notebooks every table and sentence is shown through hwb_kpis.report.display
 #: (show_table / show_published suppress small numbers; show_markdown; show_figure as PNG)
 DIRECT_OUTPUT = re.compile(r"\bdisplay\(|\bprint\(|\.to_html\(|\.head\(|\.style\b|^\s*[A-Za-z_][\w.]*\s*$", re.M)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_pack_notebooks_show_output_only_through_narrative(name):
+@pytest.mark.parametrize("name", sorted(PAGE_MODULES))
+def test_pack_notebooks_show_output_only_through_display(name):
     path = NOTEBOOK_DIR / f"{name}.ipynb"
     if not path.exists():
         pytest.skip(f"{path.name} not written yet")
@@ -174,6 +223,6 @@ def test_pack_notebooks_show_output_only_through_narrative(name):
             continue
         found = DIRECT_OUTPUT.search(source(cell))
         assert not found, (
-            f"{path.name} cell {i} shows output directly ({found.group(0).strip()!r}): use hwb_kpis.narrative's "
+            f"{path.name} cell {i} shows output directly ({found.group(0).strip()!r}): use hwb_kpis.report.display's "
             "show_table / show_published / show_markdown / show_figure so small numbers are suppressed"
         )

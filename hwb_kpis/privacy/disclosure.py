@@ -144,3 +144,10 @@ def banner_markdown(internal: bool) -> str:
 def footer_text(internal: bool) -> str:
     """What every page's footer says about small numbers."""
     return "Internal copy: small numbers are not suppressed." if internal else RULE_TEXT
+
+
+def rule_clause() -> str:
+    """The rule as a clause of a page's own note, in markdown: ``"a count from 1 to 4 is shown as
+    `<5` and a rate resting on it as `*`"``."""
+    return (f"a count from {SMALL_MIN} to {SMALL_MAX} is shown as `{SUPPRESSED_COUNT}` and a rate resting on it "
+            f"as `{SUPPRESSED_RATE}`")

@@ -158,3 +158,23 @@ def chart_title(verdict: Mapping, label: str) -> str:
              "concern": "a real change for the worse", "neither": "a real change",
              "too_few": "too few months to judge"}[verdict["key"]]
     return f"{label}: {words}"
+
+
+#: what each verdict icon says about the latest month, for the key beside a list of verdicts
+ICON_MEANINGS = {
+    "common_cause": "the latest month is within normal variation",
+    "improvement": "a real change for the better",
+    "concern": "a real change for the worse",
+    "neither": "a real change where neither direction is better",
+}
+
+#: a clause for a page that found no verdict other than common cause
+NO_SIGNAL_CLAUSE = "none shows a signal of real change"
+
+
+def icon_key() -> str:
+    """The key to the verdict icons: ``"⚪ means the latest month is within normal variation; 🔵 a
+    real change for the better; …"``."""
+    parts = [f"{VERDICTS[key][0]} {words}" for key, words in ICON_MEANINGS.items()]
+    parts[0] = parts[0].replace(" ", " means ", 1)
+    return "; ".join(parts) + "."

@@ -71,3 +71,13 @@ def fmt_date(value) -> str:
 def bullets(sentences: Iterable[str]) -> str:
     """Markdown bullet list."""
     return "\n".join(f"- {s}" for s in sentences)
+
+
+def decimal(value, digits: int = 1) -> str:
+    """A published rate or percentage as a plain number: ``12.345`` → ``"12.3"``; missing (a cell
+    the publisher suppressed) → ``""``; text (an already suppressed value) unchanged."""
+    if isinstance(value, str):
+        return value
+    if missing(value):
+        return ""
+    return f"{float(value):.{digits}f}"

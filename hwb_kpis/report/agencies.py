@@ -1,0 +1,134 @@
+"""Agencies (source groups) compared with each other: whose monthly rate varies beyond chance,
+who lies outside the funnel, and which agencies get a panel of their own in a small-multiples
+chart (the largest, the rest named) — with the sentences that say so."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from hwb_kpis import stats
+from hwb_kpis.report.kpi_charts import kpi_spc
+from hwb_kpis.report.labels import group_label
+from hwb_kpis.report.words import join_words, shift_month
+
+#: small multiples beyond this many panels cannot be read at a glance
+MAX_PANELS = 9
+
+
+def _group_rows(kpi_df: pd.DataFrame, kpi: str, month: str, months: int) -> pd.DataFrame:
+    """A KPI's monthly rows per source group (not ``all``, not single codes) over the ``months``
+    to ``month``, without months of incomplete history."""
+    start = shift_month(month, -(months - 1))
+    rows = kpi_df[(kpi_df["kpi"] == kpi) & (kpi_df["group"] != "all") & ~kpi_df["group"].astype(str).str.startswith("code:")]
+    if "period" in rows.columns:
+        rows = rows[rows["period"] == "month"]
+    rows = rows[(rows["month"] >= start) & (rows["month"] <= month)]
+    if "incomplete_history" in rows.columns:
+        rows = rows[~rows["incomplete_history"].astype("boolean").fillna(False).to_numpy(bool)]
+    return rows
+
+
+def group_fluctuation(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int = 12,
+                      min_denominator: int = 100) -> pd.DataFrame:
+    """Which agencies' monthly rate varies beyond chance over the ``months`` to ``month``:
+    :func:`hwb_kpis.stats.overdispersion_test` per source group with at least ``min_denominator``
+    in the period, largest first. Returns ``group, numerator, denominator, rate, sigma_z, p_value,
+    verdict``."""
+    out = []
+    for group, g in _group_rows(kpi_df, kpi, month, months).groupby("group", sort=True):
+        g = g[pd.to_numeric(g["denominator"], errors="coerce") > 0]
+        num, den = g["numerator"].astype(float), g["denominator"].astype(float)
+        if den.sum() < min_denominator or len(g) < 3:
+            continue
+        test = stats.overdispersion_test(num, den)
+        beyond = test["p_value"] < 0.05 and test["sigma_z"] > 1
+        out.append({"group": str(group), "numerator": int(num.sum()), "denominator": int(den.sum()),
+                    "rate": float(num.sum() / den.sum()), "sigma_z": test["sigma_z"], "p_value": test["p_value"],
+                    "verdict": "varies beyond chance" if beyond else "within chance"})
+    cols = ["group", "numerator", "denominator", "rate", "sigma_z", "p_value", "verdict"]
+    return pd.DataFrame(out, columns=cols).sort_values("denominator", ascending=False).reset_index(drop=True)
+
+
+def fluctuation_sentence(table: pd.DataFrame, *, what: str = "conversion rate", months: int = 12) -> str:
+    """Which agencies' rate (a :func:`group_fluctuation` table) varied beyond chance, which did not."""
+    if table.empty:
+        return "No agency had enough contacts to test."
+    beyond = [group_label(g) for g in table.loc[table["verdict"] == "varies beyond chance", "group"]]
+    within = [group_label(g) for g in table.loc[table["verdict"] != "varies beyond chance", "group"]]
+    if not beyond:
+        return (f"Over the last {months} months no agency's {what} varied from month to month more than "
+                "chance alone would give.")
+    s = (f"Over the last {months} months the {what} of {join_words(beyond)} varied from month to month more than "
+         "chance alone would give")
+    if within:
+        s += f"; for {join_words(within)} the ups and downs are what chance would give"
+    return s + "."
+
+
+def largest_groups(table: pd.DataFrame, n: int = MAX_PANELS) -> tuple[list[str], list[str]]:
+    """``(shown, rest)``: the ``n`` groups of ``table`` (a frame with ``group`` and
+    ``denominator``, such as :func:`group_fluctuation`'s) with the largest denominators, largest
+    first, to draw as small multiples; and the others, to be named under the chart."""
+    ordered = table.sort_values("denominator", ascending=False, kind="stable")["group"].astype(str).tolist()
+    return ordered[:n], ordered[n:]
+
+
+def left_out_sentence(shown: Sequence[str], rest: Sequence[str], *, where: str) -> str:
+    """Says which groups a chart of :func:`largest_groups` leaves out and ``where`` they are."""
+    if not rest:
+        return ""
+    names = join_words([group_label(g) for g in rest])
+    verb = "is" if len(rest) == 1 else "are"
+    return (f"The chart shows the {len(shown)} agencies with the most contacts; {names} "
+            f"(fewer contacts) {verb} in {where}.")
+
+
+def agency_panels(kpi_df: pd.DataFrame, kpi: str, groups: Sequence[str], month: str, *,
+                  start: str | None = None) -> pd.DataFrame:
+    """Each group's own SPC chart (:func:`hwb_kpis.report.kpi_charts.kpi_spc`) of ``kpi``, stacked
+    with an ``agency`` column (its label), for :func:`hwb_kpis.report.plots.small_multiples`."""
+    panels = []
+    for group in groups:
+        chart, _ = kpi_spc(kpi_df, kpi, group, month, start=start)
+        panels.append(chart.assign(agency=group_label(group)))
+    return pd.concat(panels, ignore_index=True)
+
+
+def kpi_funnel(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int = 1, min_denominator: int = 10) -> pd.DataFrame:
+    """Funnel-plot limits (:func:`hwb_kpis.stats.funnel_limits`) of a KPI across source groups,
+    pooled over the ``months`` to ``month``; groups with fewer than ``min_denominator`` are left
+    out (listed in ``attrs["left_out"]``)."""
+    agg = _group_rows(kpi_df, kpi, month, months).groupby("group", sort=True)[["numerator", "denominator"]].sum()
+    keep = agg[agg["denominator"] >= min_denominator]
+    funnel = stats.funnel_limits(keep["numerator"], keep["denominator"], labels=[str(g) for g in keep.index])
+    funnel.attrs["left_out"] = [str(g) for g in agg.index.difference(keep.index)]
+    return funnel
+
+
+def funnel_sentence(funnel: pd.DataFrame, *, what: str = "rate", name_col: str = "label") -> str:
+    """Which units lie outside the funnel limits (:func:`hwb_kpis.stats.funnel_limits` frame with
+    ``label``, ``flag`` such as ``above 99.8%`` / ``below 95%`` / ``within``)."""
+    if funnel is None or len(funnel) == 0:
+        return "No agency had enough contacts for a funnel plot."
+    flag = funnel["flag"].astype("string").fillna("within")
+    wide = [group_label(x) for x in funnel.loc[flag.str.endswith("99.8%"), name_col]]
+    above = [group_label(x) for x in funnel.loc[flag.str.startswith("above") & flag.str.endswith("99.8%"), name_col]]
+    below = [group_label(x) for x in funnel.loc[flag.str.startswith("below") & flag.str.endswith("99.8%"), name_col]]
+    narrow = [group_label(x) for x in funnel.loc[flag.str.endswith("95%"), name_col]]
+    if not wide and not narrow:
+        return (f"Every agency's {what} lies inside the funnel: the differences between agencies are "
+                "no bigger than chance would give.")
+    parts = []
+    if above:
+        parts.append(f"well above the average: {join_words(above)}")
+    if below:
+        parts.append(f"well below the average: {join_words(below)}")
+    s = ""
+    if parts:
+        s = f"{'; '.join(parts)} (beyond the 99.8% limits, so very unlikely to be chance). "
+    if narrow:
+        s += f"Between the 95% and 99.8% limits, worth watching but possibly chance: {join_words(narrow)}."
+    s = s.strip()
+    return f"For the {what}, {s}"

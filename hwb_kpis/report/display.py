@@ -1,0 +1,98 @@
+"""How a page shows things: the only way a notebook puts a table, a figure or a sentence on a page.
+
+Tables pass through disclosure control (:mod:`hwb_kpis.privacy.disclosure`: small numbers
+suppressed unless the copy is internal) and are shown as HTML that declares their count columns,
+so the pack's disclosure check can hold every published count to the rule; figures are shown as
+small static PNGs (the pack is opened from an e-mail); sentences as markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from hwb_kpis.privacy.disclosure import published_html, suppress
+from hwb_kpis.report.words import bullets, count, percent
+
+#: where a published table keeps the names of its count columns (read by :func:`show_published`)
+COUNTS_ATTR = "hwb_count_columns"
+
+
+def format_rates(table: pd.DataFrame, columns: Sequence[str] = ("rate",)) -> pd.DataFrame:
+    """Rates as whole percent text (suppressed ``"*"`` kept) for display."""
+    out = table.copy()
+    for c in columns:
+        if c in out.columns:
+            out[c] = out[c].map(percent).astype("object")
+    return out
+
+
+def publish(table: pd.DataFrame, *, internal: bool = False, count_columns: Sequence[str] = ("numerator", "denominator"),
+            rate_columns: Sequence[str] = ("rate",), rate_basis: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """A table ready to show in the pack: small numbers suppressed (:func:`hwb_kpis.privacy.suppress`,
+    skipped when ``internal``), counts with thousands separators, rates as whole percent. The count
+    columns are remembered (``attrs``) for :func:`show_published`."""
+    shown = suppress(table, count_columns=list(count_columns), rate_columns=list(rate_columns),
+                     rate_basis=rate_basis, internal=internal)
+    if internal:  # suppress() leaves the table as it is: format the counts the same way
+        for c in count_columns:
+            if c in shown.columns:
+                shown[c] = shown[c].map(count).astype("object")
+    out = format_rates(shown, rate_columns)
+    return declare_counts(out, count_columns)
+
+
+def declare_counts(table: pd.DataFrame, counts: Iterable[str]) -> pd.DataFrame:
+    """``table`` marked as display-ready with ``counts`` as its count columns (an empty list for a
+    table of rates or medians only)."""
+    table.attrs[COUNTS_ATTR] = [str(c) for c in counts]
+    return table
+
+
+def show_table(table: pd.DataFrame, **kwargs) -> None:
+    """Display :func:`publish` (``table``, ``**kwargs``) as an HTML table without the index,
+    declaring its count columns for the disclosure check."""
+    show_published(publish(table, **kwargs))
+
+
+def show_published(table: pd.DataFrame, counts: Sequence[str] | None = None) -> None:
+    """Display a table that is already display-ready (:func:`publish`, or a table that suppresses
+    its own figures such as :func:`hwb_kpis.report.comparisons.comparison_table`) as HTML without
+    the index. ``counts`` names its count columns; by default those :func:`publish` or
+    :func:`declare_counts` recorded, else every column but the first, which the disclosure check
+    then holds to the small-number rule."""
+    from IPython.display import HTML, display
+
+    if counts is None:
+        counts = table.attrs.get(COUNTS_ATTR)
+    display(HTML(published_html(table, count_columns=None if counts is None else list(counts))))
+
+
+def show_figure(fig, *, dpi: int = 100, alt: str | None = None) -> None:
+    """Display a matplotlib figure as a PNG (static, small: the pack opens from an e-mail), with
+    ``alt`` text when given, and release its memory. Works for figures made without pyplot, as
+    ``hwb_kpis.report.plots`` makes them."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    from hwb_kpis.report.plots import figure_png
+
+    if alt is None:
+        display(Image(data=figure_png(fig, dpi=dpi), format="png"))
+    else:
+        display(Image(data=figure_png(fig, dpi=dpi), metadata={"alt": alt}))
+    plt.close(fig)
+
+
+def show_markdown(text: str) -> None:
+    """Display markdown (nothing for an empty text)."""
+    from IPython.display import Markdown, display
+
+    if text:
+        display(Markdown(text))
+
+
+def show_bullets(sentences: Iterable[str]) -> None:
+    """Display sentences as a markdown bullet list."""
+    show_markdown(bullets(sentences))

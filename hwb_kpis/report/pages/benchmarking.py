@@ -1,0 +1,195 @@
+"""Page 06, benchmarking: our referral, re-referral and "no further action" figures beside the
+Department for Education's published statistics for England, our region and comparator (or
+look-alike) authorities, and our own re-referral rate beside the published one. Without the DfE
+files the page says where to get them."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from hwb_kpis import config, dfe
+from hwb_kpis.config import project_root
+from hwb_kpis.privacy.disclosure import banner_markdown, suppress
+from hwb_kpis.report import display, plots
+from hwb_kpis.report.words import decimal, month_name
+
+#: where to get the DfE files, for a page without them (``{folder}``: the folder searched)
+MISSING_FILE_NOTE = (
+    "**The DfE statistics file was not found in `{folder}`, so this page has no comparison.**\n\n"
+    "To add it: open explore-education-statistics.service.gov.uk, find the release "
+    "*Characteristics of children in need*, and from its data catalogue download "
+    "*Children in need referrals and re-referrals* (file "
+    "`c1_children_in_need_referrals_and_rereferrals_….csv`); optionally also "
+    "*Children looked after in England* (`cla_number_and_rate_per_10k_children….csv`). "
+    "Put the files in one folder and give that folder as the `dfe_dir` parameter."
+)
+
+
+def resolve(path: str | Path) -> Path:
+    """A parameter path: absolute as given, relative ones against the notebooks folder."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (project_root() / "notebooks" / p).resolve()
+
+
+def _decimals(table: pd.DataFrame, columns, digits: int = 1) -> pd.DataFrame:
+    out = table.copy()
+    for column in columns:
+        out[column] = out[column].map(lambda v: decimal(v, digits))
+    return out
+
+
+class BenchmarkingPage:
+    """What page 06 shows, section by section (each section is empty without the DfE file)."""
+
+    def __init__(self, month: str, *, dfe_dir: Path, processed_dir: Path, raw_dir: Path, la_code: str,
+                 comparators: list[str], view: str, lookback_days: int, internal: bool) -> None:
+        self.month, self.dfe_dir, self.la_code = month, dfe_dir, la_code
+        self.processed_dir, self.raw_dir = processed_dir, raw_dir
+        self.comparators, self.view, self.lookback_days, self.internal = comparators, view, lookback_days, internal
+        self.referrals_file = dfe.find_dfe_file(dfe_dir, "referrals")
+        self.cla_file = dfe.find_dfe_file(dfe_dir, "cla")
+        self.have_dfe = self.referrals_file is not None
+        #: the DfE year (ending 31 March) that holds the month
+        self.our_year = dfe.reporting_year(month)
+
+    @property
+    def banner(self) -> str:
+        return banner_markdown(self.internal)
+
+    @property
+    def missing_note(self) -> str:
+        """Where to get the DfE file, when it is missing (empty otherwise)."""
+        return "" if self.have_dfe else MISSING_FILE_NOTE.format(folder=self.dfe_dir)
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """:func:`hwb_kpis.dfe.la_summary` of the authority, its region, England and comparators."""
+        return dfe.la_summary(self.referrals_file, self.la_code, comparators=self.comparators)
+
+    @cached_property
+    def year(self) -> int | None:
+        """The latest complete reporting year before the month: the one our own full year matches."""
+        return dfe.latest_year(self.summary, up_to=self.our_year - 1)
+
+    @property
+    def authority_note(self) -> str:
+        name = self.summary.loc[self.summary["level"] == "authority", "area"].iloc[0]
+        return (f"Authority: **{name}** (code `{self.la_code}`). The comparison below uses "
+                f"**{dfe.year_label(self.year)}** (the year ending 31 March {self.year}), the latest complete "
+                f"reporting year before {month_name(self.month)}.")
+
+    # --- over the years -----------------------------------------------------------------------
+    def figure(self):
+        return plots.benchmark_figure(self.summary, highlight_year=self.our_year)
+
+    @property
+    def figure_alt(self) -> str:
+        return dfe.figure_alt_text(self.summary)
+
+    @property
+    def sentences(self) -> list[str]:
+        return dfe.comparison_sentences(self.summary, self.year)
+
+    @property
+    def published_table(self) -> pd.DataFrame:
+        """The last three years' published figures (counts suppressed unless internal)."""
+        recent = self.summary[self.summary["year"] >= self.year - 2]
+        shown = suppress(recent[["year", "area", "referrals", "referral_rate", "rereferral_pct", "nfa_pct"]],
+                         count_columns=["referrals"], rate_columns=["referral_rate", "rereferral_pct", "nfa_pct"],
+                         internal=self.internal)
+        shown["year"] = shown["year"].map(dfe.year_label)
+        shown = _decimals(shown, ("referral_rate", "rereferral_pct", "nfa_pct"))
+        shown = shown.rename(columns={"year": "Year", "area": "Area", "referrals": "Referrals",
+                                      "referral_rate": "Per 10,000 children", "rereferral_pct": "Re-referral %",
+                                      "nfa_pct": "NFA %"})
+        return display.declare_counts(shown, ["Referrals"])
+
+    # --- our own re-referral rate -------------------------------------------------------------
+    @cached_property
+    def _own(self) -> tuple[pd.DataFrame | None, str]:
+        """Our re-referral rate beside the published one, or None and why not."""
+        try:
+            from hwb_kpis.kpis import rereferral_12m
+            from hwb_kpis.report.data import ensure_processed
+
+            tables = ensure_processed(self.processed_dir, self.raw_dir)
+            own = dfe.own_vs_published(
+                rereferral_12m(tables["contacts"], lookback_days=self.lookback_days, view=self.view), self.summary)
+            return own, ""
+        except Exception as exc:  # the page must still render when our extract cannot be read
+            return None, f"Our own re-referral rate could not be computed here ({type(exc).__name__})."
+
+    @property
+    def own_error(self) -> str:
+        return self._own[1]
+
+    @property
+    def own_table(self) -> pd.DataFrame | None:
+        """Our re-referral rate per reporting year beside DfE's (None when there is none to show)."""
+        own = self._own[0]
+        if own is None or not len(own):
+            return None
+        side = suppress(own, count_columns=["numerator", "denominator"], rate_columns=["our_pct"], internal=self.internal)
+        side["year"] = side["year"].map(dfe.year_label)
+        side = _decimals(side, ("our_pct", "published_pct"))
+        side = side.rename(columns={
+            "year": "Year", "numerator": "Re-referrals (ours)", "denominator": "Referrals (ours)",
+            "our_pct": "Re-referral % (ours)", "published_pct": "Re-referral % (DfE published)", "note": "Note",
+        })
+        return display.declare_counts(side, ["Re-referrals (ours)", "Referrals (ours)"])
+
+    own_caveat = ("Our extract's figures for a part year, or for a year whose look-back reaches before the "
+                  "extract starts, are not comparable with DfE's full-year figure.")
+
+    # --- authorities with similar figures -----------------------------------------------------
+    @cached_property
+    def _lookalikes(self) -> pd.DataFrame:
+        return dfe.lookalikes(self.referrals_file, self.la_code, n=5, year=self.year)
+
+    @property
+    def lookalikes_note(self) -> str:
+        return f"*{self._lookalikes.attrs['note']}*"
+
+    @property
+    def lookalikes_table(self) -> pd.DataFrame:
+        near = self._lookalikes
+        shown = _decimals(near.assign(year=near["year"].map(dfe.year_label)), ("referral_rate", "rereferral_pct"))
+        shown = shown[["area", "region", "year", "referral_rate", "rereferral_pct"]].rename(columns={
+            "area": "Authority", "region": "Region", "year": "Year",
+            "referral_rate": "Referrals per 10,000 children", "rereferral_pct": "Re-referral %",
+        })
+        return display.declare_counts(shown, [])  # published rates only
+
+    comparators_note = "Comparator authorities chosen by the analyst are shown in the chart and table above."
+
+    # --- children starting to be looked after -------------------------------------------------
+    starts_intro = "Children starting to be looked after, per ten thousand children, by year ending 31 March:"
+
+    @property
+    def cla_missing_note(self) -> str:
+        return f"The looked-after file was not found in `{self.dfe_dir}`; this section is skipped."
+
+    @property
+    def starts_table(self) -> pd.DataFrame:
+        """Starts per 10,000 children by area (rows) and year (columns)."""
+        starts = dfe.cla_starts(self.cla_file, self.la_code)
+        shown = suppress(starts[["year", "area", "starts", "rate_per_10000"]], count_columns=["starts"],
+                         rate_columns=["rate_per_10000"], internal=self.internal)
+        wide = shown.assign(year=starts["year"].map(dfe.year_label)).pivot(index="area", columns="year",
+                                                                            values="rate_per_10000")
+        wide = wide.reindex(list(dict.fromkeys(starts["area"]))).map(lambda v: decimal(v, 0))
+        return display.declare_counts(wide.rename_axis(index="Area", columns=None).reset_index(), [])  # rates only
+
+
+def load(month: str = config.DEFAULT_MONTH, processed_dir="../data/processed", raw_dir="../data/raw",
+         dfe_dir="../../shared/data/dfe", la_code: str = "E10000002", comparators=(), view: str = config.DEFAULT_VIEW,
+         as_of: str = "", lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, iha_limit: str = config.DEFAULT_IHA_LIMIT,
+         internal: bool = False) -> BenchmarkingPage:
+    """Page 06 for the notebook's parameters (relative paths are read against the notebooks
+    folder; ``as_of`` and ``iha_limit`` are accepted for the pack's common parameters)."""
+    return BenchmarkingPage(month, dfe_dir=resolve(dfe_dir), processed_dir=resolve(processed_dir),
+                            raw_dir=resolve(raw_dir), la_code=la_code, comparators=list(comparators or []),
+                            view=view, lookback_days=lookback_days, internal=internal)

@@ -1,0 +1,229 @@
+"""Page 05, initial health assessments (IHAs) for children coming into care: the headline
+cohort, the share on time month by month (the same rebased SPC chart the summary judges), whether
+the improvement was real (an interrupted time series), and where the delay sits among the steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+
+import pandas as pd
+
+from hwb_kpis import config, kpis, stats
+from hwb_kpis.privacy.disclosure import SUPPRESSED_WORDS, is_small, safe_count, suppress
+from hwb_kpis.report import display, iha_cohort, plots, trends
+from hwb_kpis.report.kpi_charts import KpiChart, series
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.words import missing as _missing
+from hwb_kpis.report.words import month_name, percent, shift_month
+
+
+def iha_headline(iha: pd.DataFrame, month: str, *, limit_words: str = "within 28 days",
+                 internal: bool = False) -> str:
+    """``"For children who became looked after in October 2015, 90% of initial health assessments
+    were completed within 28 days, compared with 7% for those who did in January 2015."``: the
+    latest cohort month up to ``month`` in which every child is due, against January of the same
+    year. A rate resting on a count of 1 to 4 is given as "fewer than 5 of N" unless ``internal``."""
+    rows = iha_cohort.quotable(iha, month)
+    if rows.empty:
+        return "No child has become looked after in this period."
+    def share(r) -> str:
+        if not internal and is_small(r["numerator"], r["denominator"]):
+            return f"{SUPPRESSED_WORDS} of {safe_count(r['denominator'], internal)}"
+        return percent(r["rate"])
+
+    latest = rows.sort_values("month").iloc[-1]
+    s = (f"For children who became looked after in {month_name(latest['month'])}, "
+         f"{share(latest).replace('%', '% of')} initial health assessments were completed {limit_words}")
+    january = f"{str(latest['month'])[:4]}-01"
+    base = iha[iha["month"].astype(str) == january]
+    if january != latest["month"] and len(base) and not _missing(base["rate"].iloc[0]):
+        s += f", compared with {share(base.iloc[0])} for those who did in {month_name(january)}"
+    return s + "."
+
+
+#: the IHA steps (``hwb_kpis.kpis.iha_steps``) in plain words, with who owns each
+STEP_WORDS = {
+    "start_to_consent": "social care getting consent",
+    "consent_to_notified": "social care notifying health",
+    "notified_to_iha": "health carrying out the assessment",
+    "start_to_iha": "the whole process",
+}
+
+
+def step_words(step: str) -> str:
+    return STEP_WORDS.get(str(step), str(step).replace("_", " "))
+
+
+def delay_sentence(steps: pd.DataFrame, *, early: str | None = None, late: str | None = None,
+                   month_col: str = "month", step_col: str = "step", value_col: str = "median_days") -> str:
+    """Where the delay sits: the step with the longest median in an early and a late month.
+    ``steps`` is long (``month``, ``step``, ``median_days``)."""
+    if steps is None or len(steps) == 0:
+        return "No step dates are recorded, so the delay cannot be located."
+    wide = steps.pivot_table(index=month_col, columns=step_col, values=value_col, aggfunc="first", sort=False)
+    wide = wide.apply(pd.to_numeric, errors="coerce").dropna(how="all").sort_index()
+    if wide.empty:
+        return "No step dates are recorded, so the delay cannot be located."
+    early = early if early in wide.index else str(wide.index.min())
+    late = late if late in wide.index else str(wide.index.max())
+    e, lt = wide.loc[early].dropna(), wide.loc[late].dropna()
+    worst_e, worst_l = e.idxmax(), lt.idxmax()
+    s = f"In {month_name(early)} the longest step was {step_words(worst_e)} (median {e[worst_e]:.0f} days)"
+    if late != early:
+        s += f"; in {month_name(late)} it was {step_words(worst_l)} (median {lt[worst_l]:.0f} days)"
+        if worst_e in lt.index and worst_l != worst_e:
+            s += f", while {step_words(worst_e)} took a median of {lt[worst_e]:.0f} days"
+        elif worst_l == worst_e:
+            s += f", {'down' if lt[worst_l] < e[worst_e] else 'up'} from {e[worst_e]:.0f}"
+    return s + "."
+
+
+def iha_table(iha_by_limit: Mapping[str, pd.DataFrame], start: str, end: str, *, internal: bool = False) -> pd.DataFrame:
+    """IHA timeliness by cohort month over ``start``–``end`` for each limit (``{"28d": frame,
+    "20wd": frame}`` from :func:`hwb_kpis.kpis.iha_within`), display-ready (suppressed unless
+    ``internal``): month, children due, not yet due, and done / % within each limit."""
+
+    base = None
+    basis: dict[str, list[str]] = {}
+    for limit, frame in iha_by_limit.items():
+        f = frame[(frame["month"].astype(str) >= start) & (frame["month"].astype(str) <= end)]
+        cols = {"numerator": f"done {iha_cohort.limit_words(limit)}", "rate": f"% {iha_cohort.limit_words(limit)}"}
+        part = f[["month", "numerator", "rate"]].rename(columns=cols)
+        if base is None:
+            base = f[["month", "denominator", "not_yet_due"]].rename(
+                columns={"denominator": "children due", "not_yet_due": "not yet due"}).merge(part, on="month")
+        else:
+            base = base.merge(part, on="month")
+        basis[cols["rate"]] = ["children due", cols["numerator"]]
+    base = base.sort_values("month").reset_index(drop=True)
+    base["month"] = base["month"].map(month_name)
+    counts = ["children due", "not yet due", *[c for c in base.columns if c.startswith("done ")]]
+    return display.publish(base, internal=internal, count_columns=counts, rate_columns=list(basis), rate_basis=basis)
+
+
+def iha_before_after(iha_by_limit: Mapping[str, pd.DataFrame], at: str, end: str) -> pd.DataFrame:
+    """Pooled share on time before ``at`` and from ``at`` to ``end`` for each limit: ``measure,
+    before, after`` (for :func:`hwb_kpis.report.plots.before_after_bars`)."""
+    rows = []
+    for limit, frame in iha_by_limit.items():
+        f = frame[frame["month"].astype(str) <= end]
+        pre, post = f[f["month"].astype(str) < at], f[f["month"].astype(str) >= at]
+        rows.append({"measure": iha_cohort.limit_words(limit),
+                     "before": pre["numerator"].sum() / max(pre["denominator"].sum(), 1),
+                     "after": post["numerator"].sum() / max(post["denominator"].sum(), 1)})
+    return pd.DataFrame(rows)
+
+
+def iha_steps_table(steps: pd.DataFrame, start: str, end: str, *, internal: bool = False) -> pd.DataFrame:
+    """Median days per IHA step (columns) by cohort month (rows) over ``start``–``end``, from
+    :func:`hwb_kpis.kpis.iha_steps`; a median resting on fewer than 5 children is suppressed
+    (``*``) unless ``internal``; shown as whole days."""
+
+    s = steps[(steps["month"].astype(str) >= start) & (steps["month"].astype(str) <= end)]
+    wide_m = s.pivot_table(index="month", columns="step", values="median_days", aggfunc="first", sort=False)
+    wide_n = s.pivot_table(index="month", columns="step", values="n", aggfunc="first", sort=False)
+    order = list(dict.fromkeys(s["step"].astype(str)))
+    out = pd.DataFrame({"month": [month_name(m) for m in wide_m.index]})
+    basis = {}
+    for step in order:
+        name = step_words(step)
+        out[f"n {name}"] = wide_n[step].to_numpy()
+        out[name] = wide_m[step].to_numpy()
+        basis[name] = [f"n {name}"]
+    # suppress medians on 1-4 children; 0 children -> no median at all
+    shown = suppress(out, count_columns=list(out.columns[1::2]), rate_columns=list(basis), rate_basis=basis,
+                     internal=internal)
+    for name in basis:
+        shown[name] = shown[name].map(lambda v: v if isinstance(v, str) else ("" if _missing(v) else f"{float(v):.0f}"))
+    return display.declare_counts(shown[["month", *basis]], [])  # medians of days, not counts
+
+
+class IhaPage(BasePage):
+    """What page 05 shows, section by section."""
+
+    def __init__(self, data: PageData, *, iha_limit: str) -> None:
+        super().__init__(data)
+        self.iha_limit = iha_limit
+        #: "within 28 days" or "within 20 working days"
+        self.limit_words = iha_cohort.limit_words(iha_limit)
+        #: IHA timeliness by cohort month for each limit
+        self.iha = {limit: kpis.iha_within(data.looked_after, as_of=data.as_of, limit=limit)
+                    for limit in iha_cohort.LIMIT_WORDS}
+        self.chosen = self.iha[iha_limit]
+        #: the cohort the page quotes: the latest whose children are all due
+        self.iha_month = iha_cohort.reporting_month(self.chosen, self.month)
+        self.start = shift_month(self.iha_month, -11)
+        #: the start of the improvement year: where the chart's limits and the time series break
+        self.its_break = iha_cohort.its_break_month(self.iha_month)
+
+    # --- the headline -------------------------------------------------------------------------
+    @property
+    def headline(self) -> str:
+        return iha_headline(self.chosen, self.iha_month, limit_words=self.limit_words, internal=self.internal)
+
+    @property
+    def cohort_table(self) -> pd.DataFrame:
+        """The last year's cohorts for both limits (published)."""
+        return iha_table(self.iha, self.start, self.month, internal=self.internal)
+
+    # --- month by month -----------------------------------------------------------------------
+    @cached_property
+    def chart(self) -> KpiChart:
+        return iha_cohort.iha_chart(self.chosen, self.iha_month, label=f"Initial health assessments {self.limit_words}")
+
+    def chart_figure(self):
+        return self.chart.figure(y_label="Share of children due", as_of=self.as_of_text)
+
+    @property
+    def chart_sentence(self) -> str:
+        return self.chart.sentence
+
+    # --- was the improvement real? ------------------------------------------------------------
+    @property
+    def its_sentence(self) -> str:
+        rows = series(self.chosen, iha_cohort.IHA_KPI, "all", self.iha_month)
+        rows = rows[rows["denominator"] > 0]
+        its = stats.interrupted_time_series(rows["numerator"], rows["denominator"], rows["month"], at=self.its_break,
+                                            measure=f"the share of IHAs {self.limit_words}")
+        return trends.its_sentence(its, measure=f"the share of IHAs done {self.limit_words}", at=self.its_break)
+
+    def before_after_figure(self):
+        before_after = iha_before_after(self.iha, self.its_break, self.iha_month)
+        brk = month_name(self.its_break)
+        return plots.before_after_bars(before_after, group="measure", before="before", after="after",
+                                       labels=(f"Before {brk}", f"{brk} to {month_name(self.iha_month)}"),
+                                       title="Initial health assessments on time, before and after the break",
+                                       y_label="Share of children due", percent=True, as_of=self.as_of_text)
+
+    # --- where the delay sits -----------------------------------------------------------------
+    @cached_property
+    def steps(self) -> pd.DataFrame:
+        """Median days per IHA step by cohort month, up to the quoted cohort."""
+        steps = kpis.iha_steps(self.data.looked_after)
+        return steps[steps["month"] <= self.iha_month]
+
+    @property
+    def _parts(self) -> pd.DataFrame:
+        return self.steps[self.steps["step"] != "start_to_iha"]
+
+    @property
+    def delay_sentence(self) -> str:
+        return delay_sentence(self._parts, early=f"{self.its_break[:4]}-01", late=self.iha_month)
+
+    @property
+    def steps_table(self) -> pd.DataFrame:
+        return iha_steps_table(self.steps, self.start, self.iha_month, internal=self.internal)
+
+    def steps_figure(self):
+        recent = self._parts[self._parts["month"] >= shift_month(self.iha_month, -23)].copy()
+        recent["step"] = recent["step"].map(step_words)
+        return plots.small_multiples(recent, x="month", y="median_days", group="step",
+                                     title="Median days for each step of the IHA", y_label="Median days",
+                                     as_of=self.as_of_text, ncols=3)
+
+
+def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, as_of: str = "",
+         iha_limit: str = config.DEFAULT_IHA_LIMIT, internal: bool = False) -> IhaPage:
+    """Page 05 for the notebook's parameters."""
+    return IhaPage(load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal), iha_limit=iha_limit)

@@ -1,0 +1,256 @@
+"""Page 04, repeat contacts: the repeat rate month by month and by agency, what goes with a
+repeat (the re-contact model), how soon children come back (Kaplan–Meier), the children with the
+most repeats (counts only), and what would reduce repeats — including how many a month would be
+avoided if the higher-risk group had the lower group's rate."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import pandas as pd
+
+from hwb_kpis import coding, config, kpis, stats
+from hwb_kpis.privacy.disclosure import safe_count
+from hwb_kpis.report import agencies, display, plots, recontact_findings
+from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
+from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart, series
+from hwb_kpis.report.labels import group_label
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.words import count, join_words, percent, shift_month
+
+KPI = "repeat_contacts"
+
+
+def repeats_avoidable(contacts: pd.DataFrame, column: str, risk_value, reference_value, *,
+                      risk_words: str, reference_words: str, months: int | None = None) -> pd.DataFrame:
+    """Repeats a month that would not occur if contacts with ``column == risk_value`` had the repeat
+    rate of those with ``column == reference_value`` (uses ``is_repeat`` from ``flag_repeats``).
+
+    Returns one row: ``rate_risk``, ``rate_reference``, ``n_risk``, ``avoidable``,
+    ``avoidable_per_month``, ``risk_words``, ``reference_words``.
+    """
+    col = contacts[column]
+    risk = contacts[(col == risk_value).fillna(False).to_numpy(bool)]
+    ref = contacts[(col == reference_value).fillna(False).to_numpy(bool)]
+    rate_risk = float(risk["is_repeat"].astype(float).mean()) if len(risk) else float("nan")
+    rate_ref = float(ref["is_repeat"].astype(float).mean()) if len(ref) else float("nan")
+    avoidable = max(0.0, (rate_risk - rate_ref) * len(risk)) if len(risk) and len(ref) else 0.0
+    if months is None:
+        months = contacts["month"].nunique() if "month" in contacts else 1
+    return pd.DataFrame([{
+        "rate_risk": rate_risk, "rate_reference": rate_ref, "n_risk": len(risk), "avoidable": avoidable,
+        "avoidable_per_month": avoidable / max(months, 1), "risk_words": risk_words,
+        "reference_words": reference_words,
+    }])
+
+
+def repeats_per_child(contacts: pd.DataFrame, *, child_col: str = "child_id", top: int = 5) -> pd.DataFrame:
+    """Distribution of repeat contacts per child — counts only, never ids.
+
+    Returns ``repeats`` (``"1"``, ``"2"``, … up to ``"{top}+"``) and ``children`` (how many children
+    had that many repeat contacts), for children with at least one repeat.
+    """
+    flags = contacts["is_repeat"].astype("boolean").fillna(False).to_numpy(bool)
+    per = contacts.loc[flags].groupby(child_col).size()
+    capped = per.clip(upper=top)
+    dist = capped.value_counts().reindex(range(1, top + 1), fill_value=0)
+    labels = [str(k) if k < top else f"{top}+" for k in dist.index]
+    return pd.DataFrame({"repeats": labels, "children": dist.to_numpy(dtype="int64")})
+
+
+def repeats_per_child_sentence(dist: pd.DataFrame) -> str:
+    total = int(dist["children"].sum())
+    if total == 0:
+        return "No child had a repeat contact in this period."
+    one = int(dist["children"].iloc[0])
+    many = int(dist["children"].iloc[-1])
+    top = dist["repeats"].iloc[-1].rstrip("+")
+    many_text = "none" if many == 0 else safe_count(many)
+    return (f"{count(total)} children had at least one repeat contact; {one / total:.0%} of them had exactly one, "
+            f"and {many_text} had {top} or more.")
+
+
+def km_sentence(shares: pd.DataFrame) -> str:
+    """Plain words for :func:`hwb_kpis.stats.km_recontact` (``group, horizon, share, at_risk``):
+    the share of children contacted again within 3, 6 and 12 months, overall and by agency."""
+    if shares is None or len(shares) == 0:
+        return "Time to re-contact could not be estimated."
+    ok = shares[shares["at_risk"] >= 10] if "at_risk" in shares else shares
+    overall = ok[ok["group"] == "all"].dropna(subset=["share"])
+    if overall.empty:
+        return "Time to re-contact could not be estimated: too few children were followed long enough."
+    parts = [f"within {r['horizon']} in {percent(r['share'])}" for _, r in overall.iterrows()]
+    parts[0] += " of cases"
+    sentence = ("After a decision that the social care threshold was not met, the child was contacted about again "
+                + join_words(parts))
+    longest = overall["horizon"].iloc[-1]
+    others = ok[(ok["group"] != "all") & (ok["horizon"] == longest)].dropna(subset=["share"])
+    if len(others) >= 2:
+        hi = others.loc[others["share"].astype(float).idxmax()]
+        lo = others.loc[others["share"].astype(float).idxmin()]
+        sentence += (f". Within {longest}, the share is highest after contacts from {group_label(hi['group'])} "
+                     f"({percent(hi['share'])}) and lowest after contacts from {group_label(lo['group'])} "
+                     f"({percent(lo['share'])})")
+    return sentence + "."
+
+
+class RepeatsPage(BasePage):
+    """What page 04 shows, section by section."""
+
+    def __init__(self, data: PageData, *, view: str, lookback_days: int) -> None:
+        super().__init__(data)
+        self.lookback_days = lookback_days
+        self.kpi_df = data.kpis(view=view, lookback_days=lookback_days)
+        #: the column of the contacts' source group in the chosen view
+        self.group_col = coding.view_columns(view)[1]
+        #: the first month with a full year of history before it
+        self.first_complete = series(self.kpi_df, KPI, "all", self.month)["month"].min()
+
+    @cached_property
+    def modelled(self) -> pd.DataFrame:
+        """Contacts flagged as repeats or not, from the first complete month to the page's month."""
+        flagged = kpis.flag_repeats(self.data.contacts, lookback_days=self.lookback_days)
+        return flagged[(flagged["month"] >= self.first_complete) & (flagged["month"] <= self.month)]
+
+    @property
+    def last_year(self) -> pd.DataFrame:
+        """:attr:`modelled` over the last 12 months."""
+        return self.modelled[self.modelled["month"] >= shift_month(self.month, -11)]
+
+    # --- the repeat rate month by month -------------------------------------------------------
+    @cached_property
+    def chart(self) -> KpiChart:
+        return kpi_chart(self.kpi_df, KPI, "all", self.month, label="Repeat contacts")
+
+    def chart_figure(self):
+        return self.chart.figure(y_label="Share of contacts that are repeats", as_of=self.as_of_text)
+
+    @property
+    def chart_sentence(self) -> str:
+        return self.chart.sentence
+
+    @property
+    def comparison_sentences(self) -> list[str]:
+        """All agencies, then health: this month against last month and last year."""
+        return [comparison_sentence(compare_periods(self.kpi_df, KPI, "all", self.month), internal=self.internal),
+                comparison_sentence(compare_periods(self.kpi_df, KPI, "health", self.month),
+                                    label="Repeat contacts from health", internal=self.internal)]
+
+    # --- by agency ----------------------------------------------------------------------------
+    @cached_property
+    def _panels(self) -> tuple[list[str], list[str]]:
+        return agencies.largest_groups(agencies.group_fluctuation(self.kpi_df, KPI, self.month))
+
+    def agencies_figure(self):
+        """Each of the largest agencies' own SPC chart."""
+        panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.month)
+        return plots.small_multiples(panels, x="x", y="y", group="agency", title="Repeat contacts by agency",
+                                     y_label="Share that are repeats", percent=True, as_of=self.as_of_text)
+
+    @property
+    def left_out_sentence(self) -> str:
+        return agencies.left_out_sentence(*self._panels, where="the funnel plot below")
+
+    @cached_property
+    def funnel(self) -> pd.DataFrame:
+        """The agencies' funnel over the last 12 months, labelled."""
+        funnel = agencies.kpi_funnel(self.kpi_df, KPI, self.month, months=12)
+        funnel["label"] = funnel["label"].map(group_label)
+        return funnel
+
+    def funnel_figure(self):
+        return plots.funnel_plot(self.funnel, improvement_direction="decrease",
+                                 title="Repeat contacts by agency over the last 12 months",
+                                 y_label="Share that are repeats", as_of=self.as_of_text)
+
+    @property
+    def funnel_sentence(self) -> str:
+        return agencies.funnel_sentence(self.funnel, what="repeat rate over the last 12 months")
+
+    # --- what goes with a repeat? -------------------------------------------------------------
+    @cached_property
+    def drivers(self) -> pd.DataFrame:
+        """:func:`hwb_kpis.stats.recontact_drivers` on :attr:`modelled`."""
+        return stats.recontact_drivers(self.modelled, source_col=self.group_col)
+
+    @cached_property
+    def _labelled_drivers(self) -> pd.DataFrame:
+        shown = recontact_findings.without_definitional(self.drivers)
+        return shown.assign(label=recontact_findings.odds_table_labels(shown))
+
+    def drivers_figure(self):
+        return plots.odds_ratio_plot(self._labelled_drivers, title="What goes with a repeat contact",
+                                     as_of=self.as_of_text)
+
+    @property
+    def drivers_table(self) -> pd.DataFrame:
+        """Each factor's odds ratio and interval (published)."""
+        labelled = self._labelled_drivers
+        shown = labelled[~labelled["is_reference"]][["label", "odds_ratio", "ci_low", "ci_high", "n"]].copy()
+        for c in ("odds_ratio", "ci_low", "ci_high"):
+            shown[c] = shown[c].map(lambda v: f"{v:.2f}")
+        shown = shown.rename(columns={"label": "factor", "odds_ratio": "odds ratio", "ci_low": "95% from",
+                                      "ci_high": "95% to", "n": "contacts"})
+        return display.publish(shown, count_columns=["contacts"], rate_columns=(), internal=self.internal)
+
+    @property
+    def definitional_note(self) -> str:
+        return recontact_findings.definitional_note(self.drivers)
+
+    @property
+    def excluded_note(self) -> str:
+        return recontact_findings.excluded_note(self.drivers)
+
+    # --- how soon do children come back? ------------------------------------------------------
+    @cached_property
+    def episodes(self) -> pd.DataFrame:
+        """Threshold-not-met decisions up to the month's end, followed to the next contact."""
+        month_end = pd.Period(self.month, "M").end_time.normalize()
+        contacts = self.data.contacts
+        upto = contacts[contacts["contact_date"] <= month_end]
+        episodes = stats.recontact_episodes(upto.assign(source_group=upto[self.group_col]),
+                                            extract_end=min(self.data.as_of, month_end),
+                                            not_met=config.THRESHOLD_NOT_MET)
+        return episodes[episodes["month"] >= self.first_complete]
+
+    def comeback_figure(self):
+        """Kaplan–Meier curves for all children and the three largest agencies."""
+        main = list(self.episodes["group"].value_counts().index[:3])
+        curves = stats.km_curves(self.episodes)
+        curves = curves[curves["group"].isin([*main, "all"])]
+        curves = curves.assign(group=curves["group"].map(lambda g: g if g == "all" else group_label(g)))
+        return plots.km_plot(curves, title="Children contacted about again after a threshold-not-met decision",
+                             as_of=self.as_of_text)
+
+    @property
+    def comeback_sentence(self) -> str:
+        return km_sentence(stats.km_recontact(self.episodes))
+
+    # --- children with the most repeats -------------------------------------------------------
+    @cached_property
+    def per_child(self) -> pd.DataFrame:
+        return repeats_per_child(self.last_year)
+
+    @property
+    def per_child_table(self) -> pd.DataFrame:
+        return display.publish(self.per_child.rename(columns={"repeats": "repeat contacts in the year"}),
+                               count_columns=["children"], rate_columns=(), internal=self.internal)
+
+    @property
+    def per_child_sentence(self) -> str:
+        return repeats_per_child_sentence(self.per_child)
+
+    # --- what would reduce repeats ------------------------------------------------------------
+    @property
+    def reduction_findings(self) -> list[str]:
+        potential = repeats_avoidable(self.last_year, "previous_marf", False, True,
+                                      risk_words="the earlier contact was not on a MARF",
+                                      reference_words="the earlier contact was on a MARF")
+        return recontact_findings.repeat_reduction_findings(self.drivers, potential=potential)
+
+
+def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
+         lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, internal: bool = False) -> RepeatsPage:
+    """Page 04 for the notebook's parameters."""
+    return RepeatsPage(load_data(month, processed_dir, raw_dir, internal=internal), view=view,
+                       lookback_days=lookback_days)

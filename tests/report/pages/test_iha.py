@@ -1,0 +1,56 @@
+"""Page 05, initial health assessments (hwb_kpis.report.pages.iha)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from hwb_kpis.report.pages import iha as page_iha
+
+
+def test_delay_sentence_finds_longest_step():
+    steps = pd.DataFrame({"month": ["2015-01", "2015-01", "2015-10", "2015-10"],
+                          "step": ["start_to_consent", "notified_to_iha", "start_to_consent", "notified_to_iha"],
+                          "median_days": [40.0, 10.0, 5.0, 12.0]})
+    s = page_iha.delay_sentence(steps)
+    assert "January 2015 the longest step was social care getting consent" in s and "40 days" in s
+    assert "October 2015 it was health carrying out the assessment" in s
+
+
+def test_iha_headline_and_table_respect_small_numbers():
+    iha = pd.DataFrame({"kpi": "iha_within_28_days", "group": "all", "month": ["2015-01", "2015-10", "2015-11"],
+                        "numerator": [1, 18, 1], "denominator": [14, 20, 1], "rate": [1 / 14, 0.9, 1.0],
+                        "not_yet_due": [0, 0, 8]})
+    s = page_iha.iha_headline(iha, "2015-11")
+    assert s == ("For children who became looked after in October 2015, 90% of initial health assessments were "
+                 "completed within 28 days, compared with fewer than 5 of 14 for those who did in January 2015.")
+    assert "compared with 7% for those" in page_iha.iha_headline(iha, "2015-11", internal=True)
+    table = page_iha.iha_table({"28d": iha, "20wd": iha}, "2015-01", "2015-11")
+    assert list(table.columns) == ["month", "children due", "not yet due", "done within 28 days", "% within 28 days",
+                                   "done within 20 working days", "% within 20 working days"]
+    assert table.loc[0, "% within 28 days"] == "*" and table.loc[1, "% within 28 days"] == "90%"
+
+
+def test_steps_table_suppresses_medians_on_few_children():
+    steps = pd.DataFrame({"month": ["2015-10", "2015-10", "2015-11"], "step": ["start_to_consent", "start_to_iha",
+                                                                             "start_to_consent"],
+                          "median_days": [12.4, 30.0, 9.0], "n": [10, 3, 0]})
+    table = page_iha.iha_steps_table(steps, "2015-10", "2015-11")
+    assert list(table.columns) == ["month", "social care getting consent", "the whole process"]
+    assert table.iloc[0].tolist() == ["October 2015", "12", "*"]
+    assert page_iha.iha_steps_table(steps, "2015-10", "2015-11", internal=True).iloc[0, 2] == "30"
+
+
+@pytest.fixture(scope="module")
+def page():
+    return page_iha.load()
+
+
+def test_the_iha_page_builds_on_the_default_data(page):
+    assert page.iha_month == "2015-10" and page.its_break == "2015-01" and page.start == "2014-11"
+    assert page.headline.startswith("For children who became looked after in October 2015, 90% of initial health")
+    assert page.chart_sentence.startswith(f"{page.chart.verdict['icon']} Initial health assessments within 28 days:")
+    assert "since January 2015" in page.chart_sentence
+    assert "the share of IHAs done within 28 days from January 2015" in page.its_sentence
+    assert page.delay_sentence.startswith("In January 2015 the longest step was")
+    assert list(page.steps_table.columns)[0] == "month" and page.steps_table.attrs

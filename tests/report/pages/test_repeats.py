@@ -1,0 +1,53 @@
+"""Page 04, repeat contacts (hwb_kpis.report.pages.repeats)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from hwb_kpis.report.pages import repeats
+
+
+def test_repeats_avoidable_and_per_child_distribution_hold_no_ids():
+    contacts = pd.DataFrame({
+        "child_id": ["a", "a", "a", "b", "b", "c", "d", "d"],
+        "month": ["2015-10"] * 4 + ["2015-11"] * 4,
+        "previous_marf": [pd.NA, False, False, pd.NA, True, pd.NA, pd.NA, False],
+        "is_repeat": [False, True, True, False, False, False, False, True],
+    })
+    contacts["previous_marf"] = contacts["previous_marf"].astype("boolean")
+    pot = repeats.repeats_avoidable(contacts, "previous_marf", False, True, risk_words="x", reference_words="y")
+    assert pot.loc[0, "rate_risk"] == 1.0 and pot.loc[0, "rate_reference"] == 0.0
+    assert pot.loc[0, "avoidable_per_month"] == pytest.approx(1.5)
+    dist = repeats.repeats_per_child(contacts, top=3)
+    assert list(dist["repeats"]) == ["1", "2", "3+"]
+    assert list(dist["children"]) == [1, 1, 0]
+    assert not dist.astype(str).isin(["a", "b", "c", "d"]).any().any()
+    assert "2 children" in repeats.repeats_per_child_sentence(dist)
+
+
+def test_km_sentence():
+    shares = pd.DataFrame({"group": ["all", "all", "health", "police"], "horizon": ["3 months", "12 months", "12 months", "12 months"],
+                           "share": [0.2, 0.4, 0.3, 0.5], "at_risk": [100, 50, 20, 20]})
+    s = repeats.km_sentence(shares)
+    assert "again within 3 months in 20% of cases and within 12 months in 40%" in s
+    assert "highest after contacts from police (50%)" in s and "lowest after contacts from health (30%)" in s
+
+
+@pytest.fixture(scope="module")
+def page():
+    return repeats.load()
+
+
+def test_the_repeats_page_builds_on_the_default_data(page):
+    assert page.first_complete > "2013-12"  # months without a full year of history are left out
+    assert page.chart_sentence.split(": ")[0].endswith("Repeat contacts")
+    everyone, health = page.comparison_sentences
+    assert everyone.startswith("**Repeat contacts** in November 2015: 51%")
+    assert health.startswith("**Repeat contacts from health** in November 2015: 47%")
+    assert page.funnel_sentence.startswith("For the repeat rate over the last 12 months, ")
+    assert list(page.drivers_table.columns) == ["factor", "odds ratio", "95% from", "95% to", "contacts"]
+    assert page.comeback_sentence.startswith("After a decision that the social care threshold was not met")
+    assert page.per_child_sentence.endswith("or more.")
+    findings = page.reduction_findings
+    assert findings and any("fewer repeat contacts a month" in f for f in findings)

@@ -1,0 +1,62 @@
+"""Agencies compared with each other (hwb_kpis.report.agencies)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hwb_kpis.report import agencies as ag
+from hwb_kpis.report.labels import group_label
+from tests.report.frames import monthly
+
+
+def test_funnel_sentence_names_outliers():
+    funnel = pd.DataFrame({"label": ["health", "police", "schools", "other"],
+                           "flag": ["within", "above 99.8%", "below 99.8%", "below 95%"]})
+    s = ag.funnel_sentence(funnel, what="conversion rate")
+    assert "well above the average: police" in s and "well below the average: schools" in s
+    assert "possibly chance: other agencies" in s and "health" not in s
+    funnel["flag"] = "within"
+    assert "inside the funnel" in ag.funnel_sentence(funnel)
+
+
+def test_group_fluctuation_separates_noisy_from_calm_agencies():
+    rng = np.random.default_rng(7)
+    noisy = monthly("conversion", "police", list(rng.integers(100, 400, 12)), start="2015-01", den=500)
+    calm = monthly("conversion", "health", list(rng.binomial(500, 0.5, 12)), start="2015-01", den=500)
+    table = ag.group_fluctuation(pd.concat([noisy, calm]), "conversion", "2015-12")
+    verdicts = dict(zip(table["group"], table["verdict"], strict=True))
+    assert verdicts["police"] == "varies beyond chance"
+    s = ag.fluctuation_sentence(table)
+    assert "police varied from month to month more than chance" in s
+
+
+def test_largest_groups_keep_the_panels_readable_and_name_the_rest():
+    table = pd.DataFrame({"group": [f"g{i}" for i in range(11)], "denominator": [50, 900, *range(100, 1000, 100)]})
+    shown, rest = ag.largest_groups(table)
+    assert len(shown) == ag.MAX_PANELS == 9 and shown[:2] == ["g1", "g10"]  # largest first
+    assert rest == ["g2", "g0"]
+    assert ag.largest_groups(table, n=20) == (table.sort_values("denominator", ascending=False)["group"].tolist(), [])
+    sentence = ag.left_out_sentence(shown, ["housing", "anonymous"], where="the table below")
+    assert sentence.startswith("The chart shows the 9 agencies with the most contacts;")
+    assert "are in the table below." in sentence and group_label("housing") in sentence
+    assert "is in" in ag.left_out_sentence(shown, ["housing"], where="the table below")
+    assert ag.left_out_sentence(shown, [], where="the table below") == ""
+
+
+def test_funnel_pools_months_and_leaves_out_small_agencies():
+    frames = [monthly("conversion", "police", [300] * 12, start="2015-01", den=600),
+              monthly("conversion", "health", [100] * 12, start="2015-01", den=400),
+              monthly("conversion", "legal", [1] * 12, start="2015-01", den=2)]
+    kpi_df = pd.concat(frames, ignore_index=True)
+    one = ag.kpi_funnel(kpi_df, "conversion", "2015-12")
+    assert list(one["label"]) == ["health", "police"] and one.attrs["left_out"] == ["legal"]
+    year = ag.kpi_funnel(kpi_df, "conversion", "2015-12", months=12)
+    assert set(year["label"]) == {"health", "legal", "police"}
+
+
+def test_agency_panels_stack_each_agency_chart():
+    kpi_df = pd.concat([monthly("conversion", g, [300] * 24, den=600) for g in ("police", "la_services")])
+    panels = ag.agency_panels(kpi_df, "conversion", ["la_services", "police"], "2015-12", start="2015-01")
+    assert list(dict.fromkeys(panels["agency"])) == ["LA services", "police"]
+    assert len(panels) == 24 and {"x", "y", "mean", "upl"} <= set(panels.columns)
