@@ -1,5 +1,6 @@
 """The synthetic extract generator: determinism, the raw contract's format, the documented mess,
-sizes under --scale/--authorities, and month-by-month streaming (``hwb_kpis.demo``)."""
+sizes under --scale/--authorities, and month-by-month streaming (``hwb_kpis.demo.generator``; the
+``hwb-kpis synth`` command: tests/test_cli.py)."""
 
 from __future__ import annotations
 
@@ -117,19 +118,6 @@ def test_scale_multiplies_volumes(tmp_path):
 def test_bad_arguments_raise_one_line_errors(tmp_path, kwargs):
     with pytest.raises(HwbKpisError):
         write_extract(tmp_path, **{**SMALL, **kwargs}, **QUIET)
-
-
-def test_cli_synth_writes_the_files(tmp_path):
-    from typer.testing import CliRunner
-
-    from hwb_kpis.cli import app
-
-    result = CliRunner().invoke(app, ["synth", "--out", str(tmp_path), "--scale", "0.1",
-                                      "--start", "2015-01", "--end", "2015-03"])
-    assert result.exit_code == 0, result.output
-    assert "SYNTHETIC" in result.output
-    for name in ("contacts.csv", "looked_after.csv", "SYNTHETIC"):
-        assert (tmp_path / name).is_file()
 
 
 # --- the mess -------------------------------------------------------------------------------------
