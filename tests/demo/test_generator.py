@@ -227,3 +227,16 @@ def test_chunk_sizes_are_bounded_and_the_file_is_their_concatenation(tmp_path):
         ch.contacts.to_csv(buf, header=False, index=False, lineterminator="\n")
     body = (tmp_path / "contacts.csv").read_text(encoding="utf-8").split("\n", 1)[1]
     assert body == buf.getvalue()
+
+
+def test_the_package_keeps_its_public_names():
+    import hwb_kpis.demo as demo
+
+    for name in ("ANNEX_LABELS", "ANNEX_LETTERS", "CALIBRATION", "CHANNELS", "DEFAULT_SEED", "HOSPITALS",
+                 "IHA_COHORTS", "LA_STARTS_PER_MONTH", "MARF_LOGIT", "MARKER", "MONTHLY_CONTACTS", "REPEAT_WINDOW",
+                 "REREFERRAL_LOGIT", "SCHOOL_SEASON", "SCHOOL_TERM_MONTH", "SCHOOLS", "SURGERIES", "VOLUME_WINDOW",
+                 "Channel", "Chunk", "Variant", "iter_chunks", "write_extract"):
+        assert getattr(demo, name) is not None, name
+    assert set(demo.__all__) <= set(dir(demo))
+    with pytest.raises(AttributeError):
+        demo.no_such_name  # noqa: B018
