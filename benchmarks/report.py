@@ -146,27 +146,9 @@ def time_floor(nb_dir: Path, out: Path, month: str, processed: Path, raw: Path, 
     return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--month", default="2015-11")
-    parser.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
-    parser.add_argument("--processed", type=Path, default=ROOT / "data" / "processed")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each side; the best is shown")
-    parser.add_argument("--floor-run", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--pack-run", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    raw, processed = args.raw.resolve(), args.processed.resolve()
-
-    if args.floor_run:  # the floor's own process
-        per = run_floor(args.floor_run, args.out, args.month, processed, raw, args.jobs)
-        print(json.dumps(per))
-        return 0
-    if args.pack_run:  # the pack's own process
-        print(json.dumps(run_pack(args.month, raw, processed, args.out, args.jobs)))
-        return 0
-
+def measure(month: str, raw: Path, processed: Path, jobs: int, repeat: int) -> tuple[list[Path], list, list]:
+    """The notebooks, and ``repeat`` alternating runs of the floor and the pack (each in its own
+    process, on processed data made current first, not timed)."""
     from hwb_kpis.report.data import ensure_processed
     from hwb_kpis.report.notebooks import discover_notebooks
 
@@ -176,27 +158,30 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="hwb-bench-report-") as tmp:
         work = Path(tmp)
         floor_nbs = write_floor_notebooks(notebooks, work / "floor_notebooks")
+        assert len(floor_nbs) == len(notebooks)
         # warm the file cache (the first import of these libraries after boot reads them from disk)
         subprocess.run([sys.executable, "-c", "\n".join(_imports_of(notebooks[0]) + ["import papermill, nbconvert"])],
                        cwd=ROOT, check=True)
         floors, packs = [], []
-        for i in range(args.repeat):
-            print(f"run {i + 1}/{args.repeat}: floor …", flush=True)
-            floors.append(time_floor(work / "floor_notebooks", work / f"floor{i}", args.month, processed, raw, args.jobs))
-            print(f"run {i + 1}/{args.repeat}: pack …", flush=True)
-            packs.append(time_pack(args.month, raw, processed, work / f"pack{i}", args.jobs))
-        floor_s, floor_per = min(floors, key=lambda r: r[0])
-        pack_s, pack_per, pack_stages = min(packs, key=lambda r: r[0])
-        assert len(floor_nbs) == len(notebooks)
+        for i in range(repeat):
+            print(f"run {i + 1}/{repeat}: floor …", flush=True)
+            floors.append(time_floor(work / "floor_notebooks", work / f"floor{i}", month, processed, raw, jobs))
+            print(f"run {i + 1}/{repeat}: pack …", flush=True)
+            packs.append(time_pack(month, raw, processed, work / f"pack{i}", jobs))
+    return notebooks, floors, packs
 
+
+def print_results(notebooks: list[Path], floors: list, packs: list, month: str, jobs: int) -> None:
+    """Every run's totals, the best run of each side per notebook, the ratio and the pack's stages."""
+    floor_s, floor_per = min(floors, key=lambda r: r[0])
+    pack_s, pack_per, pack_stages = min(packs, key=lambda r: r[0])
     ratio = pack_s / floor_s
-    cpus = os.cpu_count()
-    if args.repeat > 1:  # every run, so that the noise is plain
+    if len(floors) > 1:  # every run, so that the noise is plain
         print("\nall runs: floor " + ", ".join(f"{r[0]:.1f}" for r in floors) + " s; pack "
               + ", ".join(f"{r[0]:.1f}" for r in packs) + " s")
     print()
-    print(f"board pack {args.month}: {len(notebooks)} notebooks, --jobs {args.jobs}, {cpus} CPU(s), "
-          f"best of {args.repeat}")
+    print(f"board pack {month}: {len(notebooks)} notebooks, --jobs {jobs}, {os.cpu_count()} CPU(s), "
+          f"best of {len(floors)}")
     print()
     print(f"| {'notebook':<28} | {'pack (s)':>9} | {'floor (s)':>9} |")
     print(f"|{'-' * 30}|{'-' * 10}:|{'-' * 10}:|")
@@ -211,6 +196,28 @@ def main(argv: list[str] | None = None) -> int:
     print("most time above the floor: " + ", ".join(
         f"{p.stem} (+{pack_per.get(p.stem, 0) - floor_per.get(p.stem, 0):.1f} s)" for p in slowest))
     print("pack stages (s): " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in pack_stages.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--month", default="2015-11")
+    parser.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
+    parser.add_argument("--processed", type=Path, default=ROOT / "data" / "processed")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each side; the best is shown")
+    parser.add_argument("--floor-run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pack-run", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    raw, processed = args.raw.resolve(), args.processed.resolve()
+
+    if args.floor_run:  # the floor's own process
+        print(json.dumps(run_floor(args.floor_run, args.out, args.month, processed, raw, args.jobs)))
+    elif args.pack_run:  # the pack's own process
+        print(json.dumps(run_pack(args.month, raw, processed, args.out, args.jobs)))
+    else:
+        notebooks, floors, packs = measure(args.month, raw, processed, args.jobs, max(1, args.repeat))
+        print_results(notebooks, floors, packs, args.month, args.jobs)
     return 0
 
 
