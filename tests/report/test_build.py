@@ -249,7 +249,7 @@ def test_build_takes_the_options_object(tmp_path: Path, fake_pipeline, monkeypat
                                           "internal": False}
 
 
-def test_fake_run_is_the_notebook_run(tmp_path: Path) -> None:
+def test_fake_run_is_the_notebook_run() -> None:
     """The stand-in keeps the real run's signature (page, output, cwd, timeout)."""
     import inspect
 
