@@ -10,7 +10,7 @@ REPORT_ARGS ?=
 PIPELINE_BENCH_ARGS ?= --scaling
 REPORT_BENCH_ARGS ?= --repeat 3
 
-.PHONY: report test lab clean-data kpis benchmark lint venv
+.PHONY: report test backtest lab clean-data kpis benchmark lint venv
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ report: $(STAMP)
 ## Run every test (the same command CI runs).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope tests notebooks --nbval-lax --nbval-current-env
+
+## The backtests alone: the default synthetic extract reproduces the seed report's and DfE's figures.
+backtest: $(STAMP)
+	$(BIN)/python -m pytest tests/backtests
 
 ## JupyterLab with the project's kernel; builds the default data first if needed.
 lab: $(STAMP)

@@ -11,7 +11,17 @@ from typing import Annotated
 
 import typer
 
+from hwb_kpis import demo
+from hwb_kpis.config import (
+    DEFAULT_IHA_LIMIT,
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MONTH,
+    DEFAULT_VIEW,
+    IHA_LIMITS,
+    VIEWS,
+)
 from hwb_kpis.errors import HwbKpisError
+from hwb_kpis.report.parameters import HELP
 
 app = typer.Typer(
     help="Children's social care front-door KPIs: clean raw extracts, compute KPIs, build the board pack.",
@@ -21,14 +31,10 @@ app = typer.Typer(
 )
 
 
-class View(StrEnum):
-    recoded = "recoded"
-    recorded = "recorded"
-
-
-class IhaLimit(StrEnum):
-    d28 = "28d"
-    wd20 = "20wd"
+#: the choices of --view and --iha-limit (their one home is hwb_kpis.config)
+View = StrEnum("View", {v: v for v in VIEWS})
+IhaLimit = StrEnum("IhaLimit", {v: v for v in IHA_LIMITS})
+_VIEW, _IHA_LIMIT = View(DEFAULT_VIEW), IhaLimit(DEFAULT_IHA_LIMIT)
 
 
 class Format(StrEnum):
@@ -81,10 +87,10 @@ def clean(
 def kpis(
     processed: Annotated[Path, typer.Option(help="Folder of processed tables (from `hwb-kpis clean`).")] = Path("data/processed"),
     month: Annotated[str | None, typer.Option(help="Month YYYY-MM (IHA: month of becoming looked after); omit for every month.")] = None,
-    view: Annotated[View, typer.Option(help="Source coding: recoded (default) or as recorded.")] = View.recoded,
+    view: Annotated[View, typer.Option(help=HELP["view"])] = _VIEW,
     as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD at which IHA due-ness is judged; default latest date in the extract.")] = None,
-    lookback_days: Annotated[int, typer.Option(help="Repeat-contact and re-referral window in days.")] = 365,
-    iha_limit: Annotated[IhaLimit, typer.Option(help="IHA limit: 28 calendar days or 20 working days.")] = IhaLimit.d28,
+    lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
+    iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = True,
 ) -> None:
@@ -107,16 +113,14 @@ def kpis(
 @_one_line_errors
 def synth(
     out: Annotated[Path, typer.Option(help="Folder to write contacts.csv and looked_after.csv into.")] = Path("data/raw"),
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 20151130,
-    start: Annotated[str, typer.Option(help="First month YYYY-MM.")] = "2013-04",
-    end: Annotated[str, typer.Option(help="Last month YYYY-MM.")] = "2015-11",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = demo.DEFAULT_SEED,
+    start: Annotated[str, typer.Option(help="First month YYYY-MM.")] = demo.DEFAULT_START,
+    end: Annotated[str, typer.Option(help="Last month YYYY-MM.")] = demo.DEFAULT_END,
     scale: Annotated[float, typer.Option(help="Multiply volumes (1 = one county's front door).")] = 1.0,
     authorities: Annotated[int, typer.Option(help="Number of independent authorities to simulate.")] = 1,
 ) -> None:
     """Write the seeded synthetic raw extract (never real data)."""
-    from hwb_kpis.demo import write_extract
-
-    paths = write_extract(out, seed=seed, start=start, end=end, scale=scale, authorities=authorities, echo=typer.echo)
+    paths = demo.write_extract(out, seed=seed, start=start, end=end, scale=scale, authorities=authorities, echo=typer.echo)
     for p in paths:
         typer.echo(f"wrote {p}")
 
@@ -124,40 +128,35 @@ def synth(
 @app.command()
 @_one_line_errors
 def report(
-    month: Annotated[str, typer.Option(help="Month of the pack, YYYY-MM.")] = "2015-11",
-    raw: Annotated[Path, typer.Option(help="Raw extract folder (the synthetic extract is written there when empty).")] = Path("data/raw"),
-    processed: Annotated[Path, typer.Option(help="Processed tables folder.")] = Path("data/processed"),
+    month: Annotated[str, typer.Option(help=HELP["month"])] = DEFAULT_MONTH,
+    raw: Annotated[Path, typer.Option(help=HELP["raw_dir"])] = Path("data/raw"),
+    processed: Annotated[Path, typer.Option(help=HELP["processed_dir"])] = Path("data/processed"),
     out: Annotated[Path, typer.Option(help="Reports folder; the pack goes to OUT/YYYY-MM/.")] = Path("reports"),
     only: Annotated[list[str] | None, typer.Option(help="Run only this notebook (name without .ipynb); repeatable.")] = None,
-    internal: Annotated[bool, typer.Option(help="Do not suppress small numbers; every page says INTERNAL.")] = False,
+    internal: Annotated[bool, typer.Option(help=HELP["internal"])] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing pack for the month.")] = False,
     mapping: Annotated[Path | None, typer.Option(help="YAML mapping for the raw extract.")] = None,
     key_file: Annotated[Path | None, typer.Option(help="Pseudonymisation key file (outside the project).")] = None,
-    view: Annotated[View, typer.Option(help="Source coding: recoded (default) or as recorded.")] = View.recoded,
-    as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD for IHA due-ness; default latest date in the extract.")] = None,
-    lookback_days: Annotated[int, typer.Option(help="Repeat-contact and re-referral window in days.")] = 365,
-    iha_limit: Annotated[IhaLimit, typer.Option(help="IHA limit: 28 calendar days or 20 working days.")] = IhaLimit.d28,
-    dfe_dir: Annotated[Path | None, typer.Option(help="Folder of DfE published CSVs for the benchmarking page.")] = None,
-    la: Annotated[str | None, typer.Option(help="The authority's LA code for benchmarking (default E10000002).")] = None,
-    comparator: Annotated[list[str] | None, typer.Option(help="Comparator LA code (statistical neighbour); repeatable.")] = None,
+    view: Annotated[View, typer.Option(help=HELP["view"])] = _VIEW,
+    as_of: Annotated[str | None, typer.Option(help=HELP["as_of"])] = None,
+    lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
+    iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
+    dfe_dir: Annotated[Path | None, typer.Option(help=HELP["dfe_dir"])] = None,
+    la: Annotated[str | None, typer.Option(help=HELP["la_code"])] = None,
+    comparator: Annotated[list[str] | None, typer.Option(help=HELP["comparators"])] = None,
     jobs: Annotated[int, typer.Option(help="Notebooks run in parallel.")] = 2,
     timeout: Annotated[int, typer.Option(help="Seconds one notebook cell may run before it is stopped.")] = 600,
 ) -> None:
     """Clean (if the raw files changed), run every notebook for the month and render the HTML pack."""
     from hwb_kpis.report.build import build_report
+    from hwb_kpis.report.parameters import extra_values
 
-    parameters: dict[str, object] = {}
-    if dfe_dir is not None:
-        parameters["dfe_dir"] = str(dfe_dir.resolve())
-    if la is not None:
-        parameters["la_code"] = la
-    if comparator:
-        parameters["comparators"] = list(comparator)
     result = build_report(
         month=month, raw_dir=raw, processed_dir=processed, out_dir=out, only=only,
         internal=internal, force=force, mapping_path=mapping, jobs=jobs, echo=typer.echo,
         timeout=timeout, view=view.value, as_of=as_of or None, lookback_days=lookback_days,
-        iha_limit=iha_limit.value, parameters=parameters or None, key_file=key_file,
+        iha_limit=iha_limit.value, parameters=extra_values(dfe_dir=dfe_dir, la_code=la, comparators=comparator),
+        key_file=key_file,
     )
     typer.echo(f"board pack: {result.index_path}")
     if result.failed:

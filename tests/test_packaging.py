@@ -61,3 +61,17 @@ def test_ci_runs_the_readme_test_command():
     assert commands == ["make report", "make test"], commands
     ci = (ROOT / ".ci/run").read_text()
     assert re.search(r"^make test$", ci, flags=re.M)
+
+
+def test_package_data_ships_every_data_file():
+    """Every file of the package that is not Python (reference data, templates, the demo's YAML)
+    matches a [tool.setuptools.package-data] glob, so an installed package has it."""
+    from fnmatch import fnmatch
+
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["hwb_kpis"]
+    package = ROOT / "hwb_kpis"
+    data = [p.relative_to(package).as_posix() for p in package.rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    assert any(d.startswith("demo/") for d in data) and any(d.startswith("report/templates/") for d in data)
+    missing = [d for d in data if not any(fnmatch(d, g) for g in globs)]
+    assert missing == [], f"not shipped with the package: {missing}"

@@ -1,27 +1,38 @@
-"""The seeded synthetic extract (``docs/calibration.md``): never real children."""
+"""The seeded synthetic extract (``docs/calibration.md``): never real children.
 
-from hwb_kpis.demo.generator import (  # noqa: F401
-    ANNEX_LABELS,
-    ANNEX_LETTERS,
-    CALIBRATION,
-    CHANNELS,
-    DEFAULT_SEED,
-    HOSPITALS,
-    IHA_COHORTS,
-    LA_STARTS_PER_MONTH,
-    MARF_LOGIT,
-    MARKER,
-    MONTHLY_CONTACTS,
-    REPEAT_WINDOW,
-    REREFERRAL_LOGIT,
-    SCHOOL_SEASON,
-    SCHOOL_TERM_MONTH,
-    SCHOOLS,
-    SURGERIES,
-    VOLUME_WINDOW,
-    Channel,
-    Chunk,
-    Variant,
-    iter_chunks,
-    write_extract,
-)
+:func:`write_extract` and :func:`iter_chunks` (:mod:`hwb_kpis.demo.generator`); the calibration
+and the agencies are data (``calibration.yml``, ``channels.yml``), read by
+:mod:`~hwb_kpis.demo.calibration` and :mod:`~hwb_kpis.demo.channels`. Names are loaded on first
+use, so that ``import hwb_kpis.demo`` (the CLI's defaults) costs nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: the public names and the module of each
+_HOMES = {
+    "write_extract": "generator", "iter_chunks": "generator", "Chunk": "generator", "MARKER": "generator",
+    "DEFAULT_SEED": "calibration", "DEFAULT_START": "calibration", "DEFAULT_END": "calibration",
+    "CALIBRATION": "calibration", "IHA_COHORTS": "calibration", "LA_STARTS_PER_MONTH": "calibration",
+    "MARF_LOGIT": "calibration", "MONTHLY_CONTACTS": "calibration", "REPEAT_WINDOW": "calibration",
+    "REREFERRAL_LOGIT": "calibration", "SCHOOL_SEASON": "calibration", "SCHOOL_TERM_MONTH": "calibration",
+    "VOLUME_WINDOW": "calibration",
+    "ANNEX_LABELS": "channels", "ANNEX_LETTERS": "channels", "CHANNELS": "channels", "Channel": "channels",
+    "HOSPITALS": "channels", "SCHOOLS": "channels", "SURGERIES": "channels", "Variant": "channels",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])

@@ -1,15 +1,19 @@
-"""The data a pack or a notebook runs on: processed tables made current for the raw folder, and
-the synthetic demonstration extract written (loudly) when there is no data at all, so that the
-project works out of the box."""
+"""The data a pack or a notebook runs on: processed tables made current for the raw folder (the
+synthetic demonstration extract written, loudly, when there is no data at all, so that the project
+works out of the box), and for a pack its ingest summary, checked to cover the pack's month."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hwb_kpis import pipeline
+from hwb_kpis.config import SYNTHETIC_MARKER
 from hwb_kpis.contract.processed import load_processed
+from hwb_kpis.errors import HwbKpisError
 
 
 def demo_writer(echo: Callable[[str], Any] = print, *, loud: bool = False) -> Callable[[Path], Any]:
@@ -45,3 +49,80 @@ def ensure_processed(
     pipeline.refresh_processed(processed_dir, raw_dir, mapping_path=mapping_path, echo=echo,
                                write_demo=demo_writer(echo))
     return load_processed(Path(processed_dir).resolve())
+
+
+@dataclass(frozen=True)
+class PackData:
+    """What a pack is built on: the ingest summary of the processed folder, whether the data are
+    synthetic, and what :func:`hwb_kpis.pipeline.refresh_processed` did (``"kept"``, ``"reused"``
+    or ``"cleaned"``)."""
+
+    summary: dict[str, Any]
+    synthetic: bool
+    refresh: str
+
+
+def read_summary(processed_dir: Path) -> dict[str, Any]:
+    """``ingest_summary.json`` of a processed folder (empty when missing or unreadable)."""
+    path = Path(processed_dir) / "ingest_summary.json"
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _refresh(raw_dir: Path, processed_dir: Path, *, mapping_path, key_file, echo) -> tuple[str, dict[str, Any]]:
+    refresh = pipeline.refresh_processed(processed_dir, raw_dir, mapping_path=mapping_path, key_file=key_file,
+                                         echo=echo, write_demo=demo_writer(echo, loud=True))
+    summary = read_summary(processed_dir)
+    if pipeline.is_synthetic(raw_dir):
+        summary.setdefault("synthetic", True)
+    return refresh, summary
+
+
+def prepare_data(
+    raw_dir: Path,
+    processed_dir: Path,
+    *,
+    mapping_path: Path | None = None,
+    key_file: Path | None = None,
+    echo: Callable[[str], Any] = print,
+) -> dict[str, Any]:
+    """:func:`hwb_kpis.pipeline.refresh_processed` (write the synthetic extract when there is no
+    data at all, saying so loudly; clean unless the processed folder was made from exactly these
+    raw files), then the ingest summary."""
+    return _refresh(raw_dir, processed_dir, mapping_path=mapping_path, key_file=key_file, echo=echo)[1]
+
+
+def check_month_covered(summary: dict[str, Any], month: str) -> None:
+    """Raise ``HwbKpisError`` unless the cleaned extract (its ingest summary) has contacts dated in
+    ``month`` (``YYYY-MM``): a pack for a month without data is not built at all. A summary from
+    before the first/last contact dates were recorded is not checked."""
+    if "first_contact_date" not in summary:
+        return
+    first = (summary.get("first_contact_date") or "")[:7]
+    last = (summary.get("last_contact_date") or summary.get("extract_date") or "")[:7]
+    if not first or month < first or month > last or month in summary.get("months_without_contacts", []):
+        raise HwbKpisError(
+            f"no contacts dated {month} in the extract, which covers {first or '?'} to {last or '?'}:"
+            " is this month's extract in the raw folder?"
+        )
+
+
+def pack_data(
+    raw_dir: Path,
+    processed_dir: Path,
+    month: str,
+    *,
+    mapping_path: Path | None = None,
+    key_file: Path | None = None,
+    echo: Callable[[str], Any] = print,
+) -> PackData:
+    """The data of a pack for ``month``: :func:`prepare_data`, then :func:`check_month_covered`;
+    synthetic when the summary says so or the raw folder holds the synthetic marker."""
+    refresh, summary = _refresh(raw_dir, processed_dir, mapping_path=mapping_path, key_file=key_file, echo=echo)
+    check_month_covered(summary, month)
+    synthetic = bool(summary.get("synthetic")) or (Path(raw_dir) / SYNTHETIC_MARKER).exists()
+    return PackData(summary, synthetic, refresh)

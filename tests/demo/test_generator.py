@@ -1,5 +1,6 @@
 """The synthetic extract generator: determinism, the raw contract's format, the documented mess,
-sizes under --scale/--authorities, and month-by-month streaming (``hwb_kpis.demo``)."""
+sizes under --scale/--authorities, and month-by-month streaming (``hwb_kpis.demo.generator``; the
+``hwb-kpis synth`` command: tests/test_cli.py)."""
 
 from __future__ import annotations
 
@@ -119,19 +120,6 @@ def test_bad_arguments_raise_one_line_errors(tmp_path, kwargs):
         write_extract(tmp_path, **{**SMALL, **kwargs}, **QUIET)
 
 
-def test_cli_synth_writes_the_files(tmp_path):
-    from typer.testing import CliRunner
-
-    from hwb_kpis.cli import app
-
-    result = CliRunner().invoke(app, ["synth", "--out", str(tmp_path), "--scale", "0.1",
-                                      "--start", "2015-01", "--end", "2015-03"])
-    assert result.exit_code == 0, result.output
-    assert "SYNTHETIC" in result.output
-    for name in ("contacts.csv", "looked_after.csv", "SYNTHETIC"):
-        assert (tmp_path / name).is_file()
-
-
 # --- the mess -------------------------------------------------------------------------------------
 
 
@@ -239,3 +227,16 @@ def test_chunk_sizes_are_bounded_and_the_file_is_their_concatenation(tmp_path):
         ch.contacts.to_csv(buf, header=False, index=False, lineterminator="\n")
     body = (tmp_path / "contacts.csv").read_text(encoding="utf-8").split("\n", 1)[1]
     assert body == buf.getvalue()
+
+
+def test_the_package_keeps_its_public_names():
+    import hwb_kpis.demo as demo
+
+    for name in ("ANNEX_LABELS", "ANNEX_LETTERS", "CALIBRATION", "CHANNELS", "DEFAULT_SEED", "HOSPITALS",
+                 "IHA_COHORTS", "LA_STARTS_PER_MONTH", "MARF_LOGIT", "MARKER", "MONTHLY_CONTACTS", "REPEAT_WINDOW",
+                 "REREFERRAL_LOGIT", "SCHOOL_SEASON", "SCHOOL_TERM_MONTH", "SCHOOLS", "SURGERIES", "VOLUME_WINDOW",
+                 "Channel", "Chunk", "Variant", "iter_chunks", "write_extract"):
+        assert getattr(demo, name) is not None, name
+    assert set(demo.__all__) <= set(dir(demo))
+    with pytest.raises(AttributeError):
+        demo.no_such_name  # noqa: B018

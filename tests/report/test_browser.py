@@ -11,7 +11,7 @@ installed (``.ci/run`` installs Debian's ``chromium``; set ``HWB_KPIS_CHROMIUM``
 
 The same checks on any built pack, with screenshots in ``<pack>/screenshots/``::
 
-    .venv/bin/python tests/test_browser.py reports/2015-11 [--readme-shot docs/pack-screenshot.png]
+    .venv/bin/python tests/report/test_browser.py reports/2015-11 [--readme-shot docs/pack-screenshot.png]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # runs as a script too: no tests.support
 MONTH = "2015-11"
 WINDOW = (1280, 2000)
 #: the flags issue 8 asks for; the last four keep Chromium off this machine's closed network

@@ -17,8 +17,7 @@ import pytest
 
 from hwb_kpis.demo import write_extract
 from hwb_kpis.report.build import build_report
-
-DFE_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dfe"
+from tests.support import DFE_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pack")]
 

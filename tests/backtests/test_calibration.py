@@ -1,4 +1,5 @@
-"""The default synthetic extract reproduces the seed report and DfE figures (calibration.md).
+"""Backtest: the default synthetic extract reproduces the seed report and DfE figures
+(calibration.md; the targets are ``hwb_kpis/demo/calibration.yml``).
 
 Every figure goes through the real pipeline (``write_extract`` -> ``run_clean`` -> ``load_processed``
 -> the public KPI functions), never through the generator's internals. Figures are compared as
@@ -17,6 +18,8 @@ from hwb_kpis.demo import write_extract
 from hwb_kpis.pipeline import run_clean
 
 HEALTH_CODES = ("3A", "3B", "3C", "3D", "3E", "3F")
+pytestmark = pytest.mark.slow  # writes and cleans the whole default extract
+
 WINDOW = [str(p) for p in pd.period_range("2014-04", "2015-11", freq="M")]
 Y2015 = [str(p) for p in pd.period_range("2015-01", "2015-11", freq="M")]
 

@@ -1,0 +1,226 @@
+"""Rendering the pack's HTML: each executed notebook made fit for the board (:func:`board_notebook`)
+and exported without code by nbconvert on the house template (:func:`render_page`), and the
+contents page (:func:`render_index`); both carry the banners (synthetic data, internal copy) and
+the footer that states the small-number rule (:mod:`hwb_kpis.privacy.disclosure`)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import importlib.metadata
+import re
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from hwb_kpis.periods import month_name
+from hwb_kpis.privacy import disclosure
+from hwb_kpis.report.notebooks import Page, markdown_text, one_line
+from hwb_kpis.report.tables import align_tables
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+SYNTHETIC_BANNER = "Synthetic data — not real children"
+TITLE = "Children's social care front door board pack"
+ORGANISATION = "Health & Wellbeing Board"
+INTERNAL_FOOTER = "INTERNAL: small numbers are NOT suppressed in this pack. Do not circulate."
+
+_NOISE = re.compile(r"Traceback \(most recent call last\)|^\s*File \".*\", line \d+", re.M)
+#: a bare object repr such as ``<Figure size 800x450 with 1 Axes>`` or ``<... at 0x7f...>``
+_REPR = re.compile(r"^\s*<[^<>]*(?: at 0x[0-9a-f]+|Figure size [^<>]*)>\s*$")
+_REMOVE = {"remove", "remove_cell"}
+
+
+# --- the board's copy of a notebook ---------------------------------------------------------------
+
+
+def _shown_output(out: nbformat.NotebookNode, cell: nbformat.NotebookNode, heading: str) -> bool:
+    """Whether an output reaches the board (JavaScript and widget data are dropped from it, and a
+    PNG is given alt text: the output's or the cell's ``alt`` metadata, else the heading above)."""
+    if out.output_type == "error":
+        return False
+    if out.output_type == "stream":
+        return not (out.get("name") == "stderr" or _NOISE.search(out.get("text", "")))
+    if out.output_type not in ("display_data", "execute_result"):
+        return True
+    data = out.get("data", {})
+    for mime in list(data):
+        if "javascript" in mime or "widget" in mime or "plotly" in mime:
+            del data[mime]
+    if any(_NOISE.search(str(v)) for v in data.values()):
+        return False
+    if not data or (set(data) == {"text/plain"} and _REPR.match(str(data["text/plain"]))):
+        return False
+    if "image/png" in data:
+        meta = out.setdefault("metadata", {})
+        png_meta = meta.get("image/png", {}) if isinstance(meta.get("image/png"), dict) else {}
+        meta["alt"] = png_meta.get("alt") or cell.get("metadata", {}).get("alt") or f"Chart: {heading}"
+    return True
+
+
+def board_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+    """A copy of an executed notebook fit for the board: no error outputs, no stderr (warnings
+    name files and lines), nothing that looks like a traceback, no JavaScript, cells tagged
+    ``remove``/``remove_cell`` dropped, and alt text on every PNG (from the cell's ``alt``
+    metadata or the nearest heading above it)."""
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    heading = title
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & (_REMOVE | {"injected-parameters"}) and cell.cell_type == "code":
+            cell.outputs = []
+        if tags & _REMOVE:
+            continue
+        if cell.cell_type == "markdown":
+            if "papermill-error-cell-tag" in tags:
+                continue
+            for ln in cell.source.splitlines():
+                if ln.lstrip().startswith("#"):
+                    heading = markdown_text(ln.lstrip().lstrip("#"))
+        if cell.cell_type == "code":
+            cell.outputs = [out for out in cell.get("outputs", []) if _shown_output(out, cell, heading)]
+            if not cell.outputs:
+                continue  # nothing to show (the code itself is never shown)
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+# --- banners and footer ---------------------------------------------------------------------------
+
+
+def banners_for(synthetic: bool, internal: bool) -> list[dict[str, str]]:
+    """The banners at the top of every page: internal copy first, then synthetic data."""
+    out = []
+    if internal:
+        out.append({"kind": "internal", "text": disclosure.INTERNAL_BANNER})
+    if synthetic:
+        out.append({"kind": "synthetic", "text": SYNTHETIC_BANNER})
+    return out
+
+
+def footer(internal: bool) -> str:
+    """The footer of every page: the small-number rule, or the internal copy's warning."""
+    return INTERNAL_FOOTER if internal else disclosure.RULE_TEXT
+
+
+@cache
+def house_css() -> str:
+    """The pack's style sheet (``templates/house.css``), embedded in every page."""
+    return (TEMPLATES_DIR / "house.css").read_text(encoding="utf-8")
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+_EXPORTERS = threading.local()
+
+
+def _page_exporter():
+    """The page exporter (nbconvert ``HTMLExporter`` on the board template), made once per thread:
+    its templates are compiled on first use, which costs more than rendering a page."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            template_file="board_page.html.j2",
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+        )
+        exporter.template_paths = [str(TEMPLATES_DIR), *exporter.template_paths]
+        _EXPORTERS.exporter = exporter
+    return exporter
+
+
+def render_page(nb: nbformat.NotebookNode, page: Page, *, month: str, banners, internal: bool) -> str:
+    """HTML of one page (no code, no prompts, banners at the top, images embedded, columns of
+    figures right-aligned)."""
+    resources = {
+        "metadata": {"name": page.title},
+        "hwb": {
+            "css": house_css(),
+            "banners": banners,
+            "month_label": month_name(month),
+            "footer": footer(internal),
+        },
+    }
+    body, _ = _page_exporter().from_notebook_node(board_notebook(nb, page.title), resources=resources)
+    return align_tables(body)
+
+
+def write_page(page: Page, executed: Path, folder: Path, *, month: str, banners, internal: bool) -> None:
+    """Render the executed notebook of ``page`` to ``folder/<name>.html`` and set ``page.html``;
+    a page that cannot be rendered gets an ``error`` instead."""
+    try:
+        html = render_page(nbformat.read(executed, as_version=4), page, month=month, banners=banners,
+                           internal=internal)
+        page.html = f"{page.name}.html"
+        (folder / page.html).write_text(html, encoding="utf-8")
+    except Exception as exc:
+        page.error = f"rendering failed: {one_line(exc)}"
+
+
+# --- the contents page ----------------------------------------------------------------------------
+
+_TABLE_LABELS = {"contacts": "Contacts", "looked_after": "Children becoming looked after"}
+_COUNT_KEYS = ("raw_rows", "clean_rows", "quarantined", "duplicates_dropped")
+
+
+def _count_rows(summary: dict[str, Any], internal: bool) -> list[dict[str, str]]:
+    """The index's "data in this pack" rows from the ingest summary; counts follow the
+    small-number rule like every other published count."""
+    rows = []
+    for name, table in (summary.get("tables") or {}).items():
+        if not isinstance(table, dict):
+            continue
+        row = {"label": _TABLE_LABELS.get(name, name.replace("_", " ").capitalize())}
+        for key in _COUNT_KEYS:
+            value = table.get(key)
+            if isinstance(value, int):
+                row[key] = disclosure.count_cell(value, internal)
+            else:
+                row[key] = "" if value is None else str(value)
+        rows.append(row)
+    return rows
+
+
+def render_index(
+    pages: list[Page], *, month: str, summary: dict[str, Any], synthetic: bool, internal: bool
+) -> str:
+    """HTML of the contents page: every page that worked (linked, with its description), every
+    page that failed (with its error), the data's row counts, banners and footer."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True
+    )
+    return env.get_template("index.html.j2").render(
+        title=TITLE,
+        organisation=ORGANISATION,
+        month=month,
+        month_label=month_name(month),
+        extract_date=summary.get("extract_date"),
+        synthetic=synthetic,
+        banners=banners_for(synthetic, internal),
+        counts=_count_rows(summary, internal),
+        pages=[p for p in pages if p.ok],
+        failed=[p for p in pages if not p.ok],
+        footer=footer(internal),
+        generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=_version(),
+        css=house_css(),
+    )
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("hwb-kpis")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
+        return "dev"

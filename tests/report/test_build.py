@@ -1,0 +1,256 @@
+"""The board pack builder (``hwb_kpis.report.build``), on two tiny notebooks (one works, one
+raises) and a fake processed folder: the cleaning step is replaced by a fake ``hwb_kpis.pipeline``
+so no real data is needed. Only one test starts Jupyter kernels (a module-scoped build, ~3 s); the
+others stop before running notebooks or replace the notebook run (``hwb_kpis.report.run``)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from hwb_kpis.errors import HwbKpisError
+from hwb_kpis.privacy import INTERNAL_BANNER
+from hwb_kpis.report import publish, render, run
+from hwb_kpis.report.build import ReportOptions, build, build_report
+from hwb_kpis.report.render import SYNTHETIC_BANNER
+from tests.report.fakes import MONTH, NOTEBOOKS, FakePipeline, fake_run, without_kernels, workspace
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """One real build (papermill + nbconvert) shared by the tests that read the pack."""
+    base = tmp_path_factory.mktemp("pack")
+    dirs = workspace(base)
+    fake = FakePipeline()
+    lines: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:
+        fake.install(mp)
+        result = build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, jobs=2, echo=lines.append, timeout=60)
+    return types.SimpleNamespace(result=result, dirs=dirs, lines=lines, fake=fake, pack=dirs["out_dir"] / MONTH)
+
+
+# --- the real build -----------------------------------------------------------------------------
+
+
+def test_index_lists_pages_and_failure(built) -> None:
+    result = built.result
+    assert result.index_path == built.pack / "index.html"
+    assert result.failed == ["02_fail"]
+    index = result.index_path.read_text(encoding="utf-8")
+    assert '<a href="01_ok.html">A page that works</a>' in index
+    assert "This tiny page shows the month it was given." in index
+    assert "November 2015" in index and "2015-12-02" in index  # month and extract date
+    assert "1,200" in index and "1,210" in index  # row counts from ingest_summary.json
+    assert "<td class=\"num\">&lt;5</td>" in index  # 3 duplicates dropped: the small-number rule
+    # the failure is listed with the exception's last line, the page is not linked
+    assert "02_fail" in index and "ValueError: deliberate failure for 2015-11" in index
+    assert 'href="02_fail.html"' not in index
+    assert not (built.pack / "02_fail.html").exists()
+    assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC", index)
+    assert [p.name for p in result.pages if p.ok] == ["01_ok"]
+
+
+def test_pages_have_no_code_and_no_tracebacks(built) -> None:
+    for html_file in built.pack.glob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        assert "SECRET_CODE_MARKER" not in html  # code input excluded
+        assert "import base64" not in html
+        assert "nobody should see" not in html  # stderr dropped
+        assert "Traceback" not in html
+        assert "<script" not in html  # no CDN scripts: opens from an email attachment
+        assert '<html lang="en">' in html
+    page = (built.pack / "01_ok.html").read_text(encoding="utf-8")
+    assert "Figures for 2015-11" in page  # the parameter reached the notebook
+    assert 'alt="Chart: Contacts chart"' in page  # PNG embedded with alt text
+    assert "data:image/png;base64," in page
+    assert 'href="index.html"' in page
+
+
+def test_banners_and_progress(built) -> None:
+    for html_file in built.pack.glob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        assert SYNTHETIC_BANNER in html
+        assert INTERNAL_BANNER not in html
+    text = "\n".join(built.lines)
+    assert "[1/2]" in text and "[2/2]" in text and "FAILED" in text
+    assert "reusing" in text and built.fake.cleaned == []  # fingerprint unchanged: no clean
+
+
+def test_pack_keeps_executed_notebooks_and_leaves_no_temp(built) -> None:
+    assert (built.pack / "notebooks" / "01_ok.ipynb").is_file()
+    executed = nbformat.read(built.pack / "notebooks" / "01_ok.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert f"processed_dir = \"{built.dirs['processed_dir']}\"" in injected[0].source
+    assert [p.name for p in built.dirs["out_dir"].iterdir()] == [MONTH]
+    assert built.result.size_bytes < publish.PACK_SIZE_LIMIT
+
+
+def test_result_says_what_each_stage_took_and_what_was_done_to_the_data(built) -> None:
+    """The public timing hook the pack benchmark reads (no log text)."""
+    result = built.result
+    assert set(result.timings) == {"plan", "data", "notebooks", "index", "publish"}
+    assert all(seconds >= 0 for seconds in result.timings.values())
+    assert result.timings["notebooks"] >= max(p.seconds for p in result.pages)
+    assert result.refresh == "reused"
+    assert all(p.seconds > 0 for p in result.pages)
+
+
+def test_refuses_to_overwrite_without_force(built, fake_pipeline) -> None:
+    before = built.result.index_path.read_text(encoding="utf-8")
+    with pytest.raises(HwbKpisError, match="already exists.*--force"):
+        build_report(MONTH, **built.dirs, notebooks_dir=NOTEBOOKS, echo=lambda s: None)
+    assert built.result.index_path.read_text(encoding="utf-8") == before
+
+
+def test_headings_in_order_on_index(built) -> None:
+    index = built.result.index_path.read_text(encoding="utf-8")
+    levels = [int(h) for h in re.findall(r"<h([1-6])", index)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+# --- without kernels ----------------------------------------------------------------------------
+
+
+def test_force_replaces_pack_atomically(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    dirs = workspace(tmp_path)
+    old = dirs["out_dir"] / MONTH
+    old.mkdir(parents=True)
+    (old / "index.html").write_text("old pack", encoding="utf-8")
+    without_kernels(monkeypatch)
+    result = build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, force=True, echo=lambda s: None)
+    assert "old pack" not in result.index_path.read_text(encoding="utf-8")
+    assert result.failed == ["02_fail"]
+    assert "RuntimeError: second line is the one shown" in result.index_path.read_text(encoding="utf-8")
+    assert sorted(p.name for p in dirs["out_dir"].iterdir()) == [MONTH]
+
+
+@pytest.mark.parametrize("crash", [RuntimeError("disk full"), KeyboardInterrupt()])
+def test_crash_mid_build_keeps_old_pack_and_no_partial_folder(tmp_path: Path, fake_pipeline, monkeypatch, crash) -> None:
+    dirs = workspace(tmp_path)
+    old = dirs["out_dir"] / MONTH
+    old.mkdir(parents=True)
+    (old / "index.html").write_text("old pack", encoding="utf-8")
+    without_kernels(monkeypatch)
+
+    def boom(*args, **kwargs):
+        raise crash
+
+    monkeypatch.setattr(render, "render_index", boom)
+    with pytest.raises(type(crash)):
+        build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, force=True, echo=lambda s: None)
+    assert (old / "index.html").read_text(encoding="utf-8") == "old pack"
+    assert sorted(p.name for p in dirs["out_dir"].iterdir()) == [MONTH]
+
+
+def test_crash_on_first_build_writes_nothing(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    dirs = workspace(tmp_path)
+    without_kernels(monkeypatch)
+    monkeypatch.setattr(publish, "publish", lambda *a: (_ for _ in ()).throw(OSError("rename failed")))
+    with pytest.raises(OSError):
+        build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, echo=lambda s: None)
+    assert list(dirs["out_dir"].iterdir()) == []
+
+
+def test_unknown_parameter_fails_before_running(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    dirs = workspace(tmp_path)
+    monkeypatch.setattr(run, "run_notebook", lambda *a: pytest.fail("a notebook ran"))
+    with pytest.raises(HwbKpisError, match="unknown notebook parameter.*no_such_param"):
+        build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, parameters={"no_such_param": 1}, echo=lambda s: None)
+    assert fake_pipeline.cleaned == [] and not dirs["out_dir"].exists()
+
+
+def test_notebook_without_required_parameter(tmp_path: Path, fake_pipeline) -> None:
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    nb = nbformat.read(NOTEBOOKS / "01_ok.ipynb", as_version=4)
+    nb.cells[1].source = 'month = "2015-11"'
+    nbformat.write(nb, nb_dir / "00_bad.ipynb")
+    with pytest.raises(HwbKpisError, match="00_bad.ipynb.*does not declare processed_dir"):
+        build_report(MONTH, **workspace(tmp_path / "w"), notebooks_dir=nb_dir, echo=lambda s: None)
+    for cell in nb.cells:
+        cell.metadata.pop("tags", None)
+    nbformat.write(nb, nb_dir / "00_bad.ipynb")
+    with pytest.raises(HwbKpisError, match="no cell tagged 'parameters'"):
+        build_report(MONTH, **workspace(tmp_path / "w2"), notebooks_dir=nb_dir, echo=lambda s: None)
+
+
+def test_bad_month(tmp_path: Path) -> None:
+    with pytest.raises(HwbKpisError, match="YYYY-MM"):
+        build_report("201511", **workspace(tmp_path), notebooks_dir=NOTEBOOKS, echo=lambda s: None)
+
+
+def test_cleans_when_fingerprint_changed(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    dirs = workspace(tmp_path)
+    fake_pipeline.fingerprint = "0" * 64  # the raw files changed since the processed folder was made
+    without_kernels(monkeypatch)
+    result = build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, only=["01_ok"], echo=lambda s: None)
+    assert fake_pipeline.cleaned == [(dirs["raw_dir"], dirs["processed_dir"])]
+    assert result.refresh == "cleaned"
+
+
+def test_skips_clean_when_fingerprint_unchanged(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    dirs = workspace(tmp_path)
+    without_kernels(monkeypatch)
+    lines: list[str] = []
+    build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, only=["01_ok"], echo=lines.append)
+    assert fake_pipeline.cleaned == []
+    assert any("unchanged" in line for line in lines)
+
+
+def test_empty_raw_dir_writes_synthetic_extract_loudly(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    dirs = workspace(tmp_path)
+    shutil.rmtree(dirs["raw_dir"])
+    shutil.rmtree(dirs["processed_dir"])
+    calls = []
+
+    def write_extract(out_dir, **kwargs):
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        (Path(out_dir) / "contacts.csv").write_text("contact_id\n", encoding="utf-8")
+        (Path(out_dir) / "SYNTHETIC").write_text("synthetic\n", encoding="utf-8")
+        calls.append(Path(out_dir))
+        return [Path(out_dir) / "contacts.csv"]
+
+    monkeypatch.setitem(sys.modules, "hwb_kpis.demo", types.SimpleNamespace(write_extract=write_extract))
+    without_kernels(monkeypatch)
+    lines: list[str] = []
+    result = build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, only=["01_ok"], echo=lines.append)
+    assert calls == [dirs["raw_dir"]] and fake_pipeline.cleaned
+    assert any("SYNTHETIC" in line for line in lines)
+    assert result.synthetic and SYNTHETIC_BANNER in result.index_path.read_text(encoding="utf-8")
+
+
+def test_internal_banner_on_index_and_pages(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    dirs = workspace(tmp_path)
+    without_kernels(monkeypatch)
+    result = build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, internal=True, echo=lambda s: None)
+    for html_file in (dirs["out_dir"] / MONTH).glob("*.html"):
+        assert INTERNAL_BANNER in html_file.read_text(encoding="utf-8")
+    ok = [p for p in result.pages if p.name == "01_ok"][0]
+    assert ok.parameters["internal"] is True
+
+
+def test_build_takes_the_options_object(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    """``build(ReportOptions(...))`` is what ``build_report`` runs; executed notebooks can be left out."""
+    dirs = workspace(tmp_path)
+    without_kernels(monkeypatch)
+    options = ReportOptions(MONTH, notebooks_dir=NOTEBOOKS, only=("01_ok",), keep_notebooks=False,
+                            view="recorded", lookback_days=30, **dirs)
+    result = build(options, echo=lambda s: None)
+    assert [p.name for p in result.pages] == ["01_ok"] and result.failed == []
+    assert not (options.pack_dir / "notebooks").exists() and (options.pack_dir / "01_ok.html").is_file()
+    # 01_ok declares month, processed_dir and internal only: nothing else is passed to it
+    assert result.pages[0].parameters == {"month": MONTH, "processed_dir": str(dirs["processed_dir"]),
+                                          "internal": False}
+
+
+def test_fake_run_is_the_notebook_run() -> None:
+    """The stand-in keeps the real run's signature (page, output, cwd, timeout)."""
+    import inspect
+
+    assert list(inspect.signature(fake_run).parameters) == list(inspect.signature(run.run_notebook).parameters)
