@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from hwb_kpis.report import parameters
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 #: every parameter a notebook may take (the report runner passes these)
-ALLOWED_PARAMETERS = {
-    "month", "processed_dir", "raw_dir", "view", "as_of", "lookback_days", "iha_limit", "internal",
-    "dfe_dir", "la_code", "comparators",
-}
+ALLOWED_PARAMETERS = set(parameters.NAMES)
 
 #: the notebooks of the board pack (06 is written separately)
 EXPECTED = {

@@ -17,7 +17,7 @@ noise) and ``mess.yml``; the steps are modules: :mod:`~hwb_kpis.demo.volumes`,
 :class:`~hwb_kpis.demo.authority.Authority`. This module is the public entry: :func:`iter_chunks`
 and :func:`write_extract`.
 
-Calibration (default arguments; see ``../shared/spec/calibration.md``). Every figure below is
+Calibration (default arguments; see ``docs/calibration.md``). Every figure below is
 computed by the real pipeline (ingest -> coding -> kpis) on the **recoded** view (the default:
 the seed report's figures are what the board saw, and the package shows the recoded view by
 default), except "school nurse very low", which is about the code *as recorded*. The default

@@ -1,4 +1,4 @@
-"""The board KPIs of ``kpi-definitions.md``, month by month, by referral source, in both views.
+"""The board KPIs of ``docs/kpi-definitions.md``, month by month, by referral source, in both views.
 
 Every KPI function takes the processed table (``contacts`` or ``looked_after``, as written by
 ``hwb-kpis clean``) and returns a tidy frame with one row per (kpi, group, month)::
