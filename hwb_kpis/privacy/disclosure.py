@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from hwb_kpis.nulls import missing as _missing
+
 #: the smallest and largest count that may not be published
 SMALL_MIN, SMALL_MAX = 1, 4
 #: a published count of 1 to 4
@@ -28,15 +30,6 @@ INTERNAL_BANNER = "INTERNAL – not for circulation"
 #: the rule as the pack states it to readers
 RULE_TEXT = (f"Counts from {SMALL_MIN} to {SMALL_MAX} are shown as {SUPPRESSED_COUNT}, and rates based on "
              f"them as {SUPPRESSED_RATE}, to protect children's privacy.")
-
-
-def _missing(x) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
 
 
 def is_small(*counts) -> bool:

@@ -7,16 +7,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from hwb_kpis.nulls import missing  # noqa: F401  (re-exported for pages)
 from hwb_kpis.periods import month_name, shift_month  # noqa: F401  (re-exported for pages)
-
-
-def missing(x) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
 
 
 def percent(x, digits: int = 0) -> str:
