@@ -146,8 +146,10 @@ def report(
     comparator: Annotated[list[str] | None, typer.Option(help=HELP["comparators"])] = None,
     jobs: Annotated[int, typer.Option(help="Notebooks run in parallel.")] = 2,
     timeout: Annotated[int, typer.Option(help="Seconds one notebook cell may run before it is stopped.")] = 600,
+    notebooks: Annotated[Path | None, typer.Option(help="Folder of the pack's notebooks; default the project's notebooks/.")] = None,
 ) -> None:
-    """Clean (if the raw files changed), run every notebook for the month and render the HTML pack."""
+    """Clean (if the raw files changed), run every notebook for the month and render the pack:
+    HTML pages, one A4 PDF (pack.pdf) and the board's tables in Excel (kpis.xlsx)."""
     from hwb_kpis.report.build import build_report
     from hwb_kpis.report.parameters import extra_values
 
@@ -156,7 +158,7 @@ def report(
         internal=internal, force=force, mapping_path=mapping, jobs=jobs, echo=typer.echo,
         timeout=timeout, view=view.value, as_of=as_of or None, lookback_days=lookback_days,
         iha_limit=iha_limit.value, parameters=extra_values(dfe_dir=dfe_dir, la_code=la, comparators=comparator),
-        key_file=key_file,
+        key_file=key_file, notebooks_dir=notebooks,
     )
     typer.echo(f"board pack: {result.index_path}")
     if result.failed:
@@ -177,6 +179,27 @@ def benchmark(
 
     table = la_summary(dfe, la, comparators=comparators)
     typer.echo(format_benchmark(table, format.value))
+
+
+dfe_app = typer.Typer(help="The DfE published statistics the benchmarking page reads (shipped with the package).",
+                      no_args_is_help=True)
+app.add_typer(dfe_app, name="dfe")
+
+
+@dfe_app.command("update")
+@_one_line_errors
+def dfe_update(
+    source: Annotated[Path, typer.Option("--from", help="A newer DfE download (CSV from explore-education-statistics): "
+                                                      "referrals and re-referrals (C1), children in need (B1) or "
+                                                      "children looked after numbers and rates.")],
+    to: Annotated[Path | None, typer.Option(help="Folder of DfE tables to update; default the package's own.")] = None,
+) -> None:
+    """Check a newer DfE download and put it in place of the shipped table of the same kind."""
+    from hwb_kpis.dfe import shipped
+
+    written = shipped.update(source, to)
+    entry = shipped.sources(written.parent).get(shipped.kind_of_file(written), {})
+    typer.echo(f"DfE table updated: {written} ({entry.get('title', '')}, {entry.get('years', '')})")
 
 
 if __name__ == "__main__":  # pragma: no cover

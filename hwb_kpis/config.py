@@ -38,6 +38,14 @@ def default_reports_dir() -> Path:
     return project_root() / "reports"
 
 
+def default_notebooks_dir() -> Path:
+    """The pack's notebooks: ``notebooks/`` of the project folder (:func:`project_root`), else of
+    the checkout this package was installed from (so ``hwb-kpis report`` runs from any folder),
+    else the project folder's ``notebooks/`` (which the build then says is missing)."""
+    candidates = [project_root() / "notebooks", PACKAGE_DIR.parent / "notebooks"]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
 # --- the data contract lives in hwb_kpis/contract/tables.yml (hwb_kpis.contract.tables); these
 # names are re-exported here only because stages and notebooks have long imported them from config.
 from hwb_kpis.contract.tables import (  # noqa: E402,F401

@@ -101,7 +101,12 @@ def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, fo
         if page.error is None:
             render.write_page(page, executed_dir / page.source.name, folder, month=options.month,
                               banners=banners, internal=options.internal)
-        status = "ok" if page.error is None else f"FAILED — {page.error}"
+        if page.error is not None:
+            status = f"FAILED — {page.error}"
+        elif page.gaps:
+            status = "INCOMPLETE — could not show " + "; ".join(page.gaps)
+        else:
+            status = "ok"
         echo(f"[{done}/{len(pages)}] {page.name}: {status} ({page.seconds:.1f} s)")
         for line in page.kernel_messages:
             echo(f"    kernel of {page.name}: {line}")
@@ -140,8 +145,11 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
         data = prepare(options, echo)
     size = write_pack(options, pages, data, echo, timings)
     failed = [p.name for p in pages if not p.ok]
+    incomplete = [p.name for p in pages if p.ok and p.gaps]
     echo(
-        f"pack written to {options.pack_dir} ({size / 1e6:.1f} MB): {len(pages) - len(failed)} page(s) ok"
+        f"pack written to {options.pack_dir} ({size / 1e6:.1f} MB): "
+        f"{len(pages) - len(failed) - len(incomplete)} page(s) ok"
+        + (f", {len(incomplete)} INCOMPLETE: {', '.join(incomplete)}" if incomplete else "")
         + (f", {len(failed)} FAILED: {', '.join(failed)}" if failed else "")
     )
     return ReportResult(options.pack_dir / "index.html", failed, pages, synthetic=data.synthetic,

@@ -15,7 +15,7 @@ from hwb_kpis.config import (
     DEFAULT_VIEW,
     IHA_LIMITS,
     VIEWS,
-    project_root,
+    default_notebooks_dir,
 )
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.periods import check_month
@@ -102,7 +102,7 @@ class ReportOptions:
         put("jobs", max(1, int(self.jobs)))
         for name in ("raw_dir", "processed_dir", "out_dir"):
             put(name, absolute(getattr(self, name)))
-        put("notebooks_dir", absolute(self.notebooks_dir) if self.notebooks_dir else project_root() / "notebooks")
+        put("notebooks_dir", absolute(self.notebooks_dir) if self.notebooks_dir else default_notebooks_dir())
         for name in ("mapping_path", "key_file"):
             value = getattr(self, name)
             put(name, absolute(value) if value else None)
