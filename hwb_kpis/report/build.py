@@ -2,7 +2,11 @@
 :class:`~hwb_kpis.report.options.ReportOptions`: **plan** the notebooks and their parameters
 (:mod:`~hwb_kpis.report.notebooks`), make the **data** current (:mod:`~hwb_kpis.report.data`:
 clean when the raw files changed), **run** every notebook with papermill (:mod:`~hwb_kpis.report.run`),
-**render** each to HTML without code and write ``index.html`` (:mod:`~hwb_kpis.report.render`), and
+**render** each to HTML without code (:mod:`~hwb_kpis.report.render`), write the pack's **tables**
+(``kpis.csv`` and ``pack.json`` for next month's comparison, the revisions since last month's pack
+and ``kpis.xlsx``: :mod:`~hwb_kpis.report.kpi_tables`, :mod:`~hwb_kpis.report.revisions`,
+:mod:`~hwb_kpis.report.workbook`), the glossary and ``index.html``, print the whole pack to one
+A4 **PDF** (:mod:`~hwb_kpis.report.pdf`; skipped, saying why, when WeasyPrint cannot load), and
 **publish** the pack to ``reports/YYYY-MM/`` (:mod:`~hwb_kpis.report.publish`).
 
 The pack is written atomically: everything is built in a hidden temporary folder beside it
@@ -24,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from hwb_kpis.config import DEFAULT_IHA_LIMIT, DEFAULT_LOOKBACK_DAYS, DEFAULT_VIEW
+from hwb_kpis.periods import month_name
 from hwb_kpis.privacy import disclosure
-from hwb_kpis.report import notebooks, publish, render, run
+from hwb_kpis.report import kpi_tables, notebooks, pdf, publish, render, revisions, run, workbook
 from hwb_kpis.report.data import PackData, pack_data
 from hwb_kpis.report.notebooks import Page
 from hwb_kpis.report.options import ReportOptions
@@ -40,7 +45,9 @@ class ReportResult:
     """What a build made: the index, the pages (failed ones named in ``failed``), whether the data
     are synthetic, the pack's size, what was done to the processed folder (``refresh``: kept,
     reused or cleaned) and the seconds of each stage (``timings``: plan, data, notebooks — run
-    and render —, index, publish)."""
+    and render —, tables, index, pdf, publish). ``pdf_path`` is the pack's PDF, or None with
+    ``pdf_problem`` saying why there is none; ``revised`` counts the figures of earlier months
+    that moved since last month's pack (None: there was no pack to compare with)."""
 
     index_path: Path
     failed: list[str]  # names of the notebooks that failed
@@ -49,6 +56,10 @@ class ReportResult:
     size_bytes: int = 0
     refresh: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    pdf_path: Path | None = None
+    pdf_problem: str | None = None
+    workbook_path: Path | None = None
+    revised: int | None = None
 
 
 class _Timings(dict):
@@ -114,23 +125,95 @@ def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, fo
         shutil.rmtree(executed_dir)
 
 
+@dataclass
+class _Written:
+    """What :func:`write_pack` made besides the pages."""
+
+    size: int = 0
+    pdf_problem: str | None = None
+    pdf: bool = False
+    workbook: bool = False
+    revised: int | None = None
+
+
+def write_tables(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, echo: Echo) -> dict[str, Any]:
+    """The pack's tables: ``kpis.csv`` and ``pack.json`` (what next month's pack compares with),
+    the revisions since last month's pack and ``kpis.xlsx`` (README, every KPI, one sheet per
+    page, revisions). Returns what the index shows: the revisions section and the downloads."""
+    from hwb_kpis.kpis import kpi_table, load_processed
+
+    tables = load_processed(options.processed_dir)
+    kpi_df = kpi_table(tables, view=options.view, as_of=options.as_of, lookback_days=options.lookback_days,
+                       iha_limit=options.iha_limit)
+    published = kpi_tables.published_kpis(kpi_df, options.month, internal=options.internal)
+    kpi_tables.write_pack_kpis(published, folder, month=options.month, summary=data.summary,
+                               internal=options.internal, synthetic=data.synthetic)
+    found = revisions.against_previous_pack(published, options.month, options.out_dir)
+    echo(f"revisions: {found.sentence()}")
+    header, rows = revisions.readable(found)
+    rendered = [(p.name, p.title, (folder / p.html).read_text(encoding="utf-8")) for p in pages if p.ok]
+    workbook.write_workbook(
+        folder / workbook.WORKBOOK_FILE, published, summary=data.summary, month=options.month,
+        internal=options.internal, synthetic=data.synthetic, pages=workbook.page_sheets(rendered),
+        revisions=workbook.revisions_sheet(header, rows, found.sentence()) if found.found else None)
+    return {"revisions": revisions.index_section(found) if found.found else None,
+            "revised": found.count if found.found else None}
+
+
+def write_print(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, echo: Echo) -> str | None:
+    """Print the pack (index, pages, glossary, appendix) to ``folder/pack.pdf``; returns why there
+    is no PDF, or None."""
+    problem = pdf.renderer_problem()
+    if problem is None:
+        printed = [pdf.PrintPage("index.html", render.TITLE), *(pdf.PrintPage(p.html, p.title) for p in pages if p.ok),
+                   pdf.PrintPage("glossary.html", "Glossary")]
+        try:
+            pdf.write_pack_pdf(folder, printed, month_label=month_name(options.month), title=render.TITLE,
+                               organisation=render.ORGANISATION, banners=render.banners_for(data.synthetic, options.internal),
+                               footer=render.footer(options.internal))
+        except Exception as exc:  # the HTML pack is still worth publishing
+            problem = f"the PDF could not be made ({notebooks.one_line(exc)})"
+    if problem:
+        echo(f"warning: no pack.pdf: {problem}; the HTML pack is written")
+    return problem
+
+
 def write_pack(
     options: ReportOptions, pages: list[Page], data: PackData, echo: Echo, timings: _Timings
-) -> int:
-    """Build the pack in a temporary folder and publish it; returns its size in bytes."""
+) -> _Written:
+    """Build the pack in a temporary folder and publish it."""
+    written = _Written()
     with publish.staging(options.pack_dir, echo) as folder:
         with timings.stage("notebooks"):
             run_and_render(options, pages, data, folder, echo)
+        with timings.stage("tables"):
+            shown = write_tables(options, pages, data, folder, echo)
+            written.revised, written.workbook = shown["revised"], True
         with timings.stage("index"):
+            (folder / "glossary.html").write_text(
+                render.render_glossary_page(month=options.month, synthetic=data.synthetic, internal=options.internal),
+                encoding="utf-8")
+            problem = pdf.renderer_problem()
+            downloads = [] if problem else [{"href": pdf.PDF_FILE, "text": "The whole pack as one PDF, to print (A4)"}]
+            downloads.append({"href": workbook.WORKBOOK_FILE, "text": "The board's tables in Excel (kpis.xlsx)"})
             index = render.render_index(pages, month=options.month, summary=data.summary,
-                                        synthetic=data.synthetic, internal=options.internal)
+                                        synthetic=data.synthetic, internal=options.internal,
+                                        downloads=downloads, revisions=shown["revisions"])
             (folder / "index.html").write_text(index, encoding="utf-8")
-        size = publish.folder_size(folder)
+        with timings.stage("pdf"):
+            written.pdf_problem = write_print(options, pages, data, folder, echo)
+            written.pdf = written.pdf_problem is None
+            if problem is None and written.pdf_problem:  # the index offered a PDF that is not there
+                index = render.render_index(pages, month=options.month, summary=data.summary,
+                                            synthetic=data.synthetic, internal=options.internal,
+                                            downloads=downloads[1:], revisions=shown["revisions"])
+                (folder / "index.html").write_text(index, encoding="utf-8")
+        written.size = size = publish.folder_size(folder)
         if size > publish.PACK_SIZE_LIMIT:
             echo(f"warning: the pack is {size / 1e6:.1f} MB, over the 10 MB an email attachment allows")
         with timings.stage("publish"):
             publish.publish(folder, options.pack_dir, echo)
-    return size
+    return written
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -143,7 +226,8 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
         pages = plan(options, echo)
     with timings.stage("data"):
         data = prepare(options, echo)
-    size = write_pack(options, pages, data, echo, timings)
+    written = write_pack(options, pages, data, echo, timings)
+    size = written.size
     failed = [p.name for p in pages if not p.ok]
     incomplete = [p.name for p in pages if p.ok and p.gaps]
     echo(
@@ -153,7 +237,11 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
         + (f", {len(failed)} FAILED: {', '.join(failed)}" if failed else "")
     )
     return ReportResult(options.pack_dir / "index.html", failed, pages, synthetic=data.synthetic,
-                        size_bytes=size, refresh=data.refresh, timings=dict(timings))
+                        size_bytes=size, refresh=data.refresh, timings=dict(timings),
+                        pdf_path=options.pack_dir / pdf.PDF_FILE if written.pdf else None,
+                        pdf_problem=written.pdf_problem,
+                        workbook_path=options.pack_dir / workbook.WORKBOOK_FILE if written.workbook else None,
+                        revised=written.revised)
 
 
 def build_report(

@@ -52,8 +52,17 @@ SPC_COLOURS = {
 }
 #: the shape of an SPC point by status, so that status never rests on colour alone
 SPC_MARKERS = {"common_cause": "o", "improvement": "D", "concern": "s", "neither": "^"}
-#: the shapes in words (the glossary explains the charts with them)
+#: the shapes and colours in words (the glossary explains the charts with them)
 SPC_MARKER_WORDS = {"common_cause": "circle", "improvement": "diamond", "concern": "square", "neither": "triangle"}
+SPC_COLOUR_WORDS = {"common_cause": "grey", "improvement": "blue", "concern": "orange", "neither": "purple"}
+#: the letter of the variation icon at the top right of an SPC chart, and what it means
+VARIATION_ICON_LETTERS = {
+    "H": "The latest month is a special cause, high: blue when high is better, orange when it is worse, "
+         "purple when neither.",
+    "L": "The latest month is a special cause, low: blue when low is better, orange when it is worse, "
+         "purple when neither.",
+    "~": "Common cause variation: the latest month is within the normal ups and downs (grey).",
+}
 #: categories on a white plot with at least 3:1 contrast (Okabe-Ito, its light colours left out)
 CATEGORY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#767676")
 #: DfE benchmarking chart: one colour per area level, then the comparators'
@@ -226,8 +235,8 @@ def spc_chart(
     summary = spc_summary(spc_df)
     if show_icons:
         v = summary["variation"]
-        letter = "" if v == "common_cause" else ("H" if summary["variation_icon"].endswith("high") else "L")
-        _icon(ax, (0.92, 1.07), SPC_COLOURS[v], letter or "~")
+        letter = "~" if v == "common_cause" else ("H" if summary["variation_icon"].endswith("high") else "L")
+        _icon(ax, (0.92, 1.07), SPC_COLOURS[v], letter)
         if summary["assurance"]:
             _icon(ax, (0.98, 1.07), ASSURANCE_COLOURS[summary["assurance"]], ASSURANCE_LETTERS[summary["assurance"]])
     ax.set_title(VARIATION_LABELS[summary["variation"]], fontsize=9, fontweight="normal", color=NOTE_COLOUR)

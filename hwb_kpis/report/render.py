@@ -246,16 +246,21 @@ def _count_rows(summary: dict[str, Any], internal: bool) -> list[dict[str, str]]
 
 
 def render_index(
-    pages: list[Page], *, month: str, summary: dict[str, Any], synthetic: bool, internal: bool
+    pages: list[Page], *, month: str, summary: dict[str, Any], synthetic: bool, internal: bool,
+    downloads: list[dict[str, str]] | None = None, revisions: dict[str, Any] | None = None,
 ) -> str:
-    """HTML of the contents page: every page that worked (linked, with its description), every
-    page that failed (with its error), the data's row counts, banners and footer."""
+    """HTML of the contents page: every page that worked (linked, with its description), the
+    pack's PDF and Excel copies (``downloads``: ``href``, ``text``), what changed since last
+    month's pack (``revisions``: ``sentence``, ``header``, ``rows``), every page that failed
+    (with its error), the data's row counts, banners and footer."""
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True
     )
     return env.get_template("index.html.j2").render(
+        downloads=downloads or [],
+        revisions=revisions,
         title=TITLE,
         organisation=ORGANISATION,
         month=month,
@@ -271,6 +276,15 @@ def render_index(
         version=_version(),
         css=house_css(),
     )
+
+
+def render_glossary_page(*, month: str, synthetic: bool, internal: bool) -> str:
+    """HTML of the glossary page (:mod:`hwb_kpis.report.glossary`) with the pack's banners."""
+    from hwb_kpis.report.glossary import render_glossary
+
+    return render_glossary(title=TITLE, organisation=ORGANISATION, month_label=month_name(month),
+                           banners=banners_for(synthetic, internal), footer=footer(internal), css=house_css(),
+                           rule=disclosure.RULE_TEXT)
 
 
 def _version() -> str:

@@ -11,13 +11,13 @@ import pandas as pd
 
 from hwb_kpis import config, kpis
 from hwb_kpis.privacy.disclosure import rule_clause
-from hwb_kpis.report import agencies, comparisons, iha_cohort, trends, verdict
+from hwb_kpis.report import agencies, comparisons, iha_cohort, kpi_tables, revisions, trends, verdict
 from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart
 from hwb_kpis.report.labels import measure_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data
 from hwb_kpis.report.words import missing as _missing
-from hwb_kpis.report.words import month_name, percent, value_text
+from hwb_kpis.report.words import month_name, percent, shift_month, value_text
 
 #: the measures of the board report, in its order: (kpi, group)
 ITEMS: tuple[tuple[str, str], ...] = (
@@ -62,8 +62,10 @@ def what_changed(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: 
 class SummaryPage(BasePage):
     """What page 00 shows, section by section."""
 
-    def __init__(self, data: PageData, *, view: str, lookback_days: int, iha_limit: str) -> None:
+    def __init__(self, data: PageData, *, view: str, lookback_days: int, iha_limit: str,
+                 reports_dir=None) -> None:
         super().__init__(data)
+        self.reports_dir = reports_dir
         self.iha_limit = iha_limit
         self.kpi_df = data.kpis(view=view, as_of=data.as_of, lookback_days=lookback_days, iha_limit=iha_limit)
         self.iha = kpis.iha_within(data.looked_after, as_of=data.as_of, limit=iha_limit)
@@ -83,9 +85,28 @@ class SummaryPage(BasePage):
 
     @cached_property
     def measures_table(self) -> pd.DataFrame:
-        """Every measure this month, last month and the same month last year (suppressed unless internal)."""
-        return comparisons.comparison_table(self.kpi_df, ITEMS, self.month, internal=self.internal,
-                                            month_for=self.month_for)
+        """Every measure this month, last month and the same month last year (suppressed unless
+        internal), figures revised since last month's pack marked."""
+        table = comparisons.comparison_table(self.kpi_df, ITEMS, self.month, internal=self.internal,
+                                             month_for=self.month_for)
+        cells = {}
+        for i, (kpi, group) in enumerate(ITEMS):
+            own = self.month_for.get((kpi, group), self.month)
+            for column, back in (("last month", 1), ("same month last year", 12)):
+                cells[(i, column)] = (kpi, group, shift_month(own, -back))
+        return revisions.mark(table, self.revisions, cells)
+
+    # --- what changed since last month's pack -------------------------------------------------
+    @cached_property
+    def revisions(self) -> revisions.Revisions:
+        """The figures of earlier months that moved since last month's pack (its ``kpis.csv``)."""
+        published = kpi_tables.published_kpis(self.kpi_df, self.month, internal=self.internal)
+        return revisions.against_previous_pack(published, self.month, self.reports_dir)
+
+    @property
+    def revisions_note(self) -> str:
+        """How many earlier figures moved since last month's pack, and what the mark means."""
+        return self.revisions.sentence(ITEMS)
 
     @property
     def iha_note(self) -> str:
@@ -150,7 +171,9 @@ class SummaryPage(BasePage):
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
          as_of: str = "", lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, iha_limit: str = config.DEFAULT_IHA_LIMIT,
-         internal: bool = False) -> SummaryPage:
-    """Page 00 for the notebook's parameters."""
+         internal: bool = False, reports_dir=None) -> SummaryPage:
+    """Page 00 for the notebook's parameters (``reports_dir``: where last month's pack is, to show
+    what was revised since; default the project's reports folder)."""
     data = load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal)
-    return SummaryPage(data, view=view, lookback_days=lookback_days, iha_limit=iha_limit)
+    return SummaryPage(data, view=view, lookback_days=lookback_days, iha_limit=iha_limit,
+                       reports_dir=reports_dir or config.default_reports_dir())

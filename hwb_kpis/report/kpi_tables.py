@@ -1,0 +1,122 @@
+"""The board's KPI table as the pack publishes it: small numbers suppressed by the one call to
+disclosure control (:func:`published_kpis`), in the file every pack keeps (``kpis.csv``, which
+next month's pack compares with: :mod:`hwb_kpis.report.revisions`) and with human labels for
+people (:func:`labelled`: the measure, the agency, the month), as the Excel copy shows it
+(:mod:`hwb_kpis.report.workbook`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from hwb_kpis.kpis import registry
+from hwb_kpis.privacy import disclosure
+from hwb_kpis.report import tabular
+from hwb_kpis.report.labels import group_label
+from hwb_kpis.report.words import month_name
+
+#: the pack's KPI file and the file that says what it was built from
+KPIS_FILE = "kpis.csv"
+PACK_FILE = "pack.json"
+#: the columns of kpis.csv (the KPI table's own names)
+COLUMNS = ("kpi", "group", "month", "numerator", "denominator", "rate")
+
+
+def _plain_count(value):
+    """A published count as a number again (``"1,380"`` → 1380); markers such as ``<5`` stay text."""
+    if isinstance(value, str):
+        digits = value.replace(",", "")
+        return int(digits) if digits.isdigit() else (value or None)
+    return None if pd.isna(value) else int(value)
+
+
+def published_kpis(kpi_df: pd.DataFrame, month: str, *, internal: bool = False) -> pd.DataFrame:
+    """The monthly KPI rows up to ``month`` as the pack publishes them: counts of 1 to 4 as ``<5``
+    and the rates resting on them as ``*`` (unless ``internal``), other counts as whole numbers
+    and rates as fractions. This is the only call through which the pack's KPI files meet the
+    small-number rule (:func:`hwb_kpis.privacy.disclosure.suppress`)."""
+    rows = kpi_df
+    if "period" in rows.columns:
+        rows = rows[rows["period"] == "month"]
+    rows = rows[rows["month"].astype(str) <= str(month)]
+    table = pd.DataFrame({c: rows[c].astype("object").to_numpy() for c in COLUMNS})
+    table["kpi"], table["group"], table["month"] = (table[c].astype(str) for c in ("kpi", "group", "month"))
+    shown = disclosure.suppress(table, count_columns=["numerator", "denominator"], rate_columns=["rate"],
+                                internal=internal)
+    for c in ("numerator", "denominator"):
+        shown[c] = shown[c].map(_plain_count).astype("object")
+    shown["rate"] = shown["rate"].map(lambda v: v if isinstance(v, str) or pd.isna(v) else float(v)).astype("object")
+    return shown.sort_values(["kpi", "group", "month"], kind="stable").reset_index(drop=True)
+
+
+def write_pack_kpis(published: pd.DataFrame, folder: Path, *, month: str, summary: Mapping[str, Any],
+                    internal: bool, synthetic: bool) -> None:
+    """Keep the pack's KPI table (``kpis.csv``) and what it was built from (``pack.json``: the
+    month, the extract's date, whether internal or synthetic) in ``folder``."""
+    tabular.write_csv(published, folder / KPIS_FILE)
+    info = {"month": month, "extract_date": summary.get("extract_date"), "internal": bool(internal),
+            "synthetic": bool(synthetic), "kpis": KPIS_FILE}
+    (folder / PACK_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+
+
+def read_pack_kpis(folder: Path) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """An earlier pack's KPI table (every cell as text) and ``pack.json``; None when the folder
+    holds no ``kpis.csv`` (a pack built before packs kept one, or no pack)."""
+    path = Path(folder) / KPIS_FILE
+    if not path.is_file():
+        return None
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if missing:
+        return None
+    info_path = Path(folder) / PACK_FILE
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
+    except (OSError, ValueError):
+        info = {}
+    return table[list(COLUMNS)], info
+
+
+def cell_text(value) -> str:
+    """A published cell as ``kpis.csv`` writes it (``1380``, ``<5``, ``0.514``, ``""``), so that a
+    table in memory and one read back compare equal."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def measure_name(kpi: str, group: str) -> tuple[str, str]:
+    """(measure, agency) as a person reads them: ``("Repeat contacts", "health")``."""
+    try:
+        label = registry.label(kpi)
+    except Exception:  # a KPI an older pack kept that the registry no longer has
+        label = kpi.replace("_", " ")
+    return label, "all agencies" if group == "all" else group_label(group)
+
+
+def labelled(published: pd.DataFrame) -> pd.DataFrame:
+    """The published KPI table with human labels: Measure, Agency, Month (a date, first of the
+    month), Month name, Count, Out of, Rate (a fraction; ``*`` when suppressed)."""
+    names = [measure_name(k, g) for k, g in zip(published["kpi"], published["group"], strict=True)]
+    return pd.DataFrame({
+        "Measure": [n[0] for n in names],
+        "Agency": [n[1] for n in names],
+        "Month": pd.to_datetime(published["month"].astype(str) + "-01").to_numpy(),
+        "Month name": published["month"].map(month_name).to_numpy(),
+        "Count": published["numerator"].to_numpy(),
+        "Out of": [d if registry_is_rate(k) else None for k, d in zip(published["kpi"], published["denominator"],
+                                                                        strict=True)],
+        "Rate": [r if registry_is_rate(k) else None for k, r in zip(published["kpi"], published["rate"], strict=True)],
+    })
+
+
+def registry_is_rate(kpi: str) -> bool:
+    """Whether a KPI's headline is a rate (False for counts and KPIs the registry does not know)."""
+    try:
+        return registry.is_rate(kpi)
+    except Exception:
+        return True
