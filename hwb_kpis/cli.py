@@ -41,6 +41,7 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     table = "table"
+    xlsx = "xlsx"
 
 
 class BenchFormat(StrEnum):
@@ -91,11 +92,16 @@ def kpis(
     as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD at which IHA due-ness is judged; default latest date in the extract.")] = None,
     lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
     iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    format: Annotated[Format, typer.Option("--format", help="Output format (xlsx: an Excel workbook, needs --out).")] = Format.table,
     internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = True,
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal (needed for xlsx).")] = None,
 ) -> None:
-    """Print every board KPI (numerator, denominator, rate) for a month or all months."""
+    """Print every board KPI (numerator, denominator, rate) for a month or all months, or write them
+    to a file; xlsx is the board's Excel copy (human labels, a README sheet with definitions)."""
     from hwb_kpis.kpis import format_kpis, kpi_table, load_processed
+
+    if format is Format.xlsx and out is None:
+        raise HwbKpisError("--format xlsx writes a workbook: give the file with --out FILE.xlsx")
 
     tables = load_processed(processed)
     result = kpi_table(
@@ -106,7 +112,19 @@ def kpis(
         lookback_days=lookback_days,
         iha_limit=iha_limit.value,
     )
-    typer.echo(format_kpis(result, format.value, internal=internal))
+    if format is Format.xlsx:
+        from hwb_kpis.report.workbook import write_kpi_workbook
+
+        written = write_kpi_workbook(out, result, summary=tables.get("summary") or {}, internal=internal)
+        typer.echo(f"KPI workbook written to {written}" + ("" if internal else " (small numbers suppressed)"))
+        return
+    text = format_kpis(result, format.value, internal=internal)
+    if out is not None:
+        from hwb_kpis.report.tabular import write_text
+
+        typer.echo(f"KPIs written to {write_text(text + chr(10), out)}")
+        return
+    typer.echo(text)
 
 
 @app.command()
@@ -131,7 +149,7 @@ def report(
     month: Annotated[str, typer.Option(help=HELP["month"])] = DEFAULT_MONTH,
     raw: Annotated[Path, typer.Option(help=HELP["raw_dir"])] = Path("data/raw"),
     processed: Annotated[Path, typer.Option(help=HELP["processed_dir"])] = Path("data/processed"),
-    out: Annotated[Path, typer.Option(help="Reports folder; the pack goes to OUT/YYYY-MM/.")] = Path("reports"),
+    out: Annotated[Path, typer.Option(help=HELP["reports_dir"])] = Path("reports"),
     only: Annotated[list[str] | None, typer.Option(help="Run only this notebook (name without .ipynb); repeatable.")] = None,
     internal: Annotated[bool, typer.Option(help=HELP["internal"])] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing pack for the month.")] = False,

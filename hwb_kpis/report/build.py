@@ -136,78 +136,111 @@ class _Written:
     revised: int | None = None
 
 
-def write_tables(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, echo: Echo) -> dict[str, Any]:
-    """The pack's tables: ``kpis.csv`` and ``pack.json`` (what next month's pack compares with),
-    the revisions since last month's pack and ``kpis.xlsx`` (README, every KPI, one sheet per
-    page, revisions). Returns what the index shows: the revisions section and the downloads."""
+@dataclass
+class _Prepared:
+    """What the build prepares while the notebooks run: the published KPI table (already kept as
+    ``kpis.csv``; None, with ``kpi_problem`` saying why, when the processed tables cannot give
+    one) and the revisions since last month's pack."""
+
+    published: Any
+    revisions: revisions.Revisions
+    kpi_problem: str | None = None
+
+
+def prepare_tables(options: ReportOptions, data: PackData, folder: Path) -> _Prepared:
+    """Work that needs no page, done while the notebooks run: the KPI table as published, kept in
+    ``kpis.csv`` and ``pack.json`` (what next month's pack compares with), the revisions since last
+    month's pack and the glossary page. A KPI table that cannot be computed leaves the pack
+    without ``kpis.csv`` (the pages say what they can)."""
     from hwb_kpis.kpis import kpi_table, load_processed
 
-    tables = load_processed(options.processed_dir)
-    kpi_df = kpi_table(tables, view=options.view, as_of=options.as_of, lookback_days=options.lookback_days,
-                       iha_limit=options.iha_limit)
+    (folder / "glossary.html").write_text(
+        render.render_glossary_page(month=options.month, synthetic=data.synthetic, internal=options.internal),
+        encoding="utf-8")
+    try:
+        tables = load_processed(options.processed_dir)
+        kpi_df = kpi_table(tables, view=options.view, as_of=options.as_of, lookback_days=options.lookback_days,
+                           iha_limit=options.iha_limit)
+    except Exception as exc:  # the pages still stand on their own
+        return _Prepared(None, revisions.Revisions(revisions.shift_month(options.month, -1), False),
+                         kpi_problem=notebooks.one_line(exc))
     published = kpi_tables.published_kpis(kpi_df, options.month, internal=options.internal)
     kpi_tables.write_pack_kpis(published, folder, month=options.month, summary=data.summary,
                                internal=options.internal, synthetic=data.synthetic)
-    found = revisions.against_previous_pack(published, options.month, options.out_dir)
-    echo(f"revisions: {found.sentence()}")
+    return _Prepared(published, revisions.against_previous_pack(published, options.month, options.out_dir))
+
+
+def write_tables(options: ReportOptions, pages: list[Page], data: PackData, folder: Path,
+                 prepared: _Prepared) -> None:
+    """``kpis.xlsx``: README, every KPI (when there is a KPI table), one sheet per page (its tables
+    as shown), revisions."""
+    found = prepared.revisions
     header, rows = revisions.readable(found)
     rendered = [(p.name, p.title, (folder / p.html).read_text(encoding="utf-8")) for p in pages if p.ok]
     workbook.write_workbook(
-        folder / workbook.WORKBOOK_FILE, published, summary=data.summary, month=options.month,
+        folder / workbook.WORKBOOK_FILE, prepared.published, summary=data.summary, month=options.month,
         internal=options.internal, synthetic=data.synthetic, pages=workbook.page_sheets(rendered),
         revisions=workbook.revisions_sheet(header, rows, found.sentence()) if found.found else None)
-    return {"revisions": revisions.index_section(found) if found.found else None,
-            "revised": found.count if found.found else None}
 
 
-def write_print(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, echo: Echo) -> str | None:
-    """Print the pack (index, pages, glossary, appendix) to ``folder/pack.pdf``; returns why there
-    is no PDF, or None."""
-    problem = pdf.renderer_problem()
-    if problem is None:
-        printed = [pdf.PrintPage("index.html", render.TITLE), *(pdf.PrintPage(p.html, p.title) for p in pages if p.ok),
-                   pdf.PrintPage("glossary.html", "Glossary")]
-        try:
-            pdf.write_pack_pdf(folder, printed, month_label=month_name(options.month), title=render.TITLE,
-                               organisation=render.ORGANISATION, banners=render.banners_for(data.synthetic, options.internal),
-                               footer=render.footer(options.internal))
-        except Exception as exc:  # the HTML pack is still worth publishing
-            problem = f"the PDF could not be made ({notebooks.one_line(exc)})"
-    if problem:
-        echo(f"warning: no pack.pdf: {problem}; the HTML pack is written")
-    return problem
+def start_print(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, printer: pdf.PrintWorker):
+    """Start printing the pack (index, pages, glossary, appendix) to ``folder/pack.pdf``."""
+    printed = [pdf.PrintPage("index.html", render.TITLE), *(pdf.PrintPage(p.html, p.title) for p in pages if p.ok),
+               pdf.PrintPage("glossary.html", "Glossary")]
+    return printer.start(folder, printed, month_label=month_name(options.month), title=render.TITLE,
+                         organisation=render.ORGANISATION, banners=render.banners_for(data.synthetic, options.internal),
+                         footer=render.footer(options.internal))
+
+
+def write_index(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, prepared: _Prepared,
+                with_pdf: bool) -> None:
+    """``index.html``: the pages, the PDF (when there is one) and Excel copies, the revisions."""
+    downloads = [{"href": pdf.PDF_FILE, "text": "The whole pack as one PDF, to print (A4)"}] if with_pdf else []
+    downloads.append({"href": workbook.WORKBOOK_FILE, "text": "The board's tables in Excel (kpis.xlsx)"})
+    found = prepared.revisions
+    index = render.render_index(pages, month=options.month, summary=data.summary, synthetic=data.synthetic,
+                                internal=options.internal, downloads=downloads,
+                                revisions=revisions.index_section(found) if found.found else None)
+    (folder / "index.html").write_text(index, encoding="utf-8")
 
 
 def write_pack(
     options: ReportOptions, pages: list[Page], data: PackData, echo: Echo, timings: _Timings
 ) -> _Written:
-    """Build the pack in a temporary folder and publish it."""
+    """Build the pack in a temporary folder and publish it. While the notebooks run, the KPI table,
+    the revisions and the glossary are prepared beside them and the PDF's process loads its
+    renderer; the PDF is then laid out while the Excel copy is written."""
+    from concurrent.futures import ThreadPoolExecutor
+
     written = _Written()
-    with publish.staging(options.pack_dir, echo) as folder:
+    with (publish.staging(options.pack_dir, echo) as folder, ThreadPoolExecutor(1) as side,
+          pdf.PrintWorker() as printer):
+        early = side.submit(prepare_tables, options, data, folder)
         with timings.stage("notebooks"):
             run_and_render(options, pages, data, folder, echo)
-        with timings.stage("tables"):
-            shown = write_tables(options, pages, data, folder, echo)
-            written.revised, written.workbook = shown["revised"], True
         with timings.stage("index"):
-            (folder / "glossary.html").write_text(
-                render.render_glossary_page(month=options.month, synthetic=data.synthetic, internal=options.internal),
-                encoding="utf-8")
-            problem = pdf.renderer_problem()
-            downloads = [] if problem else [{"href": pdf.PDF_FILE, "text": "The whole pack as one PDF, to print (A4)"}]
-            downloads.append({"href": workbook.WORKBOOK_FILE, "text": "The board's tables in Excel (kpis.xlsx)"})
-            index = render.render_index(pages, month=options.month, summary=data.summary,
-                                        synthetic=data.synthetic, internal=options.internal,
-                                        downloads=downloads, revisions=shown["revisions"])
-            (folder / "index.html").write_text(index, encoding="utf-8")
+            prepared = early.result()
+            if prepared.kpi_problem:
+                echo(f"warning: no kpis.csv and no KPI sheet in kpis.xlsx: {prepared.kpi_problem}")
+            else:
+                echo(f"revisions: {prepared.revisions.sentence()}")
+            written.revised = prepared.revisions.count if prepared.revisions.found else None
+            problem = printer.problem()
+            write_index(options, pages, data, folder, prepared, with_pdf=problem is None)
+        printing = start_print(options, pages, data, folder, printer) if problem is None else None
+        with timings.stage("tables"):
+            write_tables(options, pages, data, folder, prepared)
+            written.workbook = True
         with timings.stage("pdf"):
-            written.pdf_problem = write_print(options, pages, data, folder, echo)
-            written.pdf = written.pdf_problem is None
-            if problem is None and written.pdf_problem:  # the index offered a PDF that is not there
-                index = render.render_index(pages, month=options.month, summary=data.summary,
-                                            synthetic=data.synthetic, internal=options.internal,
-                                            downloads=downloads[1:], revisions=shown["revisions"])
-                (folder / "index.html").write_text(index, encoding="utf-8")
+            if printing is not None:
+                try:
+                    printing.result()
+                except Exception as exc:  # the HTML pack is still worth publishing
+                    problem = f"the PDF could not be made ({notebooks.one_line(exc)})"
+                    write_index(options, pages, data, folder, prepared, with_pdf=False)
+            written.pdf_problem, written.pdf = problem, problem is None
+            if problem:
+                echo(f"warning: no pack.pdf: {problem}; the HTML pack is written")
         written.size = size = publish.folder_size(folder)
         if size > publish.PACK_SIZE_LIMIT:
             echo(f"warning: the pack is {size / 1e6:.1f} MB, over the 10 MB an email attachment allows")

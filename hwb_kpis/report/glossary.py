@@ -57,7 +57,7 @@ def terms(path: Path | str = GLOSSARY_FILE) -> tuple[Term, ...]:
 
 def dot_key() -> list[dict[str, str]]:
     """What each SPC dot means: its shape, colour and status (from the chart code)."""
-    from hwb_kpis.report.plots import SPC_COLOUR_WORDS, SPC_MARKER_WORDS
+    from hwb_kpis.report.palette import SPC_COLOUR_WORDS, SPC_MARKER_WORDS
     from hwb_kpis.report.verdict import VARIATION_LABELS
 
     return [{"shape": SPC_MARKER_WORDS[k].capitalize(), "colour": SPC_COLOUR_WORDS[k],
@@ -66,14 +66,43 @@ def dot_key() -> list[dict[str, str]]:
 
 def icon_key() -> list[dict[str, str]]:
     """What the icons at the top right of an SPC chart mean (the letters :func:`plots.spc_chart`
-    draws, the assurance words of :mod:`hwb_kpis.report.verdict`)."""
-    from hwb_kpis.report.plots import VARIATION_ICON_LETTERS
-    from hwb_kpis.report.verdict import ASSURANCE_LABELS, ASSURANCE_LETTERS
+    draws, the verdict and assurance words of :mod:`hwb_kpis.report.verdict`)."""
+    from hwb_kpis.report.palette import VARIATION_ICON_LETTERS as LETTERS
+    from hwb_kpis.report.verdict import ASSURANCE_LABELS, ASSURANCE_LETTERS, VERDICTS
 
-    rows = [{"icon": letter, "meaning": meaning} for letter, meaning in VARIATION_ICON_LETTERS.items()]
+    colours = ("blue when that is better, orange when it is worse, purple when neither direction is better")
+    rows = [{"icon": LETTERS["high"], "meaning": f"The latest month is unusually high ({colours})."},
+            {"icon": LETTERS["low"], "meaning": f"The latest month is unusually low ({colours})."},
+            {"icon": LETTERS["common_cause"], "meaning": f"Grey: {VERDICTS['common_cause'][1]}."}]
     rows += [{"icon": ASSURANCE_LETTERS[k], "meaning": f"{ASSURANCE_LABELS[k]} (shown when a measure has a target)."}
              for k in ASSURANCE_LETTERS]
     return rows
+
+
+def verdict_terms() -> list[Term]:
+    """The glossary's entries for the SPC verdicts, worded by :mod:`hwb_kpis.report.verdict` (the
+    only home of those words)."""
+    from hwb_kpis.report.verdict import VARIATION_LABELS, VERDICTS
+
+    def after_colon(text: str) -> str:
+        return text.split(": ", 1)[-1]
+
+    common = VARIATION_LABELS["common_cause"].split(":")[0]
+    special = VARIATION_LABELS["improvement"].split(":")[0]
+    return [
+        Term(common, f"The normal month-to-month ups and downs: {after_colon(VERDICTS['common_cause'][1])}."),
+        Term(special, "A month, or a run of months, that normal variation is unlikely to explain: "
+                      f"{after_colon(VERDICTS['improvement'][1])} (an improvement), "
+                      f"{after_colon(VERDICTS['concern'][1])} (a concern), or a change where neither direction "
+                      "is better."),
+    ]
+
+
+def all_terms() -> list[Term]:
+    """The glossary's words: ``glossary.yml``, with the verdict entries after SPC."""
+    words = list(terms())
+    at = next((i + 1 for i, t in enumerate(words) if t.term == "SPC"), len(words))
+    return words[:at] + verdict_terms() + words[at:]
 
 
 def verdict_key() -> list[dict[str, str]]:
@@ -107,7 +136,7 @@ def render_glossary(*, title: str, organisation: str, month_label: str, banners,
                              keep_trailing_newline=True)
     return env.get_template("glossary.html.j2").render(
         title=title, organisation=organisation, month_label=month_label, banners=banners, footer=footer,
-        css=css, terms=[_Markup(t) for t in terms()], dots=dot_key(), icons=icon_key(),
+        css=css, terms=[_Markup(t) for t in all_terms()], dots=dot_key(), icons=icon_key(),
         verdicts=verdict_key(), lines=LINES, other_charts=OTHER_CHARTS, rule=rule, table_name=TABLE_NAME,
     )
 

@@ -100,17 +100,21 @@ def measure_name(kpi: str, group: str) -> tuple[str, str]:
 
 def labelled(published: pd.DataFrame) -> pd.DataFrame:
     """The published KPI table with human labels: Measure, Agency, Month (a date, first of the
-    month), Month name, Count, Out of, Rate (a fraction; ``*`` when suppressed)."""
-    names = [measure_name(k, g) for k, g in zip(published["kpi"], published["group"], strict=True)]
+    month), Month name, Count, Out of and Rate (a fraction; ``*`` when suppressed; empty for a
+    count KPI)."""
+    kpi, group, month = (published[c].astype(str) for c in ("kpi", "group", "month"))
+    names = {key: measure_name(*key) for key in set(zip(kpi, group, strict=True))}
+    rate = kpi.map({k: registry_is_rate(k) for k in set(kpi)}).to_numpy(bool)
+    months = {m: month_name(m) for m in set(month)}
+    pairs = list(zip(kpi, group, strict=True))
     return pd.DataFrame({
-        "Measure": [n[0] for n in names],
-        "Agency": [n[1] for n in names],
-        "Month": pd.to_datetime(published["month"].astype(str) + "-01").to_numpy(),
-        "Month name": published["month"].map(month_name).to_numpy(),
+        "Measure": [names[p][0] for p in pairs],
+        "Agency": [names[p][1] for p in pairs],
+        "Month": pd.to_datetime(month + "-01").to_numpy(),
+        "Month name": month.map(months).to_numpy(),
         "Count": published["numerator"].to_numpy(),
-        "Out of": [d if registry_is_rate(k) else None for k, d in zip(published["kpi"], published["denominator"],
-                                                                        strict=True)],
-        "Rate": [r if registry_is_rate(k) else None for k, r in zip(published["kpi"], published["rate"], strict=True)],
+        "Out of": published["denominator"].where(rate, None).to_numpy(),
+        "Rate": published["rate"].where(rate, None).to_numpy(),
     })
 
 

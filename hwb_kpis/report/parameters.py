@@ -56,8 +56,8 @@ PARAMETERS: tuple[Parameter, ...] = (
               IHA_LIMITS, "--iha-limit"),
     Parameter("internal", False, "Do not suppress small numbers; every page says INTERNAL.", "internal",
               cli="--internal"),
-    Parameter("reports_dir", "../reports", "Reports folder: the summary compares with last month's pack there.",
-              "out_dir", cli="--out"),
+    Parameter("reports_dir", "../reports", "Reports folder; the pack goes to OUT/YYYY-MM/ (the summary compares "
+              "with last month's pack there).", "out_dir", cli="--out"),
     Parameter("dfe_dir", "", "Folder of DfE published CSVs for the benchmarking page; empty: the tables shipped "
               "with the package (hwb-kpis dfe update loads a newer download).", cli="--dfe-dir"),
     Parameter("la_code", "E10000002", "The authority's LA code for benchmarking (default E10000002).", cli="--la"),

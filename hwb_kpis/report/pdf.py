@@ -11,21 +11,28 @@ repeated, and headings kept with what follows. The SPC verdict icons (colour emo
 print fonts lack) become the shapes the charts use (:data:`hwb_kpis.report.plots.SPC_MARKERS`).
 
 When WeasyPrint or its system libraries (Pango) cannot be loaded, :func:`renderer_problem` says
-why and the build writes the HTML pack without a PDF."""
+why and the build writes the HTML pack without a PDF. :class:`PrintWorker` prints in a process of
+its own, which loads WeasyPrint while the notebooks run, so that the build can write its Excel
+copy while the PDF is laid out."""
 
 from __future__ import annotations
 
 import html as _html
 import re
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from hwb_kpis.report.render import TEMPLATES_DIR
+from hwb_kpis.report.tables import with_images, without_images
 
 PDF_FILE = "pack.pdf"
+#: print in a process of its own (tests of the build set it False: printing a tiny pack in the
+#: test's process is quicker than starting one)
+SEPARATE_PROCESS = True
 #: the shape that stands for each verdict icon in print (the chart's own marker shapes)
 _SHAPES = {"o": "●", "D": "◆", "s": "■", "^": "▲"}
 
@@ -59,7 +66,7 @@ def print_css() -> str:
 
 def _icon_shapes() -> dict[str, tuple[str, str]]:
     """Verdict icon (as the pages write it) → (verdict key, the shape that stands for it)."""
-    from hwb_kpis.report.plots import SPC_MARKERS
+    from hwb_kpis.report.palette import SPC_MARKERS
     from hwb_kpis.report.verdict import VERDICTS
 
     out = {}
@@ -100,6 +107,7 @@ class _Document:
         marked, verdict icons as shapes."""
         from bs4 import BeautifulSoup
 
+        text, images = without_images(text)
         soup = BeautifulSoup(text, "html.parser")
         main = soup.find("main") or soup.body or soup
         for tag in main.find_all(["footer", "nav", "script"]):
@@ -121,15 +129,15 @@ class _Document:
             number = len(self.appendix) + 1
             self.appendix.append((caption_text, page.title, str(table)))
             ref = BeautifulSoup(
-                f'<p class="pdf-figref">The figures behind this chart are in table A{number} of the appendix, page '
-                f'<a class="pdf-pageref" href="#appendix-{number}"></a>.</p>', "html.parser")
+                f'<p class="pdf-figref">The figures behind this chart are in <a href="#appendix-{number}">table '
+                f'A{number} of the appendix</a>.</p>', "html.parser")
             details.replace_with(ref)
         for table in main.find_all("table"):
             first_row = table.find("tr")
             if first_row is not None and len(first_row.find_all(["th", "td"])) > 8:
                 table["class"] = [*table.get("class", []), "pdf-wide"]
         self._shapes(main, BeautifulSoup)
-        inner = "".join(str(child) for child in main.children)
+        inner = with_images("".join(str(child) for child in main.children), images)
         return f'<section class="{classes}" id="page-{prefix}">\n{inner}\n</section>'
 
     def _shapes(self, main, soup_class) -> None:
@@ -215,3 +223,54 @@ def write_pack_pdf(folder: Path, pages: Sequence[PrintPage], **document) -> Path
     weasyprint.HTML(string=source, base_url=str(folder)).write_pdf(tmp)
     tmp.replace(target)
     return target
+
+
+class PrintWorker:
+    """A process of its own that loads WeasyPrint as soon as it is made (while the notebooks run)
+    and prints the pack when asked (:meth:`start`). Where no such process can be started, the
+    printing happens in this process instead."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        self.pool = None
+        if SEPARATE_PROCESS:
+            try:
+                self.pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+                self._ready: Future = self.pool.submit(renderer_problem)
+            except (OSError, RuntimeError, ValueError):  # no processes here: print in this one
+                self.pool = None
+
+    def problem(self) -> str | None:
+        """Why no PDF can be made (None: it can), once the worker has loaded WeasyPrint."""
+        if self.pool is not None:
+            try:
+                return self._ready.result()
+            except Exception:  # the worker died: try in this process
+                self.pool = None
+        return renderer_problem()
+
+    def start(self, folder: Path, pages: Sequence[PrintPage], **document) -> Future:
+        """Print the pack (:func:`write_pack_pdf`); the future's result is the PDF's path."""
+        if self.pool is not None:
+            try:
+                return self.pool.submit(write_pack_pdf, folder, pages, **document)
+            except Exception:  # a broken pool: print here
+                self.pool = None
+        future: Future = Future()
+        try:
+            future.set_result(write_pack_pdf(folder, pages, **document))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> PrintWorker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

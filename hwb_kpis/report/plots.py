@@ -35,34 +35,17 @@ from matplotlib.ticker import (
 )
 
 from hwb_kpis.report import chart_data
+from hwb_kpis.report.palette import (  # noqa: F401  (the chart status style lives with the house colours)
+    SPC_COLOUR_WORDS,
+    SPC_COLOURS,
+    SPC_MARKER_WORDS,
+    SPC_MARKERS,
+    VARIATION_ICON_LETTERS,
+)
 from hwb_kpis.report.verdict import ASSURANCE_LETTERS, VARIATION_LABELS, VARIATION_NAMES
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black last
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
-#: NHS Making Data Count point colours, darkened to at least 3:1 against white (the Making Data
-#: Count grey #a6a6a6 and blue #00b0f0 are 2.4:1 and 2.5:1)
-SPC_COLOURS = {
-    "common_cause": "#767676",
-    "improvement": "#0070c0",
-    "concern": "#c55a11",
-    "neither": "#490092",
-    "mean": "#000000",
-    "limit": "#595959",
-    "target": "#c00000",
-}
-#: the shape of an SPC point by status, so that status never rests on colour alone
-SPC_MARKERS = {"common_cause": "o", "improvement": "D", "concern": "s", "neither": "^"}
-#: the shapes and colours in words (the glossary explains the charts with them)
-SPC_MARKER_WORDS = {"common_cause": "circle", "improvement": "diamond", "concern": "square", "neither": "triangle"}
-SPC_COLOUR_WORDS = {"common_cause": "grey", "improvement": "blue", "concern": "orange", "neither": "purple"}
-#: the letter of the variation icon at the top right of an SPC chart, and what it means
-VARIATION_ICON_LETTERS = {
-    "H": "The latest month is a special cause, high: blue when high is better, orange when it is worse, "
-         "purple when neither.",
-    "L": "The latest month is a special cause, low: blue when low is better, orange when it is worse, "
-         "purple when neither.",
-    "~": "Common cause variation: the latest month is within the normal ups and downs (grey).",
-}
 #: categories on a white plot with at least 3:1 contrast (Okabe-Ito, its light colours left out)
 CATEGORY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#767676")
 #: DfE benchmarking chart: one colour per area level, then the comparators'
@@ -235,8 +218,8 @@ def spc_chart(
     summary = spc_summary(spc_df)
     if show_icons:
         v = summary["variation"]
-        letter = "~" if v == "common_cause" else ("H" if summary["variation_icon"].endswith("high") else "L")
-        _icon(ax, (0.92, 1.07), SPC_COLOURS[v], letter)
+        side = "common_cause" if v == "common_cause" else ("high" if summary["variation_icon"].endswith("high") else "low")
+        _icon(ax, (0.92, 1.07), SPC_COLOURS[v], VARIATION_ICON_LETTERS[side])
         if summary["assurance"]:
             _icon(ax, (0.98, 1.07), ASSURANCE_COLOURS[summary["assurance"]], ASSURANCE_LETTERS[summary["assurance"]])
     ax.set_title(VARIATION_LABELS[summary["variation"]], fontsize=9, fontweight="normal", color=NOTE_COLOUR)

@@ -46,6 +46,11 @@ def _atomic_write(path: Path, data: bytes) -> Path:
     return path
 
 
+def write_text(text: str, path: Path) -> Path:
+    """Write ``text`` (UTF-8) to ``path``, atomically."""
+    return _atomic_write(Path(path), text.encode("utf-8"))
+
+
 def write_csv(table: pd.DataFrame, path: Path) -> Path:
     """Write ``table`` (no index) to ``path`` as UTF-8 CSV with ``\\n`` line ends, text cells made
     safe for spreadsheets (:func:`safe_text`)."""
@@ -111,70 +116,100 @@ def number_from_text(text: str) -> tuple[float | int, str] | None:
     return None
 
 
-def _write_table(ws, row: int, table: pd.DataFrame, sheet: Sheet, widths: dict[int, float]) -> int:
-    """Write ``table`` from ``row`` (bold header); returns the last row written."""
-    from openpyxl.styles import Alignment, Font
+def _rows(table: pd.DataFrame, sheet: Sheet, styles: dict) -> list[list]:
+    """The cells of ``table`` (header first) for a write-only sheet: the header bold, numbers in
+    their format, and published markers that stand for figures (``<5``, ``*``) right-aligned like
+    the figures (plain values elsewhere: styling every cell costs seconds)."""
+    from openpyxl.cell import WriteOnlyCell
 
-    for j, name in enumerate(table.columns, start=1):
-        ws.cell(row=row, column=j, value=safe_text(str(name))).font = Font(bold=True)
-        widths[j] = max(widths.get(j, 8), min(60, len(str(name)) + 2))
+    ws = styles["sheet"]
+
+    def styled(value, **style):
+        cell = WriteOnlyCell(ws, value=value)
+        for key, setting in style.items():
+            setattr(cell, key, setting)
+        return cell
+
+    rows = [[styled(safe_text(str(name)), font=styles["bold"]) for name in table.columns]]
+    formats = [sheet.formats.get(str(c)) for c in table.columns]
     for values in table.itertuples(index=False):
-        row += 1
-        for j, value in enumerate(values, start=1):
-            as_number = number_from_text(value) if sheet.numbers_from_text and isinstance(value, str) else None
-            cell = ws.cell(row=row, column=j, value=as_number[0] if as_number else _cell_value(value))
-            fmt = as_number[1] if as_number else sheet.formats.get(str(table.columns[j - 1]))
-            if fmt and cell.value is not None and not isinstance(cell.value, str):
-                cell.number_format = fmt
-            elif isinstance(cell.value, dt.datetime | dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            text = cell.value if isinstance(cell.value, str) else None
-            figure = text is None or bool(_FIGURE.match(text.strip()) or _MARKERS.match(text.strip()))
-            cell.alignment = Alignment(horizontal="right" if figure else "left")
-            widths[j] = max(widths.get(j, 8), min(60, len(str(value)) + 2))
-    return row
+        row = []
+        for value, fmt in zip(values, formats, strict=True):
+            if isinstance(value, str):
+                as_number = number_from_text(value) if sheet.numbers_from_text else None
+                if as_number:
+                    row.append(styled(as_number[0], number_format=as_number[1]))
+                elif _MARKERS.match(value.strip()):
+                    row.append(styled(value, alignment=styles["right"]))
+                else:
+                    row.append(safe_text(value))
+                continue
+            value = _cell_value(value)
+            if value is not None and fmt:
+                row.append(styled(value, number_format=fmt))
+            elif isinstance(value, dt.datetime | dt.date):
+                row.append(styled(value, number_format="yyyy-mm-dd"))
+            else:
+                row.append(value)
+        rows.append(row)
+    return rows
+
+
+def _widths(sheet: Sheet) -> dict[int, float]:
+    """Column widths (characters) fitted to the text of the sheet's tables (first 200 rows)."""
+    widths: dict[int, float] = {}
+    tables = ([sheet.table] if sheet.table is not None else []) + [b for _, b in sheet.blocks]
+    for table in tables:
+        for j, name in enumerate(table.columns, start=1):
+            texts = [str(name)] + [str(v) for v in table.iloc[:200, j - 1]]
+            widths[j] = max(widths.get(j, 8), min(60, max(len(s) for s in texts) + 2))
+    if sheet.table is not None:
+        for j, name in enumerate(sheet.table.columns, start=1):
+            if str(name) in sheet.widths:
+                widths[j] = sheet.widths[str(name)]
+    return widths
 
 
 def write_xlsx(sheets: Sequence[Sheet], path: Path) -> Path:
-    """Write ``sheets`` to an Excel workbook at ``path`` (openpyxl): per sheet a bold title, its
-    notes, then its table (header row frozen in view, with filters) or its blocks, each under a
-    bold caption; text cells made safe (:func:`safe_text`), column widths fitted to their text."""
+    """Write ``sheets`` to an Excel workbook at ``path`` (openpyxl, streamed): per sheet a bold
+    title, its notes, then its table (header row frozen in view, with filters) or its blocks, each
+    under a bold caption; text cells made safe (:func:`safe_text`), column widths fitted to their
+    text."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     for sheet in sheets:
         ws = book.create_sheet(sheet.name[:31])
-        row = 1
+        styles = {"sheet": ws, "bold": Font(bold=True), "right": Alignment(horizontal="right"),
+                  "left": Alignment(horizontal="left")}
+        for j, width in _widths(sheet).items():
+            ws.column_dimensions[get_column_letter(j)].width = width
+        lines: list[list] = []
         if sheet.title:
-            ws.cell(row=row, column=1, value=safe_text(sheet.title)).font = Font(bold=True, size=13)
-            row += 1
-        for note in sheet.notes:
-            ws.cell(row=row, column=1, value=safe_text(str(note)))
-            row += 1
-        if sheet.title or sheet.notes:
-            row += 1
-        widths: dict[int, float] = {}
+            title = WriteOnlyCell(ws, value=safe_text(sheet.title))
+            title.font = Font(bold=True, size=13)
+            lines.append([title])
+        lines += [[safe_text(str(note))] for note in sheet.notes]
+        if lines:
+            lines.append([])
         table = sheet.table
         if table is not None and not table.columns.empty:
-            header_row = row
-            row = _write_table(ws, row, table, sheet, widths)
-            ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+            header_row = len(lines) + 1
+            ws.freeze_panes = f"A{header_row + 1}"
             if len(table):
-                ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{row}"
-            row += 2
+                ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{header_row + len(table)}"
+            lines += _rows(table, sheet, styles) + [[]]
         for caption, block in sheet.blocks:
             if caption:
-                ws.cell(row=row, column=1, value=safe_text(caption)).font = Font(bold=True)
-                row += 1
-            row = _write_table(ws, row, block, sheet, widths) + 2
-        for j, width in widths.items():
-            name = None
-            if table is not None and j <= len(table.columns):
-                name = str(table.columns[j - 1])
-            ws.column_dimensions[get_column_letter(j)].width = sheet.widths.get(name, width) if name else width
+                cell = WriteOnlyCell(ws, value=safe_text(caption))
+                cell.font = styles["bold"]
+                lines.append([cell])
+            lines += _rows(block, sheet, styles) + [[]]
+        for line in lines:
+            ws.append(line)
     buffer = io.BytesIO()
     book.save(buffer)
     return _atomic_write(path, buffer.getvalue())

@@ -53,7 +53,7 @@ def readme_sheet(*, month: str | None, summary: Mapping[str, Any], internal: boo
 def kpi_sheet(published: pd.DataFrame) -> Sheet:
     """Every KPI, for every agency and month, with human labels, as published."""
     return Sheet("KPIs", labelled(published), title="Every measure by agency and month",
-                 formats={"Rate": "0.0%", "Count": "#,##0", "Out of": "#,##0", "Month": "mmm yyyy"})
+                 formats={"Rate": "0.0%", "Month": "mmm yyyy"})
 
 
 # --- the tables of a rendered page -----------------------------------------------------------------
@@ -64,7 +64,9 @@ def page_tables(html: str) -> list[tuple[str, pd.DataFrame]]:
     cell for cell (each cell's text; ``<5`` and ``*`` stay as they are)."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(html, "html.parser")
+    from hwb_kpis.report.tables import without_images
+
+    soup = BeautifulSoup(without_images(html)[0], "html.parser")
     main = soup.find("main") or soup
     found = []
     for table in main.find_all("table"):
@@ -130,11 +132,25 @@ def revisions_sheet(header: Sequence[str], rows: Sequence[Sequence[str]], senten
                  title="Figures for earlier months revised since last month's pack", notes=[sentence])
 
 
-def write_workbook(path: Path, published: pd.DataFrame, *, summary: Mapping[str, Any], month: str | None = None,
-                   internal: bool = False, synthetic: bool = False, pages: Sequence[Sheet] = (),
-                   revisions: Sheet | None = None) -> Path:
-    """Write the workbook: README, KPIs, then ``pages`` and ``revisions`` when given."""
+def write_workbook(path: Path, published: pd.DataFrame | None, *, summary: Mapping[str, Any],
+                   month: str | None = None, internal: bool = False, synthetic: bool = False,
+                   pages: Sequence[Sheet] = (), revisions: Sheet | None = None) -> Path:
+    """Write the workbook: README, KPIs (unless ``published`` is None), then ``pages`` and
+    ``revisions`` when given."""
+    kpis = [kpi_sheet(published)] if published is not None else []
     rest = [*pages, *([revisions] if revisions is not None else [])]
-    names = ["KPIs: every measure by agency and month"] + [s.name for s in rest]
+    names = ["KPIs: every measure by agency and month"] * bool(kpis) + [s.name for s in rest]
     readme = readme_sheet(month=month, summary=summary, internal=internal, synthetic=synthetic, sheets=names)
-    return tabular.write_xlsx([readme, kpi_sheet(published), *rest], path)
+    return tabular.write_xlsx([readme, *kpis, *rest], path)
+
+
+def write_kpi_workbook(path: Path, kpi_df: pd.DataFrame, *, summary: Mapping[str, Any], internal: bool = False) -> Path:
+    """The workbook of ``hwb-kpis kpis --format xlsx``: README and every monthly KPI row of
+    ``kpi_df``, labelled, suppressed as published unless ``internal``."""
+    from hwb_kpis.report.kpi_tables import published_kpis
+
+    monthly = kpi_df[kpi_df["period"] == "month"] if "period" in kpi_df.columns else kpi_df
+    last = str(monthly["month"].astype(str).max()) if len(monthly) else "9999-12"
+    published = published_kpis(kpi_df, last, internal=internal)
+    synthetic = bool(summary.get("synthetic"))
+    return write_workbook(Path(path), published, summary=summary, internal=internal, synthetic=synthetic)

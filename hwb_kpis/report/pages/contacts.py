@@ -207,7 +207,10 @@ class ContactsPage(BasePage):
 
     @property
     def health_breakdown_table(self) -> pd.DataFrame:
-        return display.publish(self.health_breakdown, count_columns=["this month", "last 12 months"],
+        """Health contacts by service this month and over the last year (the source codes in the
+        internal copy only)."""
+        breakdown = self.health_breakdown if self.internal else self.health_breakdown.drop(columns="code")
+        return display.publish(breakdown, count_columns=["this month", "last 12 months"],
                                rate_columns=["share this month", "share"],
                                rate_basis={"share this month": ["this month"], "share": ["last 12 months"]},
                                internal=self.internal)

@@ -15,7 +15,7 @@ from hwb_kpis.privacy.disclosure import SUPPRESSED_RATE, is_small, safe_count, s
 from hwb_kpis.report import display, plots
 from hwb_kpis.report.comparisons import compare_periods
 from hwb_kpis.report.completeness import completeness, completeness_sentence
-from hwb_kpis.report.labels import measure_label
+from hwb_kpis.report.labels import measure_label, source_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data
 from hwb_kpis.report.words import count, month_name, percent, shift_month
 from hwb_kpis.report.words import missing as _missing
@@ -67,6 +67,23 @@ def recode_rule_words(rule: str, descriptions: Mapping[str, str] | None = None) 
     if rule == "unknown_source":
         return "No valid code recorded and nothing in the free text matched: coded 10 (unknown)."
     return str(rule).replace("_", " ")
+
+
+def board_recoding(by_rule: pd.DataFrame, rules: Sequence | None = None) -> pd.DataFrame:
+    """:func:`recoding_by_rule`'s table as the board reads it: each rule by its plain words (its
+    ``board`` text in ``recoding_rules.yml``, else "other corrections") and each change by source
+    name (``2A → 3C`` → ``schools → school nurse``)."""
+    rules = coding.load_rules()[0] if rules is None else rules
+    words = {r.name: r.board for r in rules if r.board}
+
+    def change(text: str) -> str:
+        pairs = [p.split(" → ") for p in str(text).split(", ") if " → " in p]
+        return ", ".join(dict.fromkeys(f"{source_label(a)} → {source_label(b)}" for a, b in pairs)) or str(text)
+
+    out = by_rule.copy()
+    out.insert(0, "correction", out["rule"].map(lambda r: words.get(str(r), "Other corrections")))
+    out["change"] = out["change"].map(change)
+    return out.drop(columns="rule").rename(columns={"change": "from → to"})
 
 
 def recoding_by_rule(rec_summary: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
@@ -219,13 +236,19 @@ class DataQualityPage(BasePage):
 
     @property
     def recoding_table(self) -> pd.DataFrame:
-        """Contacts recoded by rule and month (published)."""
-        counts = [c for c in self._by_rule.columns if c not in ("rule", "change")]
-        return display.publish(self._by_rule, count_columns=counts, rate_columns=(), internal=self.internal)
+        """Contacts recoded by rule and month (published). The board reads each rule in plain words
+        (its ``board`` text) and each change by source name; the internal copy keeps the rule names
+        and codes."""
+        by_rule = self._by_rule if self.internal else board_recoding(self._by_rule)
+        counts = [c for c in by_rule.columns if c not in ("rule", "change", "correction", "from → to")]
+        return display.publish(by_rule, count_columns=counts, rate_columns=(), internal=self.internal)
 
     @property
     def rule_descriptions(self) -> list[str]:
-        """What each rule in the table does, from ``recoding_rules.yml``."""
+        """What each rule in the table does, from ``recoding_rules.yml`` (the internal copy only:
+        the board's table says it in plain words)."""
+        if not self.internal:
+            return []
         descriptions = {r.name: r.description for r in coding.load_rules()[0]}
         return [f"**{rule}**: {recode_rule_words(rule, descriptions)}" for rule in self._by_rule["rule"]]
 
@@ -245,7 +268,10 @@ class DataQualityPage(BasePage):
 
     @property
     def health_views_table(self) -> pd.DataFrame:
-        return display.publish(self.health_views, count_columns=["as recorded", "as recoded"], rate_columns=(),
+        """Health contacts by service, as recorded and as recoded (the source codes in the internal
+        copy only)."""
+        views = self.health_views if self.internal else self.health_views.drop(columns="code")
+        return display.publish(views, count_columns=["as recorded", "as recoded"], rate_columns=(),
                                internal=self.internal)
 
     @property
