@@ -162,6 +162,8 @@ def prepare_tables(options: ReportOptions, data: PackData, folder: Path) -> _Pre
         kpi_df = kpi_table(tables, view=options.view, as_of=options.as_of, lookback_days=options.lookback_days,
                            iha_limit=options.iha_limit)
     except Exception as exc:  # the pages still stand on their own
+        kpi_tables.write_pack_kpis(None, folder, month=options.month, summary=data.summary,
+                                   internal=options.internal, synthetic=data.synthetic)
         return _Prepared(None, revisions.Revisions(revisions.shift_month(options.month, -1), False),
                          kpi_problem=notebooks.one_line(exc))
     published = kpi_tables.published_kpis(kpi_df, options.month, internal=options.internal)

@@ -53,14 +53,16 @@ def published_kpis(kpi_df: pd.DataFrame, month: str, *, internal: bool = False) 
     return shown.sort_values(["kpi", "group", "month"], kind="stable").reset_index(drop=True)
 
 
-def write_pack_kpis(published: pd.DataFrame, folder: Path, *, month: str, summary: Mapping[str, Any],
+def write_pack_kpis(published: pd.DataFrame | None, folder: Path, *, month: str, summary: Mapping[str, Any],
                     internal: bool, synthetic: bool) -> None:
-    """Keep the pack's KPI table (``kpis.csv``) and what it was built from (``pack.json``: the
-    month, the extract's date, whether internal or synthetic) in ``folder``."""
-    tabular.write_csv(published, folder / KPIS_FILE)
+    """Keep the pack's KPI table (``kpis.csv``; none when ``published`` is None) and what the pack
+    was built from (``pack.json``: the month, the extract's date, whether internal or synthetic)
+    in ``folder``."""
+    if published is not None:
+        tabular.write_csv(published, folder / KPIS_FILE)
     info = {"month": month, "extract_date": summary.get("extract_date"), "internal": bool(internal),
-            "synthetic": bool(synthetic), "kpis": KPIS_FILE}
-    (folder / PACK_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+            "synthetic": bool(synthetic), "kpis": KPIS_FILE if published is not None else None}
+    tabular.write_text(json.dumps(info, indent=2) + "\n", folder / PACK_FILE)
 
 
 def read_pack_kpis(folder: Path) -> tuple[pd.DataFrame, dict[str, Any]] | None:

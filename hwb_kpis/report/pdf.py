@@ -157,9 +157,11 @@ class _Document:
     def appendix_section(self) -> str:
         if not self.appendix:
             return ""
+        from hwb_kpis.privacy.disclosure import RULE_TEXT
+
         parts = ['<section class="pdf-page" id="page-appendix">', "<h1>Appendix: the figures behind the charts</h1>",
-                 "<p>Each table holds the figures one chart of the pack draws, under the chart's title. Counts "
-                 "from 1 to 4 are shown as &lt;5 and rates resting on them as *.</p>"]
+                 "<p>Each table holds the figures one chart of the pack draws, under the chart's title. "
+                 f"{_html.escape(RULE_TEXT, quote=False)}</p>"]
         for number, (caption, page_title, table) in enumerate(self.appendix, start=1):
             parts.append(f'<h2 id="appendix-{number}">A{number}. {_html.escape(caption, quote=False)}</h2>')
             parts.append(f'<p class="pdf-appendix-from">From the page “{_html.escape(page_title, quote=False)}”.</p>')

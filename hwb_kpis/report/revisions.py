@@ -111,18 +111,17 @@ def readable(revisions: Revisions, limit: int | None = None) -> tuple[list[str],
     """The revised figures for people: header and rows (measure, agency, month, last month's pack,
     this pack), board measures for all agencies first; at most ``limit`` rows."""
     header = ["Measure", "Agency", "Month", "In last month's pack", "In this pack"]
+
+    def figure(num: str, den: str, rate: bool) -> str:
+        if not num and not den:
+            return "none"
+        return f"{num} of {den}" if rate and den else num
+
     rows = []
-    t = revisions.table
-    for r in t.itertuples(index=False):
+    for r in revisions.table.itertuples(index=False):
         measure, agency = measure_name(r.kpi, r.group)
         rate = registry_is_rate(r.kpi)
-
-        def figure(num: str, den: str) -> str:
-            if not num and not den:
-                return "none"
-            return f"{num} of {den}" if rate and den else num
-
-        rows.append([measure, agency, month_name(r.month), figure(r[3], r[4]), figure(r[5], r[6]),
+        rows.append([measure, agency, month_name(r.month), figure(r[3], r[4], rate), figure(r[5], r[6], rate),
                      0 if r.group == "all" else 1])
     rows.sort(key=lambda row: row[-1])
     rows = [row[:-1] for row in rows]

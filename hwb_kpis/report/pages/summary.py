@@ -11,7 +11,15 @@ import pandas as pd
 
 from hwb_kpis import config, kpis
 from hwb_kpis.privacy.disclosure import rule_clause
-from hwb_kpis.report import agencies, comparisons, iha_cohort, kpi_tables, revisions, trends, verdict
+from hwb_kpis.report import (
+    agencies,
+    comparisons,
+    iha_cohort,
+    kpi_tables,
+    revisions,
+    trends,
+    verdict,
+)
 from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart
 from hwb_kpis.report.labels import measure_label
