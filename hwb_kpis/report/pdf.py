@@ -132,6 +132,12 @@ class _Document:
                 f'<p class="pdf-figref">The figures behind this chart are in <a href="#appendix-{number}">table '
                 f'A{number} of the appendix</a>.</p>', "html.parser")
             details.replace_with(ref)
+        for image in main.find_all("div", class_="jp-RenderedImage"):
+            # the prose just before a chart (its heading and introduction) goes to the chart's sheet
+            cell = image.find_parent("div", class_="jp-Cell")
+            before = cell.find_previous_sibling("div") if cell is not None else None
+            if before is not None and "jp-MarkdownCell" in before.get("class", []):
+                before["class"] = [*before.get("class", []), "pdf-keep-with-next"]
         for table in main.find_all("table"):
             first_row = table.find("tr")
             if first_row is not None and len(first_row.find_all(["th", "td"])) > 8:
