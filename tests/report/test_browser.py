@@ -602,6 +602,32 @@ def test_every_chart_states_its_finding_and_has_its_figures(pack) -> None:
     assert not problems, "\n".join(problems)
 
 
+#: what a board page must not say: rule ids and other snake_case names, source codes such as 3C,
+#: method names, instructions to analysts (they stay in the internal copy and the docs)
+JARGON = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|\b[1-9][A-F]\b|Laney|p′|p-chart|\bXmR\b|logistic regression|"
+                    r"Kaplan|\bGLM\b|binomial|interrupted time series|over-dispersion|\bp [<=] 0|parameter|"
+                    r"hwb_kpis|\.ya?ml\b|\.csv\b|explore-education-statistics")
+
+
+def jargon(pack: Path) -> list[str]:
+    """Jargon on the board's pages (visible text and alt text), with where it stands."""
+    import html
+
+    found = []
+    for path in sorted(pack.glob("*.html")):
+        text = re.sub(r"<(style|script)\b.*?</\1>", "", path.read_text(encoding="utf-8"), flags=re.S)
+        visible = html.unescape(re.sub(r"<[^>]+>", " ", text)) + " " + " ".join(
+            html.unescape(a) for a in re.findall(r'\salt="([^"]*)"', text))
+        for match in JARGON.finditer(visible):
+            found.append(f"{path.name}: {match.group(0)!r} in …{visible[max(0, match.start() - 40):match.end() + 20]}…")
+    return found
+
+
+def test_board_pages_speak_plain_words(pack) -> None:
+    problems = jargon(pack.dir)
+    assert not problems, "\n".join(problems[:20])
+
+
 def test_the_pack_is_one_a4_pdf(pack) -> None:
     if pack.result.pdf_problem:
         pytest.skip(f"no PDF on this machine: {pack.result.pdf_problem}")

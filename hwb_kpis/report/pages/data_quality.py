@@ -4,6 +4,7 @@ problem) and how much the coding moves the board's health measures."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
@@ -67,6 +68,16 @@ def recode_rule_words(rule: str, descriptions: Mapping[str, str] | None = None) 
     if rule == "unknown_source":
         return "No valid code recorded and nothing in the free text matched: coded 10 (unknown)."
     return str(rule).replace("_", " ")
+
+
+#: columns of the data contract whose name does not read as words
+COLUMN_WORDS = {"period_start": "date care started", "iha_date": "date of the health assessment",
+                "marf": "MARF", "child_dob": "date of birth"}
+
+
+def column_words(column: str) -> str:
+    """A contract column as the board reads it: ``"contact_date"`` → ``"contact date"``."""
+    return COLUMN_WORDS.get(str(column), str(column).replace("_", " "))
 
 
 def board_recoding(by_rule: pd.DataFrame, rules: Sequence | None = None) -> pd.DataFrame:
@@ -201,10 +212,16 @@ class DataQualityPage(BasePage):
 
     @property
     def reasons_table(self) -> pd.DataFrame:
-        """Quarantined rows by table, column and reason (never the values), most first (published)."""
+        """Quarantined rows by table, column and reason (never the values), most first (published;
+        the board reads the tables and columns in words, the internal copy by their names)."""
         quarantine = pd.read_csv(self.data.processed_dir / "quarantine.csv", dtype="string")
         reasons = (quarantine.groupby(["table", "column", "reason"]).size().rename("rows").reset_index()
                    .sort_values("rows", ascending=False))
+        if not self.internal:
+            reasons["table"] = reasons["table"].map(lambda v: str(v).replace("_", " "))
+            reasons["column"] = reasons["column"].map(column_words)
+            reasons["reason"] = reasons["reason"].map(
+                lambda r: re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", lambda m: column_words(m.group(0)), str(r)))
         return display.publish(reasons, count_columns=["rows"], rate_columns=(), internal=self.internal)
 
     # --- contacts with no known source --------------------------------------------------------
