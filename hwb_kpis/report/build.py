@@ -169,7 +169,8 @@ def prepare_tables(options: ReportOptions, data: PackData, folder: Path) -> _Pre
     published = kpi_tables.published_kpis(kpi_df, options.month, internal=options.internal)
     kpi_tables.write_pack_kpis(published, folder, month=options.month, summary=data.summary,
                                internal=options.internal, synthetic=data.synthetic)
-    return _Prepared(published, revisions.against_previous_pack(published, options.month, options.out_dir))
+    return _Prepared(published, revisions.against_previous_pack(published, options.month, options.out_dir,
+                                                                internal=options.internal))
 
 
 def write_tables(options: ReportOptions, pages: list[Page], data: PackData, folder: Path,

@@ -96,12 +96,14 @@ def compare(current: pd.DataFrame, previous: pd.DataFrame | None, month: str, *,
     return Revisions(previous_month, True, table, previous_extract)
 
 
-def against_previous_pack(current: pd.DataFrame, month: str, reports_dir: Path | str | None) -> Revisions:
+def against_previous_pack(current: pd.DataFrame, month: str, reports_dir: Path | str | None, *,
+                          internal: bool = False) -> Revisions:
     """:func:`compare` with the pack of the month before ``month`` in ``reports_dir`` (its
-    ``kpis.csv`` and ``pack.json``)."""
+    ``kpis.csv`` and ``pack.json``). A board pack is compared only with a board pack, an internal
+    copy only with an internal copy (their small numbers differ)."""
     previous_month = shift_month(month, -1)
     found = read_pack_kpis(Path(reports_dir) / previous_month) if reports_dir else None
-    if found is None:
+    if found is None or bool(found[1].get("internal", False)) != bool(internal):
         return Revisions(previous_month, False)
     table, info = found
     return compare(current, table, month, previous_month=previous_month, previous_extract=info.get("extract_date"))

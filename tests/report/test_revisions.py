@@ -61,6 +61,17 @@ def test_a_pack_keeps_its_table_and_the_next_one_finds_what_moved(tmp_path):
     assert ["Repeat contacts", "housing", "October 2015", "<5 of 40", "<5 of 41"] in rows
 
 
+def test_a_board_pack_is_not_compared_with_an_internal_copy(tmp_path):
+    october = tmp_path / "2015-10"
+    october.mkdir()
+    kpi_tables.write_pack_kpis(kpi_tables.published_kpis(OCTOBER, "2015-10", internal=True), october,
+                               month="2015-10", summary={}, internal=True, synthetic=False)
+    board = kpi_tables.published_kpis(NOVEMBER, "2015-11")
+    assert not revisions.against_previous_pack(board, "2015-11", tmp_path).found
+    assert revisions.against_previous_pack(kpi_tables.published_kpis(NOVEMBER, "2015-11", internal=True), "2015-11",
+                                           tmp_path, internal=True).found
+
+
 def test_without_a_previous_pack_the_page_says_so(tmp_path):
     found = revisions.against_previous_pack(kpi_tables.published_kpis(NOVEMBER, "2015-11"), "2015-11", tmp_path)
     assert not found.found and found.count == 0

@@ -109,7 +109,7 @@ class SummaryPage(BasePage):
     def revisions(self) -> revisions.Revisions:
         """The figures of earlier months that moved since last month's pack (its ``kpis.csv``)."""
         published = kpi_tables.published_kpis(self.kpi_df, self.month, internal=self.internal)
-        return revisions.against_previous_pack(published, self.month, self.reports_dir)
+        return revisions.against_previous_pack(published, self.month, self.reports_dir, internal=self.internal)
 
     @property
     def revisions_note(self) -> str:
