@@ -99,9 +99,11 @@ def prepare(options: ReportOptions, echo: Echo = print) -> PackData:
     return data
 
 
-def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, echo: Echo = print) -> None:
+def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, echo: Echo = print,
+                   rendered: Callable[[Page], Any] | None = None) -> None:
     """Run the notebooks (executed copies in ``folder/notebooks``) and render each one that ran
-    to ``folder/<name>.html`` as soon as it ends, with a progress line per page."""
+    to ``folder/<name>.html`` as soon as it ends, with a progress line per page; ``rendered`` is
+    called with each page rendered (the PDF prints it while the others run)."""
     executed_dir = folder / "notebooks"
     executed_dir.mkdir()
     banners = render.banners_for(data.synthetic, options.internal)
@@ -112,6 +114,8 @@ def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, fo
         if page.error is None:
             render.write_page(page, executed_dir / page.source.name, folder, month=options.month,
                               banners=banners, internal=options.internal)
+            if page.ok and rendered is not None:
+                rendered(page)
         if page.error is not None:
             status = f"FAILED — {page.error}"
         elif page.gaps:
@@ -147,16 +151,19 @@ class _Prepared:
     kpi_problem: str | None = None
 
 
-def prepare_tables(options: ReportOptions, data: PackData, folder: Path) -> _Prepared:
-    """Work that needs no page, done while the notebooks run: the KPI table as published, kept in
-    ``kpis.csv`` and ``pack.json`` (what next month's pack compares with), the revisions since last
-    month's pack and the glossary page. A KPI table that cannot be computed leaves the pack
-    without ``kpis.csv`` (the pages say what they can)."""
+def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
+                   printer: pdf.PrintJob | None = None) -> _Prepared:
+    """Work that needs no page, done while the notebooks run: the glossary page (handed to the
+    ``printer``), the KPI table as published, kept in ``kpis.csv`` and ``pack.json`` (what next
+    month's pack compares with), and the revisions since last month's pack. A KPI table that
+    cannot be computed leaves the pack without ``kpis.csv`` (the pages say what they can)."""
     from hwb_kpis.kpis import kpi_table, load_processed
 
     (folder / "glossary.html").write_text(
         render.render_glossary_page(month=options.month, synthetic=data.synthetic, internal=options.internal),
         encoding="utf-8")
+    if printer is not None:
+        printer.add(pdf.PrintPage("glossary.html", "Glossary"))
     try:
         tables = load_processed(options.processed_dir)
         kpi_df = kpi_table(tables, view=options.view, as_of=options.as_of, lookback_days=options.lookback_days,
@@ -186,13 +193,20 @@ def write_tables(options: ReportOptions, pages: list[Page], data: PackData, fold
         revisions=workbook.revisions_sheet(header, rows, found.sentence()) if found.found else None)
 
 
-def start_print(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, printer: pdf.PrintWorker):
-    """Start printing the pack (index, pages, glossary, appendix) to ``folder/pack.pdf``."""
-    printed = [pdf.PrintPage("index.html", render.TITLE), *(pdf.PrintPage(p.html, p.title) for p in pages if p.ok),
-               pdf.PrintPage("glossary.html", "Glossary")]
-    return printer.start(folder, printed, month_label=month_name(options.month), title=render.TITLE,
-                         organisation=render.ORGANISATION, banners=render.banners_for(data.synthetic, options.internal),
-                         footer=render.footer(options.internal))
+def _print_pages(pages: list[Page]) -> list[pdf.PrintPage]:
+    """The pages to print, each with its number among the pack's pages (its appendix tables are
+    A<number>.1, A<number>.2 …)."""
+    return [pdf.PrintPage(p.html or f"{p.name}.html", p.title, i) for i, p in enumerate(pages, start=1)]
+
+
+def finish_print(options: ReportOptions, pages: list[Page], data: PackData, printer: pdf.PrintJob) -> None:
+    """Put the PDF together: the contents page, the pages that were rendered, the glossary, the
+    appendix."""
+    printed = [p for p, page in zip(_print_pages(pages), pages, strict=True) if page.ok]
+    document = pdf.Document.of(month_name(options.month), render.TITLE, render.ORGANISATION,
+                               render.banners_for(data.synthetic, options.internal), render.footer(options.internal))
+    printer.finish(pdf.PrintPage("index.html", render.TITLE), [*printed, pdf.PrintPage("glossary.html", "Glossary")],
+                   document)
 
 
 def write_index(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, prepared: _Prepared,
@@ -211,16 +225,18 @@ def write_pack(
     options: ReportOptions, pages: list[Page], data: PackData, echo: Echo, timings: _Timings
 ) -> _Written:
     """Build the pack in a temporary folder and publish it. While the notebooks run, the KPI table,
-    the revisions and the glossary are prepared beside them and the PDF's process loads its
-    renderer; the PDF is then laid out while the Excel copy is written."""
+    the revisions and the glossary are prepared beside them, and the PDF's own process loads its
+    renderer and prints each page as soon as it is rendered; at the end the Excel copy is written
+    while the PDF is put together."""
     from concurrent.futures import ThreadPoolExecutor
 
     written = _Written()
+    numbered = {page.name: printed for page, printed in zip(pages, _print_pages(pages), strict=True)}
     with (publish.staging(options.pack_dir, echo) as folder, ThreadPoolExecutor(1) as side,
-          pdf.PrintWorker() as printer):
-        early = side.submit(prepare_tables, options, data, folder)
+          pdf.PrintJob(folder) as printer):
+        early = side.submit(prepare_tables, options, data, folder, printer)
         with timings.stage("notebooks"):
-            run_and_render(options, pages, data, folder, echo)
+            run_and_render(options, pages, data, folder, echo, rendered=lambda page: printer.add(numbered[page.name]))
         with timings.stage("index"):
             prepared = early.result()
             if prepared.kpi_problem:
@@ -230,7 +246,7 @@ def write_pack(
             written.revised = prepared.revisions.count if prepared.revisions.found else None
             problem = printer.problem()
             write_index(options, pages, data, folder, prepared, with_pdf=problem is None)
-        printing = start_print(options, pages, data, folder, printer) if problem is None else None
+        printing = side.submit(finish_print, options, pages, data, printer) if problem is None else None
         with timings.stage("tables"):
             write_tables(options, pages, data, folder, prepared)
             written.workbook = True
@@ -244,6 +260,7 @@ def write_pack(
             written.pdf_problem, written.pdf = problem, problem is None
             if problem:
                 echo(f"warning: no pack.pdf: {problem}; the HTML pack is written")
+        printer.close()  # its working folder goes before the pack's size is taken
         written.size = size = publish.folder_size(folder)
         if size > publish.PACK_SIZE_LIMIT:
             echo(f"warning: the pack is {size / 1e6:.1f} MB, over the 10 MB an email attachment allows")

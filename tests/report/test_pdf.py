@@ -32,8 +32,8 @@ def tiny_pack(folder: Path, rows: int = 3) -> list[pdf.PrintPage]:
     (folder / "00_a.html").write_text(PAGE.format(png=PNG, rows=body), encoding="utf-8")
     (folder / "01_b.html").write_text(OTHER, encoding="utf-8")
     (folder / "glossary.html").write_text(GLOSSARY, encoding="utf-8")
-    return [pdf.PrintPage("index.html", "Board pack"), pdf.PrintPage("00_a.html", "A page"),
-            pdf.PrintPage("01_b.html", "Another page"), pdf.PrintPage("glossary.html", "Glossary")]
+    return [pdf.PrintPage("index.html", "Board pack"), pdf.PrintPage("00_a.html", "A page", 1),
+            pdf.PrintPage("01_b.html", "Another page", 2), pdf.PrintPage("glossary.html", "Glossary")]
 
 
 DOCUMENT = {"month_label": "November 2015", "title": "Board pack", "organisation": "Health & Wellbeing Board",
@@ -41,22 +41,30 @@ DOCUMENT = {"month_label": "November 2015", "title": "Board pack", "organisation
             "footer": "Counts from 1 to 4 are shown as <5."}
 
 
-def test_the_print_document(tmp_path):
-    html = pdf.print_document(tmp_path, tiny_pack(tmp_path), **DOCUMENT)
-    # contents first: a numbered table of contents instead of the index's list, the appendix listed
-    assert html.index('<ol class="pdf-toc">') < html.index('id="page-00_a"') < html.index('id="page-01_b"')
-    assert '<a href="#page-01_b">Another page</a>' in html and '<a href="#page-appendix">' in html
-    assert html.count('class="pdf-page"') == 4  # each page on a new sheet: 00, 01, glossary, appendix
-    # links between pages become links inside the document; ids are unique to their page
-    assert 'href="#01_b-Part"' in html and 'id="01_b-Part"' in html and 'href="#glossary-term-marf"' in html
-    # the chart's table moved to the appendix, the chart says where
-    assert "<details" not in html and "table A1 of the appendix" in html
-    assert html.index("A1. Figures behind this chart: A finding") > html.index('id="page-glossary"')
-    # verdict icons as the charts' shapes, navigation and page footers gone, banner and rule once
-    assert "⚪" not in html and "🔵" not in html and 'pdf-icon-improvement">◆' in html
-    assert "<nav" not in html and "<footer" not in html
-    assert "Synthetic data — not real children" in html and html.count('class="pdf-rule"') == 1
-    assert "@page" in html and "size: A4" in html
+def test_a_page_for_print(tmp_path):
+    tiny_pack(tmp_path)
+    body, appendix = pdf.page_parts((tmp_path / "00_a.html").read_text(encoding="utf-8"),
+                                    pdf.PrintPage("00_a.html", "A page", 3))
+    # ids are the page's own; a link to another page keeps its words, not the link (another part)
+    assert 'id="00_a-A-page"' in body and "01_b.html" not in body and "part</" not in body and "part" in body
+    # the chart's table moved to the page's part of the appendix, numbered by the page; the chart says where
+    assert "<details" not in body and "table A3.1 of the appendix" in body
+    assert [caption for caption, _ in appendix] == ["A3.1. Figures behind this chart: A finding"]
+    assert "<caption>" not in appendix[0][1] and "Month 2" in appendix[0][1]
+    # verdict icons as the charts' shapes; no navigation, no footer; the image kept
+    assert "⚪" not in body and "🔵" not in body and 'pdf-icon-improvement">◆' in body
+    assert "<nav" not in body and "<footer" not in body and f"base64,{PNG}" in body
+
+
+def test_the_contents_and_the_stamp(tmp_path):
+    tiny_pack(tmp_path)
+    document = pdf.Document.of(**DOCUMENT)
+    contents = pdf.contents_html(INDEX, [("A page", 2), ("Glossary", 4)], document)
+    assert '<li data-page="2"><a href="#hwb-part-2">A page</a></li>' in contents and "hwb-pages" not in contents
+    assert "Synthetic data — not real children" in contents and contents.count('class="pdf-rule"') == 1
+    stamp = pdf.stamp_html(["Contents", "A page"], document)
+    assert stamp.count('class="pdf-stamp"') == 2 and 'counter(page) " of " counter(pages)' in stamp
+    assert "Health &amp; Wellbeing Board" not in stamp and "Health & Wellbeing Board · Board pack, November 2015" in stamp
 
 
 def test_no_renderer_is_said_in_words(monkeypatch):
@@ -83,13 +91,7 @@ def weasyprint_or_skip():
 def test_the_pdf_is_a4_with_a_long_table_split_across_sheets(tmp_path, weasyprint_or_skip):
     from pypdf import PdfReader
 
-    pdf.SEPARATE_PROCESS, before = False, pdf.SEPARATE_PROCESS
-    try:
-        with pdf.PrintWorker() as printer:
-            assert printer.problem() is None
-            path = printer.start(tmp_path, tiny_pack(tmp_path, rows=120), **DOCUMENT).result()
-    finally:
-        pdf.SEPARATE_PROCESS = before
+    path = pdf.write_pack_pdf(tmp_path, tiny_pack(tmp_path, rows=120), **DOCUMENT)
     reader = PdfReader(path)
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
     assert sizes == {(595, 842)}  # A4 in points
@@ -99,4 +101,21 @@ def test_the_pdf_is_a4_with_a_long_table_split_across_sheets(tmp_path, weasyprin
     assert all("November 2015" in t and "Synthetic data" in t for t in texts)  # the running header
     appendix = [t for t in texts if "Month 1" in t or "Month 119" in t]
     assert len(appendix) >= 2 and all("Month" in t and "Value" in t for t in appendix)  # header row repeated
-    assert re.search(r"A page\s*\.+\s*2", texts[0])  # the contents give page numbers
+    assert re.search(r"A page\s*\.+\s*2", texts[0]) and re.search(r"Glossary\s*\.+\s*4", texts[0])
+    assert [o.title for o in reader.outline][:3] == ["Board pack", "A page", "Another page"]  # bookmarks
+    links = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    assert len(links) >= 3  # the contents link to the parts
+    assert not list(tmp_path.glob(".print-*"))  # the working folder is gone
+
+
+def test_a_print_job_prints_pages_as_they_come(tmp_path, weasyprint_or_skip):
+    from pypdf import PdfReader
+
+    pages = tiny_pack(tmp_path)
+    with pdf.PrintJob(tmp_path) as job:
+        assert job.problem() is None
+        job.add(pages[2])  # pages come in any order
+        job.add(pages[1])
+        path = job.finish(pages[0], pages[1:], pdf.Document.of(**DOCUMENT))
+    assert len(PdfReader(path).pages) >= 4
+    assert not list(tmp_path.glob(".print-*"))
