@@ -200,6 +200,9 @@ def _echo_outcome(summary: dict[str, Any], quarantine: pd.DataFrame, out_dir: Pa
             f"{name}: raw {s['raw_rows']:,} = clean {s['clean_rows']:,} + quarantined {s['quarantined']:,}"
             f" + duplicates dropped {s['duplicates_dropped']:,}  (reconciled)"
         )
+        if s.get("raw_lines", s["raw_rows"]) != s["raw_rows"]:
+            echo(f"  {s['raw_lines']:,} lines = {s['raw_rows']:,} rows + {s['blank_lines']:,} blank"
+                 f" + {s['continuation_lines']:,} inside quoted fields that hold line breaks")
         for note in s["notes"]:
             echo(f"  note: {note}")
     for month in summary["months_without_contacts"]:

@@ -36,11 +36,15 @@ SUMMARY_FIELDS = {
 #: the keys of each table's summary in ``ingest_summary.json``
 TABLE_SUMMARY_FIELDS = {
     "file": "the raw file read",
+    "raw_lines": "physical lines (or sheet rows) below the header: raw rows + blank lines + continuation lines",
+    "blank_lines": "blank lines (or entirely blank sheet rows), ignored",
+    "continuation_lines": "second and later lines of rows whose quoted field holds line breaks (and of a stray quote's stretch)",
     "raw_rows": "data rows in the file",
     "clean_rows": "rows written to the processed table",
     "quarantined": "rows written to `quarantine.csv`",
     "duplicates_dropped": "exact copies of an earlier row, dropped",
-    "reconciled": "raw rows = clean + quarantined + duplicates dropped (always true: cleaning stops otherwise)",
+    "reconciled": "raw rows = clean + quarantined + duplicates dropped, and raw lines = raw rows + blank + "
+                  "continuation lines (always true: cleaning stops otherwise)",
     "quarantine_by_reason": "quarantined rows by `column: reason`",
     "notes": "what the reader noticed (encoding, delimiter, header row)",
 }

@@ -4,11 +4,13 @@ reason, build the clean columns of the rest, and reconcile the row counts.
 Row numbers are spreadsheet numbering: the header is row 1, the first data row is row 2 (for an
 Excel sheet with title rows above the header, rows are counted from the top of the sheet).
 
-Every raw data row ends in exactly one place::
+Every raw data row ends in exactly one place, and every physical line below the header is a row,
+a blank line or a further line of a row whose quoted field holds line breaks::
 
-    raw rows = clean rows + quarantined rows + exact duplicates dropped
+    raw rows  = clean rows + quarantined rows + exact duplicates dropped
+    raw lines = raw rows + blank lines + continuation lines
 
-and :func:`clean_table` raises :class:`~hwb_kpis.errors.ReconciliationError` if that ever fails.
+and :func:`clean_table` raises :class:`~hwb_kpis.errors.ReconciliationError` if either ever fails.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from hwb_kpis.errors import ReconciliationError
 from hwb_kpis.ingest.checks import find_problems
 from hwb_kpis.ingest.derive import derive
 from hwb_kpis.ingest.formats import detect
+from hwb_kpis.ingest.lines import Lines
 from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.quarantine import quarantine_frame
 from hwb_kpis.ingest.raw import RawTable
@@ -75,20 +78,30 @@ def clean_table(
 
 def reconcile(raw: RawTable, clean_rows: int, quarantine: pd.DataFrame, *, duplicates_dropped: int) -> dict[str, Any]:
     """The table's summary (``ingest_summary.json``); raises ``ReconciliationError`` unless
-    raw rows = clean + quarantined + duplicates dropped."""
+    raw rows = clean + quarantined + duplicates dropped, and raw lines = raw rows + blank lines +
+    continuation lines (a reader that cannot tell lines counts one line per row)."""
     raw_rows = raw.raw_rows
+    lines = raw.lines or Lines(raw_rows)
     summary = {
         "file": str(raw.path),
+        "raw_lines": lines.lines,
+        "blank_lines": lines.blank,
+        "continuation_lines": lines.continuation,
         "raw_rows": raw_rows,
         "clean_rows": clean_rows,
         "quarantined": len(quarantine),
         "duplicates_dropped": duplicates_dropped,
-        "reconciled": raw_rows == clean_rows + len(quarantine) + duplicates_dropped,
+        "reconciled": raw_rows == clean_rows + len(quarantine) + duplicates_dropped and lines.records == raw_rows,
         "quarantine_by_reason": {
             f"{col}: {why}": int(n) for (col, why), n in quarantine.groupby(["column", "reason"]).size().items()
         },
         "notes": list(raw.notes),
     }
+    if lines.records != raw_rows:
+        raise ReconciliationError(
+            f"{raw.path}: lines do not reconcile: raw lines {lines.lines} != raw rows {raw_rows} + blank lines "
+            f"{lines.blank} + continuation lines {lines.continuation}"
+        )
     if not summary["reconciled"]:
         raise ReconciliationError(
             f"{raw.path}: row counts do not reconcile: raw {raw_rows} != clean {clean_rows} + "

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from hwb_kpis.contract.tables import TableSpec
 from hwb_kpis.errors import InputFileError
-from hwb_kpis.ingest.csv_file import read_csv
-from hwb_kpis.ingest.excel_file import read_excel
+from hwb_kpis.ingest.csv_file import read_delimited
+from hwb_kpis.ingest.excel_file import read_sheet
 from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.raw import RawTable
 
@@ -40,14 +40,15 @@ def read_table(path: Path, spec: TableSpec, mapping: Mapping) -> RawTable:
         raise InputFileError(f"{path}: file is empty")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        frame, malformed, notes = read_excel(path, spec, mapping)
+        got = read_sheet(path, spec, mapping)
     elif suffix in TEXT_SUFFIXES:
-        frame, malformed, notes = read_csv(path, spec, mapping)
+        got = read_delimited(path, spec, mapping)
     else:
         raise InputFileError(f"{path}: not a table (expected .csv or .xlsx)")
+    frame, malformed = got.frame, got.malformed
     if frame.empty and malformed.empty and not spec.may_be_empty:
         raise InputFileError(f"{path}: no data rows below the header")
     for col in spec.required:
         if len(frame) and (frame[col] == "").all():
             raise InputFileError(f"{path}: required column {col!r} is blank in every row")
-    return RawTable(spec=spec, path=path, data=frame, malformed=malformed, notes=notes)
+    return RawTable(spec=spec, path=path, data=frame, malformed=malformed, notes=got.notes, lines=got.lines)

@@ -55,6 +55,14 @@ class Rows:
             self._parsed[column] = expand(dates, codes, self.data.index)
         return self._parsed[column]
 
+    def dates_moved(self, column: str, offset: pd.DateOffset) -> pd.Series:
+        """The date column parsed and moved by ``offset`` (a calendar offset, such as 10 months),
+        each distinct date moved once (NaT for a date too near the ends of pandas' date range, which
+        earlier rules quarantine anyway)."""
+        codes, dates, _ = self._distinct_dates(column)
+        safe = dates.where(dates.between(pd.Timestamp("1700-01-01"), pd.Timestamp("2250-01-01")))
+        return expand(safe + offset, codes, self.data.index)
+
     def date_problem(self, column: str, problem: str) -> np.ndarray:
         """Rows whose date in ``column`` has ``problem`` (:data:`~hwb_kpis.ingest.dates.UNPARSEABLE`
         or :data:`~hwb_kpis.ingest.dates.IMPOSSIBLE`)."""
