@@ -9,10 +9,10 @@ Writing the synthetic demonstration extract into an empty raw folder is the call
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +28,7 @@ from hwb_kpis.contract.processed import PROCESSED_FILES
 from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER
 from hwb_kpis.errors import HwbKpisError, ReconciliationError
 from hwb_kpis.ingest import CleanTable, clean_table, formats, load_mapping
+from hwb_kpis.locks import locked, remove_leftovers
 from hwb_kpis.privacy.pseudonym import PseudonymKey, resolve_key
 from hwb_kpis.timings import Clock, Timings
 
@@ -106,6 +107,7 @@ def run_clean(
     """
     clock = Clock(timings)
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    check_out_dir(raw_dir, out_dir)
     mapping = load_mapping(mapping_path)
     source = formats.detect(raw_dir, mapping)
     source.locate(raw_dir, mapping)  # fail on a missing file before any work (and before asking for a key)
@@ -128,6 +130,18 @@ def run_clean(
         _write_atomically(out_dir, contacts, looked_after, quarantine, audit, summary)
     _echo_outcome(summary, quarantine, out_dir, echo)
     return CleanResult(out_dir, contacts, looked_after, quarantine, audit, summary)
+
+
+def check_out_dir(raw_dir: Path, out_dir: Path) -> None:
+    """Refuse an output folder that is the raw folder or inside it (the processed files would
+    be mixed with, and later read as, the extract) or that is a file."""
+    raw, out = Path(raw_dir).resolve(), Path(out_dir).resolve()
+    if out == raw:
+        raise HwbKpisError(f"{out_dir}: the output folder must not be the raw folder; use data/processed")
+    if raw in out.parents:
+        raise HwbKpisError(f"{out_dir}: the output folder must not be inside the raw folder {raw_dir}")
+    if out.exists() and not out.is_dir():
+        raise HwbKpisError(f"{out_dir}: the output folder is a file")
 
 
 def _resolve_key(synthetic: bool, key_file: Path | str | None, echo: Callable[[str], Any]) -> PseudonymKey:
@@ -163,8 +177,19 @@ def _processed(tables: dict[str, CleanTable], clock: Clock) -> tuple[pd.DataFram
             schemas.PROCESSED_CONTACTS.validate(contacts, inplace=True)
             schemas.PROCESSED_LOOKED_AFTER.validate(looked_after, inplace=True)
         except Exception as exc:  # pandera SchemaError: a bug, not user input
-            raise HwbKpisError(f"processed tables break their contract ({str(exc).splitlines()[0]})") from exc
+            raise HwbKpisError(f"processed tables break their contract ({_schema_failure(exc)}); this is a bug: "
+                               "please report it") from None
     return contacts, looked_after, audit
+
+
+def _schema_failure(exc: Exception) -> str:
+    """Which column and check of a processed schema failed, never the failing values (pandera's
+    own message lists them, and they come from the extract)."""
+    column = getattr(exc, "column_name", None) or getattr(getattr(exc, "schema", None), "name", None)
+    check = getattr(exc, "check", None)
+    check = getattr(check, "name", None) or (str(check) if check is not None else None)
+    parts = [f"column {column}" if column else "", f"check {check}" if check else ""]
+    return ", ".join(p for p in parts if p) or type(exc).__name__
 
 
 def _summary(tables: dict[str, CleanTable], contacts: pd.DataFrame, looked_after: pd.DataFrame, *,
@@ -225,9 +250,12 @@ def months_without_contacts(contacts: pd.DataFrame) -> list[str]:
 
 
 def _write_atomically(out_dir: Path, contacts, looked_after, quarantine, audit, summary) -> None:
+    """Write the set into ``.clean-<pid>-…`` beside it, then move each file into place (the
+    summary last); folders left by a clean that was killed are removed first."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".clean-") as tmp:
-        tmp_path = Path(tmp)
+    remove_leftovers(out_dir, ".clean-")
+    tmp_path = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".clean-{os.getpid()}-"))
+    try:
         contacts.to_parquet(tmp_path / "contacts.parquet", index=False)
         looked_after.to_parquet(tmp_path / "looked_after.parquet", index=False)
         quarantine.to_csv(tmp_path / "quarantine.csv", index=False)
@@ -236,6 +264,8 @@ def _write_atomically(out_dir: Path, contacts, looked_after, quarantine, audit, 
         # the summary goes last: its presence means the set is complete
         for name in PROCESSED_FILES:
             os.replace(tmp_path / name, out_dir / name)
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def is_current(processed_dir: Path, raw_dir: Path, mapping_path: Path | None = None) -> bool:
@@ -285,25 +315,21 @@ def refresh_processed(
         except (OSError, ValueError):
             mapping_path = None
     mapping_file = Path(mapping_path) if mapping_path else None
-    with open(processed / ".build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not has_raw_extract(raw):
-                if (processed / "ingest_summary.json").is_file():
-                    _check_same_version(processed, raw)
-                    echo(f"{raw} holds no extract: using the tables already cleaned in {processed}")
-                    return "kept"
-                if write_demo is None:
-                    raise HwbKpisError(f"{raw}: no raw extract (and no cleaned tables in {processed})")
-                write_demo(raw)
-            if is_current(processed, raw, mapping_file):
-                echo(f"raw files unchanged since the last clean: reusing {processed}")
-                return "reused"
-            echo(f"cleaning {raw} -> {processed}")
-            run_clean(raw, processed, mapping_path=mapping_file, key_file=key_file, echo=echo)
-            return "cleaned"
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with locked(processed / ".build.lock"):
+        if not has_raw_extract(raw):
+            if (processed / "ingest_summary.json").is_file():
+                _check_same_version(processed, raw)
+                echo(f"{raw} holds no extract: using the tables already cleaned in {processed}")
+                return "kept"
+            if write_demo is None:
+                raise HwbKpisError(f"{raw}: no raw extract (and no cleaned tables in {processed})")
+            write_demo(raw)
+        if is_current(processed, raw, mapping_file):
+            echo(f"raw files unchanged since the last clean: reusing {processed}")
+            return "reused"
+        echo(f"cleaning {raw} -> {processed}")
+        run_clean(raw, processed, mapping_path=mapping_file, key_file=key_file, echo=echo)
+        return "cleaned"
 
 
 def _check_same_version(processed: Path, raw: Path) -> None:
