@@ -111,7 +111,9 @@ def simple_extract(out: Path, rows: int, seed: int = 1) -> None:
         "iha_date": pc.if_else(pa.array(rng.random(n_la) < 0.9), dates(iha), ""),
     })
     pacsv.write_csv(la, out / "looked_after.csv")
-    (out / "SYNTHETIC").write_text("benchmark extract (benchmarks/pipeline.py)\n", encoding="utf-8")
+    from hwb_kpis.synthetic import write_marker
+
+    write_marker(out, note="benchmark extract (benchmarks/pipeline.py)")
 
 
 def ensure_extract(workdir: Path, rows: int, generator: str) -> tuple[Path, str, float]:

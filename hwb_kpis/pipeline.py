@@ -22,14 +22,14 @@ from typing import Any
 
 import pandas as pd
 
-from hwb_kpis import __version__, config
+from hwb_kpis import __version__, config, synthetic
 from hwb_kpis.contract import schemas
 from hwb_kpis.contract.processed import PROCESSED_FILES
 from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER
-from hwb_kpis.errors import HwbKpisError, ReconciliationError
+from hwb_kpis.errors import HwbKpisError, PseudonymKeyError, ReconciliationError
 from hwb_kpis.ingest import CleanTable, clean_table, formats, load_mapping
 from hwb_kpis.locks import locked, remove_leftovers
-from hwb_kpis.privacy.pseudonym import PseudonymKey, resolve_key
+from hwb_kpis.privacy.pseudonym import PseudonymKey, configured_key, key_fingerprint, resolve_key
 from hwb_kpis.timings import Clock, Timings
 
 #: contact columns of free text: used by coding in memory, never written (they may hold names)
@@ -48,9 +48,10 @@ class CleanResult:
     summary: dict[str, Any]
 
 
-def is_synthetic(raw_dir: Path) -> bool:
-    """A raw folder holds the synthetic extract when ``hwb-kpis synth`` left its marker file."""
-    return (Path(raw_dir) / config.SYNTHETIC_MARKER).is_file()
+def is_synthetic(raw_dir: Path, digests: dict[str, str] | None = None) -> bool:
+    """Whether a raw folder holds exactly the files ``hwb-kpis synth`` wrote there
+    (:func:`hwb_kpis.synthetic.is_synthetic`, the one test behind the demo key and the banner)."""
+    return synthetic.is_synthetic(raw_dir, digests)
 
 
 def has_raw_extract(raw_dir: Path) -> bool:
@@ -65,22 +66,32 @@ def has_raw_extract(raw_dir: Path) -> bool:
     )
 
 
+def raw_digests(raw_dir: Path, mapping_path: Path | None = None) -> dict[str, str]:
+    """SHA-256 of each raw file (by name), of the mapping file (``mapping:<name>``) and of the
+    package's reference data (``reference:<name>``)."""
+    raw_dir = Path(raw_dir)
+    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and p.name != "README.md") if raw_dir.is_dir() else []
+    digests = {p.name: synthetic.file_sha256(p) for p in files}
+    if mapping_path is not None:
+        digests[f"mapping:{Path(mapping_path).name}"] = synthetic.file_sha256(Path(mapping_path))
+    for p in sorted(p for p in config.REFERENCE_DIR.iterdir() if p.is_file()):
+        digests[f"reference:{p.name}"] = synthetic.file_sha256(p)
+    return digests
+
+
+def fingerprint_of(digests: dict[str, str]) -> str:
+    """One SHA-256 over :func:`raw_digests` and the package version."""
+    digest = hashlib.sha256()
+    for name, value in digests.items():
+        digest.update(f"{name}\0{value}\n".encode())
+    digest.update(__version__.encode())
+    return digest.hexdigest()
+
+
 def raw_fingerprint(raw_dir: Path, mapping_path: Path | None = None) -> str:
     """SHA-256 over the raw files (names and bytes), the mapping file and the package's reference
     data: when it is unchanged, the processed tables need not be rebuilt."""
-    raw_dir = Path(raw_dir)
-    digest = hashlib.sha256()
-    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and p.name != "README.md") if raw_dir.is_dir() else []
-    if mapping_path is not None:
-        files.append(Path(mapping_path))
-    files += sorted(p for p in config.REFERENCE_DIR.iterdir() if p.is_file())
-    for path in files:
-        digest.update(path.name.encode())
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    digest.update(__version__.encode())
-    return digest.hexdigest()
+    return fingerprint_of(raw_digests(raw_dir, mapping_path))
 
 
 #: the stages :func:`run_clean` reports to its ``timings`` hook (``timings(stage, seconds)``,
@@ -111,21 +122,21 @@ def run_clean(
     mapping = load_mapping(mapping_path)
     source = formats.detect(raw_dir, mapping)
     source.locate(raw_dir, mapping)  # fail on a missing file before any work (and before asking for a key)
-    synthetic = is_synthetic(raw_dir)
-    key = _resolve_key(synthetic, key_file, echo)
+    key, is_demo = _resolve_key(raw_dir, key_file, echo)
     mapping_file = Path(mapping_path) if mapping_path else None
     with clock.stage("read"):
         raws = source.read(raw_dir, mapping)
     with ThreadPoolExecutor(max_workers=1) as background:
         # the fingerprint reads every raw byte again: on a thread (hashlib releases the GIL) while
         # cleaning, which is mostly single-threaded, rather than during the reads, which use every core
-        fingerprint = background.submit(_timed, clock, "fingerprint", raw_fingerprint, raw_dir, mapping_file)
+        fingerprint = background.submit(_timed, clock, "fingerprint", raw_digests, raw_dir, mapping_file)
         tables = {name: clean_table(raws.pop(name), mapping, key, today=today, timings=timings) for name in list(raws)}
         fingerprint.result()
     contacts, looked_after, audit = _processed(tables, clock)
     quarantine = pd.concat([t.quarantine for t in tables.values()], ignore_index=True)
-    summary = _summary(tables, contacts, looked_after, synthetic=synthetic, key=key,
-                       fingerprint=fingerprint.result(), mapping_path=mapping_path)
+    digests = fingerprint.result()
+    summary = _summary(tables, contacts, looked_after, synthetic=is_demo or is_synthetic(raw_dir, digests), key=key,
+                       fingerprint=fingerprint_of(digests), mapping_path=mapping_path)
     with clock.stage("write"):
         _write_atomically(out_dir, contacts, looked_after, quarantine, audit, summary)
     _echo_outcome(summary, quarantine, out_dir, echo)
@@ -144,14 +155,18 @@ def check_out_dir(raw_dir: Path, out_dir: Path) -> None:
         raise HwbKpisError(f"{out_dir}: the output folder is a file")
 
 
-def _resolve_key(synthetic: bool, key_file: Path | str | None, echo: Callable[[str], Any]) -> PseudonymKey:
-    """The pseudonymisation key, and a line saying where it came from."""
-    key = resolve_key(synthetic=synthetic, key_file=Path(key_file) if key_file else None)
+def _resolve_key(raw_dir: Path, key_file: Path | str | None, echo: Callable[[str], Any]) -> tuple[PseudonymKey, bool]:
+    """``(key, demo)``: the configured key, else the public demo key when the raw folder holds
+    exactly the synthetic extract (checked only then: it reads every byte), and a line saying
+    which."""
+    key = configured_key(Path(key_file) if key_file else None)
+    if key is None:
+        key = resolve_key(synthetic=is_synthetic(raw_dir))
     if key.source == "demo":
         echo("pseudonymising with the public DEMO key: allowed only because this extract is synthetic")
     else:
         echo(f"pseudonymising with the key from {key.source.split(':')[0]}")
-    return key
+    return key, key.source == "demo"
 
 
 def _timed(clock: Clock, stage: str, func: Callable[..., Any], *args: Any) -> Any:
@@ -206,6 +221,7 @@ def _summary(tables: dict[str, CleanTable], contacts: pd.DataFrame, looked_after
         "months_without_contacts": months_without_contacts(contacts),
         "synthetic": synthetic,
         "pseudonym_key_source": key.source if not key.source.startswith("file:") else "file",
+        "pseudonym_key_fingerprint": key_fingerprint(key),
         "raw_fingerprint": fingerprint,
         "mapping": str(Path(mapping_path).resolve()) if mapping_path else None,
         "coding": {
@@ -319,17 +335,45 @@ def refresh_processed(
         if not has_raw_extract(raw):
             if (processed / "ingest_summary.json").is_file():
                 _check_same_version(processed, raw)
+                if _key_changed(processed, raw, key_file, configured_only=True):
+                    raise HwbKpisError(
+                        f"{processed} was cleaned with another pseudonymisation key than the one configured now, and "
+                        f"{raw} holds no extract to clean again from: put the raw extract back (or use the key "
+                        "it was cleaned with); pseudonyms made with two keys never link"
+                    )
                 echo(f"{raw} holds no extract: using the tables already cleaned in {processed}")
                 return "kept"
             if write_demo is None:
                 raise HwbKpisError(f"{raw}: no raw extract (and no cleaned tables in {processed})")
             write_demo(raw)
         if is_current(processed, raw, mapping_file):
-            echo(f"raw files unchanged since the last clean: reusing {processed}")
-            return "reused"
+            if not _key_changed(processed, raw, key_file):
+                echo(f"raw files unchanged since the last clean: reusing {processed}")
+                return "reused"
+            echo("the tables were cleaned with another pseudonymisation key than this run's: cleaning again")
         echo(f"cleaning {raw} -> {processed}")
         run_clean(raw, processed, mapping_path=mapping_file, key_file=key_file, echo=echo)
         return "cleaned"
+
+
+def _key_changed(processed: Path, raw: Path, key_file: Path | str | None, *, configured_only: bool = False) -> bool:
+    """Whether this run's pseudonymisation key differs from the one the processed tables were
+    cleaned with (``pseudonym_key_fingerprint`` of their summary). False when this run has no
+    key to compare (none configured, and the demo key not allowed or, ``configured_only``, not
+    considered): cleaning would need one anyway."""
+    try:
+        key = configured_key(Path(key_file) if key_file else None)
+        if key is None and not configured_only and is_synthetic(raw):
+            key = resolve_key(synthetic=True)
+    except PseudonymKeyError:
+        return False  # a key that breaks a rule: the clean, if one is needed, says so
+    if key is None:
+        return False
+    try:
+        summary = json.loads((processed / "ingest_summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return summary.get("pseudonym_key_fingerprint") != key_fingerprint(key)
 
 
 def _check_same_version(processed: Path, raw: Path) -> None:

@@ -20,11 +20,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hwb_kpis.arrow import text_array
-from hwb_kpis.config import PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_FILE_ENV, project_root
+from hwb_kpis.config import PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_FILE_ENV, project_roots
 from hwb_kpis.errors import PseudonymKeyError
 
 #: Publicly known key, used ONLY for the synthetic demonstration extract.
 DEMO_KEY = b"hwb-kpis demo key - synthetic data only - not secret"
+#: the shortest key accepted, from the environment or a file alike
+MIN_KEY_BYTES = 16
+#: what :func:`key_fingerprint` hashes with the key
+_FINGERPRINT_MESSAGE = b"hwb-kpis pseudonymisation key fingerprint, v1"
 
 
 @dataclass(frozen=True)
@@ -39,31 +43,42 @@ class PseudonymKey:
         return f"PseudonymKey(source={self.source!r})"
 
 
-def resolve_key(*, synthetic: bool, key_file: Path | None = None) -> PseudonymKey:
-    """Find the pseudonymisation key.
-
-    Order: ``$HWB_KPIS_PSEUDONYM_KEY``; a key file (``key_file`` argument or
-    ``$HWB_KPIS_PSEUDONYM_KEY_FILE``), which must lie outside the project folder; the public demo
-    key, only when ``synthetic`` is true. Real data without a key raises ``PseudonymKeyError``.
-    """
+def configured_key(key_file: Path | None = None) -> PseudonymKey | None:
+    """The key the analyst configured: ``$HWB_KPIS_PSEUDONYM_KEY``, else a key file (``key_file``
+    or ``$HWB_KPIS_PSEUDONYM_KEY_FILE``), which must lie outside the project folder (judged from
+    the project, whatever the current folder) and be readable by its owner only; None when there
+    is none. Every key must have at least 16 bytes; a key breaking a rule raises
+    ``PseudonymKeyError``."""
     env_value = os.environ.get(PSEUDONYM_KEY_ENV, "")
     if env_value.strip():
-        return PseudonymKey(env_value.strip().encode("utf-8"), "env")
+        return PseudonymKey(_long_enough(env_value.strip().encode("utf-8"), f"${PSEUDONYM_KEY_ENV}"), "env")
     path = key_file or (Path(os.environ[PSEUDONYM_KEY_FILE_ENV]) if os.environ.get(PSEUDONYM_KEY_FILE_ENV) else None)
-    if path is not None:
-        path = Path(path).expanduser().resolve()
-        root = project_root().resolve()
+    if path is None:
+        return None
+    path = Path(path).expanduser().resolve()
+    for root in project_roots():
         if path == root or root in path.parents:
             raise PseudonymKeyError(
                 f"{path}: the pseudonymisation key file must live outside the project folder "
                 f"({root}) so it can never be committed"
             )
-        if not path.is_file():
-            raise PseudonymKeyError(f"{path}: pseudonymisation key file not found")
-        value = path.read_bytes().strip()
-        if len(value) < 16:
-            raise PseudonymKeyError(f"{path}: pseudonymisation key is shorter than 16 bytes")
-        return PseudonymKey(value, f"file:{path}")
+    if not path.is_file():
+        raise PseudonymKeyError(f"{path}: pseudonymisation key file not found")
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        what = "readable" if mode & 0o044 else "writable"
+        raise PseudonymKeyError(f"{path}: the pseudonymisation key file is {what} by others (mode {mode:04o}); "
+                                f"run chmod 600 {path}")
+    return PseudonymKey(_long_enough(path.read_bytes().strip(), str(path)), f"file:{path}")
+
+
+def resolve_key(*, synthetic: bool, key_file: Path | None = None) -> PseudonymKey:
+    """Find the pseudonymisation key: the configured one (:func:`configured_key`), else the
+    public demo key, only when ``synthetic`` is true (:func:`hwb_kpis.synthetic.is_synthetic`).
+    Real data without a key raises ``PseudonymKeyError``."""
+    key = configured_key(key_file)
+    if key is not None:
+        return key
     if synthetic:
         return PseudonymKey(DEMO_KEY, "demo")
     raise PseudonymKeyError(
@@ -71,6 +86,18 @@ def resolve_key(*, synthetic: bool, key_file: Path | None = None) -> PseudonymKe
         f"{PSEUDONYM_KEY_ENV} (or {PSEUDONYM_KEY_FILE_ENV} to a key file outside the project); "
         "keep the same key every month so pseudonyms link across extracts"
     )
+
+
+def _long_enough(value: bytes, where: str) -> bytes:
+    if len(value) < MIN_KEY_BYTES:
+        raise PseudonymKeyError(f"{where}: pseudonymisation key is shorter than {MIN_KEY_BYTES} bytes")
+    return value
+
+
+def key_fingerprint(key: PseudonymKey | bytes) -> str:
+    """A fingerprint of the key, safe to store: the keyed BLAKE2b (8 bytes, hex) of a fixed message.
+    Equal keys give equal fingerprints; it reveals nothing of the key (it is a MAC of a constant)."""
+    return hashlib.blake2b(_FINGERPRINT_MESSAGE, key=mac_key(_raw_key(key)), digest_size=_DIGEST).hexdigest()
 
 
 def pseudonymise(ids: pd.Series, key: PseudonymKey | bytes, *, prefix: str = "", distinct: bool = True) -> pd.Series:
