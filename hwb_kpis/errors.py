@@ -17,6 +17,10 @@ class PseudonymKeyError(HwbKpisError):
     """Real data was given but no pseudonymisation key is configured."""
 
 
+class PseudonymCollisionError(HwbKpisError):
+    """Two different raw ids got one pseudonym: cleaning stops rather than merge two records."""
+
+
 def one_line_message(exc: BaseException) -> str:
     """What the command line prints after ``error:``: the message of an ``HwbKpisError``; for a
     file-system failure the file and the system's words (``No space left on device``); for text

@@ -29,7 +29,13 @@ from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER
 from hwb_kpis.errors import HwbKpisError, PseudonymKeyError, ReconciliationError
 from hwb_kpis.ingest import CleanTable, clean_table, formats, load_mapping
 from hwb_kpis.locks import locked, remove_leftovers
-from hwb_kpis.privacy.pseudonym import PseudonymKey, configured_key, key_fingerprint, resolve_key
+from hwb_kpis.privacy.pseudonym import (
+    IdSpace,
+    PseudonymKey,
+    configured_key,
+    key_fingerprint,
+    resolve_key,
+)
 from hwb_kpis.timings import Clock, Timings
 
 #: contact columns of free text: used by coding in memory, never written (they may hold names)
@@ -130,7 +136,9 @@ def run_clean(
         # the fingerprint reads every raw byte again: on a thread (hashlib releases the GIL) while
         # cleaning, which is mostly single-threaded, rather than during the reads, which use every core
         fingerprint = background.submit(_timed, clock, "fingerprint", raw_digests, raw_dir, mapping_file)
-        tables = {name: clean_table(raws.pop(name), mapping, key, today=today, timings=timings) for name in list(raws)}
+        spaces = {"child_id": IdSpace()}  # one id space for children across tables: collisions between tables
+        tables = {name: clean_table(raws.pop(name), mapping, key, today=today, timings=timings, id_spaces=spaces)
+                  for name in list(raws)}
         fingerprint.result()
     contacts, looked_after, audit = _processed(tables, clock)
     quarantine = pd.concat([t.quarantine for t in tables.values()], ignore_index=True)

@@ -33,7 +33,7 @@ from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.quarantine import quarantine_frame
 from hwb_kpis.ingest.raw import RawTable
 from hwb_kpis.ingest.rows import Rows
-from hwb_kpis.privacy.pseudonym import PseudonymKey
+from hwb_kpis.privacy.pseudonym import IdSpace, PseudonymKey
 from hwb_kpis.timings import Clock, Timings
 
 
@@ -54,6 +54,7 @@ def clean_table(
     *,
     today: dt.date | None = None,
     timings: Timings | None = None,
+    id_spaces: dict[str, IdSpace] | None = None,
 ) -> CleanTable:
     """Validate and clean one raw table. The first rule a row breaks decides its reason, in the
     order of :func:`hwb_kpis.ingest.checks.ordered` (missing required value, unparseable date,
@@ -61,10 +62,11 @@ def clean_table(
     unrecognised yes/no value, conflicting duplicate).
 
     ``timings`` (see :mod:`hwb_kpis.timings`) hears ``"pseudonymise"`` (hashing ids) and
-    ``"parse/validate"`` (the rest)."""
+    ``"parse/validate"`` (the rest). ``id_spaces`` (per id column) holds the ids of the tables
+    cleaned before, so that a pseudonym shared with a different id there stops the clean too."""
     start = time.perf_counter()
     clock = Clock(timings)
-    rows = Rows(raw, mapping, key, today=today, clock=clock)
+    rows = Rows(raw, mapping, key, today=today, clock=clock, id_spaces=id_spaces)
     problems = find_problems(rows)
     bad = ~problems.free & ~rows.duplicate
     quarantine = quarantine_frame(raw, raw.data.loc[bad], problems.reason[bad], problems.column[bad])
@@ -113,4 +115,5 @@ def reconcile(raw: RawTable, clean_rows: int, quarantine: pd.DataFrame, *, dupli
 def read_and_clean(raw_dir: Path, mapping: Mapping, key: PseudonymKey, *, today: dt.date | None = None) -> dict[str, CleanTable]:
     """Read and clean every table of the raw folder (in the format it is in)."""
     raws = detect(raw_dir, mapping).read(raw_dir, mapping)
-    return {name: clean_table(raw, mapping, key, today=today) for name, raw in raws.items()}
+    spaces = {"child_id": IdSpace()}
+    return {name: clean_table(raw, mapping, key, today=today, id_spaces=spaces) for name, raw in raws.items()}

@@ -13,10 +13,10 @@ import pyarrow.compute as pc
 
 from hwb_kpis.contract.tables import Column, TableSpec
 from hwb_kpis.ingest.distinct import on_distinct
-from hwb_kpis.ingest.rows import Rows
+from hwb_kpis.ingest.rows import Rows, collision_error
 from hwb_kpis.ingest.subset import KeptRows
 from hwb_kpis.ingest.values import map_values
-from hwb_kpis.privacy.pseudonym import pseudonymise, pseudonyms_from_digests
+from hwb_kpis.privacy.pseudonym import IdCollision, pseudonymise, pseudonyms_from_digests
 
 AGE_BANDS = ("0-4", "5-9", "10-15", "16+")
 
@@ -95,7 +95,12 @@ def _convert(rows: Rows, kept: KeptRows, keep: np.ndarray, column: Column) -> pd
         with rows.clock.stage("pseudonymise"):
             if name in rows.digests:
                 return pseudonyms_from_digests(rows.digests[name][keep], prefix=column.prefix)
-            return pseudonymise(kept[name], rows.key, prefix=column.prefix)
+            ids = kept[name]
+            try:
+                return pseudonymise(ids, rows.key, prefix=column.prefix, space=rows.id_spaces.get(name))
+            except IdCollision as exc:
+                source_rows = kept["source_row"].to_numpy()[list(exc.positions)]
+                raise collision_error(rows.raw, name, source_rows) from None
     if column.kind in ("date", "date_or_year_month"):
         return rows.kept_dates(name, keep).dt.normalize().astype("datetime64[ns]")
     if column.kind == "outcome":

@@ -2,7 +2,9 @@
 
 Pseudonyms are the keyed BLAKE2b hash of the id (RFC 7693 keyed mode, a MAC like HMAC) with an
 8-byte digest, written as 16 hex characters (64 bits): stable for a given key, so repeat contacts
-link across monthly extracts; unlinkable without the key.
+link across monthly extracts; unlinkable without the key. Two different ids with one digest (a
+collision: about one chance in ten million for a county's children, so more likely a forged id)
+are found at cleaning (:class:`IdCollision`, :class:`IdSpace`), which then stops.
 """
 
 from __future__ import annotations
@@ -100,20 +102,74 @@ def key_fingerprint(key: PseudonymKey | bytes) -> str:
     return hashlib.blake2b(_FINGERPRINT_MESSAGE, key=mac_key(_raw_key(key)), digest_size=_DIGEST).hexdigest()
 
 
-def pseudonymise(ids: pd.Series, key: PseudonymKey | bytes, *, prefix: str = "", distinct: bool = True) -> pd.Series:
+class IdCollision(Exception):
+    """Two different ids share one digest: ``positions`` of the first row of each in the ids
+    hashed (one position when the other id was hashed earlier, in another table)."""
+
+    def __init__(self, positions: tuple[int, ...]) -> None:
+        super().__init__(f"keyed-hash collision at {positions}")
+        self.positions = positions
+
+
+class IdSpace:
+    """The distinct ids of one identifier space (a child's id, in every table of an extract)
+    hashed so far, to find a digest shared by two different ids across tables."""
+
+    def __init__(self) -> None:
+        self.numbers = np.zeros(0, dtype="<u8")  # sorted digests
+        self.texts = pa.array([], type=pa.string())  # the id of each, in the same order
+
+    def add(self, numbers: np.ndarray, texts: pa.Array) -> int | None:
+        """Record distinct ids ``texts`` and their digests ``numbers``; the index (in ``texts``) of
+        one whose digest an earlier, different id has, else None."""
+        if len(self.numbers) and len(numbers):
+            at = np.minimum(np.searchsorted(self.numbers, numbers), len(self.numbers) - 1)
+            same = np.flatnonzero(self.numbers[at] == numbers)
+            if len(same):
+                old = self.texts.take(pa.array(at[same]))
+                differ = pc.not_equal(old, texts.take(pa.array(same))).to_numpy(zero_copy_only=False)
+                if differ.any():
+                    return int(same[np.argmax(differ)])
+        numbers = np.concatenate([self.numbers, numbers])
+        order = np.argsort(numbers, kind="stable")
+        self.numbers = numbers[order]
+        self.texts = pa.concat_arrays([self.texts, texts.cast(pa.string())]).take(pa.array(order))
+        return None
+
+
+def _check_distinct(numbers: np.ndarray, encoded: pa.DictionaryArray, space: IdSpace | None) -> None:
+    """Raise :class:`IdCollision` when two distinct ids (``encoded.dictionary``) share a digest
+    (``numbers``, one per distinct id), or one shares the digest of a different id of ``space``."""
+    order = np.argsort(numbers, kind="stable")
+    ordered = numbers[order]
+    clash = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if len(clash):
+        pair = sorted(int(pc.index(encoded.indices, int(order[i])).as_py()) for i in (clash[0], clash[0] + 1))
+        raise IdCollision(tuple(pair))
+    if space is not None:
+        found = space.add(numbers, encoded.dictionary)
+        if found is not None:
+            raise IdCollision((int(pc.index(encoded.indices, found).as_py()),))
+
+
+def pseudonymise(ids: pd.Series, key: PseudonymKey | bytes, *, prefix: str = "", distinct: bool = True,
+                 space: IdSpace | None = None) -> pd.Series:
     """Replace each id by ``prefix`` + 16 hex characters of the keyed BLAKE2b hash of the id.
 
     Ids are stripped of surrounding spaces first, so ``" 123 "`` and ``"123"`` match. Missing ids
     stay missing. With ``distinct`` (for ids that repeat, such as child ids) each distinct id is
     hashed once; without it every row is hashed, which is cheaper for ids that are (nearly) unique
     per row, such as contact ids, since it needs no hash table of the ids. The result is the same.
-    Large inputs are hashed on two processes.
+    Large inputs are hashed on two processes. With ``distinct``, two different ids sharing a
+    digest raise :class:`IdCollision` (also against the ids of ``space``, hashed earlier).
     """
     if not distinct:
         return pseudonyms_from_digests(keyed_digests(ids, key), prefix=prefix, missing=ids.isna().to_numpy(),
                                        index=ids.index)
     encoded = pc.dictionary_encode(_id_text(ids))  # missing -> missing index
-    hexed = _hex(_digests(_raw_key(key), encoded.dictionary.cast(pa.binary())), prefix).take(encoded.indices)
+    digests = _digests(_raw_key(key), encoded.dictionary.cast(pa.binary()))
+    _check_distinct(np.frombuffer(digests, dtype="<u8"), encoded, space)
+    hexed = _hex(digests, prefix).take(encoded.indices)
     return pd.Series(pd.array(hexed, dtype="string"), index=ids.index)
 
 
