@@ -1,12 +1,14 @@
 """The limits applied while a raw extract is read and checked, as editable data
 (``reference/ingest_limits.yml``): lines a quoted field may span, the longest line, the widest
-header, the largest unpacked workbook, and the window of plausible dates.
+header, the largest unpacked workbook, the window of plausible dates, and the codes an authority
+column may hold.
 
 :data:`LIMITS` is read once; tests change it with ``monkeypatch.setitem``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
@@ -41,3 +43,8 @@ def birth_window() -> tuple[int, int]:
     """``(years before, months after)`` the contact within which a date of birth is plausible."""
     dates = LIMITS["dates"]
     return int(dates["birth_years_before_contact"]), int(dates["birth_months_after_contact"])
+
+
+def authority_pattern() -> re.Pattern[str]:
+    """What an ``authority`` value must be (a local authority code), as one regular expression."""
+    return re.compile("|".join(f"(?:{p})" for p in LIMITS["authority_codes"]), re.IGNORECASE)

@@ -11,7 +11,6 @@ from hwb_kpis.privacy import DEMO_KEY
 
 @pytest.mark.parametrize("numbers", ["digests", None])
 def test_repeated_contact_ids_are_found_with_or_without_key_numbers(numbers):
-    import numpy as np
 
     from hwb_kpis.privacy import keyed_digests
 
