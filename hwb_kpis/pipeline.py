@@ -36,6 +36,7 @@ from hwb_kpis.privacy.pseudonym import (
     key_fingerprint,
     resolve_key,
 )
+from hwb_kpis.safe_files import write_csv
 from hwb_kpis.timings import Clock, Timings
 
 #: contact columns of free text: used by coding in memory, never written (they may hold names)
@@ -282,8 +283,8 @@ def _write_atomically(out_dir: Path, contacts, looked_after, quarantine, audit, 
     try:
         contacts.to_parquet(tmp_path / "contacts.parquet", index=False)
         looked_after.to_parquet(tmp_path / "looked_after.parquet", index=False)
-        quarantine.to_csv(tmp_path / "quarantine.csv", index=False)
-        audit.to_csv(tmp_path / "recoding_audit.csv", index=False)
+        write_csv(quarantine, tmp_path / "quarantine.csv")  # formulas neutralised (hwb_kpis.safe_files)
+        write_csv(audit, tmp_path / "recoding_audit.csv")
         (tmp_path / "ingest_summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
         # the summary goes last: its presence means the set is complete
         for name in PROCESSED_FILES:
