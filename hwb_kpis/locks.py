@@ -21,24 +21,62 @@ ANONYMOUS_LEFTOVER_AGE = 24 * 3600
 
 
 @contextmanager
-def locked(path: Path, *, wait: bool = True, busy: str = "") -> Iterator[None]:
+def locked(path: Path, *, wait: bool = True, busy: str = "", remove: bool = False) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (created if missing, never through a symbolic link).
-    ``wait=False``: raise ``HwbKpisError`` (``busy``, or a plain message) when another process holds it."""
+    ``wait=False``: raise ``HwbKpisError`` (``busy``, or a plain message) when another process
+    holds it. ``remove``: delete the lock file when done (a lock taken on a file another process
+    removed meanwhile is taken again on the new one)."""
+    path = Path(path)
+    while True:
+        fd = _open_lock(path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            raise HwbKpisError(busy or f"{path}: locked by another run") from None
+        if not remove or _same_file(fd, path):
+            break
+        os.close(fd)  # the file was removed by the run that held it: lock the new one
+    try:
+        yield
+    finally:
+        if remove:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        os.close(fd)  # closing releases the lock
+
+
+def _open_lock(path: Path) -> int:
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, flags, 0o600)
+        return os.open(path, flags, 0o600)
     except OSError as exc:
         if exc.errno == errno.ELOOP or path.is_symlink():
             raise HwbKpisError(f"{path}: the lock file is a symbolic link; remove it (a lock is never followed)") from None
         raise
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``fd``."""
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise HwbKpisError(busy or f"{path}: locked by another run") from None
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+        now = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+def remove_if_unlocked(path: Path) -> bool:
+    """Remove a lock file no process holds (left by a run that was killed); True when removed."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with locked(path, wait=False, remove=True):
+            return True
+    except HwbKpisError:
+        return False
 
 
 def process_alive(pid: int) -> bool:
