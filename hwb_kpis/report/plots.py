@@ -98,6 +98,16 @@ def _finish(fig: Figure, title: str, note: str | None, as_of: str | None) -> Fig
     return fig
 
 
+def nothing_to_plot(title: str, message: str, *, note: str | None = None, as_of: str | None = None) -> Figure:
+    """A small figure that says in words why there is no chart (too few contacts, no agency
+    large enough): a page on a small extract still shows its section instead of failing."""
+    fig, axes = _figure(figsize=(8.0, 1.6))
+    ax = axes[0, 0]
+    ax.axis("off")
+    ax.text(0.0, 0.5, message, ha="left", va="center", fontsize=11, color="#333333", wrap=True)
+    return _finish(fig, title, note, as_of)
+
+
 def _percent_axis(ax: Any, axis: str = "y", *, decimals: int = 0) -> None:
     fmt = PercentFormatter(xmax=1.0, decimals=decimals)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
@@ -248,6 +258,9 @@ def funnel_plot(
     """
     from hwb_kpis.stats.funnel import funnel_curve, level_tag
 
+    if funnel_df.empty:
+        return nothing_to_plot(title, "No agency had enough contacts this month for a funnel plot.", note=note,
+                               as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     pooled = funnel_df.attrs.get("pooled", float(funnel_df["pooled"].iloc[0]))
@@ -319,7 +332,10 @@ def small_multiples(
     line (e.g. the all-agency rate) on every panel. Best for up to about 9 groups; with shared
     y axes a small agency's noise looks large, so say its denominators in the note.
     """
-    groups = list(pd.unique(df[group]))
+    groups = list(pd.unique(df[group])) if group in df.columns else []
+    if not groups:
+        return nothing_to_plot(title, "There are too few contacts to draw a chart for any group.", note=note,
+                               as_of=as_of)
     ncols = max(1, min(ncols, len(groups)))
     nrows = int(np.ceil(len(groups) / ncols))
     fig, axes = _figure(nrows, ncols, figsize=(min(10.0, 3.2 * ncols), min(8.0, 2.2 * nrows + 1.0)),
