@@ -129,14 +129,24 @@ def run_clean(
     mapping = load_mapping(mapping_path)
     source = formats.detect(raw_dir, mapping)
     source.locate(raw_dir, mapping)  # fail on a missing file before any work (and before asking for a key)
-    key, is_demo = _resolve_key(raw_dir, key_file, echo)
+    key = _configured_key(raw_dir, key_file)  # a real extract without a key stops here, before any work
     mapping_file = Path(mapping_path) if mapping_path else None
-    with clock.stage("read"):
-        raws = source.read(raw_dir, mapping)
     with ThreadPoolExecutor(max_workers=1) as background:
-        # the fingerprint reads every raw byte again: on a thread (hashlib releases the GIL) while
-        # cleaning, which is mostly single-threaded, rather than during the reads, which use every core
-        fingerprint = background.submit(_timed, clock, "fingerprint", raw_digests, raw_dir, mapping_file)
+        # the fingerprint reads every raw byte again, on a thread (hashlib releases the GIL): while
+        # cleaning, which is mostly single-threaded, rather than during the reads, which use every
+        # core -- unless the demo key waits for it (the synthetic files' SHA-256, checked after the read)
+        fingerprint = None
+        if key is None:
+            fingerprint = background.submit(_timed, clock, "fingerprint", raw_digests, raw_dir, mapping_file)
+        with clock.stage("read"):
+            raws = source.read(raw_dir, mapping)
+        if key is None:
+            key = resolve_key(synthetic=is_synthetic(raw_dir, fingerprint.result()))
+        else:
+            fingerprint = background.submit(_timed, clock, "fingerprint", raw_digests, raw_dir, mapping_file)
+        is_demo = key.source == "demo"
+        echo("pseudonymising with the public DEMO key: allowed only because this extract is synthetic" if is_demo
+             else f"pseudonymising with the key from {key.source.split(':')[0]}")
         spaces = {"child_id": IdSpace()}  # one id space for children across tables: collisions between tables
         tables = {name: clean_table(raws.pop(name), mapping, key, today=today, timings=timings, id_spaces=spaces)
                   for name in list(raws)}
@@ -164,18 +174,14 @@ def check_out_dir(raw_dir: Path, out_dir: Path) -> None:
         raise HwbKpisError(f"{out_dir}: the output folder is a file")
 
 
-def _resolve_key(raw_dir: Path, key_file: Path | str | None, echo: Callable[[str], Any]) -> tuple[PseudonymKey, bool]:
-    """``(key, demo)``: the configured key, else the public demo key when the raw folder holds
-    exactly the synthetic extract (checked only then: it reads every byte), and a line saying
-    which."""
+def _configured_key(raw_dir: Path, key_file: Path | str | None) -> PseudonymKey | None:
+    """The configured key; None when there is none but the raw folder may hold the synthetic
+    extract (its marker names every table file: the files' SHA-256 decide, once read); a
+    ``PseudonymKeyError`` when there is none and it cannot."""
     key = configured_key(Path(key_file) if key_file else None)
-    if key is None:
-        key = resolve_key(synthetic=is_synthetic(raw_dir))
-    if key.source == "demo":
-        echo("pseudonymising with the public DEMO key: allowed only because this extract is synthetic")
-    else:
-        echo(f"pseudonymising with the key from {key.source.split(':')[0]}")
-    return key, key.source == "demo"
+    if key is None and not synthetic.names_match(raw_dir):
+        resolve_key(synthetic=False)  # raises: real data needs a key
+    return key
 
 
 def _timed(clock: Clock, stage: str, func: Callable[..., Any], *args: Any) -> Any:

@@ -82,6 +82,15 @@ def table_files(folder: Path | str) -> list[Path]:
     return found
 
 
+def names_match(folder: Path | str) -> bool:
+    """The quick half of :func:`is_synthetic`, reading no file: the marker lists every table file
+    of ``folder`` by name (and there is one). False proves the folder is not synthetic."""
+    folder = Path(folder)
+    listed = read_marker(folder)
+    files = table_files(folder)
+    return bool(listed) and bool(files) and all(p.relative_to(folder).as_posix() in listed for p in files)
+
+
 def is_synthetic(folder: Path | str, digests: dict[str, str] | None = None) -> bool:
     """True when every table file of ``folder`` is a file the marker lists, byte for byte (and
     there is at least one). ``digests`` ({name: SHA-256}) saves hashing files already hashed."""
