@@ -55,36 +55,42 @@ class LineCount:
 
 def count_lines(stream: BinaryIO, *, max_line_bytes: int | None = None, name: str = "") -> LineCount:
     """Count the physical lines and quotes of ``stream`` (read in blocks; no copy of the file).
-    A line longer than ``max_line_bytes`` raises a one-line ``InputFileError`` naming it."""
-    block = int(max_line_bytes) if max_line_bytes else 1 << 20  # a gap inside one block is shorter
+    A line holding ``max_line_bytes`` bytes without a line end (checked in windows of that size,
+    so any line of twice that length is always found) raises a one-line ``InputFileError``."""
+    window = int(max_line_bytes) if max_line_bytes else 0
+    block = window * max(1, (16 << 20) // window) if window else 16 << 20  # whole windows per block
     ends = quotes = 0
-    last_end = -1  # absolute position of the last line end seen
-    position = 0
     pending_cr = False  # the previous block ended with \r
     tail = b""
+    any_cr = False
     while chunk := stream.read(block):
-        lf, cr = chunk.count(b"\n"), chunk.count(b"\r")
-        crlf = chunk.count(b"\r\n") if cr else 0
+        lf = chunk.count(b"\n")
+        has_cr = b"\r" in chunk
+        cr = chunk.count(b"\r") if has_cr else 0
+        crlf = chunk.count(b"\r\n") if has_cr else 0
         if pending_cr and chunk[:1] == b"\n":
             crlf += 1  # a \r\n split between blocks is one line end
+        any_cr = any_cr or has_cr
+        if window:
+            _check_windows(chunk, window, ends, any_cr, name)
         ends += lf + cr - crlf
         quotes += chunk.count(b'"')
-        if max_line_bytes:
-            first = min((i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0), default=-1)
-            gap_end = position + first if first >= 0 else position + len(chunk)
-            if gap_end - last_end - 1 > max_line_bytes:
-                raise InputFileError(
-                    f"{name}: line {ends - lf - cr + crlf + 1 if first >= 0 else ends + 1:,} is longer than "
-                    f"{max_line_bytes:,} bytes (a field that long is not an extract value; is it the right file?)"
-                )
-            last = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-            if last >= 0:
-                last_end = position + last
         pending_cr = chunk.endswith(b"\r")
-        position += len(chunk)
         tail = chunk[-1:]
-    unterminated = 1 if position and tail not in (b"\n", b"\r") else 0
+    unterminated = 1 if tail and tail not in (b"\n", b"\r") else 0
     return LineCount(lines=ends + unterminated, quotes=quotes)
+
+
+def _check_windows(chunk: bytes, window: int, ends_before: int, cr: bool, name: str) -> None:
+    """Raise when a whole window of ``chunk`` holds no line end (a few calls per block: each
+    search stops at the first line end)."""
+    for start in range(0, len(chunk) - window + 1, window):
+        stop = start + window
+        if chunk.find(b"\n", start, stop) < 0 and not (cr and chunk.find(b"\r", start, stop) >= 0):
+            lone_cr = chunk.count(b"\r", 0, start) - chunk.count(b"\r\n", 0, start) if cr else 0
+            line = ends_before + chunk.count(b"\n", 0, start) + lone_cr + 1
+            raise InputFileError(f"{name}: line {line:,} is longer than {window:,} bytes (a field that long is "
+                                 "not an extract value; is it the right file?)")
 
 
 @dataclass
