@@ -142,3 +142,10 @@ def test_a_broken_processed_contract_names_the_column_not_the_values(raw_dir, tm
     message = _one_line(_clean(raw_dir, tmp_path / "out"))
     assert "column outcome" in message and "isin" in message
     assert "referral" not in message and "nfa" not in message
+
+
+def test_report_out_being_a_file_is_one_line(tmp_path):
+    (tmp_path / "reports").write_text("not a folder")
+    result = runner.invoke(app, ["report", "--out", str(tmp_path / "reports"), "--raw", str(tmp_path / "raw"),
+                                 "--processed", str(tmp_path / "processed")])
+    assert "reports" in _one_line(result)
