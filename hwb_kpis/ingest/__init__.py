@@ -4,7 +4,7 @@ contract (:mod:`.mapping`, :mod:`.columns`, :mod:`.values`), quarantine what can
 
 The flow inside, one module per step::
 
-    formats/ -> readers (csv_file, excel_file, text, columns) -> RawTable
+    formats/ -> readers (csv_file + lines, excel_file, text, columns; limits) -> RawTable
              -> clean.clean_table: rows (dates, values, duplicates) -> checks -> quarantine
                                    -> derive (pseudonyms, months, ages) -> CleanTable
 """
