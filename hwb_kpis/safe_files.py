@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 #: what a spreadsheet reads as the start of a formula
@@ -35,19 +36,27 @@ def neutralise_cell(value: Any) -> Any:
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell neutralised (:func:`neutralise_cell`); numeric,
-    boolean and date columns, and the column names, are neutralised only where they are text."""
+    boolean and date columns are left alone. The cells to look at are found with Arrow, so the
+    Python work is for those cells only."""
     out = frame.copy()
     out.columns = [neutralise_cell(c) for c in out.columns]
     for name in out.columns:
-        column = out[name]
-        if column.dtype.kind in "biufcmM" or isinstance(column.dtype, pd.BooleanDtype):
-            continue
-        if isinstance(column.dtype, (pd.Int64Dtype, pd.Float64Dtype)):
-            continue
-        risky = column.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START), na_action="ignore")
-        if risky.fillna(False).astype(bool).any():
-            out[name] = column.map(neutralise_cell, na_action="ignore")
+        at = _matching(out[name], r"^[=+\-@\t\r]")
+        if at is not None and at.any():
+            out.loc[at, name] = out.loc[at, name].map(neutralise_cell)
     return out
+
+
+def _matching(column: pd.Series, pattern: str) -> np.ndarray | None:
+    """Where the text cells of ``column`` match ``pattern`` (None for a column of numbers,
+    booleans or dates, which hold no text)."""
+    if column.dtype.kind in "biufcmM" or isinstance(column.dtype, (pd.BooleanDtype, pd.Int64Dtype, pd.Float64Dtype)):
+        return None
+    try:
+        text = column if isinstance(column.dtype, pd.StringDtype) else column.astype("string[pyarrow]")
+        return text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    except (TypeError, ValueError):  # cells that are not text (lists, objects): judged one by one
+        return column.map(lambda v: isinstance(v, str) and re.search(pattern, v) is not None).to_numpy(dtype=bool)
 
 
 def csv_text(frame: pd.DataFrame, **kwargs: Any) -> str:
@@ -58,11 +67,10 @@ def csv_text(frame: pd.DataFrame, **kwargs: Any) -> str:
     kwargs.setdefault("lineterminator", "\n")
     safe = neutralise(frame)
     for name in safe.columns:
-        if safe[name].dtype.kind == "O" or isinstance(safe[name].dtype, pd.StringDtype):
-            has_cr = safe[name].map(lambda v: isinstance(v, str) and "\r" in v, na_action="ignore")
-            if has_cr.fillna(False).astype(bool).any():
-                safe[name] = safe[name].map(lambda v: v.replace("\r\n", "\n").replace("\r", "\n")
-                                            if isinstance(v, str) else v, na_action="ignore")
+        at = _matching(safe[name], "\r")
+        if at is not None and at.any():
+            safe.loc[at, name] = safe.loc[at, name].map(lambda v: v.replace("\r\n", "\n").replace("\r", "\n")
+                                                        if isinstance(v, str) else v)
     buf = io.StringIO()
     safe.to_csv(buf, **kwargs)
     return buf.getvalue()

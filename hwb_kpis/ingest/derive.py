@@ -70,7 +70,7 @@ def derive(rows: Rows, keep: np.ndarray) -> pd.DataFrame:
     out = {name: values[name] for name in output_columns(spec)}
     for col in spec.optional:
         out[col] = kept[col].astype("string")
-        if OPTIONAL_KINDS.get(col) == "la_code":
+        if OPTIONAL_KINDS.get(col) == "la_code" and (out[col] != "").any():
             out[col] = on_distinct(out[col], authority_code)
     out["source_row"] = kept["source_row"].astype("int64")
     return pd.DataFrame(out)

@@ -113,27 +113,28 @@ class IdCollision(Exception):
 
 class IdSpace:
     """The distinct ids of one identifier space (a child's id, in every table of an extract)
-    hashed so far, to find a digest shared by two different ids across tables."""
+    hashed so far, to find a digest shared by two different ids across tables. Each table's ids
+    are kept as they came, with their digests sorted (no merging: an extract has few tables)."""
 
     def __init__(self) -> None:
-        self.numbers = np.zeros(0, dtype="<u8")  # sorted digests
-        self.texts = pa.array([], type=pa.string())  # the id of each, in the same order
+        self.tables: list[tuple[np.ndarray, np.ndarray, pa.Array]] = []  # (sorted digests, order, ids)
 
-    def add(self, numbers: np.ndarray, texts: pa.Array) -> int | None:
-        """Record distinct ids ``texts`` and their digests ``numbers``; the index (in ``texts``) of
-        one whose digest an earlier, different id has, else None."""
-        if len(self.numbers) and len(numbers):
-            at = np.minimum(np.searchsorted(self.numbers, numbers), len(self.numbers) - 1)
-            same = np.flatnonzero(self.numbers[at] == numbers)
+    def add(self, numbers: np.ndarray, texts: pa.Array, order: np.ndarray | None = None) -> int | None:
+        """Record distinct ids ``texts`` and their digests ``numbers`` (``order``: the argsort of
+        ``numbers``, when known); the index (in ``texts``) of one whose digest a different id of an
+        earlier table has, else None."""
+        order = np.argsort(numbers, kind="stable") if order is None else order
+        for earlier, earlier_order, earlier_texts in self.tables:
+            if not len(earlier) or not len(numbers):
+                continue
+            at = np.minimum(np.searchsorted(earlier, numbers), len(earlier) - 1)
+            same = np.flatnonzero(earlier[at] == numbers)
             if len(same):
-                old = self.texts.take(pa.array(at[same]))
+                old = earlier_texts.take(pa.array(earlier_order[at[same]]))
                 differ = pc.not_equal(old, texts.take(pa.array(same))).to_numpy(zero_copy_only=False)
                 if differ.any():
                     return int(same[np.argmax(differ)])
-        numbers = np.concatenate([self.numbers, numbers])
-        order = np.argsort(numbers, kind="stable")
-        self.numbers = numbers[order]
-        self.texts = pa.concat_arrays([self.texts, texts.cast(pa.string())]).take(pa.array(order))
+        self.tables.append((numbers[order], order, texts))
         return None
 
 
@@ -147,7 +148,7 @@ def _check_distinct(numbers: np.ndarray, encoded: pa.DictionaryArray, space: IdS
         pair = sorted(int(pc.index(encoded.indices, int(order[i])).as_py()) for i in (clash[0], clash[0] + 1))
         raise IdCollision(tuple(pair))
     if space is not None:
-        found = space.add(numbers, encoded.dictionary)
+        found = space.add(numbers, encoded.dictionary, order)
         if found is not None:
             raise IdCollision((int(pc.index(encoded.indices, found).as_py()),))
 
