@@ -62,6 +62,12 @@ DEFAULT_VIEW = "recoded"
 DEFAULT_LOOKBACK_DAYS = 365
 IHA_LIMITS = ("28d", "20wd")
 DEFAULT_IHA_LIMIT = "28d"
+#: days after a contact within which a referral of the child makes its derived outcome a referral
+#: (only for extracts without outcomes, such as Ofsted Annex A: hwb_kpis.ingest.fill)
+DEFAULT_LINK_DAYS = 7
+#: the source formats ``--format`` accepts (hwb_kpis.ingest.formats); ``auto`` detects
+SOURCE_FORMATS = ("auto", "annex-a", "contract")
+DEFAULT_SOURCE_FORMAT = "auto"
 
 #: the month the seed report describes; notebooks default to it on the synthetic data
 DEFAULT_MONTH = "2015-11"

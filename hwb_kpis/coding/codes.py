@@ -19,20 +19,12 @@ HEALTH_GROUP = "health"
 
 #: a code at the start of the text, after an Annex A letter prefix (``k) 3E: ...``, ``P1) 5D: ...``)
 _CODE_RE = r"^(?:[A-Z][0-9]?\) *)?0?(10|[1-9][A-F]?)(?:\.0+)?(?:$|[^A-Z0-9])"
-_ANNEX_A_PREFIX = r"^[a-z][0-9]?\) *"
 
 
 def label_key(text: str) -> str:
     """A label reduced to its lower-case words (every other character folded to one space), so
     that ``Health services – other primary health services`` matches the code list's label."""
     return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
-
-
-def label_codes(reference: pd.DataFrame | None = None) -> dict[str, str]:
-    """``{label key: code}`` for every label of the code list (DfE's own texts, as some systems
-    export them instead of the code)."""
-    ref = load_reference() if reference is None else reference
-    return {label_key(label): code for label, code in zip(ref["label"], ref["code"], strict=True)}
 
 
 def load_reference(path: Path | str | None = None) -> pd.DataFrame:
@@ -70,23 +62,15 @@ def normalise_code(series: pd.Series) -> pd.Series:
 
     Accepts ``3e``, `` 3E ``, ``k) 3E: Health services``, ``p1) 5D: LA services``, ``e) 2A:
     Schools``, ``3E - A&E``, ``06`` and Excel's ``6.0``; the code must be followed by the end, a
-    space or punctuation. A text that is exactly one of the code list's labels (DfE's
-    ``Health services - other primary health services``), with or without an Annex A letter
-    prefix, is that label's code.
+    space or punctuation. A label without its code (DfE's ``Health services - other primary
+    health services``) is not a recorded code: the free-text lookup reads it
+    (:func:`hwb_kpis.coding.lookup.label_patterns`).
     """
-    ref = load_reference()
-    valid = set(ref["code"])
+    valid = set(load_reference()["code"])
     text = series.astype(STR)
     codes, uniques = pd.factorize(text)  # NA → -1
-    distinct = pd.Series(uniques, dtype=STR).str.strip()
-    extracted = distinct.str.upper().str.extract(_CODE_RE)[0]
+    extracted = pd.Series(uniques, dtype=STR).str.strip().str.upper().str.extract(_CODE_RE)[0]
     extracted = extracted.where(extracted.isin(valid))
-    todo = extracted.isna() & distinct.notna()
-    if todo.any():
-        labels = label_codes(ref)
-        by_label = distinct[todo].str.lower().str.replace(_ANNEX_A_PREFIX, "", regex=True).map(
-            lambda t: labels.get(label_key(t)))
-        extracted = extracted.astype(object).where(~todo, by_label).astype(STR)
     values = pd.array(extracted.to_numpy(dtype=object, na_value=None), dtype=STR)
     out = values.take(codes, allow_fill=True) if len(codes) else pd.array([], dtype=STR)
     return pd.Series(out, index=series.index, name=series.name)

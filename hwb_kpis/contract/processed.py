@@ -18,15 +18,19 @@ PROCESSED_FILES = ("contacts.parquet", "referrals.parquet", "looked_after.parque
 TABLE_FILES = {"contacts": "contacts.parquet", "referrals": "referrals.parquet", "looked_after": "looked_after.parquet"}
 
 #: the keys of ``ingest_summary.json`` and what each holds (``coding.recoded``: key ``recoded``
-#: inside ``coding``); ``tables`` holds one :data:`TABLE_SUMMARY_FIELDS` dict per raw table
+#: inside ``coding``); ``tables`` holds one :data:`TABLE_SUMMARY_FIELDS` dict per raw table;
+#: ``made_from`` and ``provided`` are keyed by table
 SUMMARY_FIELDS = {
-    "format": "the source format read: `name` (`contract`, `annex-a`), `description`, `chosen` (`detected` or `asked`)",
+    "format.name": "the source format read: `contract`, `annex-a`",
+    "format.description": "the source format in words",
+    "format.chosen": "`detected` (`--format auto`) or `asked`",
     "tables": "one summary per raw table the extract holds (below), by table name",
     "made_from": "tables the pipeline made from another, e.g. `{\"referrals\": \"contacts\"}` when the extract lists no referrals",
     "provided": "per table the extract holds (or the pipeline made), the contract columns it holds",
     "derivations": "what ingest derived because the extract lacks it: `table`, `column` (null: the whole table), `note` in plain words",
     "link_days": "days after a contact within which a referral of the child makes its derived outcome `referral`",
-    "kpis": "what the extract can answer: `available` (KPI ids) and `unavailable` (KPI id -> the reason, in plain words)",
+    "kpis.available": "the KPIs the extract can answer (ids, registry order)",
+    "kpis.unavailable": "the KPIs it cannot answer: KPI id -> the reason, in plain words",
     "extract_date": "latest date in the extract, `YYYY-MM-DD`",
     "first_date": "earliest contact, referral or period-of-care start, `YYYY-MM-DD` (null for an empty extract)",
     "last_date": "latest contact, referral or period-of-care start, `YYYY-MM-DD`",
@@ -65,16 +69,19 @@ def load_processed(directory: Path | str) -> dict[str, Any]:
     Returns ``{"contacts": DataFrame, "referrals": DataFrame, "looked_after": DataFrame, "summary":
     dict}`` (the summary is ``ingest_summary.json``; a table the extract lacks has no rows, and the
     summary's ``kpis`` says what can be computed). Raises ``HwbKpisError`` naming the folder when a
-    file is missing.
+    file is missing; ``referrals.parquet`` alone may be (a folder written by hand for the contacts
+    and looked-after tables): the KPIs then take the referrals from the contacts.
     """
     folder = Path(directory)
     names = {**TABLE_FILES, "summary": "ingest_summary.json"}
+    if not (folder / TABLE_FILES["referrals"]).is_file():
+        names.pop("referrals")
     missing = [f for f in names.values() if not (folder / f).is_file()]
     if missing:
         what = "folder not found" if not folder.is_dir() else f"missing {', '.join(missing)}"
         raise HwbKpisError(f"{folder}: no processed tables ({what}); run `hwb-kpis clean` first")
     out: dict[str, Any] = {}
-    for key in TABLE_FILES:
+    for key in (k for k in TABLE_FILES if k in names):
         path = folder / names[key]
         try:
             out[key] = pd.read_parquet(path)

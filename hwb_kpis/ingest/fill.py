@@ -23,11 +23,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from hwb_kpis.config import DEFAULT_LINK_DAYS
 from hwb_kpis.contract.tables import SPECS
 from hwb_kpis.ingest.dates import parse_dates
 from hwb_kpis.ingest.raw import RawTable
-
-DEFAULT_LINK_DAYS = 7
 
 
 def fill_absent(raws: dict[str, RawTable], *, link_days: int = DEFAULT_LINK_DAYS,

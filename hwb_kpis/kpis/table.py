@@ -76,6 +76,24 @@ def referrals_listed(tables: dict[str, Any]) -> bool:
     return isinstance(tables.get("referrals"), pd.DataFrame) and "referrals" not in made
 
 
+def referral_source(tables: dict[str, Any], view: str) -> Prepared:
+    """The prepared table the referral KPIs count on: the list of referrals when the extract has
+    one, else the contacts (whose referrals are those with outcome ``referral``)."""
+    if referrals_listed(tables):
+        return prepare_referrals(tables["referrals"], view)
+    return prepare(tables["contacts"], view)
+
+
+def rereferrals(tables: dict[str, Any], lookback_days: int = config.DEFAULT_LOOKBACK_DAYS,
+                view: str = config.DEFAULT_VIEW) -> pd.DataFrame:
+    """``rereferral_12m`` rows (monthly and per reporting year) of a processed folder as read,
+    from the list of referrals or the contacts; no rows when the extract cannot give them."""
+    view_columns(view)
+    if not of_tables(tables).has("rereferral_12m"):
+        return empty_rows()
+    return rereferral_rows(referral_source(tables, view), check_lookback(lookback_days))
+
+
 def extract_as_of(tables: dict[str, Any]) -> pd.Timestamp | None:
     """The latest date in the extract: max over ``contact_date``, ``referral_date`` and every
     looked-after date."""
@@ -126,10 +144,8 @@ def kpi_table(
     prep = prepare(c, view) if c is not None and any(k in CONTACT_KPIS for k in wanted) else None
     referral_prep = None
     if any(k in REFERRAL_KPIS for k in wanted):
-        if referrals_listed(tables):
-            referral_prep = prepare_referrals(tables["referrals"], view)
-        else:
-            referral_prep = prep if prep is not None else prepare(c, view)
+        listed = referrals_listed(tables)
+        referral_prep = prep if prep is not None and not listed else referral_source(tables, view)
     parts = []
     for kpi_id in wanted:
         if kpi_id in CONTACT_KPIS and prep is not None:

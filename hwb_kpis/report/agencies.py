@@ -4,8 +4,10 @@ chart (the largest, the rest named) — with the sentences that say so."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from hwb_kpis import stats
@@ -93,6 +95,8 @@ def agency_panels(kpi_df: pd.DataFrame, kpi: str, groups: Sequence[str], month: 
     for group in groups:
         chart, _ = kpi_spc(kpi_df, kpi, group, month, start=start)
         panels.append(chart.assign(agency=group_label(group)))
+    if not panels:  # no agency with enough figures: an empty frame the chart says so about
+        return pd.DataFrame({"x": [], "y": [], "agency": []})
     return pd.concat(panels, ignore_index=True)
 
 
@@ -102,7 +106,9 @@ def kpi_funnel(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int = 1, m
     out (listed in ``attrs["left_out"]``)."""
     agg = _group_rows(kpi_df, kpi, month, months).groupby("group", sort=True)[["numerator", "denominator"]].sum()
     keep = agg[agg["denominator"] >= min_denominator]
-    funnel = stats.funnel_limits(keep["numerator"], keep["denominator"], labels=[str(g) for g in keep.index])
+    with np.errstate(all="ignore"), warnings.catch_warnings():  # no agency large enough: an empty funnel
+        warnings.simplefilter("ignore", RuntimeWarning)
+        funnel = stats.funnel_limits(keep["numerator"], keep["denominator"], labels=[str(g) for g in keep.index])
     funnel.attrs["left_out"] = [str(g) for g in agg.index.difference(keep.index)]
     return funnel
 

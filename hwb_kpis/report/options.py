@@ -11,9 +11,12 @@ from typing import Any
 
 from hwb_kpis.config import (
     DEFAULT_IHA_LIMIT,
+    DEFAULT_LINK_DAYS,
     DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_SOURCE_FORMAT,
     DEFAULT_VIEW,
     IHA_LIMITS,
+    SOURCE_FORMATS,
     VIEWS,
     project_root,
 )
@@ -86,6 +89,9 @@ class ReportOptions:
     as_of: str | None = None
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     iha_limit: str = DEFAULT_IHA_LIMIT
+    link_days: int = DEFAULT_LINK_DAYS
+    #: the source format of the raw extract (``auto``: detected)
+    source_format: str = DEFAULT_SOURCE_FORMAT
     parameters: Mapping[str, Any] = field(default_factory=dict)
     keep_notebooks: bool = True
 
@@ -98,6 +104,8 @@ class ReportOptions:
         put("iha_limit", _check_choice(self.iha_limit, IHA_LIMITS, "iha_limit"))
         put("as_of", check_date(self.as_of))
         put("lookback_days", _whole_number(self.lookback_days, "lookback_days"))
+        put("link_days", _whole_number(self.link_days, "link_days", least=0))
+        put("source_format", _check_choice(self.source_format, SOURCE_FORMATS, "format"))
         put("timeout", _whole_number(self.timeout, "timeout"))
         put("jobs", max(1, int(self.jobs)))
         for name in ("raw_dir", "processed_dir", "out_dir"):

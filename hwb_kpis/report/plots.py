@@ -98,6 +98,21 @@ def _finish(fig: Figure, title: str, note: str | None, as_of: str | None) -> Fig
     return fig
 
 
+#: what a chart says in place of points when there are none to draw
+NOTHING_TO_DRAW = "Nothing to draw yet: no month of this extract has figures for this chart."
+
+
+def empty_figure(title: str, *, message: str = NOTHING_TO_DRAW, note: str | None = None,
+                 as_of: str | None = None) -> Figure:
+    """A chart with nothing to draw (a short extract, a measure with no figures yet): the title
+    and one line saying so, in the house style, so that the page still builds and reads."""
+    fig, axes = _figure(figsize=(FIGSIZE[0], 2.0))
+    ax = axes[0, 0]
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color=NOTE_COLOUR, transform=ax.transAxes)
+    return _finish(fig, title, note, as_of)
+
+
 def _percent_axis(ax: Any, axis: str = "y", *, decimals: int = 0) -> None:
     fmt = PercentFormatter(xmax=1.0, decimals=decimals)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
@@ -181,6 +196,8 @@ def spc_chart(
     """
     from hwb_kpis.stats.spc import spc_summary
 
+    if spc_df.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     x = _x_values(spc_df["x"])
@@ -248,6 +265,8 @@ def funnel_plot(
     """
     from hwb_kpis.stats.funnel import funnel_curve, level_tag
 
+    if funnel_df.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     pooled = funnel_df.attrs.get("pooled", float(funnel_df["pooled"].iloc[0]))
@@ -319,6 +338,8 @@ def small_multiples(
     line (e.g. the all-agency rate) on every panel. Best for up to about 9 groups; with shared
     y axes a small agency's noise looks large, so say its denominators in the note.
     """
+    if df.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     groups = list(pd.unique(df[group]))
     ncols = max(1, min(ncols, len(groups)))
     nrows = int(np.ceil(len(groups) / ncols))
@@ -373,6 +394,8 @@ def before_after_bars(
     after: (...)}``. Values are labelled on the bars. Two bars hide the variation in between:
     pair it with an SPC chart or :func:`~hwb_kpis.stats.interrupted_time_series` before claiming a
     change."""
+    if df.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     cats = [str(g) for g in df[group]]
@@ -417,6 +440,8 @@ def km_plot(
     (from :func:`hwb_kpis.stats.km_curves`), with shaded pointwise CIs and dotted lines at the
     3, 6 and 12 month horizons. The tail, where few children are still followed, is unreliable:
     read the shares at the horizons from :func:`~hwb_kpis.stats.km_recontact` with ``at_risk``."""
+    if curves.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     names = list(groups) if groups is not None else list(pd.unique(curves["group"]))
@@ -451,7 +476,10 @@ def odds_ratio_plot(
     """Forest plot of a :func:`hwb_kpis.stats.recontact_drivers` table: odds ratio and 95% CI
     per term on a log axis, labelled in plain words; ORs whose CI excludes 1 in colour
     (vermillion above 1, blue below). Odds ratios are associations, not causes."""
-    d = or_df if show_reference else or_df[~or_df["is_reference"].astype(bool)]
+    d = or_df if show_reference or or_df.empty else or_df[~or_df["is_reference"].astype(bool)]
+    if d.empty:
+        return empty_figure(title, message="Nothing to draw: too few contacts to estimate what goes with a repeat.",
+                            note=note, as_of=as_of)
     d = d.iloc[::-1]
     height = min(8.0, 1.2 + 0.3 * len(d))
     fig, axes = _figure(figsize=(8.0, max(3.0, height)))

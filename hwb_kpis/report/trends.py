@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from hwb_kpis import stats
@@ -22,10 +23,23 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
+#: the fewest months with figures a trend model is fitted on
+MIN_TREND_MONTHS = 3
+
+
 def rate_trend(kpi_df: pd.DataFrame, kpi: str, month: str, *, group: str = "all", months: int = 12):
-    """:func:`hwb_kpis.stats.glm_trend` of a rate KPI over the ``months`` to ``month``."""
+    """:func:`hwb_kpis.stats.glm_trend` of a rate KPI over the ``months`` to ``month``; for fewer
+    than :data:`MIN_TREND_MONTHS` months with figures, or figures the model cannot fit (every
+    month 0% or 100%), a result holding only a sentence saying so."""
     rows = series(kpi_df, kpi, group, month, start=shift_month(month, -(months - 1)))
-    return stats.glm_trend(rows["numerator"], rows["denominator"], rows["month"], measure=kpi)
+    rows = rows[pd.to_numeric(rows["denominator"], errors="coerce") > 0]
+    if len(rows) < MIN_TREND_MONTHS:
+        return {"sentence": f"There are too few months with figures ({len(rows)}) to estimate a trend."}
+    try:
+        return stats.glm_trend(rows["numerator"], rows["denominator"], rows["month"], measure=kpi)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return {"sentence": "No trend could be estimated: the monthly figures leave the model nothing to fit "
+                            "(for example every month at 0% or 100%)."}
 
 
 def trend_sentence(trend, measure: str = "the rate") -> str:

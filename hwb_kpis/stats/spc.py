@@ -131,6 +131,8 @@ def _classify(df: pd.DataFrame, improvement_direction: str) -> pd.DataFrame:
     for _, seg in df.groupby("segment", sort=True):
         lines = (seg[c].to_numpy(float) for c in ("y", "mean", "lpl", "upl", "near_lower", "near_upper"))
         parts.append(pd.DataFrame(special_causes(*lines), index=seg.index))
+    if not parts:  # no points at all: the rule columns, empty
+        parts.append(pd.DataFrame(special_causes(*(np.zeros(0),) * 6), index=df.index))
     rules = pd.concat(parts).loc[df.index]
     out = df.join(rules)
     out["rule"] = out["rule"].astype("string")

@@ -13,7 +13,7 @@ from hwb_kpis import coding, config, periods
 from hwb_kpis.report import display, plots
 from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart, series
 from hwb_kpis.report.labels import group_label
-from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.words import count, month_name, percent, shift_month
 
 #: the main agencies whose contacts are drawn month by month
@@ -134,6 +134,8 @@ def health_breakdown_sentence(table: pd.DataFrame, *, months: int = 12) -> str:
 class ContactsPage(BasePage):
     """What page 02 shows, section by section."""
 
+    MEASURES = ("contacts", "health_share")
+
     def __init__(self, data: PageData, *, view: str) -> None:
         super().__init__(data)
         self.kpi_df = data.kpis(view=view)
@@ -147,14 +149,17 @@ class ContactsPage(BasePage):
     def contacts_chart(self) -> KpiChart:
         return kpi_chart(self.kpi_df, "contacts", "all", self.month, label="Contacts received")
 
+    @needs("contacts")
     def contacts_figure(self):
         return self.contacts_chart.figure(y_label="Contacts per month", as_of=self.as_of_text)
 
     @property
+    @needs("contacts", quiet=True)
     def contacts_sentence(self) -> str:
         return self.contacts_chart.sentence
 
     @property
+    @needs("contacts", quiet=True)
     def average_sentence(self) -> str:
         return average_sentence(series(self.kpi_df, "contacts", "all", self.month, start=self.since))
 
@@ -166,10 +171,12 @@ class ContactsPage(BasePage):
         return profile, by_group
 
     @property
+    @needs("contacts")
     def seasonality_sentence(self) -> str:
         profile, by_group = self._profiles
         return seasonality_sentence(profile, "contacts", by_group=by_group)
 
+    @needs("contacts", quiet=True)
     def agencies_figure(self):
         """Each main agency's contacts month by month, titled with the seasonal finding."""
         k = self.kpi_df
@@ -184,14 +191,17 @@ class ContactsPage(BasePage):
     def health_share_chart(self) -> KpiChart:
         return kpi_chart(self.kpi_df, "health_share", "all", self.month, label="Share of contacts from health")
 
+    @needs("health_share")
     def health_share_figure(self):
         return self.health_share_chart.figure(y_label="Share of contacts", as_of=self.as_of_text)
 
     @property
+    @needs("health_share", quiet=True)
     def health_share_sentence(self) -> str:
         return self.health_share_chart.sentence
 
     @property
+    @needs("health_share", quiet=True)
     def health_share_range(self) -> str:
         return range_sentence(series(self.kpi_df, "health_share", "all", self.month),
                               "the share of contacts from health", start=self.year_start)
@@ -202,16 +212,19 @@ class ContactsPage(BasePage):
         return health_breakdown(self.kpi_df, self.month, coding.load_reference())
 
     @property
+    @needs("health_share")
     def health_breakdown_sentence(self) -> str:
         return health_breakdown_sentence(self.health_breakdown)
 
     @property
+    @needs("health_share", quiet=True)
     def health_breakdown_table(self) -> pd.DataFrame:
         return display.publish(self.health_breakdown, count_columns=["this month", "last 12 months"],
                                rate_columns=["share this month", "share"],
                                rate_basis={"share this month": ["this month"], "share": ["last 12 months"]},
                                internal=self.internal)
 
+    @needs("health_share", quiet=True)
     def health_services_figure(self):
         """Health contacts by service month by month since :attr:`since`."""
         k, b = self.kpi_df, self.health_breakdown
@@ -222,6 +235,6 @@ class ContactsPage(BasePage):
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
-         internal: bool = False) -> ContactsPage:
+         internal: bool = False, link_days: int = config.DEFAULT_LINK_DAYS) -> ContactsPage:
     """Page 02 for the notebook's parameters."""
-    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal), view=view)
+    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal, link_days=link_days), view=view)

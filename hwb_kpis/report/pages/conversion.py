@@ -1,6 +1,7 @@
 """Page 03, contacts progressed to referral: is the rise real (an SPC chart, the comparison with
-last month and last year, a trend model), and which agencies' rates move more than chance, or
-differ from the rest by more than chance."""
+last month and last year, a trend model), which agencies' rates move more than chance, or
+differ from the rest by more than chance; then the referrals themselves (how many, the share from
+health, the share closed with no further action), which an extract of referrals alone gives."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hwb_kpis.report import agencies, display, plots, trends
 from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
 from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart
 from hwb_kpis.report.labels import group_label
-from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.words import shift_month
 
 KPI = "conversion"
@@ -24,6 +25,8 @@ LABEL = "Contacts progressed to referral"
 class ConversionPage(BasePage):
     """What page 03 shows, section by section."""
 
+    MEASURES = (KPI, "pending", "referrals", "referral_health_share", "referral_nfa")
+
     def __init__(self, data: PageData, *, view: str) -> None:
         super().__init__(data)
         self.kpi_df = data.kpis(view=view)
@@ -33,19 +36,23 @@ class ConversionPage(BasePage):
     def chart(self) -> KpiChart:
         return kpi_chart(self.kpi_df, KPI, "all", self.month, label=LABEL)
 
+    @needs(KPI)
     def chart_figure(self):
         return self.chart.figure(y_label="Share of decided contacts", as_of=self.as_of_text)
 
     @property
+    @needs(KPI, quiet=True)
     def chart_sentence(self) -> str:
         return self.chart.sentence
 
     @property
+    @needs(KPI, quiet=True)
     def chart_choice_sentence(self) -> str:
         """Why a p-chart or Laney's p′-chart."""
         return self.chart.chart_choice_sentence
 
     @property
+    @needs(KPI, "pending", quiet=True)
     def comparison_sentences(self) -> list[str]:
         """Conversion, then the share still awaiting a decision: this month against last month and last year."""
         return [comparison_sentence(compare_periods(self.kpi_df, kpi, "all", self.month), internal=self.internal)
@@ -53,6 +60,7 @@ class ConversionPage(BasePage):
 
     # --- is it really rising? -----------------------------------------------------------------
     @property
+    @needs(KPI)
     def trend_sentence(self) -> str:
         trend = trends.rate_trend(self.kpi_df, KPI, self.month)
         return trends.trend_sentence(trend, "the share progressed to referral")
@@ -67,6 +75,7 @@ class ConversionPage(BasePage):
     def _panels(self) -> tuple[list[str], list[str]]:
         return agencies.largest_groups(self.fluctuation)
 
+    @needs(KPI)
     def agencies_figure(self):
         """Each of the largest agencies' own SPC chart over the last two years."""
         panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.month,
@@ -75,14 +84,17 @@ class ConversionPage(BasePage):
                                      y_label="Share progressed", percent=True, as_of=self.as_of_text)
 
     @property
+    @needs(KPI, quiet=True)
     def left_out_sentence(self) -> str:
         return agencies.left_out_sentence(*self._panels, where="the table below")
 
     @property
+    @needs(KPI, quiet=True)
     def fluctuation_sentence(self) -> str:
         return agencies.fluctuation_sentence(self.fluctuation, what="share progressed to referral")
 
     @property
+    @needs(KPI, quiet=True)
     def fluctuation_table(self) -> pd.DataFrame:
         f = self.fluctuation
         table = f.assign(agency=f["group"].map(group_label))[["agency", "numerator", "denominator", "rate", "verdict"]]
@@ -98,16 +110,40 @@ class ConversionPage(BasePage):
         funnel["label"] = funnel["label"].map(group_label)
         return funnel
 
+    @needs(KPI)
     def funnel_figure(self):
         return plots.funnel_plot(self.funnel, title=f"{LABEL} by agency, {self.month_words}",
                                  y_label="Share progressed", as_of=self.as_of_text)
 
     @property
+    @needs(KPI, quiet=True)
     def funnel_sentence(self) -> str:
         return agencies.funnel_sentence(self.funnel, what=f"share progressed to referral in {self.month_words}")
 
+    # --- the referrals ------------------------------------------------------------------------
+    @cached_property
+    def referrals_chart(self) -> KpiChart:
+        return kpi_chart(self.kpi_df, "referrals", "all", self.month, label="Referrals received")
+
+    @needs("referrals")
+    def referrals_figure(self):
+        return self.referrals_chart.figure(y_label="Referrals per month", as_of=self.as_of_text)
+
+    @property
+    @needs("referrals", quiet=True)
+    def referrals_sentence(self) -> str:
+        return self.referrals_chart.sentence
+
+    @property
+    @needs("referrals", quiet=True)
+    def referral_share_sentences(self) -> list[str]:
+        """The share of referrals from health and the share closed with no further action, this
+        month against last month and last year (those the extract gives)."""
+        return [comparison_sentence(compare_periods(self.kpi_df, kpi, "all", self.month), internal=self.internal)
+                for kpi in ("referral_health_share", "referral_nfa") if self.can_show(kpi)]
+
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
-         internal: bool = False) -> ConversionPage:
+         internal: bool = False, link_days: int = config.DEFAULT_LINK_DAYS) -> ConversionPage:
     """Page 03 for the notebook's parameters."""
-    return ConversionPage(load_data(month, processed_dir, raw_dir, internal=internal), view=view)
+    return ConversionPage(load_data(month, processed_dir, raw_dir, internal=internal, link_days=link_days), view=view)

@@ -13,7 +13,7 @@ from hwb_kpis import config, kpis, stats
 from hwb_kpis.privacy.disclosure import SUPPRESSED_WORDS, is_small, safe_count, suppress
 from hwb_kpis.report import display, iha_cohort, plots, trends
 from hwb_kpis.report.kpi_charts import KpiChart, series
-from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.words import missing as _missing
 from hwb_kpis.report.words import month_name, percent, shift_month
 
@@ -139,16 +139,22 @@ def iha_steps_table(steps: pd.DataFrame, start: str, end: str, *, internal: bool
     return display.declare_counts(shown[["month", *basis]], [])  # medians of days, not counts
 
 
+KPI = iha_cohort.IHA_KPI
+
+
 class IhaPage(BasePage):
     """What page 05 shows, section by section."""
+
+    MEASURES = (KPI,)
 
     def __init__(self, data: PageData, *, iha_limit: str) -> None:
         super().__init__(data)
         self.iha_limit = iha_limit
         #: "within 28 days" or "within 20 working days"
         self.limit_words = iha_cohort.limit_words(iha_limit)
-        #: IHA timeliness by cohort month for each limit
-        self.iha = {limit: kpis.iha_within(data.looked_after, as_of=data.as_of, limit=limit)
+        #: IHA timeliness by cohort month for each limit (no rows when the extract cannot give it)
+        looked_after = data.looked_after if self.can_show(KPI) else data.looked_after.iloc[:0]
+        self.iha = {limit: kpis.iha_within(looked_after, as_of=data.as_of, limit=limit)
                     for limit in iha_cohort.LIMIT_WORDS}
         self.chosen = self.iha[iha_limit]
         #: the cohort the page quotes: the latest whose children are all due
@@ -159,10 +165,12 @@ class IhaPage(BasePage):
 
     # --- the headline -------------------------------------------------------------------------
     @property
+    @needs(KPI)
     def headline(self) -> str:
         return iha_headline(self.chosen, self.iha_month, limit_words=self.limit_words, internal=self.internal)
 
     @property
+    @needs(KPI, quiet=True)
     def cohort_table(self) -> pd.DataFrame:
         """The last year's cohorts for both limits (published)."""
         return iha_table(self.iha, self.start, self.month, internal=self.internal)
@@ -172,15 +180,18 @@ class IhaPage(BasePage):
     def chart(self) -> KpiChart:
         return iha_cohort.iha_chart(self.chosen, self.iha_month, label=f"Initial health assessments {self.limit_words}")
 
+    @needs(KPI)
     def chart_figure(self):
         return self.chart.figure(y_label="Share of children due", as_of=self.as_of_text)
 
     @property
+    @needs(KPI, quiet=True)
     def chart_sentence(self) -> str:
         return self.chart.sentence
 
     # --- was the improvement real? ------------------------------------------------------------
     @property
+    @needs(KPI)
     def its_sentence(self) -> str:
         rows = series(self.chosen, iha_cohort.IHA_KPI, "all", self.iha_month)
         rows = rows[rows["denominator"] > 0]
@@ -188,6 +199,7 @@ class IhaPage(BasePage):
                                             measure=f"the share of IHAs {self.limit_words}")
         return trends.its_sentence(its, measure=f"the share of IHAs done {self.limit_words}", at=self.its_break)
 
+    @needs(KPI, quiet=True)
     def before_after_figure(self):
         before_after = iha_before_after(self.iha, self.its_break, self.iha_month)
         brk = month_name(self.its_break)
@@ -208,13 +220,16 @@ class IhaPage(BasePage):
         return self.steps[self.steps["step"] != "start_to_iha"]
 
     @property
+    @needs(KPI)
     def delay_sentence(self) -> str:
         return delay_sentence(self._parts, early=f"{self.its_break[:4]}-01", late=self.iha_month)
 
     @property
+    @needs(KPI, quiet=True)
     def steps_table(self) -> pd.DataFrame:
         return iha_steps_table(self.steps, self.start, self.iha_month, internal=self.internal)
 
+    @needs(KPI, quiet=True)
     def steps_figure(self):
         recent = self._parts[self._parts["month"] >= shift_month(self.iha_month, -23)].copy()
         recent["step"] = recent["step"].map(step_words)
@@ -224,6 +239,8 @@ class IhaPage(BasePage):
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, as_of: str = "",
-         iha_limit: str = config.DEFAULT_IHA_LIMIT, internal: bool = False) -> IhaPage:
+         iha_limit: str = config.DEFAULT_IHA_LIMIT, internal: bool = False,
+         link_days: int = config.DEFAULT_LINK_DAYS) -> IhaPage:
     """Page 05 for the notebook's parameters."""
-    return IhaPage(load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal), iha_limit=iha_limit)
+    return IhaPage(load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal, link_days=link_days),
+                   iha_limit=iha_limit)
