@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart
+from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart, series
 
 #: the KPI id of IHA timeliness (for either limit; ``kpis.iha_within`` says which in ``limit``)
 IHA_KPI = "iha_within_28_days"
@@ -49,4 +49,9 @@ def iha_chart(iha: pd.DataFrame, month: str, *, label: str | None = None) -> Kpi
     """The SPC chart of IHA timeliness (``iha``: :func:`hwb_kpis.kpis.iha_within`) up to the
     reporting month of ``month``, with new limits from its break (:func:`its_break_month`)."""
     reporting = reporting_month(iha, month)
-    return kpi_chart(iha, IHA_KPI, "all", reporting, label=label, rebase_at=[its_break_month(reporting)])
+    brk = its_break_month(reporting)
+    months = series(iha, IHA_KPI, "all", reporting)
+    months = months.loc[pd.to_numeric(months["denominator"], errors="coerce") > 0, "month"].astype(str)
+    # limits start again at the break only when the chart has months on both sides of it
+    rebase = [brk] if (months < brk).any() and (months >= brk).any() else None
+    return kpi_chart(iha, IHA_KPI, "all", reporting, label=label, rebase_at=rebase)

@@ -74,6 +74,8 @@ def seasonality_title(profile: pd.DataFrame, by_group: Mapping[str, pd.DataFrame
     low = p.loc[p["index"].idxmin()]
     dips = {g: float(prof.loc[prof["month_of_year"] == low["month_of_year"], "index"].iloc[0])
             for g, prof in by_group.items() if prof["index"].notna().any()}
+    if not dips:  # none of the main agencies has contacts
+        return "Contacts by agency"
     g = min(dips, key=dips.get)
     return f"Contacts by agency: {group_label(g)} dip most in {low['name']}"
 

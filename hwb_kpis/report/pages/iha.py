@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from hwb_kpis import config, kpis, stats
@@ -121,10 +122,14 @@ def iha_steps_table(steps: pd.DataFrame, start: str, end: str, *, internal: bool
     (``*``) unless ``internal``; shown as whole days."""
 
     s = steps[(steps["month"].astype(str) >= start) & (steps["month"].astype(str) <= end)]
-    wide_m = s.pivot_table(index="month", columns="step", values="median_days", aggfunc="first", sort=False)
+    if s.empty:  # no child came into care in the window: the columns, no rows
+        return display.declare_counts(pd.DataFrame(columns=["month", *(step_words(k) for k in STEP_WORDS)]), [])
     wide_n = s.pivot_table(index="month", columns="step", values="n", aggfunc="first", sort=False)
+    # a step no child has completed yet has no median at all: its column of NaN is kept
+    wide_m = s.pivot_table(index="month", columns="step", values="median_days", aggfunc="first", sort=False,
+                           dropna=False).reindex(index=wide_n.index, columns=wide_n.columns)
     order = list(dict.fromkeys(s["step"].astype(str)))
-    out = pd.DataFrame({"month": [month_name(m) for m in wide_m.index]})
+    out = pd.DataFrame({"month": [month_name(m) for m in wide_n.index]})
     basis = {}
     for step in order:
         name = step_words(step)
@@ -195,8 +200,15 @@ class IhaPage(BasePage):
     def its_sentence(self) -> str:
         rows = series(self.chosen, iha_cohort.IHA_KPI, "all", self.iha_month)
         rows = rows[rows["denominator"] > 0]
-        its = stats.interrupted_time_series(rows["numerator"], rows["denominator"], rows["month"], at=self.its_break,
-                                            measure=f"the share of IHAs {self.limit_words}")
+        before, after = (rows["month"].astype(str) < self.its_break).sum(), (rows["month"].astype(str) >= self.its_break).sum()
+        if min(before, after) < trends.MIN_TREND_MONTHS:
+            return (f"There are too few months with children due before and after {month_name(self.its_break)} "
+                    f"({before} and {after}) to test whether the change was real.")
+        try:
+            its = stats.interrupted_time_series(rows["numerator"], rows["denominator"], rows["month"],
+                                                at=self.its_break, measure=f"the share of IHAs {self.limit_words}")
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            return "The change could not be tested: the monthly figures leave the model nothing to fit."
         return trends.its_sentence(its, measure=f"the share of IHAs done {self.limit_words}", at=self.its_break)
 
     @needs(KPI, quiet=True)
