@@ -26,7 +26,7 @@ from hwb_kpis import __version__, config
 from hwb_kpis.contract import schemas
 from hwb_kpis.contract.processed import PROCESSED_FILES
 from hwb_kpis.contract.referrals import referrals_from_contacts
-from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER, REFERRALS, SPECS
+from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER, SPECS
 from hwb_kpis.errors import HwbKpisError, ReconciliationError
 from hwb_kpis.ingest import CleanTable, clean_table, formats, load_mapping
 from hwb_kpis.ingest.fill import DEFAULT_LINK_DAYS
@@ -252,7 +252,7 @@ def _summary(tables: dict[str, CleanTable], processed: dict[str, pd.DataFrame], 
     capabilities = assess(provided, reasons(source.absent, made_from))
     derivations = [{"table": name, "column": column, "note": note}
                    for name, t in tables.items() for column, note in t.summary["derived"].items()]
-    for name, origin in made_from.items():
+    for name in made_from:
         derivations.append({"table": name, "column": None, "note": str(SPECS[name].when_absent["note"])})
     dates = [contacts["contact_date"].max(), processed["referrals"]["referral_date"].max()]
     dates += [looked_after[c].max() for c in LOOKED_AFTER.dates]

@@ -1,14 +1,16 @@
 """Reading one sheet of an Excel workbook (.xlsx) into the contract's text columns: the sheet is
 streamed row by row (openpyxl's read-only mode), the header row is found below any title rows,
-only the cells of the columns the contract (or the mapping's row filters) use are kept — others,
-such as workers' names, are never turned into values — cells become text as a person reads them
-(dates as ISO, whole numbers without ``.0``), and entirely blank rows are ignored."""
+only the cells of the columns the contract (or the mapping's row filters) use are taken from each
+row as it streams past — others, such as workers' names, are never kept or made text — cells
+become text as a person reads them (dates as ISO, whole numbers without ``.0``), and entirely
+blank rows are ignored."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Iterator, Mapping as AnyMapping
+from collections.abc import Iterator
+from collections.abc import Mapping as AnyMapping
 from pathlib import Path
 from typing import Any
 

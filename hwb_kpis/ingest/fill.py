@@ -36,7 +36,7 @@ def fill_absent(raws: dict[str, RawTable], *, link_days: int = DEFAULT_LINK_DAYS
     contacts, referrals = raws.get("contacts"), raws.get("referrals")
     if contacts is not None and not contacts.has("outcome") and referrals is not None:
         link_outcomes(contacts, referrals, link_days=link_days, today=today)
-    for name, raw in raws.items():
+    for raw in raws.values():
         for column in raw.spec.column_specs:
             how = (column.when_absent or {}).get("how")
             if how == "keyed_rank" and not raw.has(column.name):

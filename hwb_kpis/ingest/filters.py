@@ -36,7 +36,7 @@ def kept_rows(columns: dict[str, pd.Series], filters: dict[str, tuple[str, ...]]
     """Rows whose value passes every filter (``columns``: each filtered header's text)."""
     keep = np.ones(n, dtype=bool)
     for header, values in filters.items():
-        allowed = set(values)
         text = columns[header].astype("string").fillna("")
-        keep &= on_distinct(text, lambda u: u.map(lambda v: norm_value(v) in allowed)).to_numpy(dtype=bool)
+        keep &= on_distinct(text, lambda u, allowed=frozenset(values): u.map(lambda v: norm_value(v) in allowed)
+                            ).to_numpy(dtype=bool)
     return keep

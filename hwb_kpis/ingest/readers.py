@@ -133,5 +133,5 @@ def translate_codes(raw: RawTable, mapping: Mapping) -> None:
             continue
         text = raw.data[column]
         codes, uniques = pd.factorize(text)
-        mapped = pd.Series(uniques).map(lambda v: table.get(norm_value(v), v))
+        mapped = pd.Series(uniques).map(lambda v, own=table: own.get(norm_value(v), v))
         raw.data[column] = pd.array(mapped.to_numpy(dtype=object)[codes], dtype="string")

@@ -27,6 +27,7 @@ from hwb_kpis.kpis.prepare import (
     prepare,
 )
 from hwb_kpis.kpis.rows import ALL, HEALTH, rows_from_counts
+from hwb_kpis.periods import reporting_year_label
 
 #: the columns of a list of referrals a prepared table reads, and the contact column each plays
 AS_CONTACT = {"referral_id": "contact_id", "referral_date": "contact_date", "nfa": "marf"}
@@ -61,7 +62,6 @@ def referral_nfa_rows(prep: Prepared, lookback: int | None = None) -> pd.DataFra
     (only on a list of referrals: its ``nfa`` flag is the cube's MARF bit)."""
     groups, num, den = counts_by_group(prep, _both(REFERRAL_BIT, MARF_BIT), has(REFERRAL_BIT))
     return rows_from_counts("referral_nfa", groups, prep.months, num, den)
-from hwb_kpis.periods import reporting_year_label
 
 
 def _reporting_year_rows(prep: Prepared, groups: list[str], num: np.ndarray, den: np.ndarray,

@@ -16,6 +16,7 @@ from hwb_kpis import config
 from hwb_kpis.coding.codes import view_columns
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.kpis.arrays import NAT, check_lookback, days, month_of_days, parse_day
+from hwb_kpis.kpis.capabilities import of_tables
 from hwb_kpis.kpis.contact_kpis import (
     contacts_rows,
     conversion_rows,
@@ -24,7 +25,6 @@ from hwb_kpis.kpis.contact_kpis import (
     pending_rows,
     repeat_rows,
 )
-from hwb_kpis.kpis.capabilities import of_tables
 from hwb_kpis.kpis.iha import iha_within, latest_la_day
 from hwb_kpis.kpis.prepare import Prepared, prepare
 from hwb_kpis.kpis.referrals import (

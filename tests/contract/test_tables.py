@@ -8,7 +8,14 @@ import yaml
 
 from hwb_kpis import config
 from hwb_kpis.contract import tables
-from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER, OUTCOMES, REFERRALS, SPECS, THRESHOLD_NOT_MET
+from hwb_kpis.contract.tables import (
+    CONTACTS,
+    LOOKED_AFTER,
+    OUTCOMES,
+    REFERRALS,
+    SPECS,
+    THRESHOLD_NOT_MET,
+)
 
 
 def test_contacts_spec():

@@ -24,7 +24,9 @@ def test_defaults_and_absolute_folders(tmp_path: Path, monkeypatch) -> None:
     assert options.notebook_values() == {
         "month": "2015-11", "processed_dir": str(tmp_path / "processed"), "raw_dir": str(tmp_path / "raw"),
         "view": "recoded", "as_of": "", "lookback_days": 365, "iha_limit": "28d", "internal": False,
+        "link_days": 7,
     }
+    assert options.source_format == "auto"
 
 
 def test_values_are_normalised() -> None:

@@ -26,7 +26,7 @@ def _declared(path: Path) -> dict:
 
 def test_names_required_standard_and_extra() -> None:
     assert parameters.NAMES == {"month", "processed_dir", "raw_dir", "view", "as_of", "lookback_days",
-                                "iha_limit", "internal", "dfe_dir", "la_code", "comparators"}
+                                "iha_limit", "internal", "link_days", "dfe_dir", "la_code", "comparators"}
     assert parameters.REQUIRED == ("month", "processed_dir")
     assert set(parameters.STANDARD) | set(parameters.EXTRA) == parameters.NAMES
     assert parameters.EXTRA == ("dfe_dir", "la_code", "comparators")

@@ -143,7 +143,7 @@ class BasePage:
     """A page of the pack: its data, and what stands at its top.
 
     ``MEASURES`` names the KPIs the page shows (its :attr:`extract_note` says which of them the
-    extract cannot give, and why)."""
+    extract cannot give, and why; :attr:`measures` may choose among them from the extract)."""
 
     MEASURES: tuple[str, ...] = ()
 
@@ -164,10 +164,15 @@ class BasePage:
         return None
 
     @property
+    def measures(self) -> tuple[str, ...]:
+        """The KPIs the page shows (``MEASURES``; a page may choose them from the extract)."""
+        return self.MEASURES
+
+    @property
     def cannot_show(self) -> list[str]:
         """One sentence per measure of the page the extract cannot give, with the reason."""
         out = []
-        for kpi_id in self.MEASURES:
+        for kpi_id in self.measures:
             missing = self.unavailable(kpi_id)
             if missing is not None:
                 out.append(Unavailable(*missing).sentence.strip("*"))
@@ -176,7 +181,7 @@ class BasePage:
     @property
     def derivations(self) -> list[str]:
         """How what the extract lacked was worked out, for the page's measures it can give."""
-        shown = [k for k in self.MEASURES if self.can_show(k)]
+        shown = [k for k in self.measures if self.can_show(k)]
         return relevant_derivations(self.data.summary, shown)
 
     @property

@@ -10,6 +10,7 @@ from functools import cached_property
 import pandas as pd
 
 from hwb_kpis import config, kpis
+from hwb_kpis.kpis.table import referrals_listed
 from hwb_kpis.privacy.disclosure import rule_clause
 from hwb_kpis.report import agencies, comparisons, iha_cohort, trends, verdict
 from hwb_kpis.report.completeness import completeness, completeness_sentence
@@ -25,7 +26,8 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("conversion", "all"), ("conversion", "health"), ("repeat_contacts", "all"),
     ("repeat_contacts", "health"), (iha_cohort.IHA_KPI, "all"),
 )
-#: the referral measures, after the board report's (those the extract can give are shown)
+#: the referral measures, after the board report's, when the extract lists referrals (made from
+#: contacts they would restate conversion's numerator)
 REFERRAL_ITEMS: tuple[tuple[str, str], ...] = (
     ("referrals", "all"), ("referral_health_share", "all"), ("referral_nfa", "all"), ("rereferral_12m", "all"),
 )
@@ -72,13 +74,22 @@ class SummaryPage(BasePage):
         super().__init__(data)
         self.iha_limit = iha_limit
         self.kpi_df = data.kpis(view=view, as_of=data.as_of, lookback_days=lookback_days, iha_limit=iha_limit)
-        #: the measures of the board report, then the referral measures, that the extract gives
-        self.items = tuple(item for item in (*ITEMS, *REFERRAL_ITEMS) if self.can_show(item[0]))
+        #: the measures of the board report, then (for an extract listing referrals) the referral
+        #: measures: those the extract gives
+        self.items = tuple(item for item in self._all_items if self.can_show(item[0]))
         self.iha = kpis.iha_within(data.looked_after if self.can_show(iha_cohort.IHA_KPI) else data.looked_after.iloc[:0],
                                    as_of=data.as_of, limit=iha_limit)
         #: the IHA cohort the page quotes: the latest whose children are all due
         self.iha_month = iha_cohort.reporting_month(self.iha, self.month)
         self.month_for = {(iha_cohort.IHA_KPI, "all"): self.iha_month}
+
+    @property
+    def _all_items(self) -> tuple[tuple[str, str], ...]:
+        return (*ITEMS, *(REFERRAL_ITEMS if referrals_listed(dict(self.data.tables)) else ()))
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(k for k, _ in self._all_items))
 
     # --- the measures at a glance ------------------------------------------------------------
     @property
