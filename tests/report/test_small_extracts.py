@@ -113,7 +113,7 @@ def test_every_page_builds_on_a_small_extract_and_says_what_it_cannot_show(extra
         if not hasattr(page, "MEASURES") or name.startswith("06"):
             continue
         note = page.extract_note
-        for kpi in page.MEASURES:
+        for kpi in page.measures:
             named = registry.label(kpi) in note
             assert named == (kpi in unavailable), (name, kpi, note)
             if kpi in unavailable:
