@@ -334,12 +334,8 @@ def _write_atomically(out_dir: Path, processed: dict[str, pd.DataFrame], quarant
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".clean-") as tmp:
         tmp_path = Path(tmp)
-        # the tables on two threads (Parquet writing releases the GIL): the referrals made from
-        # the contacts are written beside them rather than after them
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for done in [pool.submit(frame.to_parquet, tmp_path / f"{name}.parquet", index=False)
-                         for name, frame in processed.items()]:
-                done.result()
+        for name, frame in processed.items():
+            frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
         quarantine.to_csv(tmp_path / "quarantine.csv", index=False)
         audit.to_csv(tmp_path / "recoding_audit.csv", index=False)
         (tmp_path / "ingest_summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
