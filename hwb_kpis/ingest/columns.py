@@ -40,13 +40,6 @@ class HeaderNames:
         return self.compact.get(compact_header(header), key.replace(" ", "_"))
 
 
-def contract_name(header: Any, renames: dict[str, str]) -> str:
-    """The contract name of a file header: the mapping's rename, else the header in lower case
-    with spaces as underscores."""
-    key = norm_header(header)
-    return renames.get(key, key.replace(" ", "_"))
-
-
 def rename_headers(headers: list[str], path: Path, spec: TableSpec, mapping: Mapping,
                    aliases: AnyMapping[str, str] | None = None) -> dict[str, str]:
     """Map file headers to contract names; raise when a column the table must have is missing
