@@ -119,3 +119,20 @@ def test_columns_no_kpi_needs_are_not_converted(tmp_path, monkeypatch):
     mapping = _eclipse(tmp_path)
     read_table(tmp_path / "contacts.csv", CONTACTS, mapping)
     assert sorted(asked[0]) == ["Contact Date", "Contact Source", "Contact Type", "Person ID"]
+
+
+def test_a_mappings_source_codes_are_used_not_ignored(tmp_path):
+    """The issue's defect: ``values: source_code:`` was accepted and silently ignored, so local
+    codes ended as 10 (unknown)."""
+    from hwb_kpis.coding import code_contacts
+    from hwb_kpis.ingest import clean_table, load_mapping
+    from hwb_kpis.privacy import DEMO_KEY, PseudonymKey
+
+    (tmp_path / "contacts.csv").write_text("contact_id,child_id,contact_date,source_code,outcome\n"
+                                           "C1,K1,2015-11-03,HSERVAE,nfa\nC2,K2,2015-11-04,INDFRC,nfa\n"
+                                           "C3,K3,2015-11-05,HSERVSNRSE,nfa\n")
+    (tmp_path / "m.yml").write_text("values:\n  source_code: {HSERVAE: 3E, INDFRC: 1A, HSERVSNRSE: 3C}\n")
+    mapping = load_mapping(tmp_path / "m.yml")
+    clean = clean_table(read_table(tmp_path / "contacts.csv", CONTACTS, mapping), mapping, PseudonymKey(DEMO_KEY, "demo"))
+    coded, _ = code_contacts(clean.clean)
+    assert coded["source_code_recorded"].tolist() == ["3E", "1A", "3C"]

@@ -106,3 +106,21 @@ def test_the_shared_liia_tools_sample_cleans_with_every_row_accounted_for(tmp_pa
         "contacts": (5, 5), "referrals": (6, 6), "looked_after": (5, 5)}
     assert summary["last_date"] == "2020-09-16" and len(result.referrals) == 6
     assert sorted(summary["kpis"]["unavailable"]) == ["iha_within_28_days", "marf"]
+
+
+def test_the_issues_mapping_one_workbook_two_sheets_now_reads(tmp_path, keyed):
+    """As first tried: `excel: sheet: {contacts: List 1, looked_after: List 8}` on one workbook
+    named for both tables (it failed with "not a readable Excel workbook (TypeError)")."""
+    (tmp_path / "raw").mkdir()
+    write_annex_a(tmp_path / "raw" / "Annex_A.xlsx", sheets={"List 1": "contacts", "List 8": "looked_after"})
+    (tmp_path / "m.yml").write_text(
+        "files: {contacts: Annex_A.xlsx, looked_after: Annex_A.xlsx}\n"
+        "excel: {sheet: {contacts: List 1, looked_after: List 8}}\n"
+        "columns:\n  contacts: {Child Unique ID: child_id, Date of Contact: contact_date, Contact Source: source_code}\n"
+        "  looked_after: {Child Unique ID: child_id, Date Started to be Looked After: period_start}\n")
+    result = run_clean(tmp_path / "raw", tmp_path / "p", mapping_path=tmp_path / "m.yml", echo=lambda _: None)
+    assert result.summary["format"]["name"] == "contract"
+    assert {n: s["clean_rows"] for n, s in result.summary["tables"].items()} == {"contacts": 8, "looked_after": 2}
+    # no outcome and no referrals: nothing derived from a stand-in, the KPIs say why
+    assert set(result.summary["kpis"]["available"]) == {"contacts", "health_share"}
+    assert result.summary["kpis"]["unavailable"]["conversion"].startswith("the contacts list has no decision")
