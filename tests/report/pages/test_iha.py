@@ -49,8 +49,11 @@ def page():
 def test_the_iha_page_builds_on_the_default_data(page):
     assert page.iha_month == "2015-10" and page.its_break == "2015-01" and page.start == "2014-11"
     assert page.headline.startswith("For children who became looked after in October 2015, 90% of initial health")
-    assert page.chart_sentence.startswith(f"{page.chart.verdict['icon']} Initial health assessments within 28 days:")
-    assert "since January 2015" in page.chart_sentence
+    [v] = page.verdicts
+    assert v.sentence.startswith("Initial health assessments on time: ")
+    assert v.segment_start == "2015-01" and "since the declared change: IHA process redesigned" in v.sentence
+    assert page.its_change.month == "2015-01" and "declared for January 2015 in changes.yml" in page.its_note
+    assert page.assurance_sentence.startswith("Initial health assessments on time: the target of 90%")
     assert "the share of IHAs done within 28 days from January 2015" in page.its_sentence
     assert page.delay_sentence.startswith("In January 2015 the longest step was")
     assert list(page.steps_table.columns)[0] == "month" and page.steps_table.attrs
