@@ -8,6 +8,7 @@ table; words are escaped, drawings are :mod:`hwb_kpis.report.icons`' SVG."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -76,7 +77,10 @@ def matrix_html(verdicts: Iterable[Verdict], *, internal: bool = False) -> str:
     markup = published_html(table, count_columns=list(COUNT_COLUMNS))
     for i, svg in enumerate(drawings):
         markup = markup.replace(_TOKEN.format(i), svg, 1)
-    return markup.replace("<table", '<table class="hwb-matrix"', 1)
+    head = markup[:markup.index(">") + 1]
+    marked = re.sub(r'class="([^"]*)"', r'class="\1 hwb-matrix"', head, count=1) if 'class="' in head \
+        else head.replace("<table", '<table class="hwb-matrix"', 1)
+    return marked + markup[len(head):]
 
 
 def verdict_list_html(verdicts: Iterable[Verdict]) -> str:

@@ -39,7 +39,7 @@ def test_matrix_html_declares_its_counts_draws_inline_and_survives_alignment():
     declared = re.search(r'data-hwb-counts="([^"]*)"', markup).group(1)
     assert json.loads(html.unescape(declared)) == ["latest"]
     assert markup.count('class="hwb-sparkline"') == 3 and markup.count('class="hwb-icon"') == 6
-    assert "HWBSVG" not in markup and 'class="hwb-matrix"' in markup
+    assert "HWBSVG" not in markup and 'class="dataframe hwb-matrix"' in markup
     body = markup.split("<tbody>")[1]
     first_row = body.split("</tr>")[0]
     cells = re.findall(r"<td([^>]*)>", first_row)
