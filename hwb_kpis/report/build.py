@@ -23,7 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hwb_kpis.config import DEFAULT_IHA_LIMIT, DEFAULT_LOOKBACK_DAYS, DEFAULT_MATURING_SHARE, DEFAULT_VIEW
+from hwb_kpis.config import (
+    DEFAULT_IHA_LIMIT,
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
+    DEFAULT_VIEW,
+)
 from hwb_kpis.privacy import disclosure
 from hwb_kpis.report import notebooks, publish, render, run
 from hwb_kpis.report.data import PackData, pack_data

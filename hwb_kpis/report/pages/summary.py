@@ -13,7 +13,7 @@ import pandas as pd
 
 from hwb_kpis import config
 from hwb_kpis.privacy.disclosure import rule_clause
-from hwb_kpis.report import agencies, comparisons, iha_cohort, icons, trends, verdict, verdict_html
+from hwb_kpis.report import agencies, comparisons, icons, iha_cohort, trends, verdict, verdict_html
 from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.declared import changes_note, targets_note
 from hwb_kpis.report.kpi_verdicts import Verdict
