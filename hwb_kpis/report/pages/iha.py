@@ -5,7 +5,7 @@ at that change), and where the delay sits among the steps."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 import pandas as pd
@@ -83,10 +83,12 @@ def delay_sentence(steps: pd.DataFrame, *, early: str | None = None, late: str |
     return s + "."
 
 
-def iha_table(iha_by_limit: Mapping[str, pd.DataFrame], start: str, end: str, *, internal: bool = False) -> pd.DataFrame:
+def iha_table(iha_by_limit: Mapping[str, pd.DataFrame], start: str, end: str, *, internal: bool = False,
+              maturing: Iterable[str] = ()) -> pd.DataFrame:
     """IHA timeliness by cohort month over ``start``–``end`` for each limit (``{"28d": frame,
     "20wd": frame}`` from :func:`hwb_kpis.kpis.iha_within`), display-ready (suppressed unless
-    ``internal``): month, children due, not yet due, and done / % within each limit."""
+    ``internal``): month, children due, not yet due, and done / % within each limit. A cohort
+    month in ``maturing`` is labelled "still maturing"."""
 
     base = None
     basis: dict[str, list[str]] = {}
@@ -101,7 +103,8 @@ def iha_table(iha_by_limit: Mapping[str, pd.DataFrame], start: str, end: str, *,
             base = base.merge(part, on="month")
         basis[cols["rate"]] = ["children due", cols["numerator"]]
     base = base.sort_values("month").reset_index(drop=True)
-    base["month"] = base["month"].map(month_name)
+    still = {str(m) for m in maturing}
+    base["month"] = base["month"].map(lambda m: f"{month_name(m)} (still maturing)" if str(m) in still else month_name(m))
     counts = ["children due", "not yet due", *[c for c in base.columns if c.startswith("done ")]]
     return display.publish(base, internal=internal, count_columns=counts, rate_columns=list(basis), rate_basis=basis)
 
@@ -170,7 +173,8 @@ class IhaPage(BasePage):
     @property
     def cohort_table(self) -> pd.DataFrame:
         """The last year's cohorts for both limits (published)."""
-        return iha_table(self.iha, self.start, self.month, internal=self.internal)
+        return iha_table(self.iha, self.start, self.month, internal=self.internal,
+                         maturing=self.chart.maturing["month"])
 
     # --- month by month -----------------------------------------------------------------------
     @cached_property
