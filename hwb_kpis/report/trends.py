@@ -26,6 +26,10 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
+#: fewer months than this give no trend sentence
+MIN_MONTHS = 3
+
+
 @dataclass(frozen=True)
 class RateTrend:
     """A :class:`hwb_kpis.stats.TrendResult` (its fields read through) with the first and last
@@ -68,6 +72,8 @@ def trend_sentence(trend, measure: str = "the rate") -> str:
     if pp is None or ci is None or _missing(pp):
         text = _attr(trend, "sentence")
         return text if isinstance(text, str) else f"No trend could be estimated for {measure}."
+    if n is not None and int(n) < MIN_MONTHS:
+        return f"Too few months ({int(n)}) to estimate a trend in {measure}."
     lo, hi = float(ci[0]), float(ci[1])
     over = f" over {n} months" if n else ""
     first, last = _attr(trend, "first"), _attr(trend, "last")

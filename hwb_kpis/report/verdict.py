@@ -251,6 +251,9 @@ def chart_title(variation: str, label: str) -> str:
     return f"{label}: {words}"
 
 
+#: what a page says when no month of a measure is complete yet
+NOT_JUDGED = ("No month of {what} is complete yet (the latest is still maturing, or there is none), so it is not "
+              "judged and agencies are not compared.")
 #: a clause for a page that found no signal
 NO_SIGNAL_CLAUSE = "no measure shows a special cause"
 #: the heading words of the icon key

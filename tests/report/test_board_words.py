@@ -91,3 +91,23 @@ def test_the_log_odds_trend_is_described_by_its_fitted_values():
                          "denominator": 1000, "rate": 0.0, "incomplete_history": False})
     s = trends.trend_sentence(trends.rate_trend(rows, "conversion", "2015-12"), "conversion")
     assert re.search(r"about 3\d% in the first of these months and 6\d% in the last", s), s
+
+
+def test_nothing_is_judged_or_compared_without_a_complete_month():
+    from hwb_kpis.report.kpi_verdicts import kpi_verdict
+    from hwb_kpis.report.verdict import NOT_JUDGED
+
+    one = kpi_verdict(monthly_frame(), "conversion", "all", "2015-11")
+    assert one.too_few and one.latest_month is None and list(one.maturing["month"]) == ["2015-11"]
+    assert summary.what_changed({("conversion", "all"): one}) == [
+        "Too few months are complete to say whether anything changed."]
+    assert trends.trend_sentence({"pp_per_month": 0.0, "pp_ci": (0.0, 0.0), "n_months": 1}, "conversion") == (
+        "Too few months (1) to estimate a trend in conversion.")
+    assert "is not judged and agencies are not compared" in NOT_JUDGED.format(what="conversion")
+
+
+def monthly_frame() -> pd.DataFrame:
+    """One month of conversion whose contacts are 15% pending."""
+    return pd.DataFrame({"kpi": ["conversion", "pending"], "group": "all", "period": "month", "month": "2015-11",
+                         "numerator": [580, 150], "denominator": [1000, 1000], "rate": [0.58, 0.15],
+                         "incomplete_history": False})

@@ -15,6 +15,7 @@ from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.verdict import NOT_JUDGED
 from hwb_kpis.report.words import month_name, shift_month
 
 KPI = "conversion"
@@ -94,6 +95,8 @@ class ConversionPage(BasePage):
 
     @property
     def fluctuation_sentence(self) -> str:
+        if self.chart.latest_month is None:
+            return NOT_JUDGED.format(what="the share progressed to referral")
         return agencies.fluctuation_sentence(self.fluctuation, what="share progressed to referral",
                                              until=month_name(self.judged_month))
 
@@ -119,6 +122,8 @@ class ConversionPage(BasePage):
 
     @property
     def funnel_sentence(self) -> str:
+        if self.chart.latest_month is None:
+            return NOT_JUDGED.format(what="the share progressed to referral")
         return agencies.funnel_sentence(self.funnel,
                                         what=f"share progressed to referral in {month_name(self.judged_month)}")
 

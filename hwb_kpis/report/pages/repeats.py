@@ -17,6 +17,7 @@ from hwb_kpis.report.kpi_charts import series
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.verdict import NOT_JUDGED
 from hwb_kpis.report.words import count, join_words, month_name, percent, shift_month
 
 KPI = "repeat_contacts"
@@ -176,6 +177,8 @@ class RepeatsPage(BasePage):
 
     @property
     def funnel_sentence(self) -> str:
+        if self.chart.latest_month is None:
+            return NOT_JUDGED.format(what="the repeat rate")
         return agencies.funnel_sentence(self.funnel,
                                         what=f"repeat rate over the 12 months to {month_name(self.judged_month)}")
 

@@ -62,6 +62,8 @@ def what_changed(verdicts: Mapping[tuple[str, str], Verdict]) -> list[str]:
         if parts:
             out.append(". ".join(parts) + ".")
     continuing = [verdict.continuing_clause(v) for v in verdicts.values() if v.special and not v.new_signal]
+    if all(v.too_few for v in verdicts.values()):
+        return ["Too few months are complete to say whether anything changed."]
     if not out:
         out.append("Nothing changed this month in a way the SPC rules or a month-on-month test support: "
                    f"{verdict.NO_SIGNAL_CLAUSE} that began this month, and no measure moved by more than its usual "
@@ -203,7 +205,9 @@ class SummaryPage(BasePage):
     def threshold_answer(self) -> str:
         """Recommendation 2: is conversion rising, and which agencies differ by more than chance
         (both on the months no longer maturing)."""
-        judged = self.verdicts[("conversion", "all")].latest_month or self.month
+        judged = self.verdicts[("conversion", "all")].latest_month if ("conversion", "all") in self.verdicts else None
+        if judged is None:
+            return verdict.NOT_JUDGED.format(what="conversion")
         trend = trends.rate_trend(self.kpi_df, "conversion", judged)
         funnel = agencies.kpi_funnel(self.kpi_df, "conversion", judged, months=12)
         return (trends.trend_sentence(trend, "conversion") + " "
