@@ -140,7 +140,8 @@ class Verdict:
     @property
     def lpl(self) -> float:
         """The lower process limit at the latest judged month (0 at least)."""
-        return max(self._line("lpl"), 0.0) if not np.isnan(self._line("lpl")) else float("nan")
+        lpl = self._line("lpl")
+        return lpl if np.isnan(lpl) else max(lpl, 0.0)
 
     @property
     def upl(self) -> float:
