@@ -15,6 +15,7 @@ from hwb_kpis import demo
 from hwb_kpis.config import (
     DEFAULT_IHA_LIMIT,
     DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
     DEFAULT_MONTH,
     DEFAULT_VIEW,
     IHA_LIMITS,
@@ -141,6 +142,8 @@ def report(
     as_of: Annotated[str | None, typer.Option(help=HELP["as_of"])] = None,
     lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
     iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
+    settings: Annotated[Path | None, typer.Option(help=HELP["settings_dir"])] = None,
+    maturing_share: Annotated[float, typer.Option(help=HELP["maturing_share"])] = DEFAULT_MATURING_SHARE,
     dfe_dir: Annotated[Path | None, typer.Option(help=HELP["dfe_dir"])] = None,
     la: Annotated[str | None, typer.Option(help=HELP["la_code"])] = None,
     comparator: Annotated[list[str] | None, typer.Option(help=HELP["comparators"])] = None,
@@ -156,7 +159,7 @@ def report(
         internal=internal, force=force, mapping_path=mapping, jobs=jobs, echo=typer.echo,
         timeout=timeout, view=view.value, as_of=as_of or None, lookback_days=lookback_days,
         iha_limit=iha_limit.value, parameters=extra_values(dfe_dir=dfe_dir, la_code=la, comparators=comparator),
-        key_file=key_file,
+        key_file=key_file, settings_dir=settings, maturing_share=maturing_share,
     )
     typer.echo(f"board pack: {result.index_path}")
     if result.failed:

@@ -23,7 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hwb_kpis.config import DEFAULT_IHA_LIMIT, DEFAULT_LOOKBACK_DAYS, DEFAULT_VIEW
+from hwb_kpis.config import (
+    DEFAULT_IHA_LIMIT,
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
+    DEFAULT_VIEW,
+)
 from hwb_kpis.privacy import disclosure
 from hwb_kpis.report import notebooks, publish, render, run
 from hwb_kpis.report.data import PackData, pack_data
@@ -169,6 +174,8 @@ def build_report(
     parameters: dict[str, Any] | None = None,
     key_file: str | Path | None = None,
     keep_notebooks: bool = True,
+    settings_dir: str | Path | None = None,
+    maturing_share: float = DEFAULT_MATURING_SHARE,
 ) -> ReportResult:
     """Build the board pack for ``month`` into ``out_dir/month/``: :func:`build` with these
     arguments as a :class:`ReportOptions` (checked there; see it for each one)."""
@@ -176,6 +183,7 @@ def build_report(
         month=month, raw_dir=raw_dir, processed_dir=processed_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,
         only=only, internal=internal, force=force, mapping_path=mapping_path, key_file=key_file,
         jobs=jobs, timeout=timeout, view=view, as_of=as_of, lookback_days=lookback_days, iha_limit=iha_limit,
-        parameters=parameters or {}, keep_notebooks=keep_notebooks,
+        parameters=parameters or {}, keep_notebooks=keep_notebooks, settings_dir=settings_dir,
+        maturing_share=maturing_share,
     )
     return build(options, echo)

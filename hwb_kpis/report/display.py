@@ -93,6 +93,24 @@ def show_markdown(text: str) -> None:
         display(Markdown(text))
 
 
+def show_html(markup: str) -> None:
+    """Display HTML the pack built itself (for example :mod:`hwb_kpis.report.verdict_html`'s
+    matrix, verdict list and icon key: escaped words, SVG drawings, figures already through
+    disclosure control); nothing for an empty text."""
+    from IPython.display import HTML, display
+
+    if markup:
+        display(HTML(markup))
+
+
+def show_verdicts(verdicts) -> None:
+    """Display verdicts (:class:`hwb_kpis.report.kpi_verdicts.Verdict`) as the list every page
+    shows them in: each sentence after its variation icon."""
+    from hwb_kpis.report.verdict_html import verdict_list_html
+
+    show_html(verdict_list_html(verdicts))
+
+
 def show_bullets(sentences: Iterable[str]) -> None:
     """Display sentences as a markdown bullet list."""
     show_markdown(bullets(sentences))

@@ -1,6 +1,6 @@
 """Page 02, contacts and where they come from: contacts each month (an XmR chart), how they
-vary with the time of year and by agency, the share from health, and which health services
-refer."""
+vary with the time of year and by agency, the share from health and the share on a MARF (each
+with the verdict the summary gives it), and which health services refer."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pandas as pd
 
 from hwb_kpis import coding, config, periods
 from hwb_kpis.report import display, plots
-from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart, series
+from hwb_kpis.report.kpi_charts import series
+from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data
 from hwb_kpis.report.words import count, month_name, percent, shift_month
@@ -144,15 +145,16 @@ class ContactsPage(BasePage):
 
     # --- contacts each month ------------------------------------------------------------------
     @cached_property
-    def contacts_chart(self) -> KpiChart:
-        return kpi_chart(self.kpi_df, "contacts", "all", self.month, label="Contacts received")
+    def contacts_chart(self) -> Verdict:
+        """The verdict on contacts (the one the summary gives)."""
+        return self.data.verdict(self.kpi_df, "contacts")
 
     def contacts_figure(self):
         return self.contacts_chart.figure(y_label="Contacts per month", as_of=self.as_of_text)
 
     @property
-    def contacts_sentence(self) -> str:
-        return self.contacts_chart.sentence
+    def contacts_verdicts(self) -> list[Verdict]:
+        return [self.contacts_chart]
 
     @property
     def average_sentence(self) -> str:
@@ -181,15 +183,28 @@ class ContactsPage(BasePage):
 
     # --- share of contacts from health --------------------------------------------------------
     @cached_property
-    def health_share_chart(self) -> KpiChart:
-        return kpi_chart(self.kpi_df, "health_share", "all", self.month, label="Share of contacts from health")
+    def health_share_chart(self) -> Verdict:
+        return self.data.verdict(self.kpi_df, "health_share")
 
     def health_share_figure(self):
         return self.health_share_chart.figure(y_label="Share of contacts", as_of=self.as_of_text)
 
     @property
-    def health_share_sentence(self) -> str:
-        return self.health_share_chart.sentence
+    def health_share_verdicts(self) -> list[Verdict]:
+        return [self.health_share_chart]
+
+    # --- share of contacts on a MARF ------------------------------------------------------------
+    @cached_property
+    def marf_chart(self) -> Verdict:
+        return self.data.verdict(self.kpi_df, "marf")
+
+    def marf_figure(self):
+        return self.marf_chart.figure(y_label="Share of contacts", as_of=self.as_of_text)
+
+    @property
+    def marf_verdicts(self) -> list[Verdict]:
+        """All agencies, then health (the summary's two MARF measures)."""
+        return [self.marf_chart, self.data.verdict(self.kpi_df, "marf", "health")]
 
     @property
     def health_share_range(self) -> str:
@@ -222,6 +237,8 @@ class ContactsPage(BasePage):
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
-         internal: bool = False) -> ContactsPage:
+         internal: bool = False, settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
+         ) -> ContactsPage:
     """Page 02 for the notebook's parameters."""
-    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal), view=view)
+    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal, settings_dir=settings_dir,
+                                  maturing_share=maturing_share), view=view)
