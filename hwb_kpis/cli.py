@@ -16,6 +16,7 @@ from hwb_kpis.config import (
     DEFAULT_IHA_LIMIT,
     DEFAULT_LINK_DAYS,
     DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
     DEFAULT_MONTH,
     DEFAULT_SOURCE_FORMAT,
     DEFAULT_VIEW,
@@ -154,6 +155,8 @@ def report(
     iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
     link_days: Annotated[int, typer.Option(help=HELP["link_days"], min=0)] = DEFAULT_LINK_DAYS,
     format: Annotated[SourceFormat, typer.Option("--format", help=FORMAT_HELP)] = _SOURCE_FORMAT,
+    settings: Annotated[Path | None, typer.Option(help=HELP["settings_dir"])] = None,
+    maturing_share: Annotated[float, typer.Option(help=HELP["maturing_share"])] = DEFAULT_MATURING_SHARE,
     dfe_dir: Annotated[Path | None, typer.Option(help=HELP["dfe_dir"])] = None,
     la: Annotated[str | None, typer.Option(help=HELP["la_code"])] = None,
     comparator: Annotated[list[str] | None, typer.Option(help=HELP["comparators"])] = None,
@@ -169,7 +172,8 @@ def report(
         internal=internal, force=force, mapping_path=mapping, jobs=jobs, echo=typer.echo,
         timeout=timeout, view=view.value, as_of=as_of or None, lookback_days=lookback_days,
         iha_limit=iha_limit.value, parameters=extra_values(dfe_dir=dfe_dir, la_code=la, comparators=comparator),
-        key_file=key_file, link_days=link_days, source_format=format.value,
+        key_file=key_file, link_days=link_days, source_format=format.value, settings_dir=settings,
+        maturing_share=maturing_share,
     )
     typer.echo(f"board pack: {result.index_path}")
     if result.failed:

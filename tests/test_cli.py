@@ -29,7 +29,8 @@ COMMANDS = {
     "report": {"--month": "2015-11", "--raw": "data/raw", "--processed": "data/processed", "--out": "reports",
                "--only": None, "--internal": False, "--force": False, "--mapping": None, "--key-file": None,
                "--view": "recoded", "--as-of": None, "--lookback-days": 365, "--iha-limit": "28d",
-               "--link-days": 7, "--format": "auto", "--dfe-dir": None, "--la": None, "--comparator": None, "--jobs": 2, "--timeout": 600},
+               "--settings": None, "--maturing-share": 0.05, "--link-days": 7, "--format": "auto",
+               "--dfe-dir": None, "--la": None, "--comparator": None, "--jobs": 2, "--timeout": 600},
     "benchmark": {"--dfe": None, "--la": None, "--format": "table", "--comparators": None},
 }
 

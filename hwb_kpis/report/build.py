@@ -27,6 +27,7 @@ from hwb_kpis.config import (
     DEFAULT_IHA_LIMIT,
     DEFAULT_LINK_DAYS,
     DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
     DEFAULT_SOURCE_FORMAT,
     DEFAULT_VIEW,
 )
@@ -177,6 +178,8 @@ def build_report(
     keep_notebooks: bool = True,
     link_days: int = DEFAULT_LINK_DAYS,
     source_format: str = DEFAULT_SOURCE_FORMAT,
+    settings_dir: str | Path | None = None,
+    maturing_share: float = DEFAULT_MATURING_SHARE,
 ) -> ReportResult:
     """Build the board pack for ``month`` into ``out_dir/month/``: :func:`build` with these
     arguments as a :class:`ReportOptions` (checked there; see it for each one)."""
@@ -185,5 +188,6 @@ def build_report(
         only=only, internal=internal, force=force, mapping_path=mapping_path, key_file=key_file,
         jobs=jobs, timeout=timeout, view=view, as_of=as_of, lookback_days=lookback_days, iha_limit=iha_limit,
         parameters=parameters or {}, keep_notebooks=keep_notebooks, link_days=link_days, source_format=source_format,
+        settings_dir=settings_dir, maturing_share=maturing_share,
     )
     return build(options, echo)

@@ -102,6 +102,30 @@ def show_markdown(text: str | Unavailable) -> None:
         display(Markdown(text))
 
 
+def show_html(markup: str | Unavailable) -> None:
+    """Display HTML the pack built itself (for example :mod:`hwb_kpis.report.verdict_html`'s
+    matrix, verdict list and icon key: escaped words, SVG drawings, figures already through
+    disclosure control); nothing for an empty text."""
+    from IPython.display import HTML, display
+
+    if isinstance(markup, Unavailable):
+        show_markdown(markup)
+        return
+    if markup:
+        display(HTML(markup))
+
+
+def show_verdicts(verdicts) -> None:
+    """Display verdicts (:class:`hwb_kpis.report.kpi_verdicts.Verdict`) as the list every page
+    shows them in: each sentence after its variation icon."""
+    from hwb_kpis.report.verdict_html import verdict_list_html
+
+    if isinstance(verdicts, Unavailable):
+        show_markdown(verdicts)
+        return
+    show_html(verdict_list_html(verdicts))
+
+
 def show_bullets(sentences: Iterable[str] | Unavailable) -> None:
     """Display sentences as a markdown bullet list."""
     if isinstance(sentences, Unavailable):

@@ -182,6 +182,7 @@ def spc_chart(
     note: str | None = None,
     as_of: str | None = None,
     show_icons: bool = True,
+    maturing: pd.DataFrame | None = None,
 ) -> Figure:
     """SPC chart of an :func:`hwb_kpis.stats.xmr` / :func:`~hwb_kpis.stats.p_chart` frame.
 
@@ -189,7 +190,8 @@ def spc_chart(
     segment, target (red, dotted) when present, and the Making Data Count icons for the latest
     point (variation: letter H/L for high/low special cause; assurance: P pass, F fail,
     ? inconsistent) top right, with a legend below. ``percent``: y values are proportions 0-1,
-    shown as %. Trial limits (< 12 points) are said in the note.
+    shown as %. Trial limits (< 12 points) are said in the note. ``maturing`` (columns ``x``,
+    ``y``): months shown but not judged, drawn as hollow points after a dotted line.
 
     Needs the columns ``x, y, mean, lpl, upl, variation, segment`` of the stats functions; the
     icons read the latest point only. Not for a series with gaps (the line would join them).
@@ -200,8 +202,21 @@ def spc_chart(
         return empty_figure(title, note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
+    if spc_df.empty:
+        ax.text(0.5, 0.5, "No month to chart yet", transform=ax.transAxes, ha="center", va="center",
+                color=NOTE_COLOUR)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return _finish(fig, title, note, as_of)
     x = _x_values(spc_df["x"])
     ax.plot(x, spc_df["y"], color=SPC_COLOURS["common_cause"], linewidth=1.5, zorder=2)
+    has_maturing = maturing is not None and len(maturing) > 0
+    if has_maturing:
+        mx = pd.concat([x.iloc[-1:], _x_values(pd.Series(maturing["x"]))], ignore_index=True)
+        my = pd.concat([spc_df["y"].iloc[-1:], pd.Series(maturing["y"], dtype=float)], ignore_index=True)
+        ax.plot(mx, my, color=SPC_COLOURS["common_cause"], linewidth=1.2, linestyle=":", zorder=2)
+        ax.scatter(mx.iloc[1:], my.iloc[1:], facecolor="white", edgecolor=NOTE_COLOUR, s=36, linewidth=1.3,
+                   zorder=3)
     for _, idx in spc_df.groupby("segment").indices.items():
         xs = x.iloc[idx]
         seg = spc_df.iloc[idx]
@@ -222,8 +237,11 @@ def spc_chart(
                 Line2D([], [], color=SPC_COLOURS["limit"], linestyle="--", label="Process limits")]
     if "target" in spc_df and spc_df["target"].notna().any():
         handles.append(Line2D([], [], color=SPC_COLOURS["target"], linestyle=":", label="Target"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(handles))
-    _month_axis(ax, x)
+    if has_maturing:
+        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=NOTE_COLOUR,
+                              color=NOTE_COLOUR, label="Still maturing"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(handles), 6))
+    _month_axis(ax, pd.concat([x, _x_values(pd.Series(maturing["x"]))], ignore_index=True) if has_maturing else x)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if percent:

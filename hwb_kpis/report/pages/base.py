@@ -1,7 +1,9 @@
 """What every page stands on: its month, the processed tables (made current by
-:func:`hwb_kpis.report.data.ensure_processed`), the date its figures are judged at, the lines at
-its top (the INTERNAL banner, where the figures come from, and what this extract cannot show),
-and the one way a page leaves out what the extract cannot give.
+:func:`hwb_kpis.report.data.ensure_processed`), the date its figures are judged at, the rules its
+verdicts are judged by (:class:`~hwb_kpis.report.declared.VerdictRules`: the same for every page of
+a pack, so a KPI gets one verdict), the lines at its top (the INTERNAL banner, where the figures
+come from, and what this extract cannot show), and the one way a page leaves out what the extract
+cannot give.
 
 **What the extract cannot show.** A page names the KPIs it shows (``MEASURES``); the extract's
 capabilities (:mod:`hwb_kpis.kpis.capabilities`: ``ingest_summary.json``) say which of them it
@@ -30,6 +32,9 @@ from hwb_kpis.kpis.capabilities import Capabilities, of_tables
 from hwb_kpis.periods import check_month
 from hwb_kpis.privacy.disclosure import banner_markdown
 from hwb_kpis.report.data import ensure_processed
+from hwb_kpis.report.declared import VerdictRules, verdict_rules
+from hwb_kpis.report.kpi_verdicts import Verdict, kpi_verdict
+from hwb_kpis.report.labels import measure_label
 from hwb_kpis.report.unavailable import Unavailable
 from hwb_kpis.report.words import bullets, fmt_date, month_name
 
@@ -81,6 +86,8 @@ class PageData:
     internal: bool = False
     #: the folder the processed tables (and the cleaning's quarantine and audit files) are in
     processed_dir: Path | None = None
+    #: the declared changes, targets and maturing share every verdict is judged by
+    rules: VerdictRules = VerdictRules()
 
     @property
     def contacts(self) -> pd.DataFrame:
@@ -111,18 +118,40 @@ class PageData:
         kpi_df = kpis.kpi_table(dict(self.tables), **options)
         return kpi_df[(kpi_df["period"] == "month") & (kpi_df["month"] <= self.month)]
 
+    def iha(self, limit: str) -> pd.DataFrame:
+        """IHA timeliness by cohort month (:func:`hwb_kpis.kpis.iha_within`) judged as at the page's
+        date, with ``not_yet_due`` (which cohorts are still maturing); no rows when the extract
+        cannot give IHA timeliness (no initial assessment date: never timed from a stand-in)."""
+        looked_after = self.looked_after if self.capabilities.has("iha_within_28_days") else self.looked_after.iloc[:0]
+        return kpis.iha_within(looked_after, as_of=self.as_of, limit=limit)
+
+    def verdict(self, kpi_df: pd.DataFrame, kpi: str, group: str = "all", *, label: str | None = None) -> Verdict:
+        """The verdict on ``kpi`` for ``group`` in this pack
+        (:func:`hwb_kpis.report.kpi_verdicts.kpi_verdict` on the page's month and rules): every page
+        asks here, so a KPI has one verdict however many pages show it. ``kpi_df`` is :meth:`kpis`
+        (or :meth:`iha` for IHA); the label defaults to the measure's label."""
+        return kpi_verdict(kpi_df, kpi, group, self.month, self.rules,
+                           label=label or measure_label(kpi, group, brackets=True), internal=self.internal)
+
 
 def load_data(month: str, processed_dir: Path | str | None = None, raw_dir: Path | str | None = None, *,
-              as_of: str = "", internal: bool = False, link_days: int | None = None) -> PageData:
+              as_of: str = "", internal: bool = False, settings_dir: Path | str | None = None,
+              maturing_share: float = config.DEFAULT_MATURING_SHARE, link_days: int | None = None) -> PageData:
     """The tables of ``processed_dir`` (cleaned from ``raw_dir`` when missing or stale; the
     synthetic extract when there is nothing at all), for ``month``; ``as_of`` (empty: the latest
-    date in the extract) is the date IHA due-ness is judged at; ``link_days`` the window of the
-    outcomes derived for an extract without them (None: as last cleaned)."""
+    date in the extract) is the date IHA due-ness is judged at; ``settings_dir`` (default the
+    project's ``settings/``) and ``maturing_share`` make the verdicts' rules
+    (:func:`hwb_kpis.report.declared.verdict_rules`; the demo's example files on synthetic data);
+    ``link_days`` is the window of the outcomes derived for an extract without them (None: as
+    last cleaned)."""
     processed = Path(processed_dir or config.default_processed_dir())
     tables = ensure_processed(processed, raw_dir or config.default_raw_dir(), echo=lambda _: None,
                               link_days=link_days)
     as_of_date = pd.Timestamp(as_of) if as_of else kpis.extract_as_of(tables)
-    return PageData(check_month(month), tables, as_of_date, bool(internal), processed.resolve())
+    synthetic = bool((tables.get("summary") or {}).get("synthetic"))
+    rules = verdict_rules(settings_dir if settings_dir is not None else config.default_settings_dir(),
+                          synthetic=synthetic, maturing_share=maturing_share)
+    return PageData(check_month(month), tables, as_of_date, bool(internal), processed.resolve(), rules)
 
 
 def relevant_derivations(summary: Mapping, kpi_ids) -> list[str]:

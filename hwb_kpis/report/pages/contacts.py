@@ -1,6 +1,6 @@
 """Page 02, contacts and where they come from: contacts each month (an XmR chart), how they
-vary with the time of year and by agency, the share from health, and which health services
-refer."""
+vary with the time of year and by agency, the share from health and the share on a MARF (each
+with the verdict the summary gives it), and which health services refer."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pandas as pd
 
 from hwb_kpis import coding, config, periods
 from hwb_kpis.report import display, plots
-from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart, series
+from hwb_kpis.report.kpi_charts import series
+from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.words import count, month_name, percent, shift_month
@@ -136,7 +137,7 @@ def health_breakdown_sentence(table: pd.DataFrame, *, months: int = 12) -> str:
 class ContactsPage(BasePage):
     """What page 02 shows, section by section."""
 
-    MEASURES = ("contacts", "health_share")
+    MEASURES = ("contacts", "health_share", "marf")
 
     def __init__(self, data: PageData, *, view: str) -> None:
         super().__init__(data)
@@ -148,8 +149,9 @@ class ContactsPage(BasePage):
 
     # --- contacts each month ------------------------------------------------------------------
     @cached_property
-    def contacts_chart(self) -> KpiChart:
-        return kpi_chart(self.kpi_df, "contacts", "all", self.month, label="Contacts received")
+    def contacts_chart(self) -> Verdict:
+        """The verdict on contacts (the one the summary gives)."""
+        return self.data.verdict(self.kpi_df, "contacts")
 
     @needs("contacts")
     def contacts_figure(self):
@@ -157,8 +159,8 @@ class ContactsPage(BasePage):
 
     @property
     @needs("contacts", quiet=True)
-    def contacts_sentence(self) -> str:
-        return self.contacts_chart.sentence
+    def contacts_verdicts(self) -> list[Verdict]:
+        return [self.contacts_chart]
 
     @property
     @needs("contacts", quiet=True)
@@ -190,8 +192,8 @@ class ContactsPage(BasePage):
 
     # --- share of contacts from health --------------------------------------------------------
     @cached_property
-    def health_share_chart(self) -> KpiChart:
-        return kpi_chart(self.kpi_df, "health_share", "all", self.month, label="Share of contacts from health")
+    def health_share_chart(self) -> Verdict:
+        return self.data.verdict(self.kpi_df, "health_share")
 
     @needs("health_share")
     def health_share_figure(self):
@@ -199,8 +201,23 @@ class ContactsPage(BasePage):
 
     @property
     @needs("health_share", quiet=True)
-    def health_share_sentence(self) -> str:
-        return self.health_share_chart.sentence
+    def health_share_verdicts(self) -> list[Verdict]:
+        return [self.health_share_chart]
+
+    # --- share of contacts on a MARF ------------------------------------------------------------
+    @cached_property
+    def marf_chart(self) -> Verdict:
+        return self.data.verdict(self.kpi_df, "marf")
+
+    @needs("marf")
+    def marf_figure(self):
+        return self.marf_chart.figure(y_label="Share of contacts", as_of=self.as_of_text)
+
+    @property
+    @needs("marf", quiet=True)
+    def marf_verdicts(self) -> list[Verdict]:
+        """All agencies, then health (the summary's two MARF measures)."""
+        return [self.marf_chart, self.data.verdict(self.kpi_df, "marf", "health")]
 
     @property
     @needs("health_share", quiet=True)
@@ -237,6 +254,8 @@ class ContactsPage(BasePage):
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
-         internal: bool = False, link_days: int = config.DEFAULT_LINK_DAYS) -> ContactsPage:
+         internal: bool = False, settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
+         link_days: int = config.DEFAULT_LINK_DAYS) -> ContactsPage:
     """Page 02 for the notebook's parameters."""
-    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal, link_days=link_days), view=view)
+    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal, settings_dir=settings_dir,
+                                  maturing_share=maturing_share, link_days=link_days), view=view)

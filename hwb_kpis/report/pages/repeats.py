@@ -14,10 +14,12 @@ from hwb_kpis import coding, config, kpis, stats
 from hwb_kpis.privacy.disclosure import safe_count
 from hwb_kpis.report import agencies, display, plots, recontact_findings
 from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
-from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart, series
+from hwb_kpis.report.kpi_charts import series
+from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
-from hwb_kpis.report.words import count, join_words, percent, shift_month
+from hwb_kpis.report.verdict import NOT_JUDGED
+from hwb_kpis.report.words import count, join_words, month_name, percent, shift_month
 
 KPI = "repeat_contacts"
 
@@ -122,8 +124,14 @@ class RepeatsPage(BasePage):
 
     # --- the repeat rate month by month -------------------------------------------------------
     @cached_property
-    def chart(self) -> KpiChart:
-        return kpi_chart(self.kpi_df, KPI, "all", self.month, label="Repeat contacts")
+    def chart(self) -> Verdict:
+        """The verdict on repeat contacts (the one the summary gives)."""
+        return self.data.verdict(self.kpi_df, KPI)
+
+    @property
+    def judged_month(self) -> str:
+        """The latest month no longer maturing: what the page's comparisons between agencies rest on."""
+        return self.chart.latest_month or self.month
 
     @needs(KPI)
     def chart_figure(self):
@@ -131,26 +139,30 @@ class RepeatsPage(BasePage):
 
     @property
     @needs(KPI, quiet=True)
-    def chart_sentence(self) -> str:
-        return self.chart.sentence
+    def verdicts(self) -> list[Verdict]:
+        """All agencies, then health (the summary's two repeat measures)."""
+        return [self.chart, self.data.verdict(self.kpi_df, KPI, "health")]
 
     @property
     @needs(KPI, quiet=True)
     def comparison_sentences(self) -> list[str]:
-        """All agencies, then health: this month against last month and last year."""
-        return [comparison_sentence(compare_periods(self.kpi_df, KPI, "all", self.month), internal=self.internal),
+        """All agencies, then health: this month against last month and last year (a month still
+        maturing is given, not compared)."""
+        maturing = dict(zip(self.chart.maturing["month"], self.chart.maturing["share"], strict=True))
+        return [comparison_sentence(compare_periods(self.kpi_df, KPI, "all", self.month), internal=self.internal,
+                                    maturing=maturing),
                 comparison_sentence(compare_periods(self.kpi_df, KPI, "health", self.month),
-                                    label="Repeat contacts from health", internal=self.internal)]
+                                    label="Repeat contacts from health", internal=self.internal, maturing=maturing)]
 
     # --- by agency ----------------------------------------------------------------------------
     @cached_property
     def _panels(self) -> tuple[list[str], list[str]]:
-        return agencies.largest_groups(agencies.group_fluctuation(self.kpi_df, KPI, self.month))
+        return agencies.largest_groups(agencies.group_fluctuation(self.kpi_df, KPI, self.judged_month))
 
     @needs(KPI)
     def agencies_figure(self):
         """Each of the largest agencies' own SPC chart."""
-        panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.month)
+        panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.judged_month)
         return plots.small_multiples(panels, x="x", y="y", group="agency", title="Repeat contacts by agency",
                                      y_label="Share that are repeats", percent=True, as_of=self.as_of_text)
 
@@ -161,21 +173,24 @@ class RepeatsPage(BasePage):
 
     @cached_property
     def funnel(self) -> pd.DataFrame:
-        """The agencies' funnel over the last 12 months, labelled."""
-        funnel = agencies.kpi_funnel(self.kpi_df, KPI, self.month, months=12)
+        """The agencies' funnel over the 12 months to the judged month, labelled."""
+        funnel = agencies.kpi_funnel(self.kpi_df, KPI, self.judged_month, months=12)
         funnel["label"] = funnel["label"].map(group_label)
         return funnel
 
     @needs(KPI, quiet=True)
     def funnel_figure(self):
         return plots.funnel_plot(self.funnel, improvement_direction="decrease",
-                                 title="Repeat contacts by agency over the last 12 months",
+                                 title=f"Repeat contacts by agency over the 12 months to {month_name(self.judged_month)}",
                                  y_label="Share that are repeats", as_of=self.as_of_text)
 
     @property
     @needs(KPI, quiet=True)
     def funnel_sentence(self) -> str:
-        return agencies.funnel_sentence(self.funnel, what="repeat rate over the last 12 months")
+        if self.chart.latest_month is None:
+            return NOT_JUDGED.format(what="the repeat rate")
+        return agencies.funnel_sentence(self.funnel,
+                                        what=f"repeat rate over the 12 months to {month_name(self.judged_month)}")
 
     # --- what goes with a repeat? -------------------------------------------------------------
     @cached_property
@@ -273,8 +288,8 @@ class RepeatsPage(BasePage):
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
-         lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, internal: bool = False,
-         link_days: int = config.DEFAULT_LINK_DAYS) -> RepeatsPage:
+         lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, internal: bool = False, settings_dir=None,
+         maturing_share: float = config.DEFAULT_MATURING_SHARE, link_days: int = config.DEFAULT_LINK_DAYS) -> RepeatsPage:
     """Page 04 for the notebook's parameters."""
-    return RepeatsPage(load_data(month, processed_dir, raw_dir, internal=internal, link_days=link_days), view=view,
-                       lookback_days=lookback_days)
+    return RepeatsPage(load_data(month, processed_dir, raw_dir, internal=internal, settings_dir=settings_dir,
+                                 maturing_share=maturing_share, link_days=link_days), view=view, lookback_days=lookback_days)

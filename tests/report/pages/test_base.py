@@ -104,3 +104,18 @@ def test_display_shows_the_reason_in_place_of_a_figure_table_or_sentences(monkey
     assert shown == [gap.sentence] * 4
     display.show_markdown(Unavailable("x", "y", quiet=True))
     assert len(shown) == 4
+def test_every_page_judges_with_the_packs_rules(tmp_path):
+    from hwb_kpis.report.pages.base import load_data
+
+    demo = load_data("2015-11")  # the default (synthetic) data: the demo's example declarations
+    assert demo.rules.changes_origin.kind == "demo" and demo.rules.targets
+    own = tmp_path / "settings"
+    own.mkdir()
+    (own / "changes.yml").write_text("changes: []\n", encoding="utf-8")
+    mine = load_data("2015-11", settings_dir=own, maturing_share=0.2)
+    assert mine.rules.changes == () and mine.rules.changes_origin.kind == "settings"
+    assert mine.rules.targets_origin.kind == "demo" and mine.rules.maturing_share == 0.2
+    v = mine.verdict(mine.kpis(), "conversion", "health")
+    assert v.label == "Contacts progressed to referral (health)" and v.latest_month == "2015-11"  # 15% <= 20%
+    iha = demo.verdict(demo.iha("28d"), "iha_within_28_days")
+    assert iha.segment_start == "2015-01" and iha.target.value == 0.9
