@@ -139,4 +139,6 @@ def test_a_referrals_only_extract_gives_the_referral_measures_and_nothing_else(t
     conversion = pages["03_conversion_fluctuation"]
     assert "Contacts progressed to referral cannot be shown from this extract: the extract has no list of contacts" \
         in conversion.extract_note
-    assert not conversion.chart_figure() and "Referrals received" in conversion.referrals_sentence
+    assert not conversion.chart_figure()
+    [referrals] = conversion.referral_verdicts
+    assert referrals.kpi == "referrals" and "Referrals received" in referrals.sentence
