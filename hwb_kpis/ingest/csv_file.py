@@ -1,8 +1,10 @@
 """Reading a delimited text file (CSV, semicolon, tab or pipe separated; UTF-8, Windows-1252 or
 UTF-16) into the contract's text columns, with pyarrow on every core, and accounting for every
-physical line (:mod:`hwb_kpis.ingest.lines`). Rows that cannot be split into the header's number
-of fields are set apart with their line number (the malformed-row rule), and so are quoted fields
-spanning more than a few lines or never closed (the unbalanced-quote rule).
+physical line (:mod:`hwb_kpis.ingest.lines`). Only the columns the contract (or the mapping's row
+filters) use are converted: others, such as workers' names, are never read into memory. Rows that
+cannot be split into the header's number of fields are set apart with their line number (the
+malformed-row rule), and so are quoted fields spanning more than a few lines or never closed (the
+unbalanced-quote rule).
 
 Sizes are checked before anything is parsed (:mod:`hwb_kpis.ingest.limits`): the longest line and
 the number of columns."""
@@ -23,10 +25,11 @@ from hwb_kpis.contract.tables import TableSpec
 from hwb_kpis.errors import InputFileError, ReconciliationError
 from hwb_kpis.ingest.checks.malformed_row import MALFORMED
 from hwb_kpis.ingest.columns import rename_headers, to_frame
+from hwb_kpis.ingest.filters import filter_headers, kept_rows
 from hwb_kpis.ingest.limits import limit
 from hwb_kpis.ingest.lines import UNBALANCED, Lines, count_lines, kept_bytes, split_records
 from hwb_kpis.ingest.mapping import Mapping
-from hwb_kpis.ingest.raw import FileRead
+from hwb_kpis.ingest.raw import RawTable
 
 WINDOWS_1252_NOTE = "file is not UTF-8; read as Windows-1252"
 UTF_16_NOTE = "file is UTF-16; read as Unicode text"
@@ -35,16 +38,10 @@ UTF_16_NOTE = "file is UTF-16; read as Unicode text"
 Source = Path | bytes
 
 
-def read_csv(path: Path, spec: TableSpec, mapping: Mapping) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """``(frame, malformed, notes)``: the contract's text columns, the malformed rows (``row``,
-    ``reason``) and what the reader noticed (encoding, delimiter, lines); see
-    :func:`read_delimited`, which also says how the lines were used."""
-    got = read_delimited(path, spec, mapping)
-    return got.frame, got.malformed, got.notes
-
-
-def read_delimited(path: Path, spec: TableSpec, mapping: Mapping) -> FileRead:
-    """Read a delimited file, every physical line accounted for (:class:`FileRead`)."""
+def read_csv(path: Path, spec: TableSpec, mapping: Mapping, aliases: dict[str, str] | None = None) -> RawTable:
+    """The contract's text columns (only those the file has count as ``present``), the malformed
+    rows (``row``, ``reason``), the rows the mapping's filters left out, what the reader noticed
+    (encoding, delimiter, lines) and how the file's physical lines were used (``lines``)."""
     source, encoding, notes = _source(path)
     with _open(source) as fh:
         counted = count_lines(fh, max_line_bytes=limit("max_line_bytes"), name=str(path))
@@ -52,29 +49,48 @@ def read_delimited(path: Path, spec: TableSpec, mapping: Mapping) -> FileRead:
     if delimiter != ",":
         notes.append(f"delimiter {delimiter!r} detected")
     header = _csv_header(path, source, encoding, delimiter)
+    renames = rename_headers(header, path, spec, mapping, aliases)
+    filters = filter_headers(header, path, spec, mapping)
+    wanted = set(renames) | set(filters)
     bad: list[tuple[int, str]] = []
-    table, encoding = _parse(path, source, encoding, delimiter, header, bad, notes)
+    table, encoding = _parse(path, source, encoding, delimiter, header, bad, notes, wanted)
     data_lines = max(counted.lines - 1, 0)
     if table is not None and counted.quotes % 2 == 0 and data_lines == table.num_rows + len(bad):
         rows = _row_numbers(table.num_rows, bad)  # every line is one record: lines are records
         lines = Lines(data_lines)
     else:
-        table, rows, bad, lines = _split_by_lines(path, source, encoding, delimiter, header, table, bad, notes)
-    renames = rename_headers(table.column_names, path, spec, mapping)
+        table, rows, bad, lines = _split_by_lines(path, source, encoding, delimiter, header, table, bad, notes,
+                                                  wanted)
     # only the columns kept, so that each is freed once cleaned (first of equal names)
-    wanted = set(renames)
     columns = {h: table.column(i) for i, h in reversed(list(enumerate(table.column_names))) if h in wanted}
+    n = table.num_rows
     bad.sort()
     malformed = pd.DataFrame({"row": pd.Series([r for r, _ in bad], dtype="int64"),
                               "reason": pd.Series([m for _, m in bad], dtype="object")})
     del table
+    filtered_out = 0
+    if filters:
+        keep = kept_rows({h: pd.Series(columns[h].to_pandas(types_mapper=pd.ArrowDtype)) for h in filters}, filters, n)
+        for h in filters:
+            if h not in renames:
+                columns.pop(h)
+        columns = {h: pc_filter(values, keep) for h, values in columns.items()}
+        rows, filtered_out = rows[keep], int((~keep).sum())
     frame = to_frame(columns, renames, spec, rows)
     pa.default_memory_pool().release_unused()  # return the raw text's memory to the system
-    return FileRead(frame, malformed, notes, lines)
+    return RawTable(spec=spec, path=path, data=frame, malformed=malformed, notes=notes,
+                    present=tuple(renames.values()), filtered_out=filtered_out, lines=lines)
+
+
+def pc_filter(values: pa.ChunkedArray | pa.Array, keep: np.ndarray) -> pa.Array:
+    """``values`` at the rows where ``keep`` is true."""
+    import pyarrow.compute as pc
+
+    return pc.filter(values, pa.array(keep, type=pa.bool_()))
 
 
 def _split_by_lines(path: Path, source: Source, encoding: str, delimiter: str, header: list[str],
-                    table: pa.Table | None, bad: list[tuple[int, str]], notes: list[str]):
+                    table: pa.Table | None, bad: list[tuple[int, str]], notes: list[str], wanted: set[str]):
     """Records that do not match lines one to one (blank lines, line breaks inside quotes, a
     stray quote): split the bytes as Arrow does (:func:`~hwb_kpis.ingest.lines.split_records`),
     read again without the stretches set apart for an unbalanced quote, and number every row by
@@ -84,7 +100,7 @@ def _split_by_lines(path: Path, source: Source, encoding: str, delimiter: str, h
     if split.header_lines != 1 or (split.unbalanced and split.unbalanced[0][0] == 1):
         raise InputFileError(f"{path}: the header row has a quote that is never closed or a line break inside quotes")
     if split.unbalanced or table is None:
-        table, encoding = _parse(path, kept_bytes(data, split), encoding, delimiter, header, bad, [])
+        table, encoding = _parse(path, kept_bytes(data, split), encoding, delimiter, header, bad, [], wanted)
         if table is None:
             raise InputFileError(f"{path}: a row is too long to read (over 16 MB)")
     records = split.starts[1:]  # the header is record 0
@@ -183,18 +199,18 @@ def _csv_header(path: Path, source: Source, encoding: str, delimiter: str) -> li
 
 
 def _parse(path: Path, source: Source, encoding: str, delimiter: str, header: list[str],
-           bad: list[tuple[int, str]], notes: list[str]) -> tuple[pa.Table | None, str]:
+           bad: list[tuple[int, str]], notes: list[str], wanted: set[str]) -> tuple[pa.Table | None, str]:
     """``(table, encoding)``; UTF-8 that turns out not to be is read again as Windows-1252 (with a
     note). ``table`` is None when a record is longer than Arrow's block (the caller splits the
     lines and sets the culprit apart); any other failure is a one-line error."""
     try:
         try:
-            return _read(source, encoding, delimiter, header, bad), encoding
+            return _read(source, encoding, delimiter, header, bad, wanted), encoding
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             not_utf8 = "UTF8" in str(exc) or "utf-8" in str(exc).lower() or isinstance(exc, UnicodeDecodeError)
             if encoding == "utf-8" and not_utf8 and not isinstance(source, bytes):
                 notes.append(WINDOWS_1252_NOTE)
-                return _read(source, "cp1252", delimiter, header, bad), "cp1252"
+                return _read(source, "cp1252", delimiter, header, bad, wanted), "cp1252"
             raise
     except pa.ArrowInvalid as exc:
         if "straddl" in str(exc):
@@ -207,16 +223,18 @@ def _parse(path: Path, source: Source, encoding: str, delimiter: str, header: li
         raise InputFileError(f"{path}: not readable text (neither UTF-8 nor Windows-1252)") from None
 
 
-def _read(source: Source, encoding: str, delimiter: str, header: list[str], bad: list[tuple[int, str]]) -> pa.Table:
+def _read(source: Source, encoding: str, delimiter: str, header: list[str], bad: list[tuple[int, str]],
+          wanted: set[str]) -> pa.Table:
     """Multi-threaded first; when a row is malformed, again on one thread, the only way Arrow
     reports the row's number. ``bad`` receives ``(record number, reason)`` of each malformed row."""
-    table = _read_with(source, encoding, delimiter, header, bad, threads=True)
-    return _read_with(source, encoding, delimiter, header, bad, threads=False) if bad else table
+    table = _read_with(source, encoding, delimiter, header, bad, wanted, threads=True)
+    return _read_with(source, encoding, delimiter, header, bad, wanted, threads=False) if bad else table
 
 
-def _read_with(source: Source, encoding: str, delimiter: str, header: list[str], bad: list[tuple[int, str]], *,
-               threads: bool) -> pa.Table:
-    """Every column as text, no value read as null; the header is read by Python's csv module."""
+def _read_with(source: Source, encoding: str, delimiter: str, header: list[str], bad: list[tuple[int, str]],
+               wanted: set[str], *, threads: bool) -> pa.Table:
+    """The ``wanted`` columns as text (all of them when a wanted name is not unique in the
+    header), no value read as null; the header is read by Python's csv module."""
     bad.clear()
 
     def on_invalid(row) -> str:
@@ -224,6 +242,9 @@ def _read_with(source: Source, encoding: str, delimiter: str, header: list[str],
                     f"{MALFORMED}: {row.actual_columns} fields, expected {row.expected_columns}"))
         return "skip"
 
+    include = [h for h in dict.fromkeys(header) if h in wanted]
+    if len(set(header)) != len(header) and any(header.count(h) > 1 for h in include):
+        include = []  # Arrow cannot tell equal names apart: read every column
     return pacsv.read_csv(
         pa.BufferReader(pa.py_buffer(source)) if isinstance(source, bytes) else source,
         read_options=pacsv.ReadOptions(
@@ -233,7 +254,7 @@ def _read_with(source: Source, encoding: str, delimiter: str, header: list[str],
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
             column_types={h: pa.string() for h in header}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False, null_values=[],
+            quoted_strings_can_be_null=False, null_values=[], include_columns=include,
         ),
     )
 

@@ -16,27 +16,38 @@ from hwb_kpis.ingest.lines import Lines
 class RawTable:
     """A raw table as read: every contract column as text (``""`` when blank), ``source_row``,
     the rows the reader could not split into fields, and how the file's physical lines were used
-    (``lines``; None when the reader cannot tell, and then every row is taken as one line)."""
+    (``lines``; None when the reader cannot tell, and then every row is taken as one line).
+
+    ``present`` names the contract columns the extract holds (read from the file, set by the
+    mapping or derived at ingest); the others are blank and count as not in the extract (None:
+    every column, for tables built in memory).
+    ``derived`` says, for each column ingest derived, how (plain words). ``filtered_out`` counts
+    the rows the mapping's row filters left out (they are accounted for in the reconciliation)."""
 
     spec: TableSpec
     path: Path
     data: pd.DataFrame
     malformed: pd.DataFrame  # columns: row, reason
     notes: list[str] = field(default_factory=list)
+    present: tuple[str, ...] | None = None
+    derived: dict[str, str] = field(default_factory=dict)
+    filtered_out: int = 0
     lines: Lines | None = None
 
     @property
     def raw_rows(self) -> int:
-        return len(self.data) + len(self.malformed)
+        return len(self.data) + len(self.malformed) + self.filtered_out
 
+    def has(self, column: str) -> bool:
+        """True when the extract holds ``column`` (or ingest derived it)."""
+        return self.present is None or column in self.present
 
-@dataclass
-class FileRead:
-    """What a reader returns for one file: the contract's text columns (``source_row``: the line
-    or sheet row each row starts on), the rows it set apart (``row``, ``reason``), its notes and
-    how the file's lines were used."""
+    @property
+    def columns_present(self) -> tuple[str, ...]:
+        """The contract columns (and optional columns) the extract holds, in contract order."""
+        return tuple(c for c in (*self.spec.columns, *self.spec.optional) if self.has(c))
 
-    frame: pd.DataFrame
-    malformed: pd.DataFrame
-    notes: list[str]
-    lines: Lines | None = None
+    def add_present(self, column: str) -> None:
+        """Record that ``column`` is now in the table (set by the mapping or derived)."""
+        if self.present is not None and column not in self.present:
+            self.present = (*self.present, column)
