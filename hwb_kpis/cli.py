@@ -1,5 +1,7 @@
 """The ``hwb-kpis`` command line. Each command is a thin wrapper over one module's function;
-any ``HwbKpisError`` is printed as one line (``error: ...``) with exit code 2, never a traceback."""
+any ``HwbKpisError``, and any failure of the file system (a full disk, a read-only folder, a file
+where a folder should be) or of decoding text, is printed as one line (``error: ...``) with exit
+code 2, never a traceback."""
 
 from __future__ import annotations
 
@@ -14,13 +16,17 @@ import typer
 from hwb_kpis import demo
 from hwb_kpis.config import (
     DEFAULT_IHA_LIMIT,
+    DEFAULT_LINK_DAYS,
     DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
     DEFAULT_MONTH,
+    DEFAULT_SOURCE_FORMAT,
     DEFAULT_VIEW,
     IHA_LIMITS,
+    SOURCE_FORMATS,
     VIEWS,
 )
-from hwb_kpis.errors import HwbKpisError
+from hwb_kpis.errors import HwbKpisError, one_line_message
 from hwb_kpis.report.parameters import HELP
 
 app = typer.Typer(
@@ -34,7 +40,11 @@ app = typer.Typer(
 #: the choices of --view and --iha-limit (their one home is hwb_kpis.config)
 View = StrEnum("View", {v: v for v in VIEWS})
 IhaLimit = StrEnum("IhaLimit", {v: v for v in IHA_LIMITS})
-_VIEW, _IHA_LIMIT = View(DEFAULT_VIEW), IhaLimit(DEFAULT_IHA_LIMIT)
+SourceFormat = StrEnum("SourceFormat", {v.replace("-", "_"): v for v in SOURCE_FORMATS})
+_VIEW, _IHA_LIMIT, _SOURCE_FORMAT = View(DEFAULT_VIEW), IhaLimit(DEFAULT_IHA_LIMIT), SourceFormat(DEFAULT_SOURCE_FORMAT)
+#: the help of --format on clean and report
+FORMAT_HELP = ("Layout of the raw extract: auto (detect it and say which), contract (one file per table) or "
+               "annex-a (an Ofsted Annex A workbook).")
 
 
 class Format(StrEnum):
@@ -50,14 +60,15 @@ class BenchFormat(StrEnum):
 
 
 def _one_line_errors(func):
-    """Turn an ``HwbKpisError`` into a one-line message and a non-zero exit."""
+    """Turn an ``HwbKpisError``, an ``OSError`` or a ``UnicodeError`` into a one-line message
+    and exit code 2."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except HwbKpisError as exc:
-            typer.echo(f"error: {exc}", err=True)
+        except (HwbKpisError, OSError, UnicodeError) as exc:
+            typer.echo(f"error: {one_line_message(exc)}", err=True)
             raise typer.Exit(code=2) from None
 
     return wrapper
@@ -71,15 +82,18 @@ def main() -> None:
 @app.command()
 @_one_line_errors
 def clean(
-    raw: Annotated[Path, typer.Option(help="Folder holding contacts.csv|xlsx and looked_after.csv|xlsx.")] = Path("data/raw"),
+    raw: Annotated[Path, typer.Option(help="Folder holding the extract: contacts, referrals and looked_after .csv|.xlsx, or an Ofsted Annex A workbook.")] = Path("data/raw"),
     out: Annotated[Path, typer.Option(help="Folder for the processed Parquet, quarantine and summary.")] = Path("data/processed"),
     mapping: Annotated[Path | None, typer.Option(help="YAML mapping of this system's file names, columns and values.")] = None,
     key_file: Annotated[Path | None, typer.Option(help="Pseudonymisation key file (outside the project); default $HWB_KPIS_PSEUDONYM_KEY.")] = None,
+    format: Annotated[SourceFormat, typer.Option("--format", help=FORMAT_HELP)] = _SOURCE_FORMAT,
+    link_days: Annotated[int, typer.Option(help=HELP["link_days"], min=0)] = DEFAULT_LINK_DAYS,
 ) -> None:
     """Validate, clean, pseudonymise and code a raw extract; write processed tables and a reconciliation."""
     from hwb_kpis.pipeline import run_clean
 
-    result = run_clean(raw, out, mapping_path=mapping, key_file=key_file, echo=typer.echo)
+    result = run_clean(raw, out, mapping_path=mapping, key_file=key_file, echo=typer.echo, fmt=format.value,
+                       link_days=link_days)
     typer.echo(f"processed tables written to {result.out_dir}")
 
 
@@ -96,8 +110,9 @@ def kpis(
     internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = True,
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal (needed for xlsx).")] = None,
 ) -> None:
-    """Print every board KPI (numerator, denominator, rate) for a month or all months, or write them
-    to a file; xlsx is the board's Excel copy (human labels, a README sheet with definitions)."""
+    """Print every board KPI the extract can give (numerator, denominator, rate) for a month or all
+    months, or write them to a file; xlsx is the board's Excel copy (human labels, a README sheet
+    with definitions). The KPIs the extract cannot give are never printed (`hwb-kpis clean` says why)."""
     from hwb_kpis.kpis import format_kpis, kpi_table, load_processed
 
     if format is Format.xlsx and out is None:
@@ -159,6 +174,10 @@ def report(
     as_of: Annotated[str | None, typer.Option(help=HELP["as_of"])] = None,
     lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
     iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
+    link_days: Annotated[int, typer.Option(help=HELP["link_days"], min=0)] = DEFAULT_LINK_DAYS,
+    format: Annotated[SourceFormat, typer.Option("--format", help=FORMAT_HELP)] = _SOURCE_FORMAT,
+    settings: Annotated[Path | None, typer.Option(help=HELP["settings_dir"])] = None,
+    maturing_share: Annotated[float, typer.Option(help=HELP["maturing_share"])] = DEFAULT_MATURING_SHARE,
     dfe_dir: Annotated[Path | None, typer.Option(help=HELP["dfe_dir"])] = None,
     la: Annotated[str | None, typer.Option(help=HELP["la_code"])] = None,
     comparator: Annotated[list[str] | None, typer.Option(help=HELP["comparators"])] = None,
@@ -176,7 +195,8 @@ def report(
         internal=internal, force=force, mapping_path=mapping, jobs=jobs, echo=typer.echo,
         timeout=timeout, view=view.value, as_of=as_of or None, lookback_days=lookback_days,
         iha_limit=iha_limit.value, parameters=extra_values(dfe_dir=dfe_dir, la_code=la, comparators=comparator),
-        key_file=key_file, notebooks_dir=notebooks,
+        key_file=key_file, notebooks_dir=notebooks, link_days=link_days, source_format=format.value,
+        settings_dir=settings, maturing_share=maturing_share,
     )
     typer.echo(f"board pack: {result.index_path}")
     if result.failed:

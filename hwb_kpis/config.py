@@ -26,6 +26,17 @@ def project_root() -> Path:
     return Path.cwd()
 
 
+def project_roots() -> list[Path]:
+    """The project folders nothing secret may live in: :func:`project_root` and, when the package
+    is installed from a checkout (an editable install), the checkout that holds it, whatever the
+    current folder."""
+    roots = [project_root().resolve()]
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").is_file() and checkout.resolve() not in roots:
+        roots.append(checkout.resolve())
+    return roots
+
+
 def default_raw_dir() -> Path:
     return project_root() / "data" / "raw"
 
@@ -44,6 +55,12 @@ def default_notebooks_dir() -> Path:
     else the project folder's ``notebooks/`` (which the build then says is missing)."""
     candidates = [project_root() / "notebooks", PACKAGE_DIR.parent / "notebooks"]
     return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+def default_settings_dir() -> Path:
+    """The analyst's own editable files for the pack (``changes.yml``, ``targets.yml``):
+    ``<project>/settings`` (see docs/verdicts.md)."""
+    return project_root() / "settings"
 
 
 # --- the data contract lives in hwb_kpis/contract/tables.yml (hwb_kpis.contract.tables); these
@@ -70,6 +87,16 @@ DEFAULT_VIEW = "recoded"
 DEFAULT_LOOKBACK_DAYS = 365
 IHA_LIMITS = ("28d", "20wd")
 DEFAULT_IHA_LIMIT = "28d"
+#: days after a contact within which a referral of the child makes its derived outcome a referral
+#: (only for extracts without outcomes, such as Ofsted Annex A: hwb_kpis.ingest.fill)
+DEFAULT_LINK_DAYS = 7
+#: the source formats ``--format`` accepts (hwb_kpis.ingest.formats); ``auto`` detects
+SOURCE_FORMATS = ("auto", "annex-a", "contract")
+DEFAULT_SOURCE_FORMAT = "auto"
+
+#: a month whose share of contacts still awaiting a decision (or of children not yet due an IHA)
+#: is above this is "still maturing": shown, marked, and never judged (docs/verdicts.md)
+DEFAULT_MATURING_SHARE = 0.05
 
 #: the month the seed report describes; notebooks default to it on the synthetic data
 DEFAULT_MONTH = "2015-11"

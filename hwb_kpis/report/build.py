@@ -15,6 +15,11 @@ complete or absent (an older pack is replaced only once the new one is complete;
 outright leaves behind is cleared by the next build). A notebook that fails does not stop the
 others: it is listed in the index with its error, and ``ReportResult.failed`` is non-empty (the CLI
 exits 1). Each stage's seconds are in ``ReportResult.timings``.
+
+One build of a month runs at a time (a lock per month: a second one stops at once). With ``only``,
+the named pages are built again into a copy of the published pack and the index (and whatever
+else is assembled from every page) is rebuilt from the full set of pages (``pack.json``,
+:mod:`~hwb_kpis.report.manifest`): a pack is never replaced by a part of itself.
 """
 
 from __future__ import annotations
@@ -27,10 +32,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hwb_kpis.config import DEFAULT_IHA_LIMIT, DEFAULT_LOOKBACK_DAYS, DEFAULT_VIEW
+from hwb_kpis.config import (
+    DEFAULT_IHA_LIMIT,
+    DEFAULT_LINK_DAYS,
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
+    DEFAULT_SOURCE_FORMAT,
+    DEFAULT_VIEW,
+)
 from hwb_kpis.periods import month_name
 from hwb_kpis.privacy import disclosure
-from hwb_kpis.report import kpi_tables, notebooks, pdf, publish, render, revisions, run, workbook
+from hwb_kpis.report import (
+    kpi_tables,
+    manifest,
+    notebooks,
+    pdf,
+    publish,
+    render,
+    revisions,
+    run,
+    workbook,
+)
 from hwb_kpis.report.data import PackData, pack_data
 from hwb_kpis.report.notebooks import Page
 from hwb_kpis.report.options import ReportOptions
@@ -50,8 +72,8 @@ class ReportResult:
     that moved since last month's pack (None: there was no pack to compare with)."""
 
     index_path: Path
-    failed: list[str]  # names of the notebooks that failed
-    pages: list[Page]
+    failed: list[str]  # names of the notebooks of this build that failed
+    pages: list[Page]  # every page of the pack (with --only, those kept from the earlier pack too)
     synthetic: bool = False
     size_bytes: int = 0
     refresh: str = ""
@@ -79,7 +101,7 @@ class _Timings(dict):
 
 def plan(options: ReportOptions, echo: Echo = print) -> list[Page]:
     """Everything that can be checked before any work: the notebooks, their parameters and the
-    pack's folder (an existing pack needs ``force``)."""
+    pack's folder (an existing pack needs ``force``; checked again under the month's lock)."""
     pages = notebooks.plan_pages(options.notebooks_dir, options.notebook_values(), options.parameters,
                                  options.only)
     publish.check_target(options.pack_dir, options.force)
@@ -91,7 +113,7 @@ def prepare(options: ReportOptions, echo: Echo = print) -> PackData:
     """The processed tables made current and checked to cover the month; says when the pack is
     synthetic or internal."""
     data = pack_data(options.raw_dir, options.processed_dir, options.month, mapping_path=options.mapping_path,
-                     key_file=options.key_file, echo=echo)
+                     key_file=options.key_file, echo=echo, fmt=options.source_format, link_days=options.link_days)
     if data.synthetic:
         echo(f"note: SYNTHETIC data — every page carries the banner '{render.SYNTHETIC_BANNER}'")
     if options.internal:
@@ -105,7 +127,7 @@ def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, fo
     to ``folder/<name>.html`` as soon as it ends, with a progress line per page; ``rendered`` is
     called with each page rendered (the PDF prints it while the others run)."""
     executed_dir = folder / "notebooks"
-    executed_dir.mkdir()
+    executed_dir.mkdir(exist_ok=True)  # present when --only copied the earlier pack
     banners = render.banners_for(data.synthetic, options.internal)
     done = 0
     for page in run.run_pages(pages, executed_dir, cwd=options.notebooks_dir, timeout=options.timeout,
@@ -211,7 +233,9 @@ def finish_print(options: ReportOptions, pages: list[Page], data: PackData, prin
 
 def write_index(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, prepared: _Prepared,
                 with_pdf: bool) -> None:
-    """``index.html``: the pages, the PDF (when there is one) and Excel copies, the revisions."""
+    """What is made from every page of the pack (not only those just run): ``index.html`` (the
+    pages, the PDF when there is one and Excel copies, the revisions) and the list of pages in
+    ``pack.json``."""
     downloads = [{"href": pdf.PDF_FILE, "text": "The whole pack as one PDF, to print (A4)"}] if with_pdf else []
     downloads.append({"href": workbook.WORKBOOK_FILE, "text": "The board's tables in Excel (kpis.xlsx)"})
     found = prepared.revisions
@@ -219,21 +243,32 @@ def write_index(options: ReportOptions, pages: list[Page], data: PackData, folde
                                 internal=options.internal, downloads=downloads,
                                 revisions=revisions.index_section(found) if found.found else None)
     (folder / "index.html").write_text(index, encoding="utf-8")
+    manifest.write_manifest(folder, options.month, pages)
 
 
 def write_pack(
     options: ReportOptions, pages: list[Page], data: PackData, echo: Echo, timings: _Timings
-) -> _Written:
-    """Build the pack in a temporary folder and publish it. While the notebooks run, the KPI table,
-    the revisions and the glossary are prepared beside them, and the PDF's own process loads its
-    renderer and prints each page as soon as it is rendered; at the end the Excel copy is written
-    while the PDF is put together."""
+) -> tuple[_Written, list[Page]]:
+    """Build the pack in a temporary folder and publish it; returns what was written and every
+    page of the pack (with ``only``: the pages just built and those kept from the earlier pack).
+    While the notebooks run, the KPI table, the revisions and the glossary are prepared beside
+    them, and the PDF's own process loads its renderer and prints each page as soon as it is
+    rendered; at the end the Excel copy is written while the PDF is put together."""
     from concurrent.futures import ThreadPoolExecutor
 
     written = _Written()
-    numbered = {page.name: printed for page, printed in zip(pages, _print_pages(pages), strict=True)}
+    earlier = manifest.earlier_pages(options.pack_dir, options.notebooks_dir) if options.only else []
+    everything = manifest.merged(earlier, pages)
+    numbered = {page.name: printed for page, printed in zip(everything, _print_pages(everything), strict=True)}
     with (publish.staging(options.pack_dir, echo) as folder, ThreadPoolExecutor(1) as side,
           pdf.PrintJob(folder) as printer):
+        if earlier:
+            publish.copy_earlier(options.pack_dir, folder, leave_out=[p.name for p in pages])
+            echo(f"--only: {len(pages)} page(s) built again; {len(everything) - len(pages)} kept from the earlier pack")
+            rebuilt = {p.name for p in pages}
+            for page in everything:
+                if page.name not in rebuilt and page.ok:
+                    printer.add(numbered[page.name])
         early = side.submit(prepare_tables, options, data, folder, printer)
         with timings.stage("notebooks"):
             run_and_render(options, pages, data, folder, echo, rendered=lambda page: printer.add(numbered[page.name]))
@@ -245,10 +280,10 @@ def write_pack(
                 echo(f"revisions: {prepared.revisions.sentence()}")
             written.revised = prepared.revisions.count if prepared.revisions.found else None
             problem = printer.problem()
-            write_index(options, pages, data, folder, prepared, with_pdf=problem is None)
-        printing = side.submit(finish_print, options, pages, data, printer) if problem is None else None
+            write_index(options, everything, data, folder, prepared, with_pdf=problem is None)
+        printing = side.submit(finish_print, options, everything, data, printer) if problem is None else None
         with timings.stage("tables"):
-            write_tables(options, pages, data, folder, prepared)
+            write_tables(options, everything, data, folder, prepared)
             written.workbook = True
         with timings.stage("pdf"):
             if printing is not None:
@@ -256,7 +291,7 @@ def write_pack(
                     printing.result()
                 except Exception as exc:  # the HTML pack is still worth publishing
                     problem = f"the PDF could not be made ({notebooks.one_line(exc)})"
-                    write_index(options, pages, data, folder, prepared, with_pdf=False)
+                    write_index(options, everything, data, folder, prepared, with_pdf=False)
             written.pdf_problem, written.pdf = problem, problem is None
             if problem:
                 echo(f"warning: no pack.pdf: {problem}; the HTML pack is written")
@@ -266,7 +301,7 @@ def write_pack(
             echo(f"warning: the pack is {size / 1e6:.1f} MB, over the 10 MB an email attachment allows")
         with timings.stage("publish"):
             publish.publish(folder, options.pack_dir, echo)
-    return written
+    return written, everything
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -277,19 +312,23 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
     timings = _Timings()
     with timings.stage("plan"):
         pages = plan(options, echo)
-    with timings.stage("data"):
-        data = prepare(options, echo)
-    written = write_pack(options, pages, data, echo, timings)
+    with publish.month_lock(options.out_dir, options.month):
+        with timings.stage("plan"):
+            publish.check_target(options.pack_dir, options.force)  # another build may have ended meanwhile
+        with timings.stage("data"):
+            data = prepare(options, echo)
+        written, everything = write_pack(options, pages, data, echo, timings)
     size = written.size
-    failed = [p.name for p in pages if not p.ok]
+    failed = [p.name for p in pages if not p.ok]  # of the pages built now; earlier failures are in the index
     incomplete = [p.name for p in pages if p.ok and p.gaps]
     echo(
         f"pack written to {options.pack_dir} ({size / 1e6:.1f} MB): "
         f"{len(pages) - len(failed) - len(incomplete)} page(s) ok"
         + (f", {len(incomplete)} INCOMPLETE: {', '.join(incomplete)}" if incomplete else "")
         + (f", {len(failed)} FAILED: {', '.join(failed)}" if failed else "")
+        + (f"; {len(everything) - len(pages)} page(s) kept from the earlier pack" if len(everything) > len(pages) else "")
     )
-    return ReportResult(options.pack_dir / "index.html", failed, pages, synthetic=data.synthetic,
+    return ReportResult(options.pack_dir / "index.html", failed, everything, synthetic=data.synthetic,
                         size_bytes=size, refresh=data.refresh, timings=dict(timings),
                         pdf_path=options.pack_dir / pdf.PDF_FILE if written.pdf else None,
                         pdf_problem=written.pdf_problem,
@@ -318,6 +357,10 @@ def build_report(
     parameters: dict[str, Any] | None = None,
     key_file: str | Path | None = None,
     keep_notebooks: bool = True,
+    link_days: int = DEFAULT_LINK_DAYS,
+    source_format: str = DEFAULT_SOURCE_FORMAT,
+    settings_dir: str | Path | None = None,
+    maturing_share: float = DEFAULT_MATURING_SHARE,
 ) -> ReportResult:
     """Build the board pack for ``month`` into ``out_dir/month/``: :func:`build` with these
     arguments as a :class:`ReportOptions` (checked there; see it for each one)."""
@@ -325,6 +368,7 @@ def build_report(
         month=month, raw_dir=raw_dir, processed_dir=processed_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,
         only=only, internal=internal, force=force, mapping_path=mapping_path, key_file=key_file,
         jobs=jobs, timeout=timeout, view=view, as_of=as_of, lookback_days=lookback_days, iha_limit=iha_limit,
-        parameters=parameters or {}, keep_notebooks=keep_notebooks,
+        parameters=parameters or {}, keep_notebooks=keep_notebooks, link_days=link_days, source_format=source_format,
+        settings_dir=settings_dir, maturing_share=maturing_share,
     )
     return build(options, echo)

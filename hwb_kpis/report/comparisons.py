@@ -4,17 +4,19 @@ withheld through :mod:`hwb_kpis.privacy.disclosure` unless the copy is internal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
 from hwb_kpis.kpis import registry
-from hwb_kpis.privacy.disclosure import SUPPRESSED_WORDS, is_small, suppress
+from hwb_kpis.privacy.disclosure import SUPPRESSED_RATE, SUPPRESSED_WORDS, is_small, suppress
 from hwb_kpis.report.labels import measure_label
 from hwb_kpis.report.words import count, month_name, percent, shift_month, value_text
 from hwb_kpis.report.words import missing as _missing
 
 PERIODS = ("this month", "last month", "same month last year")
+#: the mark after a figure whose month is still maturing (its contacts not all decided yet)
+MATURING_MARK = "\u2020"
 
 
 def compare_periods(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: str | None = None) -> pd.DataFrame:
@@ -79,10 +81,12 @@ def change_sentence(current, previous, *, is_rate: bool = True, previous_label: 
     return f"{word} {count(abs(diff))}{share} from {count(previous)} {previous_label}"
 
 
-def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, internal: bool = False) -> str:
+def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, internal: bool = False,
+                        maturing: Mapping[str, float] | None = None, maturing_what: str = "contacts") -> str:
     """One sentence from :func:`compare_periods`: this month's value and how it compares with last
     month and the same month last year. A figure resting on a count of 1 to 4 is not given
-    (unless ``internal``)."""
+    (unless ``internal``). When this month is still maturing (``maturing``: month -> share still
+    pending) the figure is given but not compared: it will move as the decisions are made."""
     kpi = comparison.attrs.get("kpi", "")
     is_rate = bool(comparison.attrs.get("is_rate", True))
     label = label or registry.label(kpi)
@@ -97,6 +101,9 @@ def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, i
     head = f"**{label}** in {month_name(this['month'])}: {value_text(values['this month'], is_rate=is_rate)}"
     if is_rate and not _missing(this["denominator"]):
         head += f" ({count(this['numerator'])} of {count(this['denominator'])})"
+    if maturing and str(this["month"]) in maturing:
+        return (f"{head}. The month is still maturing (more of its {maturing_what} will be decided), so this figure "
+                "will move and is not compared with earlier months.")
     last = change_sentence(values["this month"], values["last month"], is_rate=is_rate, previous_label="last month")
     year = change_sentence(values["this month"], values["same month last year"], is_rate=is_rate,
                            previous_label=f"in {month_name(comparison.loc['same month last year', 'month'])}")
@@ -116,23 +123,27 @@ def compare_items(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month:
 
 
 def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: str, *,
-                     internal: bool = False, month_for: Mapping[tuple[str, str], str] | None = None) -> pd.DataFrame:
+                     internal: bool = False, month_for: Mapping[tuple[str, str], str] | None = None,
+                     maturing: Mapping[tuple[str, str], Iterable[str]] | None = None) -> pd.DataFrame:
     """The board summary table: one row per (kpi, group) with this month, last month and the same
     month last year as printed text, and this month's counts.
 
     Every figure goes through :func:`hwb_kpis.privacy.suppress` (unless ``internal``): a count of 1
     to 4 prints as ``<5`` and a rate based on one as ``*``. Columns: ``measure``, ``this month``,
     ``last month``, ``same month last year``, ``count``, ``out of``. ``month_for`` gives an item
-    its own month (e.g. the latest IHA cohort whose children are all due), named in its label.
+    its own month (e.g. the latest IHA cohort whose children are all due), named in its label;
+    ``maturing`` the months still maturing of each item, whose figures get :data:`MATURING_MARK`.
     """
     long = []
     for kpi, group, own, comp in compare_items(kpi_df, items, month, month_for):
         label = measure_label(kpi, group)
         if own != month:
             label += f" ({month_name(own)})"
+        still = {str(m) for m in (maturing or {}).get((kpi, group), ())}
         for period in PERIODS:
             r = comp.loc[period]
             long.append({"measure": label, "period": period, "is_rate": comp.attrs["is_rate"],
+                         "maturing": str(r["month"]) in still,
                          "numerator": r["numerator"],
                          "denominator": r["denominator"] if comp.attrs["is_rate"] else float("nan"),
                          "rate": r["rate"]})
@@ -147,6 +158,8 @@ def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], mon
     shown["value"] = [percent(r) if is_rate else num for r, num, is_rate in
                       zip(shown["rate"], shown["numerator"], shown["is_rate"], strict=True)]
     shown["value"] = shown["value"].map(lambda v: "n/a" if v in ("", None) else v)
+    shown["value"] = [f"{v}{MATURING_MARK}" if still and v not in ("n/a", SUPPRESSED_RATE) else v
+                      for v, still in zip(shown["value"], frame["maturing"], strict=True)]
     wide = shown.pivot(index="measure", columns="period", values="value")
     this = shown[shown["period"] == "this month"].set_index("measure")
     out = pd.DataFrame({"measure": list(dict.fromkeys(shown["measure"]))})
@@ -155,3 +168,13 @@ def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], mon
     out["count"] = out["measure"].map(this["numerator"])
     out["out of"] = out["measure"].map(this["denominator"]).fillna("").replace({"n/a": ""})
     return out[columns]
+
+
+def maturing_note(maturing: Mapping[tuple[str, str], Iterable[str]], share: float) -> str:
+    """What :data:`MATURING_MARK` means in :func:`comparison_table` (empty when no month is marked)."""
+    months = sorted({str(m) for ms in maturing.values() for m in ms})
+    if not months:
+        return ""
+    names = ", ".join(month_name(m) for m in months)
+    return (f"{MATURING_MARK} still maturing ({names}): more than {percent(share)} of the month's contacts still "
+            "await a decision, so its figures will move as they are decided; they are shown but not judged.")

@@ -28,11 +28,13 @@ def completeness(contacts: pd.DataFrame, month: str) -> dict:
     }
 
 
-def completeness_sentence(stats_: Mapping, month: str) -> str:
-    """:func:`completeness` in one sentence."""
+def completeness_sentence(stats_: Mapping, month: str, *, marf_in_extract: bool = True) -> str:
+    """:func:`completeness` in one sentence (``marf_in_extract``: False when the extract has no
+    MARF column at all, which is the extract's gap, not the agencies')."""
     if not stats_["n"]:
         return f"There were no contacts in {month_name(month)}."
+    marf = (f"{percent(stats_['marf_unknown'])} did not record whether a MARF was used" if marf_in_extract
+            else "the extract does not say whether a MARF was used")
     return (f"In {month_name(month)}, {percent(stats_['no_source'])} of contacts arrived with no usable source code, "
             f"{percent(stats_['unknown_after_coding'])} still had no known source after the free text was read, "
-            f"{percent(stats_['marf_unknown'])} did not record whether a MARF was used, and "
-            f"{percent(stats_['recoded'])} had their source corrected by the recoding rules.")
+            f"{marf}, and {percent(stats_['recoded'])} had their source corrected by the recoding rules.")

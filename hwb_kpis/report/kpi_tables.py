@@ -17,11 +17,12 @@ from hwb_kpis.kpis import registry
 from hwb_kpis.privacy import disclosure
 from hwb_kpis.report import tabular
 from hwb_kpis.report.labels import group_label
+from hwb_kpis.report.manifest import MANIFEST
 from hwb_kpis.report.words import month_name
 
 #: the pack's KPI file and the file that says what it was built from
 KPIS_FILE = "kpis.csv"
-PACK_FILE = "pack.json"
+PACK_FILE = MANIFEST  #: one pack.json: what the pack was built from, and its pages (manifest)
 #: the columns of kpis.csv (the KPI table's own names)
 COLUMNS = ("kpi", "group", "month", "numerator", "denominator", "rate")
 

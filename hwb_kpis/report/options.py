@@ -4,6 +4,7 @@ it without checking again."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,11 +12,16 @@ from typing import Any
 
 from hwb_kpis.config import (
     DEFAULT_IHA_LIMIT,
+    DEFAULT_LINK_DAYS,
     DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
+    DEFAULT_SOURCE_FORMAT,
     DEFAULT_VIEW,
     IHA_LIMITS,
+    SOURCE_FORMATS,
     VIEWS,
     default_notebooks_dir,
+    default_settings_dir,
 )
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.periods import check_month
@@ -30,19 +36,27 @@ def absolute(path: str | Path) -> Path:
 
 
 def check_date(value: object, what: str = "as_of") -> str | None:
-    """``value`` as text when it is a date (``YYYY-MM-DD``), ``None`` when empty; otherwise an
-    :class:`HwbKpisError` (the KPI functions read it the same way, with pandas)."""
+    """``value`` as text when it is a date written ``YYYY-MM-DD``, a real day, in the window of
+    plausible dates (from ``reference/ingest_limits.yml``'s earliest date to 2262, pandas' last);
+    ``None`` when empty; otherwise an :class:`HwbKpisError`, before any notebook runs (``today``,
+    ``12/31/2015`` or ``2015`` would be read in ways nobody meant)."""
     if value is None or str(value).strip() == "":
         return None
-    import pandas as pd
+    import datetime as dt
 
+    from hwb_kpis.ingest.limits import earliest_date
+
+    text = str(value).strip()
     try:
-        stamp = pd.Timestamp(str(value).strip())
-    except (ValueError, TypeError):
-        stamp = pd.NaT
-    if pd.isna(stamp):
+        day = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        day = None
+    if day is None:
         raise HwbKpisError(f"{what} {value!r} is not a date (expected YYYY-MM-DD)")
-    return str(value).strip()
+    earliest = earliest_date().date()
+    if not earliest <= day <= dt.date(2262, 4, 11):
+        raise HwbKpisError(f"{what} {value!r} is not a date (expected YYYY-MM-DD) between {earliest} and 2262-04-11")
+    return text
 
 
 def _check_choice(value: str, choices: tuple[str, ...], what: str) -> str:
@@ -86,6 +100,11 @@ class ReportOptions:
     as_of: str | None = None
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     iha_limit: str = DEFAULT_IHA_LIMIT
+    link_days: int = DEFAULT_LINK_DAYS
+    #: the source format of the raw extract (``auto``: detected)
+    source_format: str = DEFAULT_SOURCE_FORMAT
+    settings_dir: Path | None = None  # default: the project's settings/ folder (docs/verdicts.md)
+    maturing_share: float = DEFAULT_MATURING_SHARE
     parameters: Mapping[str, Any] = field(default_factory=dict)
     keep_notebooks: bool = True
 
@@ -98,11 +117,15 @@ class ReportOptions:
         put("iha_limit", _check_choice(self.iha_limit, IHA_LIMITS, "iha_limit"))
         put("as_of", check_date(self.as_of))
         put("lookback_days", _whole_number(self.lookback_days, "lookback_days"))
+        put("link_days", _whole_number(self.link_days, "link_days", least=0))
+        put("source_format", _check_choice(self.source_format, SOURCE_FORMATS, "format"))
         put("timeout", _whole_number(self.timeout, "timeout"))
         put("jobs", max(1, int(self.jobs)))
         for name in ("raw_dir", "processed_dir", "out_dir"):
             put(name, absolute(getattr(self, name)))
         put("notebooks_dir", absolute(self.notebooks_dir) if self.notebooks_dir else default_notebooks_dir())
+        put("settings_dir", absolute(self.settings_dir) if self.settings_dir else default_settings_dir())
+        put("maturing_share", _share(self.maturing_share, "maturing_share"))
         for name in ("mapping_path", "key_file"):
             value = getattr(self, name)
             put(name, absolute(value) if value else None)
@@ -119,6 +142,17 @@ class ReportOptions:
     def notebook_values(self) -> dict[str, Any]:
         """The standard notebook parameters for this build (:func:`parameters.standard_values`)."""
         return parameters.standard_values(self)
+
+
+def _share(value: Any, what: str) -> float:
+    try:
+        share = float(value)
+        ok = not isinstance(value, bool) and 0 <= share < 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise HwbKpisError(f"{what} must be a share from 0 up to (not including) 1, such as 0.05 (got {value!r})")
+    return share
 
 
 def _names(only: Iterable[str] | str | None) -> tuple[str, ...]:

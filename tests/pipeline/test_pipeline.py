@@ -12,6 +12,7 @@ import pytest
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.pipeline import is_current, months_without_contacts, raw_fingerprint
 from hwb_kpis.report.data import ensure_processed
+from hwb_kpis.synthetic import write_marker
 from tests.support import TEST_DATA
 
 FIXTURES = TEST_DATA / "ingest"
@@ -135,7 +136,7 @@ def test_nothing_at_all_gets_the_demo_writer(tmp_path, monkeypatch):
         written.append(Path(out_dir))
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         (Path(out_dir) / "contacts.csv").write_text("x\n")
-        (Path(out_dir) / "SYNTHETIC").write_text("synthetic\n")
+        write_marker(out_dir)
 
     cleaned = []
     monkeypatch.setattr(pipeline, "run_clean", lambda raw, out, **kw: cleaned.append((raw, out)))
@@ -174,8 +175,9 @@ def test_the_summary_has_exactly_the_documented_fields(tmp_path, monkeypatch):
     monkeypatch.setenv("HWB_KPIS_PSEUDONYM_KEY", "pipeline-test-key-000")
     run_clean(FIXTURES, tmp_path / "p", echo=lambda m: None)
     summary = json.loads((tmp_path / "p" / "ingest_summary.json").read_text())
-    keys = [k for k in summary if not isinstance(summary[k], dict) or k == "tables"]
-    keys += [f"{k}.{sub}" for k, v in summary.items() if isinstance(v, dict) and k != "tables" for sub in v]
+    whole = ("tables", "made_from", "provided")  # keyed by table
+    keys = [k for k in summary if not isinstance(summary[k], dict) or k in whole]
+    keys += [f"{k}.{sub}" for k, v in summary.items() if isinstance(v, dict) and k not in whole for sub in v]
     assert sorted(keys) == sorted(SUMMARY_FIELDS)
     for table in summary["tables"].values():
         assert list(table) == list(TABLE_SUMMARY_FIELDS)

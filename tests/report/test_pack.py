@@ -166,3 +166,14 @@ def test_real_data_pack_has_no_synthetic_banner_and_internal_pack_says_internal(
         assert "INTERNAL – not for circulation" in page.read_text(encoding="utf-8"), page.name
     # internal copies show the small numbers: January 2015's IHA cohort is 1 of 14 (7%)
     assert "7%" in (pack["internal_dir"] / "05_iha_timeliness.html").read_text(encoding="utf-8")
+
+
+def test_real_data_gets_no_change_or_target_the_package_made_up(pack):
+    """On real data (no synthetic marker) the demo's example changes and target are not used: the
+    IHA chart is not rebased, no target is set, and the internal copy proposes change points."""
+    page = (pack["dir"] / "00_board_summary.html").read_text(encoding="utf-8")
+    assert "No targets are set" in page and "No change in any process is declared" in page
+    assert "synthetic demonstration" not in page and "since the declared change" not in page
+    assert "Proposed change points" not in page  # proposals are for the internal copy
+    internal = (pack["internal_dir"] / "00_board_summary.html").read_text(encoding="utf-8")
+    assert "Proposed change points (internal copy only)" in internal and "declare it in changes.yml" in internal

@@ -17,7 +17,7 @@ from hwb_kpis.report import display, plots
 from hwb_kpis.report.comparisons import compare_periods
 from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.labels import measure_label, source_label
-from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.words import count, month_name, percent, shift_month
 from hwb_kpis.report.words import missing as _missing
 
@@ -36,8 +36,10 @@ def reconciliation_sentence(summary: Mapping, *, internal: bool = False) -> str:
     parts, ok = [], True
     for name, t in summary.get("tables", {}).items():
         c = {k: safe_count(t[k], internal) for k in ("raw_rows", "clean_rows", "quarantined", "duplicates_dropped")}
+        filtered = (f" + {safe_count(t['filtered_out'], internal)} left out by the mapping's row filters"
+                    if t.get("filtered_out") else "")
         parts.append(f"{name.replace('_', ' ')}: {c['raw_rows']} raw rows = {c['clean_rows']} used + "
-                     f"{c['quarantined']} quarantined + {c['duplicates_dropped']} exact duplicates dropped")
+                     f"{c['quarantined']} quarantined + {c['duplicates_dropped']} exact duplicates dropped{filtered}")
         ok = ok and bool(t.get("reconciled", True))
     head = "Every raw row is accounted for" if ok else "**The row counts do not reconcile** — check the cleaning log"
     return f"{head}: " + "; ".join(parts) + "."
@@ -189,6 +191,9 @@ def health_views(counts_by_view: Mapping[str, pd.DataFrame], reference: pd.DataF
 class DataQualityPage(BasePage):
     """What page 01 shows, section by section."""
 
+    #: the contacts and their sources, and the health measures compared in both views
+    MEASURES = ("contacts", "health_share", "marf", "conversion", "repeat_contacts")
+
     def __init__(self, data: PageData) -> None:
         super().__init__(data)
         #: the first month of the year the page looks back over
@@ -226,6 +231,7 @@ class DataQualityPage(BasePage):
 
     # --- contacts with no known source --------------------------------------------------------
     @property
+    @needs("contacts")
     def unknown_table(self) -> pd.DataFrame:
         """:func:`unknown_by_month` over the last year, months named (published)."""
         unknown = unknown_by_month(self.data.contacts, self.start, self.month)
@@ -235,8 +241,10 @@ class DataQualityPage(BasePage):
                                internal=self.internal)
 
     @property
+    @needs("contacts", quiet=True)
     def completeness_sentence(self) -> str:
-        return completeness_sentence(completeness(self.data.contacts, self.month), self.month)
+        return completeness_sentence(completeness(self.data.contacts, self.month), self.month,
+                                     marf_in_extract=self.can_show("marf"))
 
     # --- sources changed by the recoding rules ------------------------------------------------
     @cached_property
@@ -252,6 +260,7 @@ class DataQualityPage(BasePage):
         return by_rule.rename(columns={m: pd.Period(m, "M").strftime("%b %y") for m in month_cols})
 
     @property
+    @needs("contacts")
     def recoding_table(self) -> pd.DataFrame:
         """Contacts recoded by rule and month (published). The board reads each rule in plain words
         (its ``board`` text) and each change by source name; the internal copy keeps the rule names
@@ -261,6 +270,7 @@ class DataQualityPage(BasePage):
         return display.publish(by_rule, count_columns=counts, rate_columns=(), internal=self.internal)
 
     @property
+    @needs("contacts", quiet=True)
     def rule_descriptions(self) -> list[str]:
         """What each rule in the table does, from ``recoding_rules.yml`` (the internal copy only:
         the board's table says it in plain words)."""
@@ -276,6 +286,7 @@ class DataQualityPage(BasePage):
         counts = {v: kpis.contacts(self.data.contacts, view=v) for v in ("recorded", "recoded")}
         return health_views(counts, coding.load_reference(), self.start, self.month)
 
+    @needs("health_share")
     def health_views_figure(self):
         return plots.before_after_bars(
             self.health_views, group="source", before="as recorded", after="as recoded",
@@ -284,6 +295,7 @@ class DataQualityPage(BasePage):
             y_label="Contacts in the last 12 months", as_of=self.as_of_text)
 
     @property
+    @needs("health_share", quiet=True)
     def health_views_table(self) -> pd.DataFrame:
         """Health contacts by service, as recorded and as recoded (the source codes in the internal
         copy only)."""
@@ -292,6 +304,7 @@ class DataQualityPage(BasePage):
                                internal=self.internal)
 
     @property
+    @needs("health_share", quiet=True)
     def school_nurse_sentence(self) -> str:
         sn = self.health_views.set_index("code").loc[SCHOOL_NURSE]
         return school_nurse_sentence(self.recoding_summary, int(sn["as recorded"]), int(sn["as recoded"]),
@@ -299,12 +312,16 @@ class DataQualityPage(BasePage):
 
     # --- each health measure in both views ----------------------------------------------------
     @property
+    @needs("health_share")
     def views_table(self) -> pd.DataFrame:
-        """The health measures this month as recorded and as recoded (suppressed unless internal)."""
-        views = {v: kpis.kpi_table(dict(self.data.tables), month=self.month, view=v) for v in ("recorded", "recoded")}
-        return views_comparison(views["recorded"], views["recoded"], VIEW_ITEMS, self.month, internal=self.internal)
+        """The health measures this month as recorded and as recoded (suppressed unless internal);
+        only those the extract gives."""
+        views = {v: self.data.kpis(view=v) for v in ("recorded", "recoded")}
+        items = [item for item in VIEW_ITEMS if self.can_show(item[0])]
+        return views_comparison(views["recorded"], views["recoded"], items, self.month, internal=self.internal)
 
 
-def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, internal: bool = False) -> DataQualityPage:
+def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, internal: bool = False,
+         link_days: int = config.DEFAULT_LINK_DAYS) -> DataQualityPage:
     """Page 01 for the notebook's parameters."""
-    return DataQualityPage(load_data(month, processed_dir, raw_dir, internal=internal))
+    return DataQualityPage(load_data(month, processed_dir, raw_dir, internal=internal, link_days=link_days))
