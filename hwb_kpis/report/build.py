@@ -118,7 +118,8 @@ def write_pack(
             run_and_render(options, pages, data, folder, echo)
         with timings.stage("index"):
             index = render.render_index(pages, month=options.month, summary=data.summary,
-                                        synthetic=data.synthetic, internal=options.internal)
+                                        synthetic=data.synthetic, internal=options.internal,
+                                        processed_dir=options.processed_dir)
             (folder / "index.html").write_text(index, encoding="utf-8")
         size = publish.folder_size(folder)
         if size > publish.PACK_SIZE_LIMIT:

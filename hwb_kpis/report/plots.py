@@ -167,6 +167,7 @@ def spc_chart(
     note: str | None = None,
     as_of: str | None = None,
     show_icons: bool = True,
+    hidden: Sequence[bool] | np.ndarray | None = None,
 ) -> Figure:
     """SPC chart of an :func:`hwb_kpis.stats.xmr` / :func:`~hwb_kpis.stats.p_chart` frame.
 
@@ -178,13 +179,18 @@ def spc_chart(
 
     Needs the columns ``x, y, mean, lpl, upl, variation, segment`` of the stats functions; the
     icons read the latest point only. Not for a series with gaps (the line would join them).
+    ``hidden`` (one flag per point) leaves points out — the disclosure rule's (a figure resting on
+    a count from 1 to 4) — and says so in the note; limits and icons still use every point.
     """
+    from hwb_kpis.privacy.disclosure import hidden_points_note
     from hwb_kpis.stats.spc import spc_summary
 
     fig, axes = _figure()
     ax = axes[0, 0]
     x = _x_values(spc_df["x"])
-    ax.plot(x, spc_df["y"], color=SPC_COLOURS["common_cause"], linewidth=1.5, zorder=2)
+    hide = np.zeros(len(spc_df), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
+    drawn_y = spc_df["y"].astype(float).where(~hide)
+    ax.plot(x, drawn_y, color=SPC_COLOURS["common_cause"], linewidth=1.5, zorder=2)
     for _, idx in spc_df.groupby("segment").indices.items():
         xs = x.iloc[idx]
         seg = spc_df.iloc[idx]
@@ -196,7 +202,7 @@ def spc_chart(
         ax.plot(x, spc_df["target"], color=SPC_COLOURS["target"], linewidth=1.2, linestyle=":")
     present = [v for v in VARIATION_NAMES if (spc_df["variation"] == v).any()]
     for v in present:
-        m = (spc_df["variation"] == v).to_numpy(bool)
+        m = (spc_df["variation"] == v).to_numpy(bool) & ~hide
         ax.scatter(x[m], spc_df["y"][m], color=SPC_COLOURS[v], s=36, zorder=3,
                    edgecolor="white", linewidth=0.5)
     handles = [Line2D([], [], marker="o", linestyle="", color=SPC_COLOURS[v], label=VARIATION_NAMES[v])
@@ -222,6 +228,8 @@ def spc_chart(
     if summary["trial_limits"]:
         extra = f"Trial limits: only {summary['n_points']} points."
         note = f"{note or DEFAULT_NOTE} {extra}"
+    if hide.any():
+        note = f"{note or DEFAULT_NOTE} {hidden_points_note(int(hide.sum()))}"
     return _finish(fig, title, note, as_of)
 
 
@@ -250,6 +258,12 @@ def funnel_plot(
 
     fig, axes = _figure()
     ax = axes[0, 0]
+    if funnel_df.empty:  # every agency left out (too few contacts, or resting on a count not published)
+        ax.text(0.5, 0.5, "No agency can be drawn", ha="center", va="center", transform=ax.transAxes,
+                color=NOTE_COLOUR)
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
+        return _finish(fig, title, note, as_of)
     pooled = funnel_df.attrs.get("pooled", float(funnel_df["pooled"].iloc[0]))
     levels = funnel_df.attrs.get("levels", (0.95, 0.998))
     curve = funnel_curve(pooled, float(funnel_df["denominator"].max()) * 1.1,

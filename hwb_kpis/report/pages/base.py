@@ -1,6 +1,7 @@
 """What every page stands on: its month, the processed tables (made current by
-:func:`hwb_kpis.report.data.ensure_processed`), the date its figures are judged at, and the two
-lines at its top (the INTERNAL banner and where the figures come from)."""
+:func:`hwb_kpis.report.data.ensure_processed`), the date its figures are judged at, the pack's
+disclosure decisions for the counts it shows (:func:`hwb_kpis.report.published.pack_plan`), and
+the two lines at its top (the INTERNAL banner and where the figures come from)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pandas as pd
 
 from hwb_kpis import config, kpis
 from hwb_kpis.periods import check_month
-from hwb_kpis.privacy.disclosure import banner_markdown
+from hwb_kpis.privacy.disclosure import Decisions, banner_markdown
+from hwb_kpis.report import published
 from hwb_kpis.report.data import ensure_processed
 from hwb_kpis.report.words import fmt_date, month_name
 
@@ -40,6 +42,8 @@ class PageData:
     internal: bool = False
     #: the folder the processed tables (and the cleaning's quarantine and audit files) are in
     processed_dir: Path | None = None
+    #: the pack's view of referral sources (its disclosure plan depends on which codes it shows)
+    view: str = config.DEFAULT_VIEW
 
     @property
     def contacts(self) -> pd.DataFrame:
@@ -62,21 +66,33 @@ class PageData:
 
 
 def load_data(month: str, processed_dir: Path | str | None = None, raw_dir: Path | str | None = None, *,
-              as_of: str = "", internal: bool = False) -> PageData:
+              as_of: str = "", internal: bool = False, view: str = config.DEFAULT_VIEW) -> PageData:
     """The tables of ``processed_dir`` (cleaned from ``raw_dir`` when missing or stale; the
     synthetic extract when there is nothing at all), for ``month``; ``as_of`` (empty: the latest
-    date in the extract) is the date IHA due-ness is judged at."""
+    date in the extract) is the date IHA due-ness is judged at; ``view`` is the pack's."""
     processed = Path(processed_dir or config.default_processed_dir())
     tables = ensure_processed(processed, raw_dir or config.default_raw_dir(), echo=lambda _: None)
     as_of_date = pd.Timestamp(as_of) if as_of else kpis.extract_as_of(tables)
-    return PageData(check_month(month), tables, as_of_date, bool(internal), processed.resolve())
+    return PageData(check_month(month), tables, as_of_date, bool(internal), processed.resolve(), view)
 
 
 class BasePage:
-    """A page of the pack: its data, and what stands at its top."""
+    """A page of the pack: its data, the disclosure decisions for what it shows, and what stands
+    at its top."""
+
+    #: the families of counts the page shows (:data:`hwb_kpis.report.published.FAMILIES`)
+    FAMILIES: tuple[str, ...] = published.FAMILIES
 
     def __init__(self, data: PageData) -> None:
         self.data = data
+
+    @property
+    def decisions(self) -> Decisions:
+        """Which of the page's counts are shown, ``<5`` or withheld: the pack's plan for its
+        families (the same on every page that shows a count), or everything for an internal copy."""
+        return published.pack_plan(self.data.tables, self.data.month, view=self.data.view, as_of=self.data.as_of,
+                                   processed_dir=self.data.processed_dir, families=self.FAMILIES,
+                                   internal=self.data.internal)
 
     @property
     def month(self) -> str:

@@ -10,14 +10,14 @@ from functools import cached_property
 import pandas as pd
 
 from hwb_kpis import config, kpis
-from hwb_kpis.privacy.disclosure import rule_clause
+from hwb_kpis.privacy.disclosure import Decisions, decisions_for, rule_clause
 from hwb_kpis.report import agencies, comparisons, iha_cohort, trends, verdict
 from hwb_kpis.report.completeness import completeness, completeness_sentence
-from hwb_kpis.report.kpi_charts import KpiChart, kpi_chart
+from hwb_kpis.report.kpi_charts import KpiChart, hidden_points, kpi_chart
 from hwb_kpis.report.labels import measure_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data
 from hwb_kpis.report.words import missing as _missing
-from hwb_kpis.report.words import month_name, percent, value_text
+from hwb_kpis.report.words import month_name, value_text
 
 #: the measures of the board report, in its order: (kpi, group)
 ITEMS: tuple[tuple[str, str], ...] = (
@@ -29,16 +29,20 @@ ITEMS: tuple[tuple[str, str], ...] = (
 
 def what_changed(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: str,
                  verdicts: Mapping[tuple[str, str], Mapping] | None = None, *, points_threshold: int = 3,
-                 count_threshold: float = 0.1, month_for: Mapping[tuple[str, str], str] | None = None) -> list[str]:
+                 count_threshold: float = 0.1, month_for: Mapping[tuple[str, str], str] | None = None,
+                 decisions: Decisions | None = None, view: str = config.DEFAULT_VIEW) -> list[str]:
     """What moved this month: measures whose rate moved by at least ``points_threshold`` points (or
     count by ``count_threshold`` of last month) since last month, and measures whose SPC verdict is
-    not common cause. Always returns at least one sentence."""
+    not common cause. A figure the disclosure ``decisions`` do not show is not quoted, nor is a
+    change from or to it. Always returns at least one sentence."""
+    decisions = decisions or decisions_for(False)
     out = []
     for kpi, group, own, comp in comparisons.compare_items(kpi_df, items, month, month_for):
         label = measure_label(kpi, group, brackets=True)
         if own != month:
             label += f", {month_name(own)}"
-        this, last = comp.loc["this month", "value"], comp.loc["last month", "value"]
+        values = comparisons.shown_values(comp, decisions, view)
+        this, last = values["this month"], values["last month"]
         found = (verdicts or {}).get((kpi, group))
         signal = found is not None and found["key"] not in ("common_cause", "too_few")
         moved = False
@@ -47,12 +51,18 @@ def what_changed(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: 
                 moved = abs(round(float(this) * 100) - round(float(last) * 100)) >= points_threshold
             else:
                 moved = float(last) > 0 and abs(float(this) - float(last)) >= count_threshold * float(last)
-        if moved or signal:
+        if not (moved or signal):
+            continue
+        status = comparisons.period_status(comp, "this month", decisions, view)
+        if status != "shown":
+            s = f"**{label}**: not shown, {comparisons.not_shown_words(status)}"
+        else:
+            hidden = _missing(last) and not _missing(comp.loc["last month", "value"])
             s = f"**{label}**: {value_text(this, is_rate=comp.attrs['is_rate'])}, " + comparisons.change_sentence(
-                this, last, is_rate=comp.attrs["is_rate"])
-            if signal:
-                s += f" — {found['icon']} {found['words']}"
-            out.append(s + ".")
+                this, last, is_rate=comp.attrs["is_rate"], previous_hidden=hidden)
+        if signal:
+            s += f" — {found['icon']} {found['words']}"
+        out.append(s + ".")
     if not out:
         out.append(f"No measure moved by {points_threshold} points or more since last month, and "
                    f"{verdict.NO_SIGNAL_CLAUSE}: the differences are within normal variation.")
@@ -83,9 +93,10 @@ class SummaryPage(BasePage):
 
     @cached_property
     def measures_table(self) -> pd.DataFrame:
-        """Every measure this month, last month and the same month last year (suppressed unless internal)."""
-        return comparisons.comparison_table(self.kpi_df, ITEMS, self.month, internal=self.internal,
-                                            month_for=self.month_for)
+        """Every measure this month, last month and the same month last year (published through the
+        pack's disclosure decisions)."""
+        return comparisons.comparison_table(self.kpi_df, ITEMS, self.month, month_for=self.month_for,
+                                            decisions=self.decisions, view=self.data.view)
 
     @property
     def iha_note(self) -> str:
@@ -105,9 +116,10 @@ class SummaryPage(BasePage):
         for kpi, group in ITEMS:
             label = measure_label(kpi, group, brackets=True)
             if kpi == iha_cohort.IHA_KPI:
-                out[(kpi, group)] = iha_cohort.iha_chart(self.iha, self.iha_month, label=label)
+                chart = iha_cohort.iha_chart(self.iha, self.iha_month, label=label)
             else:
-                out[(kpi, group)] = kpi_chart(self.kpi_df, kpi, group, self.month, label=label)
+                chart = kpi_chart(self.kpi_df, kpi, group, self.month, label=label)
+            out[(kpi, group)] = hidden_points(chart, self.decisions, self.data.view)
         return out
 
     @property
@@ -118,39 +130,62 @@ class SummaryPage(BasePage):
     @property
     def changes(self) -> list[str]:
         verdicts = {item: chart.verdict for item, chart in self.charts.items()}
-        return what_changed(self.kpi_df, ITEMS, self.month, verdicts, month_for=self.month_for)
+        return what_changed(self.kpi_df, ITEMS, self.month, verdicts, month_for=self.month_for,
+                            decisions=self.decisions, view=self.data.view)
 
     # --- the three recommendations ------------------------------------------------------------
-    def _rate(self, kpi: str, group: str) -> str:
-        return percent(comparisons.compare_periods(self.kpi_df, kpi, group, self.month).loc["this month", "rate"])
+    def _rate(self, kpi: str, group: str) -> str | None:
+        """This month's rate as a sentence gives it, or None when it may not be published."""
+        comp = comparisons.compare_periods(self.kpi_df, kpi, group, self.month)
+        if comparisons.period_status(comp, "this month", self.decisions, self.data.view) != "shown":
+            return None
+        return value_text(comp.loc["this month", "rate"], is_rate=True)
 
     @property
     def commissioning_answer(self) -> str:
-        """Recommendation 1: what health services send, and how well."""
+        """Recommendation 1: what health services send, and how well (a figure that rests on a
+        count from 1 to 4, or on one withheld, is left out and the sentence says so)."""
         r = self._rate
-        return (f"In {self.month_words}, health services sent {r('health_share', 'all')} of all contacts. "
-                f"{r('marf', 'health')} of health contacts came on a MARF (all agencies: {r('marf', 'all')}); "
-                f"{r('conversion', 'health')} were progressed to a referral (all agencies: {r('conversion', 'all')}); "
-                f"{r('repeat_contacts', 'health')} were repeat contacts (all agencies: {r('repeat_contacts', 'all')}). "
-                "The breakdown by health service is in *Contacts and sources*.")
+        share = r("health_share", "all")
+        head = (f"In {self.month_words}, health services sent {share} of all contacts." if share else
+                f"In {self.month_words}, the share of contacts from health services is not shown, to protect "
+                "children's privacy.")
+        parts, hidden = [], []
+        for kpi, words in (("marf", "came on a MARF"), ("conversion", "were progressed to a referral"),
+                           ("repeat_contacts", "were repeat contacts")):
+            mine, everyone = r(kpi, "health"), r(kpi, "all")
+            if mine is None:
+                hidden.append(words.replace("were ", "").replace("came ", "coming "))
+                continue
+            parts.append(f"{mine} of health contacts {words}" + (f" (all agencies: {everyone})" if everyone else ""))
+        body = ""
+        if parts:
+            text = "; ".join(parts)
+            body += " " + text[:1].upper() + text[1:] + "."
+        if hidden:
+            body += (" The share of health contacts " + " / ".join(hidden) + " is not shown, to protect children's "
+                     "privacy.")
+        return head + body + " The breakdown by health service is in *Contacts and sources*."
 
     @property
     def threshold_answer(self) -> str:
         """Recommendation 2: is conversion really rising, and which agencies differ by more than chance."""
         trend = trends.rate_trend(self.kpi_df, "conversion", self.month)
-        funnel = agencies.kpi_funnel(self.kpi_df, "conversion", self.month, months=12)
+        funnel = agencies.kpi_funnel(self.kpi_df, "conversion", self.month, months=12, decisions=self.decisions,
+                                     view=self.data.view)
         return (trends.trend_sentence(trend, "conversion") + " "
                 + agencies.funnel_sentence(funnel, what="conversion rate over the last 12 months"))
 
     @property
     def feedback_answer(self) -> str:
         """Recommendation 3: how complete what agencies send is."""
-        return completeness_sentence(completeness(self.data.contacts, self.month), self.month)
+        return completeness_sentence(completeness(self.data.contacts, self.month), self.month,
+                                     decisions=self.decisions)
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
          as_of: str = "", lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, iha_limit: str = config.DEFAULT_IHA_LIMIT,
          internal: bool = False) -> SummaryPage:
     """Page 00 for the notebook's parameters."""
-    data = load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal)
+    data = load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal, view=view)
     return SummaryPage(data, view=view, lookback_days=lookback_days, iha_limit=iha_limit)

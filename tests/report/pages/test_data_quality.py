@@ -17,7 +17,8 @@ def test_views_comparison_and_reconciliation():
     summary = {"tables": {"contacts": {"raw_rows": 100, "clean_rows": 93, "quarantined": 4, "duplicates_dropped": 3,
                                        "reconciled": True}}}
     s = dq.reconciliation_sentence(summary)
-    assert s == ("Every raw row is accounted for: contacts: 100 raw rows = 93 used + fewer than 5 quarantined + "
+    # 100 − 93 would leave 7 for the two small counts (each 3 or 4): "used" is withheld with them
+    assert s == ("Every raw row is accounted for: contacts: 100 raw rows = not shown used + fewer than 5 quarantined + "
                  "fewer than 5 exact duplicates dropped.")
     assert "4 quarantined" in dq.reconciliation_sentence(summary, internal=True)
 
@@ -29,10 +30,15 @@ def test_recoding_by_rule_and_school_nurse_sentence():
     wide = dq.recoding_by_rule(rec, "2015-10", "2015-11")
     assert list(wide.columns) == ["rule", "change", "2015-10", "2015-11", "total"]
     assert wide.iloc[0].tolist() == ["nurse_dsl", "2A → 3C", 20, 30, 50]
-    s = dq.school_nurse_sentence(rec, 12, 60, start="2015-10", end="2015-11")
+    moved_in, moved_out = dq.moved(rec, "2015-10", "2015-11")
+    assert (moved_in, moved_out) == (50, 2)
+    s = dq.school_nurse_sentence(12, 62, 50, 0, start="2015-10", end="2015-11")
     assert s.startswith("From October 2015 to November 2015, 12 contacts were recorded as coming from a school nurse; "
-                        "after recoding there are 60. 50 came in")
-    assert "fewer than 5 went out" in s and s.endswith("5.0 times what was recorded.")
+                        "after recoding there are 62. 50 came in")
+    assert "and 0 went out" in s and s.endswith("5.2 times what was recorded.")
+    # 2 went out: 60 = 12 + 50 − out would give it away, so another count is withheld with it
+    s = dq.school_nurse_sentence(14, 62, 50, 2, start="2015-10", end="2015-11")
+    assert "fewer than 5 went out" in s and "not shown" in s
     assert dq.recode_rule_words("unknown_source").startswith("No valid code recorded")
     assert dq.recode_rule_words("x", {"x": "  Does\n  this. "}) == "Does this."
 
