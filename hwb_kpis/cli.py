@@ -92,10 +92,12 @@ def kpis(
     lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
     iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = True,
+    internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = False,
 ) -> None:
-    """Print every board KPI (numerator, denominator, rate) for a month or all months."""
+    """Print every board KPI (numerator, denominator, rate) for a month or all months; small numbers
+    suppressed unless --internal (a note on stderr says which figures are not shown)."""
     from hwb_kpis.kpis import format_kpis, kpi_table, load_processed
+    from hwb_kpis.kpis.output import kpi_plan, suppressed_note
 
     tables = load_processed(processed)
     result = kpi_table(
@@ -106,7 +108,12 @@ def kpis(
         lookback_days=lookback_days,
         iha_limit=iha_limit.value,
     )
-    typer.echo(format_kpis(result, format.value, internal=internal))
+    decisions = None if internal else kpi_plan(result)
+    typer.echo(format_kpis(result, format.value, internal=internal, decisions=decisions))
+    if decisions is not None:
+        note = suppressed_note(result, decisions)
+        if note:
+            typer.echo(note, err=True)
 
 
 @app.command()
@@ -158,7 +165,7 @@ def report(
         iha_limit=iha_limit.value, parameters=extra_values(dfe_dir=dfe_dir, la_code=la, comparators=comparator),
         key_file=key_file,
     )
-    typer.echo(f"board pack: {result.index_path}")
+    typer.echo(f"{result.kind}: {result.index_path}")
     if result.failed:
         typer.echo(f"error: {len(result.failed)} notebook(s) failed: {', '.join(result.failed)} (see the index)", err=True)
         raise typer.Exit(code=1)

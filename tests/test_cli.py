@@ -22,7 +22,7 @@ runner = CliRunner()
 COMMANDS = {
     "clean": {"--raw": "data/raw", "--out": "data/processed", "--mapping": None, "--key-file": None},
     "kpis": {"--processed": "data/processed", "--month": None, "--view": "recoded", "--as-of": None,
-             "--lookback-days": 365, "--iha-limit": "28d", "--format": "table", "--internal": True},
+             "--lookback-days": 365, "--iha-limit": "28d", "--format": "table", "--internal": False},
     "synth": {"--out": "data/raw", "--seed": 20151130, "--start": "2013-04", "--end": "2015-11", "--scale": 1.0,
               "--authorities": 1},
     "report": {"--month": "2015-11", "--raw": "data/raw", "--processed": "data/processed", "--out": "reports",

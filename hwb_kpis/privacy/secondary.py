@@ -446,18 +446,23 @@ class _Solver:
         return len(rels) > len(local_rels) and self._widen(target, keys, rels)
 
     def fallback(self, target: Key) -> None:
-        """When no single withheld count widens a leak: show the small counts beside it as ``c``,
-        whose value may be anything (a reader then cannot add up their lower bounds), then the
-        target itself; failing that, report it as unresolved."""
-        near = {k for i in self.by_key.get(target, []) for k, _ in self.ledger.relations[i].terms}
-        small = sorted((k for k in near if self.status[k] == SMALL and k != target),
-                       key=lambda k: (k in self.ledger.margins, _order(k)))
-        inner = [k for k in small if k not in self.ledger.margins]
-        small = inner or small
-        if small:
-            for k in small:
-                self.status[k] = WITHHELD
-        elif self.status[target] == SMALL:
+        """When no single withheld count widens a leak: show the small counts nearest to it as
+        ``c`` — those of its own relations first, then of theirs —, whose value may be anything (a
+        reader then cannot add up their lower bounds); then the target itself; failing that,
+        report it as unresolved."""
+        seen: set[Key] = {target}
+        frontier = {target}
+        while frontier:
+            ring = {k for f in frontier for i in self.by_key.get(f, []) for k, _ in self.ledger.relations[i].terms} - seen
+            small = [k for k in ring if self.status[k] == SMALL]
+            inner = [k for k in small if k not in self.ledger.margins]
+            if small:
+                for k in inner or small:
+                    self.status[k] = WITHHELD
+                return
+            seen |= ring
+            frontier = {k for k in ring if self._variable(k)}
+        if self.status[target] == SMALL:
             self.status[target] = WITHHELD
         else:
             self.unresolved.add(target)

@@ -3,7 +3,8 @@
 (:mod:`~hwb_kpis.report.notebooks`), make the **data** current (:mod:`~hwb_kpis.report.data`:
 clean when the raw files changed), **run** every notebook with papermill (:mod:`~hwb_kpis.report.run`),
 **render** each to HTML without code and write ``index.html`` (:mod:`~hwb_kpis.report.render`), and
-**publish** the pack to ``reports/YYYY-MM/`` (:mod:`~hwb_kpis.report.publish`).
+**publish** the pack to ``reports/YYYY-MM/`` — an internal copy (small numbers not suppressed) to
+``reports/YYYY-MM-internal/``, and the terminal calls it an internal pack (:mod:`~hwb_kpis.report.publish`).
 
 The pack is written atomically: everything is built in a hidden temporary folder beside it
 (``reports/.YYYY-MM.tmp-<pid>-xxxx``) and renamed into place at the end, so a month's pack is either
@@ -39,8 +40,8 @@ Echo = Callable[[str], Any]
 class ReportResult:
     """What a build made: the index, the pages (failed ones named in ``failed``), whether the data
     are synthetic, the pack's size, what was done to the processed folder (``refresh``: kept,
-    reused or cleaned) and the seconds of each stage (``timings``: plan, data, notebooks — run
-    and render —, index, publish)."""
+    reused or cleaned), the seconds of each stage (``timings``: plan, data, notebooks — run
+    and render —, index, publish) and whether it is an internal pack."""
 
     index_path: Path
     failed: list[str]  # names of the notebooks that failed
@@ -49,6 +50,12 @@ class ReportResult:
     size_bytes: int = 0
     refresh: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    internal: bool = False
+
+    @property
+    def kind(self) -> str:
+        """``"board pack"`` or ``"internal pack"``."""
+        return "internal pack" if self.internal else "board pack"
 
 
 class _Timings(dict):
@@ -72,7 +79,7 @@ def plan(options: ReportOptions, echo: Echo = print) -> list[Page]:
     pages = notebooks.plan_pages(options.notebooks_dir, options.notebook_values(), options.parameters,
                                  options.only)
     publish.check_target(options.pack_dir, options.force)
-    echo(f"board pack for {options.month}: {len(pages)} notebook(s) in {options.notebooks_dir}")
+    echo(f"{options.kind} for {options.month}: {len(pages)} notebook(s) in {options.notebooks_dir}")
     return pages
 
 
@@ -84,7 +91,8 @@ def prepare(options: ReportOptions, echo: Echo = print) -> PackData:
     if data.synthetic:
         echo(f"note: SYNTHETIC data — every page carries the banner '{render.SYNTHETIC_BANNER}'")
     if options.internal:
-        echo(f"note: internal pack — small numbers are not suppressed; every page says '{disclosure.INTERNAL_BANNER}'")
+        echo(f"note: INTERNAL pack — small numbers are not suppressed; every page says '{disclosure.INTERNAL_BANNER}'; "
+             f"written to {options.pack_dir}, apart from the board pack")
     return data
 
 
@@ -142,11 +150,11 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
     size = write_pack(options, pages, data, echo, timings)
     failed = [p.name for p in pages if not p.ok]
     echo(
-        f"pack written to {options.pack_dir} ({size / 1e6:.1f} MB): {len(pages) - len(failed)} page(s) ok"
+        f"{options.kind} written to {options.pack_dir} ({size / 1e6:.1f} MB): {len(pages) - len(failed)} page(s) ok"
         + (f", {len(failed)} FAILED: {', '.join(failed)}" if failed else "")
     )
     return ReportResult(options.pack_dir / "index.html", failed, pages, synthetic=data.synthetic,
-                        size_bytes=size, refresh=data.refresh, timings=dict(timings))
+                        size_bytes=size, refresh=data.refresh, timings=dict(timings), internal=options.internal)
 
 
 def build_report(
@@ -171,7 +179,8 @@ def build_report(
     key_file: str | Path | None = None,
     keep_notebooks: bool = True,
 ) -> ReportResult:
-    """Build the board pack for ``month`` into ``out_dir/month/``: :func:`build` with these
+    """Build the board pack for ``month`` into ``out_dir/month/`` (an internal one into
+    ``out_dir/month-internal/``): :func:`build` with these
     arguments as a :class:`ReportOptions` (checked there; see it for each one)."""
     options = ReportOptions(
         month=month, raw_dir=raw_dir, processed_dir=processed_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,
