@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from hwb_kpis import config, stats
@@ -133,7 +134,7 @@ def kpi_funnel(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int = 1, m
         num, den = kpi_keys(kpi, str(g), month, view) if months == 1 else (None, None)
         shown.append(decisions.shown((num, n), (den, d)))
     attrs = dict(funnel.attrs)
-    funnel = funnel[shown].reset_index(drop=True)
+    funnel = funnel.loc[np.asarray(shown, dtype=bool)].reset_index(drop=True)
     funnel.attrs = attrs
     funnel.attrs["not_drawn"] = [str(g) for g, ok in zip(keep.index, shown, strict=True) if not ok]
     return funnel

@@ -85,6 +85,17 @@ def shown_values(comparison: pd.DataFrame, decisions: Decisions, view: str = con
             for p in PERIODS}
 
 
+def hidden_words(comparison: pd.DataFrame, decisions: Decisions, view: str = config.DEFAULT_VIEW) -> str:
+    """This month's figure when it may not be given: a count KPI's count in words (``"fewer than
+    5"``), a rate's ``"not shown, as it rests on fewer than 5"``."""
+    status = period_status(comparison, "this month", decisions, view)
+    if comparison.attrs.get("is_rate", True):
+        return f"not shown, {not_shown_words(status)}"
+    r = comparison.loc["this month"]
+    num, _ = kpi_keys(comparison.attrs.get("kpi", ""), comparison.attrs.get("group", "all"), r["month"], view)
+    return decisions.words(num, r["numerator"])
+
+
 def not_shown_words(status: str) -> str:
     """Why a figure is not given, as a clause: ``"as it rests on fewer than 5"``."""
     return (f"as it rests on {SUPPRESSED_WORDS}" if status == SMALL
@@ -134,7 +145,7 @@ def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, i
     this = comparison.loc["this month"]
     status = period_status(comparison, "this month", decisions, view)
     if status != SHOWN:
-        return f"**{label}** in {month_name(this['month'])}: not shown, {not_shown_words(status)}."
+        return f"**{label}** in {month_name(this['month'])}: {hidden_words(comparison, decisions, view)}."
     head = f"**{label}** in {month_name(this['month'])}: {value_text(values['this month'], is_rate=is_rate)}"
     if is_rate and not _missing(this["denominator"]):
         num, den = kpi_keys(kpi, comparison.attrs.get("group", "all"), this["month"], view,

@@ -55,7 +55,7 @@ def what_changed(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: 
             continue
         status = comparisons.period_status(comp, "this month", decisions, view)
         if status != "shown":
-            s = f"**{label}**: not shown, {comparisons.not_shown_words(status)}"
+            s = f"**{label}**: {comparisons.hidden_words(comp, decisions, view)}"
         else:
             hidden = _missing(last) and not _missing(comp.loc["last month", "value"])
             s = f"**{label}**: {value_text(this, is_rate=comp.attrs['is_rate'])}, " + comparisons.change_sentence(
@@ -135,8 +135,11 @@ class SummaryPage(BasePage):
 
     # --- the three recommendations ------------------------------------------------------------
     def _rate(self, kpi: str, group: str) -> str | None:
-        """This month's rate as a sentence gives it, or None when it may not be published."""
+        """This month's rate as a sentence gives it; None when it may not be published, ``""`` when
+        there is none (no contacts to take a share of)."""
         comp = comparisons.compare_periods(self.kpi_df, kpi, group, self.month)
+        if _missing(comp.loc["this month", "rate"]):
+            return ""
         if comparisons.period_status(comp, "this month", self.decisions, self.data.view) != "shown":
             return None
         return value_text(comp.loc["this month", "rate"], is_rate=True)
@@ -149,11 +152,13 @@ class SummaryPage(BasePage):
         share = r("health_share", "all")
         head = (f"In {self.month_words}, health services sent {share} of all contacts." if share else
                 f"In {self.month_words}, the share of contacts from health services is not shown, to protect "
-                "children's privacy.")
+                "children's privacy." if share is None else f"There were no contacts in {self.month_words}.")
         parts, hidden = [], []
         for kpi, words in (("marf", "came on a MARF"), ("conversion", "were progressed to a referral"),
                            ("repeat_contacts", "were repeat contacts")):
             mine, everyone = r(kpi, "health"), r(kpi, "all")
+            if mine == "":
+                continue
             if mine is None:
                 hidden.append(words.replace("were ", "").replace("came ", "coming "))
                 continue

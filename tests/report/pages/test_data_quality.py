@@ -58,3 +58,22 @@ def test_the_data_quality_page_builds_on_the_default_data(page):
     assert page.school_nurse_sentence.startswith("From December 2014 to November 2015, ")
     assert list(page.views_table["measure"])[-1] == "Contacts received – code 3C"
     assert list(page.health_views_table.columns) == ["code", "source", "as recorded", "as recoded"]
+
+
+def test_page_01_and_the_index_give_no_small_count_away(page):
+    """The recoding table's totals (a <5 beside a total of 84 whose visible cells sum to 80), the
+    rows received − used on the index, the flows of the recoding rules and the school nurse's
+    counts: attacked from the HTML they render to."""
+    from hwb_kpis.privacy.disclosure import published_html
+    from hwb_kpis.report import render
+    from tests.privacy.audit import attack_pack
+
+    tables = [page.rows_table, page.reasons_table, page.unknown_table, page.recoding_table,
+              page.health_views_table, page.views_table]
+    texts = [page.reconciliation_sentence, page.completeness_sentence, page.school_nurse_sentence]
+    html = "".join(published_html(t) for t in tables) + "".join(f"<p>{t}</p>" for t in texts)
+    index = render.render_index([], month=page.month, summary=dict(page.data.summary), synthetic=False, internal=False,
+                                processed_dir=page.data.processed_dir)
+    problems = attack_pack({"01_data_quality_and_coding.html": html, "index.html": index}, page.month)
+    assert problems == []
+    assert "c" in set(page.recoding_table.drop(columns=["rule", "change"]).to_numpy().ravel())
