@@ -14,7 +14,13 @@ from collections.abc import Hashable
 import numpy as np
 import pandas as pd
 
-from hwb_kpis.privacy.disclosure import SHOWN, SUPPRESSED_COUNT, SUPPRESSED_RATE, WITHHELD_COUNT, Decisions
+from hwb_kpis.privacy.disclosure import (
+    SHOWN,
+    SUPPRESSED_COUNT,
+    SUPPRESSED_RATE,
+    WITHHELD_COUNT,
+    Decisions,
+)
 from hwb_kpis.privacy.secondary import Ledger
 
 RECORD_KEYS = ("kpi", "group", "month", "numerator", "denominator", "rate")

@@ -92,7 +92,7 @@ def prepare(options: ReportOptions, echo: Echo = print) -> PackData:
         echo(f"note: SYNTHETIC data — every page carries the banner '{render.SYNTHETIC_BANNER}'")
     if options.internal:
         echo(f"note: INTERNAL pack — small numbers are not suppressed; every page says '{disclosure.INTERNAL_BANNER}'; "
-             f"written to {options.pack_dir}, apart from the board pack")
+             f"written to {options.pack_dir}, apart from the board's copy")
     return data
 
 

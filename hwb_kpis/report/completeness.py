@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from hwb_kpis.config import UNKNOWN_CODE
-from hwb_kpis.privacy.disclosure import Decisions, decisions_for
+from hwb_kpis.privacy.disclosure import SMALL, Decisions, decisions_for
 from hwb_kpis.report.published import code_key, count_key, no_code_key
 from hwb_kpis.report.words import month_name, percent
 
@@ -54,8 +54,10 @@ WORDS = {"no_source": "arrived with no usable source code",
 
 def completeness_sentence(stats_: Mapping, month: str, *, decisions: Decisions | None = None,
                           internal: bool = False) -> str:
-    """:func:`completeness` in one sentence; a share resting on a count from 1 to 4, or on one the
-    pack withholds, is not given (the sentence says which)."""
+    """:func:`completeness` in one sentence; a share resting on a count from 1 to 4, or on a month's
+    contacts not shown, is not given (the sentence says which). A share of a count the pack
+    withholds (``c``) is given: rounded to whole percent of the month's contacts it is one of the
+    relations the pack's plan protects against (:mod:`hwb_kpis.report.published`)."""
     decisions = decisions or decisions_for(internal)
     if not stats_["n"]:
         return f"There were no contacts in {month_name(month)}."
@@ -64,7 +66,7 @@ def completeness_sentence(stats_: Mapping, month: str, *, decisions: Decisions |
     shown, hidden = [], []
     for name in SHARES:
         count = stats_.get(f"n_{name}")
-        if count is not None and not decisions.shown((keys[name], count), total):
+        if count is not None and (decisions.status(keys[name], count) == SMALL or not decisions.shown(total)):
             hidden.append(WORDS[name])
             continue
         shown.append(f"{percent(stats_[name])} {WORDS[name]}")

@@ -352,13 +352,16 @@ def _recoding(ledger: Ledger, recoding: pd.DataFrame | None, recoded: pd.DataFra
             terms.update(flows.part(rule, None, which))
         key = ledger.count(moved_key(direction, sn, month), sum(ledger.values[k] for k in terms))
         ledger.total(key, list(terms), what=f"moved {direction} of {sn}")
-    # page 00 and 01: the share of the month's contacts whose source the rules corrected
-    this = [recode_key(rule, month) for rule in changes]
-    n_all = ledger.values.get(count_key("contacts", "any", "all", month), 0.0)
+    # pages 00 and 01 quote this month's shares of contacts recoded, with no recorded code and still
+    # unknown, rounded to whole percent (hwb_kpis.report.completeness): each one a relation
+    total = count_key("contacts", "any", "all", month)
+    n_all = ledger.values.get(total, 0.0)
     if n_all:
-        share = sum(ledger.values[k] for k in this) / n_all
-        ledger.share(this, count_key("contacts", "any", "all", month), round(share, 2),
-                     what="the share of contacts whose source was corrected")
+        for parts, what in (([recode_key(rule, month) for rule in changes], "recoded"),
+                            ([no_code_key(month)], "no code recorded"),
+                            ([code_key("recoded", unknown, month)], "unknown after coding")):
+            share = sum(ledger.values[k] for k in parts) / n_all
+            ledger.share(parts, total, round(share, 2), what=f"the share of contacts {what}")
 
 
 # --- initial health assessments -------------------------------------------------------------------

@@ -214,12 +214,13 @@ class Attack:
             self.relation(terms, lo, hi, what)
 
     def rate_rests(self, text: str, basis: Iterable[tuple], where: str) -> None:
-        """A printed rate must be ``*`` (or missing) when a count it rests on is hidden."""
+        """A printed rate must be ``*`` (or missing) when a count it rests on is from 1 to 4 (a
+        rate on a withheld count is judged by the feasible ranges: its rounding is a relation)."""
         if read_share(text) is None and not re.fullmatch(r"[\d.]+", text.strip()):
             return
-        hidden = [k for k in basis if any(s.status in (SMALL, WITHHELD) for s in self.seen.get(k, []))]
+        hidden = [k for k in basis if any(s.status == SMALL for s in self.seen.get(k, []))]
         if hidden:
-            self.problems.append(f"{where}: the rate {text} rests on a hidden count {hidden[0]}")
+            self.problems.append(f"{where}: the rate {text} rests on a count from 1 to 4 {hidden[0]}")
 
     # --- the verdict ------------------------------------------------------------------------------
 

@@ -72,8 +72,7 @@ def test_page_01_and_the_index_give_no_small_count_away(page):
               page.health_views_table, page.views_table]
     texts = [page.reconciliation_sentence, page.completeness_sentence, page.school_nurse_sentence]
     html = "".join(published_html(t) for t in tables) + "".join(f"<p>{t}</p>" for t in texts)
-    index = render.render_index([], month=page.month, summary=dict(page.data.summary), synthetic=False, internal=False,
-                                processed_dir=page.data.processed_dir)
+    index = render.render_index([], month=page.month, summary=dict(page.data.summary), synthetic=False, internal=False)
     problems = attack_pack({"01_data_quality_and_coding.html": html, "index.html": index}, page.month)
     assert problems == []
     assert "c" in set(page.recoding_table.drop(columns=["rule", "change"]).to_numpy().ravel())
