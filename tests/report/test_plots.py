@@ -215,6 +215,7 @@ def test_spc_chart_leaves_out_hidden_points_and_says_so():
     assert any("1 point is not drawn" in t for t in _texts(fig))
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the pooled rate of no agency is undefined
 def test_funnel_plot_with_no_agency_to_draw():
     empty = funnel_limits([], [], labels=[])
     fig = plots.funnel_plot(empty, title="Too few", y_label="y")
