@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -351,7 +351,3 @@ def rule_clause() -> str:
             f"as `{SUPPRESSED_RATE}`; `{WITHHELD_COUNT}` marks a count withheld so that a hidden one cannot be "
             "worked out from the others")
 
-
-def count_list(counts: Iterable, internal: bool = False) -> list[str]:
-    """:func:`count_cell` of each count."""
-    return [count_cell(n, internal) for n in counts]

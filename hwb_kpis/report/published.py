@@ -13,14 +13,18 @@ Three families of counts, with no relation between them:
 
 * **rows** — raw rows received, used, quarantined and dropped per table (index and page 01), and
   quarantined rows by reason: ``raw = used + quarantined + duplicates``, ``quarantined = Σ reasons``.
-* **contacts** — the month's contacts, health contacts and the six health codes (both views), the
-  KPI counts of pages 00, 03 and 04 (this month, last month, the same month last year), each
-  month's contacts since the year before the reporting year (page 02's average, lowest and
-  highest; page 01's table), the 12-month sums per health code, the recoding table (rule by month,
-  its totals) with the flows ``from → to`` behind it, contacts with no code recorded and still
-  unknown. Relations: ``health = Σ codes``, ``decided = contacts − pending``, 12-month sums, row
-  totals of the recoding table, ``recoded − recorded = flows in − flows out`` per code and month,
-  the school nurse's moved in / out, the rounded share recoded and the rounded average a month.
+* **contacts** — the month's contacts, health contacts and six health codes (both views; a code
+  is published in the pack's view, and the school nurse in both), the KPI counts of pages 00, 03
+  and 04 (this month's; other months give rates only), each month's contacts since the year
+  before the reporting year (page 01's table, page 02's average, lowest and highest, page 00's
+  last month and last year), the 12-month counts per health code in both views, the recoding
+  table (rule by month, totals) with the changes ``from → to`` behind it, contacts with no code
+  recorded and still unknown each month. Relations: ``health = Σ codes``, ``contacts = decided +
+  pending``, the 12-month sums, the recoding table's totals, ``recoded − recorded = moved in −
+  moved out`` for each health code this month and over the year, every contact with no recorded
+  code is recoded (each month), still unknown = recorded unknown + in − out (each month), the
+  school nurse's moved in / out, the rounded shares of the month recoded, with no code and still
+  unknown, and page 02's rounded average a month.
 * **iha** — children due, done and not yet due per cohort month and limit (pages 00 and 05):
   ``children = due + not yet due`` for both limits, ``done <= due``, and the rounded before /
   after shares of the chart.
