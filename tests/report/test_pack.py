@@ -201,6 +201,7 @@ def test_a_pack_of_a_month_of_3_contacts_withstands_the_audit(small_pack):
     assert small_pack["result"].failed == [], small_pack["result"].failed
     pages = read_pack(small_pack["dir"])
     assert attack_pack(pages, SMALL_MONTH) == []
-    summary = pages["00_board_summary.html"]
-    assert "Contacts received</strong>: fewer than 5" in summary and "down 1,377" not in summary
-    assert "lowest fewer than 5 in December 2015" in pages["02_contacts_and_sources.html"]
+    # the sentences the old pack printed on this month
+    assert "down 1,377" not in pages["00_board_summary.html"]
+    assert "lowest 3 in" not in pages["02_contacts_and_sources.html"]
+    assert "&lt;5" in pages["00_board_summary.html"]
