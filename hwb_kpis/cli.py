@@ -14,10 +14,14 @@ import typer
 from hwb_kpis import demo
 from hwb_kpis.config import (
     DEFAULT_IHA_LIMIT,
+    DEFAULT_LINK_DAYS,
     DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
     DEFAULT_MONTH,
+    DEFAULT_SOURCE_FORMAT,
     DEFAULT_VIEW,
     IHA_LIMITS,
+    SOURCE_FORMATS,
     VIEWS,
 )
 from hwb_kpis.errors import HwbKpisError
@@ -34,7 +38,11 @@ app = typer.Typer(
 #: the choices of --view and --iha-limit (their one home is hwb_kpis.config)
 View = StrEnum("View", {v: v for v in VIEWS})
 IhaLimit = StrEnum("IhaLimit", {v: v for v in IHA_LIMITS})
-_VIEW, _IHA_LIMIT = View(DEFAULT_VIEW), IhaLimit(DEFAULT_IHA_LIMIT)
+SourceFormat = StrEnum("SourceFormat", {v.replace("-", "_"): v for v in SOURCE_FORMATS})
+_VIEW, _IHA_LIMIT, _SOURCE_FORMAT = View(DEFAULT_VIEW), IhaLimit(DEFAULT_IHA_LIMIT), SourceFormat(DEFAULT_SOURCE_FORMAT)
+#: the help of --format on clean and report
+FORMAT_HELP = ("Layout of the raw extract: auto (detect it and say which), contract (one file per table) or "
+               "annex-a (an Ofsted Annex A workbook).")
 
 
 class Format(StrEnum):
@@ -70,15 +78,18 @@ def main() -> None:
 @app.command()
 @_one_line_errors
 def clean(
-    raw: Annotated[Path, typer.Option(help="Folder holding contacts.csv|xlsx and looked_after.csv|xlsx.")] = Path("data/raw"),
+    raw: Annotated[Path, typer.Option(help="Folder holding the extract: contacts, referrals and looked_after .csv|.xlsx, or an Ofsted Annex A workbook.")] = Path("data/raw"),
     out: Annotated[Path, typer.Option(help="Folder for the processed Parquet, quarantine and summary.")] = Path("data/processed"),
     mapping: Annotated[Path | None, typer.Option(help="YAML mapping of this system's file names, columns and values.")] = None,
     key_file: Annotated[Path | None, typer.Option(help="Pseudonymisation key file (outside the project); default $HWB_KPIS_PSEUDONYM_KEY.")] = None,
+    format: Annotated[SourceFormat, typer.Option("--format", help=FORMAT_HELP)] = _SOURCE_FORMAT,
+    link_days: Annotated[int, typer.Option(help=HELP["link_days"], min=0)] = DEFAULT_LINK_DAYS,
 ) -> None:
     """Validate, clean, pseudonymise and code a raw extract; write processed tables and a reconciliation."""
     from hwb_kpis.pipeline import run_clean
 
-    result = run_clean(raw, out, mapping_path=mapping, key_file=key_file, echo=typer.echo)
+    result = run_clean(raw, out, mapping_path=mapping, key_file=key_file, echo=typer.echo, fmt=format.value,
+                       link_days=link_days)
     typer.echo(f"processed tables written to {result.out_dir}")
 
 
@@ -94,8 +105,9 @@ def kpis(
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = False,
 ) -> None:
-    """Print every board KPI (numerator, denominator, rate) for a month or all months; small numbers
-    suppressed unless --internal (a note on stderr says which figures are not shown)."""
+    """Print every board KPI the extract can give (numerator, denominator, rate) for a month or all
+    months; small numbers suppressed unless --internal (a note on stderr says which figures are not
+    shown); the KPIs the extract cannot give are never printed (`hwb-kpis clean` says why)."""
     from hwb_kpis.kpis import format_kpis, kpi_table, load_processed
     from hwb_kpis.kpis.output import kpi_plan, suppressed_note
 
@@ -148,6 +160,10 @@ def report(
     as_of: Annotated[str | None, typer.Option(help=HELP["as_of"])] = None,
     lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
     iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
+    link_days: Annotated[int, typer.Option(help=HELP["link_days"], min=0)] = DEFAULT_LINK_DAYS,
+    format: Annotated[SourceFormat, typer.Option("--format", help=FORMAT_HELP)] = _SOURCE_FORMAT,
+    settings: Annotated[Path | None, typer.Option(help=HELP["settings_dir"])] = None,
+    maturing_share: Annotated[float, typer.Option(help=HELP["maturing_share"])] = DEFAULT_MATURING_SHARE,
     dfe_dir: Annotated[Path | None, typer.Option(help=HELP["dfe_dir"])] = None,
     la: Annotated[str | None, typer.Option(help=HELP["la_code"])] = None,
     comparator: Annotated[list[str] | None, typer.Option(help=HELP["comparators"])] = None,
@@ -163,7 +179,8 @@ def report(
         internal=internal, force=force, mapping_path=mapping, jobs=jobs, echo=typer.echo,
         timeout=timeout, view=view.value, as_of=as_of or None, lookback_days=lookback_days,
         iha_limit=iha_limit.value, parameters=extra_values(dfe_dir=dfe_dir, la_code=la, comparators=comparator),
-        key_file=key_file,
+        key_file=key_file, link_days=link_days, source_format=format.value, settings_dir=settings,
+        maturing_share=maturing_share,
     )
     typer.echo(f"{result.kind}: {result.index_path}")
     if result.failed:

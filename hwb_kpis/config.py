@@ -38,6 +38,12 @@ def default_reports_dir() -> Path:
     return project_root() / "reports"
 
 
+def default_settings_dir() -> Path:
+    """The analyst's own editable files for the pack (``changes.yml``, ``targets.yml``):
+    ``<project>/settings`` (see docs/verdicts.md)."""
+    return project_root() / "settings"
+
+
 # --- the data contract lives in hwb_kpis/contract/tables.yml (hwb_kpis.contract.tables); these
 # names are re-exported here only because stages and notebooks have long imported them from config.
 from hwb_kpis.contract.tables import (  # noqa: E402,F401
@@ -62,6 +68,16 @@ DEFAULT_VIEW = "recoded"
 DEFAULT_LOOKBACK_DAYS = 365
 IHA_LIMITS = ("28d", "20wd")
 DEFAULT_IHA_LIMIT = "28d"
+#: days after a contact within which a referral of the child makes its derived outcome a referral
+#: (only for extracts without outcomes, such as Ofsted Annex A: hwb_kpis.ingest.fill)
+DEFAULT_LINK_DAYS = 7
+#: the source formats ``--format`` accepts (hwb_kpis.ingest.formats); ``auto`` detects
+SOURCE_FORMATS = ("auto", "annex-a", "contract")
+DEFAULT_SOURCE_FORMAT = "auto"
+
+#: a month whose share of contacts still awaiting a decision (or of children not yet due an IHA)
+#: is above this is "still maturing": shown, marked, and never judged (docs/verdicts.md)
+DEFAULT_MATURING_SHARE = 0.05
 
 #: the month the seed report describes; notebooks default to it on the synthetic data
 DEFAULT_MONTH = "2015-11"

@@ -25,9 +25,11 @@ import pandas as pd
 from hwb_kpis import __version__, config
 from hwb_kpis.contract import schemas
 from hwb_kpis.contract.processed import PROCESSED_FILES
-from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER
+from hwb_kpis.contract.referrals import referrals_from_contacts
+from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER, SPECS
 from hwb_kpis.errors import HwbKpisError, ReconciliationError
 from hwb_kpis.ingest import CleanTable, clean_table, formats, load_mapping
+from hwb_kpis.ingest.fill import DEFAULT_LINK_DAYS
 from hwb_kpis.privacy.pseudonym import PseudonymKey, resolve_key
 from hwb_kpis.timings import Clock, Timings
 
@@ -45,6 +47,7 @@ class CleanResult:
     quarantine: pd.DataFrame
     audit: pd.DataFrame
     summary: dict[str, Any]
+    referrals: pd.DataFrame | None = None
 
 
 def is_synthetic(raw_dir: Path) -> bool:
@@ -64,11 +67,14 @@ def has_raw_extract(raw_dir: Path) -> bool:
     )
 
 
-def raw_fingerprint(raw_dir: Path, mapping_path: Path | None = None) -> str:
-    """SHA-256 over the raw files (names and bytes), the mapping file and the package's reference
-    data: when it is unchanged, the processed tables need not be rebuilt."""
+def raw_fingerprint(raw_dir: Path, mapping_path: Path | None = None, settings: str = "") -> str:
+    """SHA-256 over the raw files (names and bytes), the mapping file, the package's reference
+    data and the reading ``settings`` (format asked for, link window): when it is unchanged, the
+    processed tables need not be rebuilt."""
     raw_dir = Path(raw_dir)
     digest = hashlib.sha256()
+    if settings:
+        digest.update(settings.encode())
     files = sorted(p for p in raw_dir.iterdir() if p.is_file() and p.name != "README.md") if raw_dir.is_dir() else []
     if mapping_path is not None:
         files.append(Path(mapping_path))
@@ -96,10 +102,15 @@ def run_clean(
     today: dt.date | None = None,
     echo: Callable[[str], Any] = print,
     timings: Timings | None = None,
+    fmt: str = formats.AUTO,
+    link_days: int = DEFAULT_LINK_DAYS,
 ) -> CleanResult:
     """Clean and code the raw extract in ``raw_dir`` and write the processed tables to ``out_dir``.
 
-    Writes ``contacts.parquet``, ``looked_after.parquet``, ``quarantine.csv``,
+    ``fmt`` is the source format (``auto``: detected, and the run says which); ``link_days`` the
+    window in which a referral of the child makes a contact's derived outcome a referral (used
+    only when the extract has no outcomes). Writes ``contacts.parquet``, ``referrals.parquet``,
+    ``looked_after.parquet`` (a table the extract lacks is written empty), ``quarantine.csv``,
     ``recoding_audit.csv`` and ``ingest_summary.json`` (atomically: into a temporary folder, then
     moved). Prints the reconciliation; raises ``ReconciliationError`` if it does not hold.
     ``timings(stage, seconds)`` is called as each of :data:`STAGES` ends (some more than once).
@@ -107,27 +118,42 @@ def run_clean(
     clock = Clock(timings)
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     mapping = load_mapping(mapping_path)
-    source = formats.detect(raw_dir, mapping)
-    source.locate(raw_dir, mapping)  # fail on a missing file before any work (and before asking for a key)
+    source = formats.choose(raw_dir, mapping, fmt)
+    found = source.describe(raw_dir, mapping)  # fail on a missing file before any work (and before asking for a key)
+    how = "detected" if fmt == formats.AUTO else "as asked"
+    echo(f"format: {source.description} ({source.name}, {how}): {found}")
     synthetic = is_synthetic(raw_dir)
     key = _resolve_key(synthetic, key_file, echo)
     mapping_file = Path(mapping_path) if mapping_path else None
+    settings = reading_settings(fmt, link_days)
     with clock.stage("read"):
-        raws = source.read(raw_dir, mapping)
+        raws = formats.read_extract(source, raw_dir, mapping, link_days=link_days, today=today)
     with ThreadPoolExecutor(max_workers=1) as background:
         # the fingerprint reads every raw byte again: on a thread (hashlib releases the GIL) while
         # cleaning, which is mostly single-threaded, rather than during the reads, which use every core
-        fingerprint = background.submit(_timed, clock, "fingerprint", raw_fingerprint, raw_dir, mapping_file)
+        fingerprint = background.submit(_timed, clock, "fingerprint", raw_fingerprint, raw_dir, mapping_file, settings)
         tables = {name: clean_table(raws.pop(name), mapping, key, today=today, timings=timings) for name in list(raws)}
         fingerprint.result()
-    contacts, looked_after, audit = _processed(tables, clock)
+    processed, audit = _processed(tables, clock)
     quarantine = pd.concat([t.quarantine for t in tables.values()], ignore_index=True)
-    summary = _summary(tables, contacts, looked_after, synthetic=synthetic, key=key,
-                       fingerprint=fingerprint.result(), mapping_path=mapping_path)
+    summary = _summary(tables, processed, source, synthetic=synthetic, key=key, fingerprint=fingerprint.result(),
+                       mapping_path=mapping_path, fmt=fmt, link_days=link_days)
     with clock.stage("write"):
-        _write_atomically(out_dir, contacts, looked_after, quarantine, audit, summary)
+        _write_atomically(out_dir, processed, quarantine, audit, summary)
     _echo_outcome(summary, quarantine, out_dir, echo)
-    return CleanResult(out_dir, contacts, looked_after, quarantine, audit, summary)
+    return CleanResult(out_dir, processed["contacts"], processed["looked_after"], quarantine, audit, summary,
+                       processed["referrals"])
+
+
+def reading_settings(fmt: str, link_days: int) -> str:
+    """The reading settings that change the processed tables, for the fingerprint (empty for the
+    defaults, so that a folder cleaned with them is not cleaned again)."""
+    parts = []
+    if fmt != formats.AUTO:
+        parts.append(f"format={fmt}")
+    if link_days != DEFAULT_LINK_DAYS:
+        parts.append(f"link_days={link_days}")
+    return ";".join(parts)
 
 
 def _resolve_key(synthetic: bool, key_file: Path | str | None, echo: Callable[[str], Any]) -> PseudonymKey:
@@ -145,39 +171,114 @@ def _timed(clock: Clock, stage: str, func: Callable[..., Any], *args: Any) -> An
         return func(*args)
 
 
-def _processed(tables: dict[str, CleanTable], clock: Clock) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``(contacts, looked_after, audit)``: contacts coded and without free text, both tables in
-    their processed columns and checked against their pandera contracts."""
-    from hwb_kpis.coding import code_contacts
+def _processed(tables: dict[str, CleanTable], clock: Clock) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """``({table: processed frame}, audit)``: contacts coded and without free text; referrals
+    coded (or made from the contacts whose outcome is a referral, when the extract lists none);
+    every table in its processed columns (empty when the extract lacks it) and checked against
+    its pandera contract."""
+    from hwb_kpis.coding import AUDIT_COLUMNS, code_contacts
+    from hwb_kpis.coding.referrals import code_referrals
 
-    contacts_clean = tables["contacts"].clean
-    with clock.stage("code"):
-        coded, audit = code_contacts(contacts_clean)
-    if len(coded) != len(contacts_clean):
-        raise ReconciliationError("coding changed the number of contacts; this is a bug")
-    contacts = coded.drop(columns=[c for c in FREE_TEXT if c in coded.columns])
-    contacts = contacts[list(schemas.PROCESSED_CONTACTS.columns)]
-    looked_after = tables["looked_after"].clean[list(schemas.PROCESSED_LOOKED_AFTER.columns)]
+    out: dict[str, pd.DataFrame] = {}
+    audit = pd.DataFrame({c: pd.Series(dtype="string") for c in AUDIT_COLUMNS})
+    if "contacts" in tables:
+        contacts_clean = tables["contacts"].clean
+        with clock.stage("code"):
+            coded, audit = code_contacts(contacts_clean)
+        if len(coded) != len(contacts_clean):
+            raise ReconciliationError("coding changed the number of contacts; this is a bug")
+        contacts = coded.drop(columns=[c for c in FREE_TEXT if c in coded.columns])
+        out["contacts"] = contacts[list(schemas.PROCESSED_CONTACTS.columns)]
+    if "referrals" in tables:
+        out["referrals"] = code_referrals(tables["referrals"].clean)[list(schemas.PROCESSED_REFERRALS.columns)]
+    elif _referrals_made_from_contacts(tables):
+        out["referrals"] = referrals_from_contacts(out["contacts"])[list(schemas.PROCESSED_REFERRALS.columns)]
+    if "looked_after" in tables:
+        out["looked_after"] = tables["looked_after"].clean[list(schemas.PROCESSED_LOOKED_AFTER.columns)]
+    for name, schema in schemas.PROCESSED.items():
+        if name not in out:
+            out[name] = schemas.empty_frame(schema)
+    # referrals made from contacts are rows and values of the contacts just checked: their columns
+    # are checked, not every value again (that would cost as much as the contacts' own check)
+    made = _referrals_made_from_contacts(tables)
     with clock.stage("contract"):
         try:
-            schemas.PROCESSED_CONTACTS.validate(contacts, inplace=True)
-            schemas.PROCESSED_LOOKED_AFTER.validate(looked_after, inplace=True)
+            for name, schema in schemas.PROCESSED.items():
+                if name == "referrals" and made:
+                    if list(out[name].columns) != list(schema.columns):
+                        raise ValueError(f"referrals made from contacts have columns {list(out[name].columns)}")
+                    continue
+                schema.validate(out[name], inplace=True)
         except Exception as exc:  # pandera SchemaError: a bug, not user input
             raise HwbKpisError(f"processed tables break their contract ({str(exc).splitlines()[0]})") from exc
-    return contacts, looked_after, audit
+    return {name: out[name] for name in schemas.PROCESSED}, audit
 
 
-def _summary(tables: dict[str, CleanTable], contacts: pd.DataFrame, looked_after: pd.DataFrame, *,
-             synthetic: bool, key: PseudonymKey, fingerprint: str, mapping_path: Path | str | None) -> dict[str, Any]:
-    """``ingest_summary.json``: each table's reconciliation, the extract's dates, how it was
-    pseudonymised and coded, and the fingerprint that says when it must be cleaned again."""
-    dates = [contacts["contact_date"].max()] + [looked_after[c].max() for c in LOOKED_AFTER.dates]
+def _referrals_made_from_contacts(tables: dict[str, CleanTable]) -> bool:
+    """True when the extract lists no referrals but its contacts have outcomes to find them by."""
+    return "referrals" not in tables and "contacts" in tables and "outcome" in tables["contacts"].summary["columns"]
+
+
+def _provided(tables: dict[str, CleanTable], made_from: dict[str, str]) -> dict[str, list[str]]:
+    """Per table the extract holds (or the pipeline made), the contract columns it holds."""
+    from hwb_kpis.kpis.capabilities import referrals_from_contacts_provide
+
+    provided = {name: list(t.summary["columns"]) for name, t in tables.items()}
+    if made_from.get("referrals") == "contacts":
+        provided["referrals"] = list(referrals_from_contacts_provide(provided["contacts"]) or ())
+    return {name: provided[name] for name in SPECS if name in provided}
+
+
+def _first_last(processed: dict[str, pd.DataFrame]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The earliest and latest date of the extract's events (contacts, referrals, periods of care)."""
+    dates = []
+    for name, column in (("contacts", "contact_date"), ("referrals", "referral_date"), ("looked_after", "period_start")):
+        frame = processed[name]
+        if len(frame):
+            dates += [frame[column].min(), frame[column].max()]
+    dates = [d for d in dates if pd.notna(d)]
+    return (min(dates), max(dates)) if dates else (None, None)
+
+
+def _day(value) -> str | None:
+    return value.strftime("%Y-%m-%d") if value is not None and pd.notna(value) else None
+
+
+def _summary(tables: dict[str, CleanTable], processed: dict[str, pd.DataFrame], source, *, synthetic: bool,
+             key: PseudonymKey, fingerprint: str, mapping_path: Path | str | None, fmt: str,
+             link_days: int) -> dict[str, Any]:
+    """``ingest_summary.json``: the format read, each table's reconciliation and columns, how
+    what the extract lacks was derived, which KPIs it can answer (and why not the others), the
+    extract's dates, how it was pseudonymised and coded, and the fingerprint that says when it
+    must be cleaned again."""
+    from hwb_kpis.kpis.capabilities import assess, reasons
+
+    contacts, looked_after = processed["contacts"], processed["looked_after"]
+    made_from = {"referrals": "contacts"} if _referrals_made_from_contacts(tables) else {}
+    provided = _provided(tables, made_from)
+    capabilities = assess(provided, reasons(source.absent, made_from))
+    derivations = [{"table": name, "column": column, "note": note}
+                   for name, t in tables.items() for column, note in t.summary["derived"].items()]
+    for name in made_from:
+        derivations.append({"table": name, "column": None, "note": str(SPECS[name].when_absent["note"])})
+    dates = [contacts["contact_date"].max(), processed["referrals"]["referral_date"].max()]
+    dates += [looked_after[c].max() for c in LOOKED_AFTER.dates]
     extract_date = max((d for d in dates if pd.notna(d)), default=None)
+    first, last = _first_last(processed)
     return {
+        "format": {"name": source.name, "description": source.description,
+                   "chosen": "detected" if fmt == formats.AUTO else "asked"},
         "tables": {name: t.summary for name, t in tables.items()},
-        "extract_date": extract_date.strftime("%Y-%m-%d") if extract_date is not None else None,
-        "first_contact_date": contacts["contact_date"].min().strftime("%Y-%m-%d") if len(contacts) else None,
-        "last_contact_date": contacts["contact_date"].max().strftime("%Y-%m-%d") if len(contacts) else None,
+        "made_from": made_from,
+        "provided": provided,
+        "derivations": derivations,
+        "link_days": link_days,
+        "kpis": capabilities.as_dict(),
+        "extract_date": _day(extract_date),
+        "first_date": _day(first),
+        "last_date": _day(last),
+        "first_contact_date": _day(contacts["contact_date"].min()) if len(contacts) else None,
+        "last_contact_date": _day(contacts["contact_date"].max()) if len(contacts) else None,
         "months_without_contacts": months_without_contacts(contacts),
         "synthetic": synthetic,
         "pseudonym_key_source": key.source if not key.source.startswith("file:") else "file",
@@ -196,12 +297,20 @@ def _echo_outcome(summary: dict[str, Any], quarantine: pd.DataFrame, out_dir: Pa
     """What ``hwb-kpis clean`` prints once the tables are written: the reconciliation of each
     table and its reader's notes, warnings, and where to look."""
     for name, s in summary["tables"].items():
+        filtered = f" + left out by filters {s['filtered_out']:,}" if s.get("filtered_out") else ""
         echo(
             f"{name}: raw {s['raw_rows']:,} = clean {s['clean_rows']:,} + quarantined {s['quarantined']:,}"
-            f" + duplicates dropped {s['duplicates_dropped']:,}  (reconciled)"
+            f" + duplicates dropped {s['duplicates_dropped']:,}{filtered}  (reconciled)"
         )
         for note in s["notes"]:
             echo(f"  note: {note}")
+    for d in summary["derivations"]:
+        echo(f"  derived: {d['table']}{'.' + d['column'] if d['column'] else ''}: {d['note']}")
+    unavailable = summary["kpis"]["unavailable"]
+    if unavailable:
+        echo(f"KPIs this extract cannot give ({len(unavailable)}):")
+        for kpi, reason in unavailable.items():
+            echo(f"  {kpi}: {reason}")
     for month in summary["months_without_contacts"]:
         echo(f"WARNING: no contacts in {month}, a month inside the extract's range: is the extract complete?")
     if len(quarantine):
@@ -221,12 +330,12 @@ def months_without_contacts(contacts: pd.DataFrame) -> list[str]:
     return [str(p) for p in span if str(p) not in present]
 
 
-def _write_atomically(out_dir: Path, contacts, looked_after, quarantine, audit, summary) -> None:
+def _write_atomically(out_dir: Path, processed: dict[str, pd.DataFrame], quarantine, audit, summary) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".clean-") as tmp:
         tmp_path = Path(tmp)
-        contacts.to_parquet(tmp_path / "contacts.parquet", index=False)
-        looked_after.to_parquet(tmp_path / "looked_after.parquet", index=False)
+        for name, frame in processed.items():
+            frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
         quarantine.to_csv(tmp_path / "quarantine.csv", index=False)
         audit.to_csv(tmp_path / "recoding_audit.csv", index=False)
         (tmp_path / "ingest_summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
@@ -235,8 +344,9 @@ def _write_atomically(out_dir: Path, contacts, looked_after, quarantine, audit, 
             os.replace(tmp_path / name, out_dir / name)
 
 
-def is_current(processed_dir: Path, raw_dir: Path, mapping_path: Path | None = None) -> bool:
-    """True when ``processed_dir`` was built from exactly these raw files, mapping and reference data."""
+def is_current(processed_dir: Path, raw_dir: Path, mapping_path: Path | None = None, settings: str = "") -> bool:
+    """True when ``processed_dir`` was built from exactly these raw files, mapping, reference data
+    and reading settings."""
     summary_path = Path(processed_dir) / "ingest_summary.json"
     if not summary_path.is_file() or not all((Path(processed_dir) / f).is_file() for f in PROCESSED_FILES):
         return False
@@ -244,7 +354,7 @@ def is_current(processed_dir: Path, raw_dir: Path, mapping_path: Path | None = N
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError:
         return False
-    return summary.get("raw_fingerprint") == raw_fingerprint(raw_dir, mapping_path)
+    return summary.get("raw_fingerprint") == raw_fingerprint(raw_dir, mapping_path, settings)
 
 
 def refresh_processed(
@@ -255,6 +365,8 @@ def refresh_processed(
     key_file: Path | str | None = None,
     echo: Callable[[str], Any] = print,
     write_demo: Callable[[Path], Any] | None = None,
+    fmt: str | None = None,
+    link_days: int | None = None,
 ) -> str:
     """Make ``processed_dir`` current for ``raw_dir``; the one place that decides whether to clean
     (used by ``hwb-kpis report`` and, through :func:`hwb_kpis.report.data.ensure_processed`, by
@@ -268,19 +380,24 @@ def refresh_processed(
       :func:`raw_fingerprint`): nothing to do (``"reused"``); otherwise :func:`run_clean`
       (``"cleaned"``).
 
-    Without ``mapping_path`` the mapping recorded by the last clean of ``processed_dir`` is used.
+    Without ``mapping_path`` (``fmt``, ``link_days``) the mapping (format asked for, link window)
+    recorded by the last clean of ``processed_dir`` is used.
     Relative paths are resolved against the current folder. A file lock makes concurrent callers
     (notebooks run in parallel) wait for one build. Returns ``"kept"``, ``"reused"`` or ``"cleaned"``.
     """
     processed = Path(processed_dir).resolve()
     raw = Path(raw_dir).resolve()
     processed.mkdir(parents=True, exist_ok=True)
+    try:
+        previous = json.loads((processed / "ingest_summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
     if mapping_path is None:  # keep using the mapping the folder was last cleaned with
-        try:
-            previous = json.loads((processed / "ingest_summary.json").read_text(encoding="utf-8"))
-            mapping_path = previous.get("mapping")
-        except (OSError, ValueError):
-            mapping_path = None
+        mapping_path = previous.get("mapping")
+    if fmt is None:  # ... and the format it was asked to read
+        fmt = previous["format"]["name"] if previous.get("format", {}).get("chosen") == "asked" else formats.AUTO
+    if link_days is None:
+        link_days = int(previous.get("link_days", DEFAULT_LINK_DAYS))
     mapping_file = Path(mapping_path) if mapping_path else None
     with open(processed / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -293,11 +410,12 @@ def refresh_processed(
                 if write_demo is None:
                     raise HwbKpisError(f"{raw}: no raw extract (and no cleaned tables in {processed})")
                 write_demo(raw)
-            if is_current(processed, raw, mapping_file):
+            if is_current(processed, raw, mapping_file, reading_settings(fmt, link_days)):
                 echo(f"raw files unchanged since the last clean: reusing {processed}")
                 return "reused"
             echo(f"cleaning {raw} -> {processed}")
-            run_clean(raw, processed, mapping_path=mapping_file, key_file=key_file, echo=echo)
+            run_clean(raw, processed, mapping_path=mapping_file, key_file=key_file, echo=echo, fmt=fmt,
+                      link_days=link_days)
             return "cleaned"
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

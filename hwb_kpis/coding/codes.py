@@ -4,6 +4,7 @@ the code and group of each view (:func:`view_columns`, the one home of that rule
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,14 @@ STR = pd.StringDtype(na_value=np.nan)  # pandas 3 default string dtype ("str")
 #: the group of codes 3A-3F
 HEALTH_GROUP = "health"
 
-_CODE_RE = r"^(?:[A-Z]\) *)?0?(10|[1-9][A-F]?)(?:\.0+)?(?:$|[^A-Z0-9])"
+#: a code at the start of the text, after an Annex A letter prefix (``k) 3E: ...``, ``P1) 5D: ...``)
+_CODE_RE = r"^(?:[A-Z][0-9]?\) *)?0?(10|[1-9][A-F]?)(?:\.0+)?(?:$|[^A-Z0-9])"
+
+
+def label_key(text: str) -> str:
+    """A label reduced to its lower-case words (every other character folded to one space), so
+    that ``Health services – other primary health services`` matches the code list's label."""
+    return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
 
 
 def load_reference(path: Path | str | None = None) -> pd.DataFrame:
@@ -52,8 +60,11 @@ def view_columns(view: str) -> tuple[str, str]:
 def normalise_code(series: pd.Series) -> pd.Series:
     """Recorded source codes → valid CIN census codes (upper case), NA when blank or invalid.
 
-    Accepts ``3e``, `` 3E ``, ``k) 3E: Health services``, ``e) 2A: Schools``, ``3E - A&E``,
-    ``06`` and Excel's ``6.0``; the code must be followed by the end, a space or punctuation.
+    Accepts ``3e``, `` 3E ``, ``k) 3E: Health services``, ``p1) 5D: LA services``, ``e) 2A:
+    Schools``, ``3E - A&E``, ``06`` and Excel's ``6.0``; the code must be followed by the end, a
+    space or punctuation. A label without its code (DfE's ``Health services - other primary
+    health services``) is not a recorded code: the free-text lookup reads it
+    (:func:`hwb_kpis.coding.lookup.label_patterns`).
     """
     valid = set(load_reference()["code"])
     text = series.astype(STR)

@@ -11,6 +11,7 @@ from hwb_kpis.contract.tables import (  # noqa: F401
     LOOKED_AFTER,
     OPTIONAL_COLUMNS,
     OUTCOMES,
+    REFERRALS,
     SPECS,
     TABLES,
     THRESHOLD_NOT_MET,
@@ -18,8 +19,8 @@ from hwb_kpis.contract.tables import (  # noqa: F401
     TableSpec,
 )
 
-_SCHEMA_NAMES = ("PROCESSED_CONTACTS", "PROCESSED_LOOKED_AFTER", "QUARANTINE", "RAW_CONTACTS", "RAW_LOOKED_AFTER",
-                 "matches", "unique_ids")
+_SCHEMA_NAMES = ("PROCESSED_CONTACTS", "PROCESSED_LOOKED_AFTER", "PROCESSED_REFERRALS", "QUARANTINE", "RAW_CONTACTS",
+                 "RAW_LOOKED_AFTER", "RAW_REFERRALS", "empty_frame", "matches", "unique_ids")
 
 
 def __getattr__(name: str):

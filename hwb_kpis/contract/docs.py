@@ -45,16 +45,23 @@ def _yes(flag: bool) -> str:
 def raw_section() -> list[str]:
     """The raw tables of ``tables.yml``: columns, kinds, flags, keys, derived columns."""
     out = ["## Raw tables (`data/raw/`)", "",
-           "One file per table (CSV or Excel); a mapping file (`--mapping`) renames a system's own "
-           "headers and values to these. Header matching ignores case and surrounding spaces.", ""]
+           "One file per table (CSV or Excel), or a source format read as published (docs/formats.md); a "
+           "mapping file (`--mapping`) renames a system's own headers and values to these. Header matching "
+           "ignores case, spacing and punctuation. Every table is optional (at least one must be there); "
+           "what an extract lacks makes the KPIs that need it unavailable, for the reason given here.", ""]
     for spec in tables.SPECS.values():
         empty = "allowed" if spec.may_be_empty else "refused"
+        made = ""
+        if spec.when_absent:
+            made = f" Without it: {spec.when_absent['note']}"
         out += [f"### `{spec.name}` — {spec.description}", "",
                 f"Key: {', '.join(f'`{k}`' for k in spec.key)} (same key, different content: both rows "
-                f"quarantined; exact copies dropped and counted). A file with no rows: {empty}.", ""]
-        out += _table(["column", "kind", "required", "masked in quarantine", "meaning"],
+                f"quarantined; exact copies dropped and counted). A file with no rows: {empty}. "
+                f"When the extract lacks the table: {spec.absent}.{made}", ""]
+        out += _table(["column", "kind", "required", "masked in quarantine", "meaning", "when the extract lacks it"],
                       [[f"`{c.name}`", c.kind, _yes(c.required), _yes(c.masked),
-                        c.description + ("" if c.keep else " (not kept after cleaning)")]
+                        c.description + ("" if c.keep else " (not kept after cleaning)"),
+                        (f"derived ({c.when_absent['how']})" if c.when_absent else spec.absent_reason(c.name))]
                        for c in spec.column_specs])
         if spec.derived:
             derived = "; ".join(f"`{d.name}` ({d.description}, from {', '.join(f'`{s}`' for s in d.sources)})"

@@ -12,14 +12,28 @@ import pandas as pd
 from hwb_kpis.errors import HwbKpisError
 
 #: the files of a complete processed set; ``ingest_summary.json`` is written last
-PROCESSED_FILES = ("contacts.parquet", "looked_after.parquet", "quarantine.csv", "recoding_audit.csv",
-                   "ingest_summary.json")
+PROCESSED_FILES = ("contacts.parquet", "referrals.parquet", "looked_after.parquet", "quarantine.csv",
+                   "recoding_audit.csv", "ingest_summary.json")
+#: the processed tables, by name (a table the extract lacks is written with no rows)
+TABLE_FILES = {"contacts": "contacts.parquet", "referrals": "referrals.parquet", "looked_after": "looked_after.parquet"}
 
 #: the keys of ``ingest_summary.json`` and what each holds (``coding.recoded``: key ``recoded``
-#: inside ``coding``); ``tables`` holds one :data:`TABLE_SUMMARY_FIELDS` dict per raw table
+#: inside ``coding``); ``tables`` holds one :data:`TABLE_SUMMARY_FIELDS` dict per raw table;
+#: ``made_from`` and ``provided`` are keyed by table
 SUMMARY_FIELDS = {
-    "tables": "one summary per raw table (below), by table name",
+    "format.name": "the source format read: `contract`, `annex-a`",
+    "format.description": "the source format in words",
+    "format.chosen": "`detected` (`--format auto`) or `asked`",
+    "tables": "one summary per raw table the extract holds (below), by table name",
+    "made_from": "tables the pipeline made from another, e.g. `{\"referrals\": \"contacts\"}` when the extract lists no referrals",
+    "provided": "per table the extract holds (or the pipeline made), the contract columns it holds",
+    "derivations": "what ingest derived because the extract lacks it: `table`, `column` (null: the whole table), `note` in plain words",
+    "link_days": "days after a contact within which a referral of the child makes its derived outcome `referral`",
+    "kpis.available": "the KPIs the extract can answer (ids, registry order)",
+    "kpis.unavailable": "the KPIs it cannot answer: KPI id -> the reason, in plain words",
     "extract_date": "latest date in the extract, `YYYY-MM-DD`",
+    "first_date": "earliest contact, referral or period-of-care start, `YYYY-MM-DD` (null for an empty extract)",
+    "last_date": "latest contact, referral or period-of-care start, `YYYY-MM-DD`",
     "first_contact_date": "earliest contact date, `YYYY-MM-DD` (null without contacts)",
     "last_contact_date": "latest contact date, `YYYY-MM-DD` (null without contacts)",
     "months_without_contacts": "months between the first and last contact with no contact at all",
@@ -40,27 +54,34 @@ TABLE_SUMMARY_FIELDS = {
     "clean_rows": "rows written to the processed table",
     "quarantined": "rows written to `quarantine.csv`",
     "duplicates_dropped": "exact copies of an earlier row, dropped",
-    "reconciled": "raw rows = clean + quarantined + duplicates dropped (always true: cleaning stops otherwise)",
+    "filtered_out": "rows the mapping's row filters left out",
+    "reconciled": "raw rows = clean + quarantined + duplicates dropped + filtered out (always true: cleaning stops otherwise)",
     "quarantine_by_reason": "quarantined rows by `column: reason`",
-    "notes": "what the reader noticed (encoding, delimiter, header row)",
+    "notes": "what the reader noticed (encoding, delimiter, header row, sheet)",
+    "columns": "the contract columns the file holds (or ingest derived)",
+    "derived": "column -> how ingest derived it (plain words)",
 }
 
 
 def load_processed(directory: Path | str) -> dict[str, Any]:
     """Read the processed tables written by ``hwb-kpis clean``.
 
-    Returns ``{"contacts": DataFrame, "looked_after": DataFrame, "summary": dict}`` (the summary is
-    ``ingest_summary.json``). Raises ``HwbKpisError`` naming the folder when a file is missing.
+    Returns ``{"contacts": DataFrame, "referrals": DataFrame, "looked_after": DataFrame, "summary":
+    dict}`` (the summary is ``ingest_summary.json``; a table the extract lacks has no rows, and the
+    summary's ``kpis`` says what can be computed). Raises ``HwbKpisError`` naming the folder when a
+    file is missing; ``referrals.parquet`` alone may be (a folder written by hand for the contacts
+    and looked-after tables): the KPIs then take the referrals from the contacts.
     """
     folder = Path(directory)
-    names = {"contacts": "contacts.parquet", "looked_after": "looked_after.parquet",
-             "summary": "ingest_summary.json"}
+    names = {**TABLE_FILES, "summary": "ingest_summary.json"}
+    if not (folder / TABLE_FILES["referrals"]).is_file():
+        names.pop("referrals")
     missing = [f for f in names.values() if not (folder / f).is_file()]
     if missing:
         what = "folder not found" if not folder.is_dir() else f"missing {', '.join(missing)}"
         raise HwbKpisError(f"{folder}: no processed tables ({what}); run `hwb-kpis clean` first")
     out: dict[str, Any] = {}
-    for key in ("contacts", "looked_after"):
+    for key in (k for k in TABLE_FILES if k in names):
         path = folder / names[key]
         try:
             out[key] = pd.read_parquet(path)

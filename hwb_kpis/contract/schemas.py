@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from hwb_kpis.arrow import text_array
 from hwb_kpis.contract.ids import pseudonym_words
-from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER, OUTCOMES, TABLES, TableSpec
+from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER, OUTCOMES, REFERRALS, TABLES, TableSpec
 
 _CODE = r"^(1[A-D]|2[AB]|3[A-F]|4|5[A-D]|6|7|8|9|10)$"
 _MONTH = r"^[0-9]{4}-[0-9]{2}$"
@@ -77,6 +77,7 @@ def raw_schema(spec: TableSpec) -> pa.DataFrameSchema:
 
 
 RAW_CONTACTS = raw_schema(CONTACTS)
+RAW_REFERRALS = raw_schema(REFERRALS)
 RAW_LOOKED_AFTER = raw_schema(LOOKED_AFTER)
 
 PROCESSED_CONTACTS = pa.DataFrameSchema(
@@ -99,7 +100,9 @@ PROCESSED_CONTACTS = pa.DataFrameSchema(
                                                         "see `reference/referral_sources.csv`)"),
         "recode_rule": pa.Column("string", nullable=True, description="the rule that changed the code; NA when unchanged"),
         "marf": pa.Column("boolean", nullable=True, description="submitted on a MARF; NA = unknown"),
-        "outcome": pa.Column("string", pa.Check.isin(OUTCOMES), description="one of the contract's outcomes"),
+        "outcome": pa.Column("string", pa.Check.isin(OUTCOMES), nullable=True,
+                             description="one of the contract's outcomes; NA only when the extract has no outcome "
+                                         "and none could be derived (the KPIs that need it are then unavailable)"),
         "decision_date": pa.Column("datetime64[ns]", nullable=True, description="date of the decision"),
         "dob_month": pa.Column("string", matches(_MONTH, few_distinct=True), nullable=True,
                                description="date of birth reduced to its month, `YYYY-MM`"),
@@ -122,6 +125,32 @@ PROCESSED_CONTACTS = pa.DataFrameSchema(
     description="one row per clean contact",
 )
 
+PROCESSED_REFERRALS = pa.DataFrameSchema(
+    {
+        "referral_id": pa.Column("string", [matches(r"^r[0-9a-f]{16}$"), unique_ids("r")],
+                                 description="pseudonym (`r` + 16 hex, keyed BLAKE2b of the raw referral id; from a "
+                                             "contact: the contact's pseudonym)"),
+        "child_id": pa.Column("string", matches(_PSEUDONYM), description="pseudonym, as in contacts"),
+        "referral_date": pa.Column("datetime64[ns]", description="date of the referral (no time)"),
+        "month": pa.Column("string", matches(_MONTH, few_distinct=True),
+                           description="calendar month of `referral_date`, `YYYY-MM`"),
+        "source_code_recorded": pa.Column("string", matches(_CODE, few_distinct=True), nullable=True,
+                                          description="source code as exported, normalised; NA when blank or invalid"),
+        "source_group_recorded": pa.Column("string", description="group of the recorded code; `unknown` when NA"),
+        "source_code": pa.Column("string", matches(_CODE, few_distinct=True),
+                                 description="the recorded code (`10` when unknown); for referrals made from contacts, "
+                                             "the contact's recoded code"),
+        "source_group": pa.Column("string", description="group of `source_code`"),
+        "nfa": pa.Column("boolean", nullable=True, description="closed with no further action; NA = unknown"),
+        "authority": pa.Column("string", nullable=True, description="optional pass-through"),
+        "source_row": pa.Column("int64", pa.Check.ge(2),
+                                description="row number in the raw file (for referrals made from contacts: the contact's)"),
+    },
+    strict=True,
+    name="processed referrals",
+    description="one row per clean referral (from a list of referrals, or the contacts that became a referral)",
+)
+
 PROCESSED_LOOKED_AFTER = pa.DataFrameSchema(
     {
         "child_id": pa.Column("string", matches(_PSEUDONYM), description="pseudonym, as in contacts"),
@@ -142,7 +171,13 @@ PROCESSED_LOOKED_AFTER = pa.DataFrameSchema(
 )
 
 #: the processed schema of each table, by table name
-PROCESSED = {"contacts": PROCESSED_CONTACTS, "looked_after": PROCESSED_LOOKED_AFTER}
+PROCESSED = {"contacts": PROCESSED_CONTACTS, "referrals": PROCESSED_REFERRALS, "looked_after": PROCESSED_LOOKED_AFTER}
+
+
+def empty_frame(schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """A table with no rows and the columns and dtypes of ``schema`` (what is written for a
+    table the extract does not have)."""
+    return pd.DataFrame({name: pd.Series(dtype=str(column.dtype)) for name, column in schema.columns.items()})
 
 QUARANTINE = pa.DataFrameSchema(
     {

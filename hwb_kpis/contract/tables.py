@@ -6,6 +6,7 @@ Nothing here reads a raw file; :mod:`hwb_kpis.ingest` reads and cleans against t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,17 @@ class Column:
     #: for ids unique per row (contact ids): hash every row rather than once per distinct id
     per_row: bool = False
     description: str = ""
+    #: the column counts as in the extract when any of these is (default: the column itself)
+    provided_by: tuple[str, ...] = ()
+    #: how ingest derives the column when the extract has none (``how``, ``from``, ``note``)
+    when_absent: Mapping[str, Any] | None = field(default=None, compare=False)
+    #: why a KPI that needs the column cannot be computed without it (plain words)
+    absent: str = ""
+
+    @property
+    def derivable(self) -> bool:
+        """True when ingest can derive the column from others when the extract lacks it."""
+        return self.when_absent is not None
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,11 @@ class TableSpec:
     column_specs: tuple[Column, ...] = ()
     derived: tuple[Derived, ...] = ()
     description: str = field(default="", compare=False)
+    #: why a KPI that needs the table cannot be computed without it (plain words)
+    absent: str = field(default="", compare=False)
+    #: how the table is made from another when the extract lacks it (``from``, ``needs``, ``note``,
+    #: ``lacks``), or None
+    when_absent: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def column(self, name: str) -> Column:
         """The spec of column ``name``."""
@@ -76,6 +93,16 @@ class TableSpec:
         """The columns of the given kinds, in column order."""
         return tuple(c.name for c in self.column_specs if c.kind in kinds)
 
+    @property
+    def must_have(self) -> tuple[str, ...]:
+        """Required columns a file must hold: those ingest cannot derive when absent."""
+        return tuple(c.name for c in self.column_specs if c.required and not c.derivable)
+
+    def absent_reason(self, column: str) -> str:
+        """Why a KPI needing ``column`` cannot be computed when the extract lacks it."""
+        reason = self.column(column).absent if column in self.columns else ""
+        return reason or f"the {self.name.replace('_', '-')} list has no {column.replace('_', ' ')} column"
+
 
 def _column(name: str, entry: dict[str, Any]) -> Column:
     pseudonym = entry.get("pseudonym") or {}
@@ -84,7 +111,19 @@ def _column(name: str, entry: dict[str, Any]) -> Column:
         masked=bool(entry.get("masked", False)), keep=bool(entry.get("keep", True)),
         prefix=str(pseudonym.get("prefix", "")), per_row=bool(pseudonym.get("per_row", False)),
         description=str(entry.get("description", "")),
+        provided_by=tuple(entry.get("provided_by") or (name,)),
+        when_absent=_words(entry.get("when_absent")), absent=" ".join(str(entry.get("absent", "")).split()),
     )
+
+
+def _words(entry: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A ``when_absent`` entry with its ``note`` on one line."""
+    if entry is None:
+        return None
+    out = dict(entry)
+    if "note" in out:
+        out["note"] = " ".join(str(out["note"]).split())
+    return out
 
 
 def _table(name: str, entry: dict[str, Any], optional: tuple[str, ...], kinds: dict[str, str]) -> TableSpec:
@@ -108,6 +147,8 @@ def _table(name: str, entry: dict[str, Any], optional: tuple[str, ...], kinds: d
         column_specs=columns,
         derived=derived,
         description=str(entry.get("description", "")),
+        absent=" ".join(str(entry.get("absent", "")).split()),
+        when_absent=_words(entry.get("when_absent")),
     )
 
 
@@ -129,6 +170,7 @@ SPECS: dict[str, TableSpec] = {
     name: _table(name, entry, OPTIONAL_COLUMNS, KINDS) for name, entry in _CONTRACT["tables"].items()
 }
 CONTACTS = SPECS["contacts"]
+REFERRALS = SPECS["referrals"]
 LOOKED_AFTER = SPECS["looked_after"]
 TABLES: tuple[str, ...] = tuple(SPECS)
 

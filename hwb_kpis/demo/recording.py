@@ -112,7 +112,8 @@ def contact_rows(rng, month: Month, ids: Identifiers, chan, variant, picks, keys
     dob_text = dates.text(dob, rng.choice(len(DATES["dob_formats"]), size=n, p=DATES["dob_formats"]))
     gender_text = _spelled(rng, gender, enumerate(GENDER_TEXT))
     marf_text = _spelled(rng, marf, MARF_TEXT.items())
-    out_text = _spelled(rng, outcome, ((i, OUTCOME_TEXT[name]) for i, name in enumerate(OUTCOMES)))
+    # outcomes the generator never gives (not_referred: only derived at ingest) have no spellings
+    out_text = _spelled(rng, outcome, ((i, OUTCOME_TEXT[name]) for i, name in enumerate(OUTCOMES) if name in OUTCOME_TEXT))
     order = np.lexsort((np.arange(n), day))
     frame = pd.DataFrame({
         "contact_id": np.empty(n, dtype=object),

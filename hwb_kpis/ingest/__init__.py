@@ -1,10 +1,12 @@
 """Ingest: read a raw extract (any supported format, :mod:`.formats`), map it to the data
-contract (:mod:`.mapping`, :mod:`.columns`, :mod:`.values`), quarantine what cannot be used
-(:mod:`.checks`, one rule per module) and clean the rest (:mod:`.derive`, :mod:`.clean`).
+contract (:mod:`.mapping`, :mod:`.columns`, :mod:`.additions`, :mod:`.values`), derive what it
+lacks (:mod:`.fill`), quarantine what cannot be used (:mod:`.checks`, one rule per module) and
+clean the rest (:mod:`.derive`, :mod:`.clean`).
 
 The flow inside, one module per step::
 
-    formats/ -> readers (csv_file, excel_file, text, columns) -> RawTable
+    formats/ (detect, locate) -> readers (csv_file, excel_file, filters, text, columns, additions)
+             -> RawTable per table -> fill (ids, outcomes the extract lacks)
              -> clean.clean_table: rows (dates, values, duplicates) -> checks -> quarantine
                                    -> derive (pseudonyms, months, ages) -> CleanTable
 """

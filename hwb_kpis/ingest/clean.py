@@ -6,7 +6,7 @@ Excel sheet with title rows above the header, rows are counted from the top of t
 
 Every raw data row ends in exactly one place::
 
-    raw rows = clean rows + quarantined rows + exact duplicates dropped
+    raw rows = clean rows + quarantined rows + exact duplicates dropped + left out by the mapping's filters
 
 and :func:`clean_table` raises :class:`~hwb_kpis.errors.ReconciliationError` if that ever fails.
 """
@@ -25,7 +25,8 @@ import pyarrow as pa
 from hwb_kpis.errors import ReconciliationError
 from hwb_kpis.ingest.checks import find_problems
 from hwb_kpis.ingest.derive import derive
-from hwb_kpis.ingest.formats import detect
+from hwb_kpis.ingest.fill import DEFAULT_LINK_DAYS
+from hwb_kpis.ingest.formats import choose, read_extract
 from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.quarantine import quarantine_frame
 from hwb_kpis.ingest.raw import RawTable
@@ -83,21 +84,25 @@ def reconcile(raw: RawTable, clean_rows: int, quarantine: pd.DataFrame, *, dupli
         "clean_rows": clean_rows,
         "quarantined": len(quarantine),
         "duplicates_dropped": duplicates_dropped,
-        "reconciled": raw_rows == clean_rows + len(quarantine) + duplicates_dropped,
+        "filtered_out": raw.filtered_out,
+        "reconciled": raw_rows == clean_rows + len(quarantine) + duplicates_dropped + raw.filtered_out,
         "quarantine_by_reason": {
             f"{col}: {why}": int(n) for (col, why), n in quarantine.groupby(["column", "reason"]).size().items()
         },
         "notes": list(raw.notes),
+        "columns": list(raw.columns_present),
+        "derived": dict(raw.derived),
     }
     if not summary["reconciled"]:
         raise ReconciliationError(
             f"{raw.path}: row counts do not reconcile: raw {raw_rows} != clean {clean_rows} + "
-            f"quarantined {len(quarantine)} + duplicates dropped {duplicates_dropped}"
+            f"quarantined {len(quarantine)} + duplicates dropped {duplicates_dropped} + filtered out {raw.filtered_out}"
         )
     return summary
 
 
-def read_and_clean(raw_dir: Path, mapping: Mapping, key: PseudonymKey, *, today: dt.date | None = None) -> dict[str, CleanTable]:
-    """Read and clean every table of the raw folder (in the format it is in)."""
-    raws = detect(raw_dir, mapping).read(raw_dir, mapping)
+def read_and_clean(raw_dir: Path, mapping: Mapping, key: PseudonymKey, *, today: dt.date | None = None,
+                   fmt: str = "auto", link_days: int = DEFAULT_LINK_DAYS) -> dict[str, CleanTable]:
+    """Read and clean every table of the raw folder (in the format it is in, or ``fmt``)."""
+    raws = read_extract(choose(raw_dir, mapping, fmt), raw_dir, mapping, link_days=link_days, today=today)
     return {name: clean_table(raw, mapping, key, today=today) for name, raw in raws.items()}

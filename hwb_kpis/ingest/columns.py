@@ -1,8 +1,14 @@
 """From a file's columns to the contract's: which header is which contract column, and the
-frame of cleaned text columns that every reader returns."""
+frame of cleaned text columns that every reader returns.
+
+A header names a contract column through, in this order: the mapping's renames, a source
+format's aliases (Ofsted Annex A's ``Date of Contact``...), or the column's own name. Each is
+matched ignoring case and spacing, and then again ignoring everything but letters and digits
+(``DateOfContact`` is ``Date of Contact``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping as AnyMapping
 from pathlib import Path
 from typing import Any
 
@@ -13,28 +19,41 @@ import pyarrow as pa
 from hwb_kpis.contract.tables import TableSpec
 from hwb_kpis.errors import InputFileError
 from hwb_kpis.ingest.mapping import Mapping
-from hwb_kpis.ingest.text import clean_text, norm_header
+from hwb_kpis.ingest.text import clean_text, compact_header, norm_header
 
 
-def contract_name(header: Any, renames: dict[str, str]) -> str:
-    """The contract name of a file header: the mapping's rename, else the header in lower case
-    with spaces as underscores."""
-    key = norm_header(header)
-    return renames.get(key, key.replace(" ", "_"))
+class HeaderNames:
+    """The contract name of each header of one table's file (see the module docstring)."""
+
+    def __init__(self, spec: TableSpec, mapping: Mapping, aliases: AnyMapping[str, str] | None = None) -> None:
+        renames = mapping.columns.get(spec.name, {})
+        self.exact = dict(renames)
+        self.compact: dict[str, str] = {}
+        for source in (renames, aliases or {}, {c: c for c in (*spec.columns, *spec.optional)}):
+            for header, target in source.items():
+                self.compact.setdefault(compact_header(header), target)
+
+    def __call__(self, header: Any) -> str:
+        key = norm_header(header)
+        if key in self.exact:
+            return self.exact[key]
+        return self.compact.get(compact_header(header), key.replace(" ", "_"))
 
 
-def rename_headers(headers: list[str], path: Path, spec: TableSpec, mapping: Mapping) -> dict[str, str]:
-    """Map file headers to contract names; raise when a required column is missing or doubled."""
-    renames = mapping.columns.get(spec.name, {})
+def rename_headers(headers: list[str], path: Path, spec: TableSpec, mapping: Mapping,
+                   aliases: AnyMapping[str, str] | None = None) -> dict[str, str]:
+    """Map file headers to contract names; raise when a column the table must have is missing
+    (a required column ingest can derive may be absent) or when two headers name one column."""
+    name_of = HeaderNames(spec, mapping, aliases)
     allowed = set(spec.columns) | set(spec.optional)
     result: dict[str, str] = {}
     for header in headers:
-        target = contract_name(header, renames)
+        target = name_of(header)
         if target in allowed:
             if target in result.values():
                 raise InputFileError(f"{path}: more than one column maps to {target!r}")
             result[header] = target
-    missing = [c for c in spec.required if c not in result.values()]
+    missing = [c for c in spec.must_have if c not in result.values()]
     if missing:
         shown = ", ".join(str(h) for h in headers[:12]) or "(none)"
         hint = "" if mapping.path else "; if your system names them differently, pass a mapping with --mapping"

@@ -1,5 +1,7 @@
 """Date parsing at ingest: ISO, UK day-first, ``3 Nov 2015``, Excel serial numbers and (for dates
-of birth) a year and month alone, each distinct text parsed once.
+of birth) a year and month alone, each distinct text parsed once. A time after a date is
+dropped; a date-time with a time zone (``2022-07-21T10:12:28Z``) is read as its date in England
+(Europe/London).
 
 A text is *unparseable* when it has no known format and *impossible* when it has one but names a
 day that does not exist (31/02/2015); the quarantine rules of :mod:`hwb_kpis.ingest.checks` use
@@ -19,10 +21,22 @@ UNPARSEABLE = "unparseable date"
 IMPOSSIBLE = "impossible date"
 
 
+#: the time zone a date-time with a zone is read in: its date is the day in England
+LOCAL_ZONE = "Europe/London"
+_ZONE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)"
+
+
 def _iso(text: pd.Series) -> pd.Series:
-    """``2015-11-03`` (a time after it is dropped)."""
-    text = text.str.slice(0, 10).str.replace(r"[ T].*$", "", regex=True)
-    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    """``2015-11-03``; a time after it is dropped, unless it carries a time zone
+    (``2022-07-21T23:30:00Z``, ``...+01:00``): then the date is the day in England (Europe/London)."""
+    out = pd.to_datetime(text.str.slice(0, 10).str.replace(r"[ T].*$", "", regex=True), format="%Y-%m-%d",
+                         errors="coerce")
+    zoned = text.str.contains(r"[ T]\d{1,2}:\d{2}.*" + _ZONE + "$", regex=True)
+    if zoned.any():
+        stamps = pd.to_datetime(text[zoned].str.replace(" ", "T", n=1), format="ISO8601", utc=True, errors="coerce")
+        local = stamps.dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None).dt.normalize()
+        out[zoned] = local.astype(out.dtype)
+    return out
 
 
 def _uk(text: pd.Series) -> pd.Series:
@@ -54,8 +68,8 @@ def _excel_serial(text: pd.Series) -> pd.Series:
 
 #: (full-match regex, parser), tried in this order on the texts not matched yet
 _FORMATS: tuple[tuple[str, Callable[[pd.Series], pd.Series]], ...] = (
-    (r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", _iso),
-    (r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?", _uk),
+    (r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)? ?" + _ZONE + "?)?", _iso),
+    (r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?: \d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", _uk),
     (r"\d{1,2}/\d{1,2}/\d{2}", _uk_short_year),
     (r"\d{1,2}[ \-][A-Za-z]{3,9}[ \-]\d{4}", _month_name),
     (r"\d{5}(?:\.\d+)?", _excel_serial),

@@ -14,14 +14,37 @@ from hwb_kpis.contract.tables import TableSpec
 @dataclass
 class RawTable:
     """A raw table as read: every contract column as text (``""`` when blank), ``source_row``,
-    and the rows the reader could not split into fields."""
+    and the rows the reader could not split into fields.
+
+    ``present`` names the contract columns the extract holds (read from the file, set by the
+    mapping or derived at ingest); the others are blank and count as not in the extract (None:
+    every column, for tables built in memory).
+    ``derived`` says, for each column ingest derived, how (plain words). ``filtered_out`` counts
+    the rows the mapping's row filters left out (they are accounted for in the reconciliation)."""
 
     spec: TableSpec
     path: Path
     data: pd.DataFrame
     malformed: pd.DataFrame  # columns: row, reason
     notes: list[str] = field(default_factory=list)
+    present: tuple[str, ...] | None = None
+    derived: dict[str, str] = field(default_factory=dict)
+    filtered_out: int = 0
 
     @property
     def raw_rows(self) -> int:
-        return len(self.data) + len(self.malformed)
+        return len(self.data) + len(self.malformed) + self.filtered_out
+
+    def has(self, column: str) -> bool:
+        """True when the extract holds ``column`` (or ingest derived it)."""
+        return self.present is None or column in self.present
+
+    @property
+    def columns_present(self) -> tuple[str, ...]:
+        """The contract columns (and optional columns) the extract holds, in contract order."""
+        return tuple(c for c in (*self.spec.columns, *self.spec.optional) if self.has(c))
+
+    def add_present(self, column: str) -> None:
+        """Record that ``column`` is now in the table (set by the mapping or derived)."""
+        if self.present is not None and column not in self.present:
+            self.present = (*self.present, column)

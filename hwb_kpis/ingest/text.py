@@ -16,6 +16,12 @@ def norm_header(name: Any) -> str:
     return re.sub(r"\s+", " ", str(name).replace("\ufeff", "").strip()).lower()
 
 
+def compact_header(name: Any) -> str:
+    """A header reduced to its lower-case letters and digits: ``Date of Contact``,
+    ``DateOfContact`` and ``date_of_contact`` are one header (``Referral NFA?`` -> ``referralnfa``)."""
+    return re.sub(r"[^0-9a-z]", "", norm_header(name))
+
+
 def norm_value(value: str) -> str:
     """Value matching ignores case and surrounding spaces; runs of spaces, hyphens and underscores
     are one space (``"Early_Help "`` -> ``"early help"``)."""

@@ -72,10 +72,10 @@ from hwb_kpis.kpis.output import RECORD_KEYS, format_kpis
 from hwb_kpis.kpis.referrals import rereferral_12m
 from hwb_kpis.kpis.registry import KPI_NAMES
 from hwb_kpis.kpis.rows import ALL, COLUMNS, HEALTH
-from hwb_kpis.kpis.table import extract_as_of, kpi_table
+from hwb_kpis.kpis.table import extract_as_of, kpi_table, rereferrals
 
 __all__ = [
     "ALL", "COLUMNS", "HEALTH", "IHA_STEPS", "KPI_NAMES", "RECORD_KEYS", "contacts", "conversion",
     "extract_as_of", "flag_repeats", "format_kpis", "health_share", "iha_steps", "iha_within",
-    "kpi_table", "load_processed", "marf", "repeat_contacts", "rereferral_12m", "workdays",
+    "kpi_table", "load_processed", "marf", "repeat_contacts", "rereferral_12m", "rereferrals", "workdays",
 ]

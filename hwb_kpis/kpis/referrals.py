@@ -1,5 +1,13 @@
-"""Re-referrals within 12 months (DfE's definition), per month and per reporting year
-(1 April - 31 March, labelled ``2014/15`` by :func:`hwb_kpis.periods.reporting_year_label`)."""
+"""The referral KPIs: referrals, the share from health, the share closed with no further action,
+and re-referrals within 12 months (DfE's definition), per month and, for re-referrals, per
+reporting year (1 April - 31 March, labelled ``2014/15`` by
+:func:`hwb_kpis.periods.reporting_year_label`).
+
+They are counted on a prepared table (:mod:`.prepare`) whose referral bit marks the referrals:
+the list of referrals when the extract has one (:func:`prepare_referrals`: every row a referral,
+dated by ``referral_date``; the "no further action" flag takes the MARF bit of the count cube),
+else the contacts, whose referrals are those with outcome ``referral`` (so, on an extract of
+contacts only, they are exactly the referrals of ``referrals.parquet``)."""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ import pandas as pd
 from hwb_kpis import config
 from hwb_kpis.kpis.arrays import check_lookback
 from hwb_kpis.kpis.prepare import (
+    MARF_BIT,
     REFERRAL_BIT,
     REREFERRAL_BIT,
     Prepared,
@@ -17,8 +26,42 @@ from hwb_kpis.kpis.prepare import (
     incomplete_months,
     prepare,
 )
-from hwb_kpis.kpis.rows import rows_from_counts
+from hwb_kpis.kpis.rows import ALL, HEALTH, rows_from_counts
 from hwb_kpis.periods import reporting_year_label
+
+#: the columns of a list of referrals a prepared table reads, and the contact column each plays
+AS_CONTACT = {"referral_id": "contact_id", "referral_date": "contact_date", "nfa": "marf"}
+
+
+def prepare_referrals(referrals: pd.DataFrame, view: str | None) -> Prepared:
+    """A processed list of referrals prepared as contacts whose outcome is ``referral`` (dated by
+    ``referral_date``; ``nfa`` in the place of ``marf``)."""
+    frame = referrals.rename(columns=AS_CONTACT)
+    frame["outcome"] = pd.array(["referral"] * len(frame), dtype="string")
+    return prepare(frame, view)
+
+
+def _both(a: int, b: int):
+    return lambda patterns: ((patterns & a) > 0) & ((patterns & b) > 0)
+
+
+def referrals_rows(prep: Prepared, lookback: int | None = None) -> pd.DataFrame:
+    """``referrals``: per source group, the group's referrals / all referrals of the month."""
+    groups, num, _ = counts_by_group(prep, has(REFERRAL_BIT), None)
+    return rows_from_counts("referrals", groups, prep.months, num, np.repeat(num[:, :1], num.shape[1], axis=1))
+
+
+def referral_health_share_rows(prep: Prepared, lookback: int | None = None) -> pd.DataFrame:
+    """``referral_health_share``: referrals from health / referrals, group ``all``."""
+    groups, num, _ = counts_by_group(prep, has(REFERRAL_BIT), None)
+    return rows_from_counts("referral_health_share", [ALL], prep.months, num[:, [groups.index(HEALTH)]], num[:, :1])
+
+
+def referral_nfa_rows(prep: Prepared, lookback: int | None = None) -> pd.DataFrame:
+    """``referral_nfa``: referrals closed with no further action / referrals, per source group
+    (only on a list of referrals: its ``nfa`` flag is the cube's MARF bit)."""
+    groups, num, den = counts_by_group(prep, _both(REFERRAL_BIT, MARF_BIT), has(REFERRAL_BIT))
+    return rows_from_counts("referral_nfa", groups, prep.months, num, den)
 
 
 def _reporting_year_rows(prep: Prepared, groups: list[str], num: np.ndarray, den: np.ndarray,

@@ -1,6 +1,8 @@
-"""Every board KPI of the registry in one tidy frame (:func:`kpi_table`), and the date the
-extract runs to (:func:`extract_as_of`). Which function computes each KPI id is said here once
-(:data:`CONTACT_KPIS`, :data:`LOOKED_AFTER_KPIS`); their order is the registry's."""
+"""Every board KPI of the registry that the extract can answer in one tidy frame
+(:func:`kpi_table`; an unavailable KPI, :mod:`.capabilities`, is never computed), and the date
+the extract runs to (:func:`extract_as_of`). Which function computes each KPI id is said here
+once (:data:`CONTACT_KPIS`, :data:`REFERRAL_KPIS`, :data:`LOOKED_AFTER_KPIS`); their order is the
+registry's."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from hwb_kpis import config
 from hwb_kpis.coding.codes import view_columns
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.kpis.arrays import NAT, check_lookback, days, month_of_days, parse_day
+from hwb_kpis.kpis.capabilities import of_tables
 from hwb_kpis.kpis.contact_kpis import (
     contacts_rows,
     conversion_rows,
@@ -24,7 +27,13 @@ from hwb_kpis.kpis.contact_kpis import (
 )
 from hwb_kpis.kpis.iha import iha_within, latest_la_day
 from hwb_kpis.kpis.prepare import Prepared, prepare
-from hwb_kpis.kpis.referrals import rereferral_rows
+from hwb_kpis.kpis.referrals import (
+    prepare_referrals,
+    referral_health_share_rows,
+    referral_nfa_rows,
+    referrals_rows,
+    rereferral_rows,
+)
 from hwb_kpis.kpis.registry import KPI_NAMES
 from hwb_kpis.kpis.rows import COLUMNS, empty_rows
 from hwb_kpis.periods import check_month
@@ -37,7 +46,15 @@ CONTACT_KPIS: dict[str, Callable[[Prepared, int], pd.DataFrame]] = {
     "conversion": conversion_rows,
     "pending": pending_rows,
     "repeat_contacts": repeat_rows,
+}
+
+#: KPI id -> its rows from the prepared referrals (the list of referrals, or the contacts whose
+#: outcome is a referral) and the look-back in days
+REFERRAL_KPIS: dict[str, Callable[[Prepared, int], pd.DataFrame]] = {
     "rereferral_12m": rereferral_rows,
+    "referrals": referrals_rows,
+    "referral_health_share": referral_health_share_rows,
+    "referral_nfa": referral_nfa_rows,
 }
 
 
@@ -51,13 +68,41 @@ LOOKED_AFTER_KPIS: dict[str, Callable[[pd.DataFrame, Any, str], pd.DataFrame]] =
 }
 
 
+def referrals_listed(tables: dict[str, Any]) -> bool:
+    """True when the extract lists referrals (rather than the pipeline making them from the
+    contacts whose outcome is a referral)."""
+    summary = tables.get("summary") or {}
+    made = summary.get("made_from", {}) if isinstance(summary, dict) else {}
+    return isinstance(tables.get("referrals"), pd.DataFrame) and "referrals" not in made
+
+
+def referral_source(tables: dict[str, Any], view: str) -> Prepared:
+    """The prepared table the referral KPIs count on: the list of referrals when the extract has
+    one, else the contacts (whose referrals are those with outcome ``referral``)."""
+    if referrals_listed(tables):
+        return prepare_referrals(tables["referrals"], view)
+    return prepare(tables["contacts"], view)
+
+
+def rereferrals(tables: dict[str, Any], lookback_days: int = config.DEFAULT_LOOKBACK_DAYS,
+                view: str = config.DEFAULT_VIEW) -> pd.DataFrame:
+    """``rereferral_12m`` rows (monthly and per reporting year) of a processed folder as read,
+    from the list of referrals or the contacts; no rows when the extract cannot give them."""
+    view_columns(view)
+    if not of_tables(tables).has("rereferral_12m"):
+        return empty_rows()
+    return rereferral_rows(referral_source(tables, view), check_lookback(lookback_days))
+
+
 def extract_as_of(tables: dict[str, Any]) -> pd.Timestamp | None:
-    """The latest date in the extract: max over ``contact_date`` and every looked-after date."""
+    """The latest date in the extract: max over ``contact_date``, ``referral_date`` and every
+    looked-after date."""
     values = []
-    c = tables.get("contacts")
-    if c is not None and len(c):
-        d = days(c["contact_date"])
-        values.append(d[d != NAT].max(initial=NAT))
+    for name, column in (("contacts", "contact_date"), ("referrals", "referral_date")):
+        c = tables.get(name)
+        if c is not None and len(c) and column in c.columns:
+            d = days(c[column])
+            values.append(d[d != NAT].max(initial=NAT))
     la = tables.get("looked_after")
     if la is not None and len(la):
         latest = latest_la_day(la)
@@ -75,8 +120,9 @@ def kpi_table(
     lookback_days: int = config.DEFAULT_LOOKBACK_DAYS,
     iha_limit: str = config.DEFAULT_IHA_LIMIT,
 ) -> pd.DataFrame:
-    """Every board KPI in one tidy frame (columns :data:`COLUMNS`), in the order of
-    :data:`KPI_NAMES` (the registry), then period, month and group.
+    """Every board KPI the extract can answer (:func:`hwb_kpis.kpis.capabilities.of_tables`) in
+    one tidy frame (columns :data:`COLUMNS`), in the order of :data:`KPI_NAMES` (the registry),
+    then period, month and group. Unavailable KPIs have no rows at all.
 
     Repeats and re-referrals are always computed on the whole extract, then filtered. With
     ``month`` (``YYYY-MM``) only that month's rows are kept (for IHA the month of becoming looked
@@ -91,12 +137,21 @@ def kpi_table(
         as_of = extract_as_of(tables)
     else:
         parse_day(as_of, "as_of")
+    able = of_tables(tables)
     c, la = tables.get("contacts"), tables.get("looked_after")
-    prep = prepare(c, view) if c is not None else None  # one cube of counts serves every contact KPI
+    wanted = [k for k in KPI_NAMES if able.has(k)]
+    # one cube of counts serves every contact KPI (and the referral KPIs of a contacts-only extract)
+    prep = prepare(c, view) if c is not None and any(k in CONTACT_KPIS for k in wanted) else None
+    referral_prep = None
+    if any(k in REFERRAL_KPIS for k in wanted):
+        listed = referrals_listed(tables)
+        referral_prep = prep if prep is not None and not listed else referral_source(tables, view)
     parts = []
-    for kpi_id in KPI_NAMES:
+    for kpi_id in wanted:
         if kpi_id in CONTACT_KPIS and prep is not None:
             parts.append(CONTACT_KPIS[kpi_id](prep, lookback))
+        elif kpi_id in REFERRAL_KPIS and referral_prep is not None:
+            parts.append(REFERRAL_KPIS[kpi_id](referral_prep, lookback))
         elif kpi_id in LOOKED_AFTER_KPIS and la is not None:
             parts.append(LOOKED_AFTER_KPIS[kpi_id](la, as_of, iha_limit))
     parts = [p for p in parts if len(p)]
@@ -104,17 +159,16 @@ def kpi_table(
     if month is not None:
         out = out[(out["period"] == "month") & (out["month"] == month)].reset_index(drop=True)
         if not len(out):
-            raise HwbKpisError(f"no contacts or looked-after periods in month {month}{_data_span(tables)}")
+            raise HwbKpisError(f"no contacts, referrals or looked-after periods in month {month}{_data_span(tables)}")
     return out
 
 
 def _data_span(tables: dict[str, Any]) -> str:
     """`` (the data cover 2013-04 to 2015-11)`` for an error message."""
     months = []
-    for name in ("contacts", "looked_after"):
+    for name, col in (("contacts", "contact_date"), ("referrals", "referral_date"), ("looked_after", "period_start")):
         t = tables.get(name)
-        col = "contact_date" if name == "contacts" else "period_start"
-        if t is not None and len(t):
+        if t is not None and len(t) and col in t.columns:
             d = month_of_days(days(t[col]))
             months += [int(d.min()), int(d.max())]
     if not months:

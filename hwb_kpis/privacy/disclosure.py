@@ -336,7 +336,7 @@ def is_suppressed_ok(values: pd.Series) -> bool:
 
 def banner_markdown(internal: bool) -> str:
     """The INTERNAL warning a page shows at its top (empty for a board pack)."""
-    return f"**⚠ {INTERNAL_BANNER}** — small numbers are not suppressed in this copy." if internal else ""
+    return f"**{INTERNAL_BANNER}** — small numbers are not suppressed in this copy." if internal else ""
 
 
 def footer_text(internal: bool) -> str:

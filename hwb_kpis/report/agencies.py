@@ -5,6 +5,7 @@ from 1 to 4, or on one the pack withholds, is not drawn (nor named in a sentence
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 
 from hwb_kpis import config, stats
 from hwb_kpis.privacy.disclosure import Decisions, decisions_for, hidden_points_note
-from hwb_kpis.report.kpi_charts import chart_rows, kpi_spc, point_hidden
+from hwb_kpis.report.kpi_charts import judged_rows, kpi_spc, point_hidden
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.published import kpi_keys
 from hwb_kpis.report.words import join_words, shift_month
@@ -55,19 +56,22 @@ def group_fluctuation(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int
     return pd.DataFrame(out, columns=cols).sort_values("denominator", ascending=False).reset_index(drop=True)
 
 
-def fluctuation_sentence(table: pd.DataFrame, *, what: str = "conversion rate", months: int = 12) -> str:
-    """Which agencies' rate (a :func:`group_fluctuation` table) varied beyond chance, which did not."""
+def fluctuation_sentence(table: pd.DataFrame, *, what: str = "conversion rate", months: int = 12,
+                         until: str | None = None) -> str:
+    """Which agencies' rate (a :func:`group_fluctuation` table) varied beyond chance, which did not
+    (over the ``months`` to ``until``, a month name, when given)."""
     if table.empty:
         return "No agency had enough contacts to test."
     beyond = [group_label(g) for g in table.loc[table["verdict"] == "varies beyond chance", "group"]]
     within = [group_label(g) for g in table.loc[table["verdict"] != "varies beyond chance", "group"]]
+    span = f"Over the {months} months to {until}" if until else f"Over the last {months} months"
     if not beyond:
-        return (f"Over the last {months} months no agency's {what} varied from month to month more than "
+        return (f"{span} no agency's {what} varied from month to month more than "
                 "chance alone would give.")
-    s = (f"Over the last {months} months the {what} of {join_words(beyond)} varied from month to month more than "
+    s = (f"{span} the {what} of {join_words(beyond)} varied from month to month more than "
          "chance alone would give")
     if within:
-        s += f"; for {join_words(within)} the ups and downs are what chance would give"
+        s += f"; for {join_words(within)} the ups and downs are consistent with chance alone"
     return s + "."
 
 
@@ -99,12 +103,16 @@ def agency_panels(kpi_df: pd.DataFrame, kpi: str, groups: Sequence[str], month: 
     panels, hidden = [], 0
     for group in groups:
         chart, _ = kpi_spc(kpi_df, kpi, group, month, start=start)
-        hide = point_hidden(chart_rows(kpi_df, kpi, group, month, start=start), kpi, group, decisions, view)
+        hide = point_hidden(judged_rows(kpi_df, kpi, group, month, start=start), kpi, group, decisions, view)
         if len(hide) == len(chart):
             chart = chart.assign(y=chart["y"].astype(float).where(~hide))
             hidden += int(hide.sum())
         panels.append(chart.assign(agency=group_label(group)))
-    out = pd.concat(panels, ignore_index=True)
+    if not panels:  # no agency with enough figures: an empty frame the chart says so about
+        out = pd.DataFrame({"x": pd.Series(dtype="datetime64[ns]"), "y": pd.Series(dtype="float64"),
+                            "agency": pd.Series(dtype="string")})
+    else:
+        out = pd.concat(panels, ignore_index=True)
     out.attrs["hidden"] = hidden
     return out
 
@@ -127,7 +135,9 @@ def kpi_funnel(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int = 1, m
     decisions = decisions or decisions_for(False)
     agg = _group_rows(kpi_df, kpi, month, months).groupby("group", sort=True)[["numerator", "denominator"]].sum()
     keep = agg[agg["denominator"] >= min_denominator]
-    funnel = stats.funnel_limits(keep["numerator"], keep["denominator"], labels=[str(g) for g in keep.index])
+    with np.errstate(all="ignore"), warnings.catch_warnings():  # no agency large enough: an empty funnel
+        warnings.simplefilter("ignore", RuntimeWarning)
+        funnel = stats.funnel_limits(keep["numerator"], keep["denominator"], labels=[str(g) for g in keep.index])
     funnel.attrs["left_out"] = [str(g) for g in agg.index.difference(keep.index)]
     shown = []
     for g, n, d in zip(keep.index, keep["numerator"], keep["denominator"], strict=True):
@@ -159,8 +169,8 @@ def funnel_sentence(funnel: pd.DataFrame, *, what: str = "rate", name_col: str =
     below = [group_label(x) for x in funnel.loc[flag.str.startswith("below") & flag.str.endswith("99.8%"), name_col]]
     narrow = [group_label(x) for x in funnel.loc[flag.str.endswith("95%"), name_col]]
     if not wide and not narrow:
-        return (f"Every agency's {what} lies inside the funnel: the differences between agencies are "
-                "no bigger than chance would give.")
+        return (f"Every agency's {what} lies inside the funnel: the differences between agencies could be "
+                "chance alone (which does not show that they are).")
     parts = []
     if above:
         parts.append(f"well above the average: {join_words(above)}")
@@ -168,7 +178,9 @@ def funnel_sentence(funnel: pd.DataFrame, *, what: str = "rate", name_col: str =
         parts.append(f"well below the average: {join_words(below)}")
     s = ""
     if parts:
-        s = f"{'; '.join(parts)} (beyond the 99.8% limits, so very unlikely to be chance). "
+        s = (f"{'; '.join(parts)} (beyond the 99.8% limits: further from the average than chance alone would "
+             "usually put an agency of that size; the funnel does not allow for differences in the kind of "
+             "contacts each agency sends). ")
     if narrow:
         s += f"Between the 95% and 99.8% limits, worth watching but possibly chance: {join_words(narrow)}."
     s = s.strip()

@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hwb_kpis.config import DEFAULT_IHA_LIMIT, DEFAULT_LOOKBACK_DAYS, DEFAULT_VIEW
+from hwb_kpis.config import (
+    DEFAULT_IHA_LIMIT,
+    DEFAULT_LINK_DAYS,
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
+    DEFAULT_SOURCE_FORMAT,
+    DEFAULT_VIEW,
+)
 from hwb_kpis.privacy import disclosure
 from hwb_kpis.report import notebooks, publish, render, run
 from hwb_kpis.report.data import PackData, pack_data
@@ -87,7 +94,7 @@ def prepare(options: ReportOptions, echo: Echo = print) -> PackData:
     """The processed tables made current and checked to cover the month; says when the pack is
     synthetic or internal."""
     data = pack_data(options.raw_dir, options.processed_dir, options.month, mapping_path=options.mapping_path,
-                     key_file=options.key_file, echo=echo)
+                     key_file=options.key_file, echo=echo, fmt=options.source_format, link_days=options.link_days)
     if data.synthetic:
         echo(f"note: SYNTHETIC data — every page carries the banner '{render.SYNTHETIC_BANNER}'")
     if options.internal:
@@ -178,6 +185,10 @@ def build_report(
     parameters: dict[str, Any] | None = None,
     key_file: str | Path | None = None,
     keep_notebooks: bool = True,
+    link_days: int = DEFAULT_LINK_DAYS,
+    source_format: str = DEFAULT_SOURCE_FORMAT,
+    settings_dir: str | Path | None = None,
+    maturing_share: float = DEFAULT_MATURING_SHARE,
 ) -> ReportResult:
     """Build the board pack for ``month`` into ``out_dir/month/`` (an internal one into
     ``out_dir/month-internal/``): :func:`build` with these
@@ -186,6 +197,7 @@ def build_report(
         month=month, raw_dir=raw_dir, processed_dir=processed_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,
         only=only, internal=internal, force=force, mapping_path=mapping_path, key_file=key_file,
         jobs=jobs, timeout=timeout, view=view, as_of=as_of, lookback_days=lookback_days, iha_limit=iha_limit,
-        parameters=parameters or {}, keep_notebooks=keep_notebooks,
+        parameters=parameters or {}, keep_notebooks=keep_notebooks, link_days=link_days, source_format=source_format,
+        settings_dir=settings_dir, maturing_share=maturing_share,
     )
     return build(options, echo)

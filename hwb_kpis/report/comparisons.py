@@ -6,7 +6,7 @@ a count from 1 to 4 as ``<5`` (in words "fewer than 5"), a count withheld to pro
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -26,6 +26,8 @@ from hwb_kpis.report.words import count, month_name, percent, shift_month, value
 from hwb_kpis.report.words import missing as _missing
 
 PERIODS = ("this month", "last month", "same month last year")
+#: the mark after a figure whose month is still maturing (its contacts not all decided yet)
+MATURING_MARK = "\u2020"
 
 
 def compare_periods(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: str | None = None) -> pd.DataFrame:
@@ -133,10 +135,13 @@ def change_sentence(current, previous, *, is_rate: bool = True, previous_label: 
 
 
 def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, internal: bool = False,
-                        decisions: Decisions | None = None, view: str = config.DEFAULT_VIEW) -> str:
+                        decisions: Decisions | None = None, view: str = config.DEFAULT_VIEW,
+                        maturing: Mapping[str, float] | None = None, maturing_what: str = "contacts") -> str:
     """One sentence from :func:`compare_periods`: this month's value and how it compares with last
     month and the same month last year, each figure published through ``decisions`` (the rule
-    alone when None; everything when ``internal``)."""
+    alone when None; everything when ``internal``). When this month is still maturing
+    (``maturing``: month -> share still pending) the figure is given but not compared: it will
+    move as the decisions are made."""
     decisions = decisions or decisions_for(internal)
     kpi = comparison.attrs.get("kpi", "")
     is_rate = bool(comparison.attrs.get("is_rate", True))
@@ -151,6 +156,9 @@ def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, i
         num, den = kpi_keys(kpi, comparison.attrs.get("group", "all"), this["month"], view,
                             comparison.attrs.get("limit", config.DEFAULT_IHA_LIMIT))
         head += f" ({decisions.words(num, this['numerator'])} of {decisions.words(den, this['denominator'])})"
+    if maturing and str(this["month"]) in maturing:
+        return (f"{head}. The month is still maturing (more of its {maturing_what} will be decided), so this figure "
+                "will move and is not compared with earlier months.")
 
     def change(period: str, previous_label: str) -> str:
         hidden = _missing(values[period]) and not _missing(comparison.loc[period, "value"])
@@ -176,7 +184,8 @@ def compare_items(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month:
 
 def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: str, *,
                      internal: bool = False, month_for: Mapping[tuple[str, str], str] | None = None,
-                     decisions: Decisions | None = None, view: str = config.DEFAULT_VIEW) -> pd.DataFrame:
+                     decisions: Decisions | None = None, view: str = config.DEFAULT_VIEW,
+                     maturing: Mapping[tuple[str, str], Iterable[str]] | None = None) -> pd.DataFrame:
     """The board summary table: one row per (kpi, group) with this month, last month and the same
     month last year as printed text, and this month's counts.
 
@@ -184,7 +193,8 @@ def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], mon
     ``internal``): a count of 1 to 4 prints as ``<5``, a count withheld to protect another as
     ``c``, and a rate resting on either as ``*``. Columns: ``measure``, ``this month``, ``last
     month``, ``same month last year``, ``count``, ``out of``. ``month_for`` gives an item its own
-    month (e.g. the latest IHA cohort whose children are all due), named in its label.
+    month (e.g. the latest IHA cohort whose children are all due), named in its label;
+    ``maturing`` the months still maturing of each item, whose figures get :data:`MATURING_MARK`.
     """
     decisions = decisions or decisions_for(internal)
     columns = ["measure", *PERIODS, "count", "out of"]
@@ -194,6 +204,7 @@ def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], mon
         if own != month:
             label += f" ({month_name(own)})"
         row = {"measure": label}
+        still = {str(m) for m in (maturing or {}).get((kpi, group), ())}
         for period in PERIODS:
             r = comp.loc[period]
             num, den = kpi_keys(kpi, group, r["month"], view, comp.attrs["limit"])
@@ -202,8 +213,20 @@ def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], mon
                 row[period] = SUPPRESSED_RATE if shown == SUPPRESSED_RATE else percent(shown)
             else:
                 row[period] = decisions.cell(num, r["numerator"]) or "n/a"
+            if str(r["month"]) in still and row[period] not in ("n/a", SUPPRESSED_RATE):
+                row[period] = f"{row[period]}{MATURING_MARK}"
             if period == "this month":
                 row["count"] = decisions.cell(num, r["numerator"])
                 row["out of"] = decisions.cell(den, r["denominator"]) if comp.attrs["is_rate"] else ""
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
+
+
+def maturing_note(maturing: Mapping[tuple[str, str], Iterable[str]], share: float) -> str:
+    """What :data:`MATURING_MARK` means in :func:`comparison_table` (empty when no month is marked)."""
+    months = sorted({str(m) for ms in maturing.values() for m in ms})
+    if not months:
+        return ""
+    names = ", ".join(month_name(m) for m in months)
+    return (f"{MATURING_MARK} still maturing ({names}): more than {percent(share)} of the month's contacts still "
+            "await a decision, so its figures will move as they are decided; they are shown but not judged.")

@@ -53,9 +53,10 @@ WORDS = {"no_source": "arrived with no usable source code",
 
 
 def completeness_sentence(stats_: Mapping, month: str, *, decisions: Decisions | None = None,
-                          internal: bool = False) -> str:
+                          internal: bool = False, marf_in_extract: bool = True) -> str:
     """:func:`completeness` in one sentence; a share resting on a count from 1 to 4, or on a month's
-    contacts not shown, is not given (the sentence says which). A share of a count the pack
+    contacts not shown, is not given (the sentence says which). ``marf_in_extract``: False when
+    the extract has no MARF column at all, which is the extract's gap, not the agencies' (said so). A share of a count the pack
     withholds (``c``) is given: rounded to whole percent of the month's contacts it is one of the
     relations the pack's plan protects against (:mod:`hwb_kpis.report.published`)."""
     decisions = decisions or decisions_for(internal)
@@ -65,15 +66,18 @@ def completeness_sentence(stats_: Mapping, month: str, *, decisions: Decisions |
     keys = _keys(month)
     shown, hidden = [], []
     for name in SHARES:
+        if name == "marf_unknown" and not marf_in_extract:
+            continue
         count = stats_.get(f"n_{name}")
         if count is not None and (decisions.status(keys[name], count) == SMALL or not decisions.shown(total)):
             hidden.append(WORDS[name])
             continue
         shown.append(f"{percent(stats_[name])} {WORDS[name]}")
     text = f"In {month_name(month)}, "
+    gap = "" if marf_in_extract else " The extract does not say whether a MARF was used."
     if not shown:
         return text + ("how complete the contacts were (source code, MARF, recoding) is not shown, to protect "
-                       "children's privacy.")
+                       "children's privacy.") + gap
     if shown:
         shown[0] = shown[0].replace(" ", " of contacts ", 1)
         text += (", ".join(shown[:-1]) + ", and " + shown[-1]) if len(shown) > 2 else " and ".join(shown)
@@ -81,4 +85,4 @@ def completeness_sentence(stats_: Mapping, month: str, *, decisions: Decisions |
     if hidden:
         text += " The share that " + " / ".join(hidden) + (" is" if len(hidden) == 1 else " are") + \
             " not shown, to protect children's privacy."
-    return text
+    return text + gap

@@ -40,14 +40,16 @@ def ensure_processed(
     *,
     mapping_path: Path | str | None = None,
     echo: Callable[[str], Any] = print,
+    link_days: int | None = None,
 ) -> dict[str, Any]:
     """Processed tables for a notebook: :func:`hwb_kpis.pipeline.refresh_processed` (clean if
     missing or stale; the synthetic default extract when there is nothing at all), then
     :func:`hwb_kpis.contract.processed.load_processed`'s dict. Relative paths are resolved against
     the current folder (a notebook's own folder when run by Jupyter, papermill or nbval, hence the
-    notebooks' ``../data/...`` defaults)."""
+    notebooks' ``../data/...`` defaults). ``link_days`` (None: as last cleaned) is the window of
+    the outcomes derived for an extract without them; the format is the one last asked for."""
     pipeline.refresh_processed(processed_dir, raw_dir, mapping_path=mapping_path, echo=echo,
-                               write_demo=demo_writer(echo))
+                               write_demo=demo_writer(echo), link_days=link_days)
     return load_processed(Path(processed_dir).resolve())
 
 
@@ -73,9 +75,11 @@ def read_summary(processed_dir: Path) -> dict[str, Any]:
         return {}
 
 
-def _refresh(raw_dir: Path, processed_dir: Path, *, mapping_path, key_file, echo) -> tuple[str, dict[str, Any]]:
+def _refresh(raw_dir: Path, processed_dir: Path, *, mapping_path, key_file, echo, fmt=None,
+             link_days=None) -> tuple[str, dict[str, Any]]:
     refresh = pipeline.refresh_processed(processed_dir, raw_dir, mapping_path=mapping_path, key_file=key_file,
-                                         echo=echo, write_demo=demo_writer(echo, loud=True))
+                                         echo=echo, write_demo=demo_writer(echo, loud=True), fmt=fmt,
+                                         link_days=link_days)
     summary = read_summary(processed_dir)
     if pipeline.is_synthetic(raw_dir):
         summary.setdefault("synthetic", True)
@@ -97,16 +101,22 @@ def prepare_data(
 
 
 def check_month_covered(summary: dict[str, Any], month: str) -> None:
-    """Raise ``HwbKpisError`` unless the cleaned extract (its ingest summary) has contacts dated in
-    ``month`` (``YYYY-MM``): a pack for a month without data is not built at all. A summary from
-    before the first/last contact dates were recorded is not checked."""
+    """Raise ``HwbKpisError`` unless the cleaned extract (its ingest summary) covers ``month``
+    (``YYYY-MM``): a pack for a month without data is not built at all. An extract with contacts
+    must have contacts dated in the month; one without (referrals or children looked after only)
+    must have the month between its first and last date. A summary from before these dates were
+    recorded is not checked."""
     if "first_contact_date" not in summary:
         return
-    first = (summary.get("first_contact_date") or "")[:7]
-    last = (summary.get("last_contact_date") or summary.get("extract_date") or "")[:7]
-    if not first or month < first or month > last or month in summary.get("months_without_contacts", []):
+    if summary.get("first_contact_date"):
+        first, last, what = summary["first_contact_date"][:7], (summary.get("last_contact_date") or "")[:7], "contacts"
+        gaps = summary.get("months_without_contacts", [])
+    else:
+        first, last, what = (summary.get("first_date") or "")[:7], (summary.get("last_date") or "")[:7], "records"
+        gaps = []
+    if not first or month < first or month > last or month in gaps:
         raise HwbKpisError(
-            f"no contacts dated {month} in the extract, which covers {first or '?'} to {last or '?'}:"
+            f"no {what} dated {month} in the extract, which covers {first or '?'} to {last or '?'}:"
             " is this month's extract in the raw folder?"
         )
 
@@ -119,10 +129,14 @@ def pack_data(
     mapping_path: Path | None = None,
     key_file: Path | None = None,
     echo: Callable[[str], Any] = print,
+    fmt: str | None = None,
+    link_days: int | None = None,
 ) -> PackData:
     """The data of a pack for ``month``: :func:`prepare_data`, then :func:`check_month_covered`;
-    synthetic when the summary says so or the raw folder holds the synthetic marker."""
-    refresh, summary = _refresh(raw_dir, processed_dir, mapping_path=mapping_path, key_file=key_file, echo=echo)
+    synthetic when the summary says so or the raw folder holds the synthetic marker. ``fmt`` and
+    ``link_days`` are how to read the raw extract (None: as it was last cleaned)."""
+    refresh, summary = _refresh(raw_dir, processed_dir, mapping_path=mapping_path, key_file=key_file, echo=echo,
+                                fmt=fmt, link_days=link_days)
     check_month_covered(summary, month)
     synthetic = bool(summary.get("synthetic")) or (Path(raw_dir) / SYNTHETIC_MARKER).exists()
     return PackData(summary, synthetic, refresh)

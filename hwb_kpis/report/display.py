@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 import pandas as pd
 
 from hwb_kpis.privacy.disclosure import Decisions, published_html, suppress
+from hwb_kpis.report.unavailable import Unavailable
 from hwb_kpis.report.words import bullets, count, percent
 
 #: where a published table keeps the names of its count columns (read by :func:`show_published`)
@@ -69,6 +70,9 @@ def show_published(table: pd.DataFrame, counts: Sequence[str] | None = None) -> 
     then holds to the small-number rule."""
     from IPython.display import HTML, display
 
+    if isinstance(table, Unavailable):
+        show_markdown(table)
+        return
     if counts is None:
         counts = table.attrs.get(COUNTS_ATTR)
     display(HTML(published_html(table, count_columns=None if counts is None else list(counts))))
@@ -83,6 +87,9 @@ def show_figure(fig, *, dpi: int = 100, alt: str | None = None) -> None:
 
     from hwb_kpis.report.plots import figure_png
 
+    if isinstance(fig, Unavailable):
+        show_markdown(fig)
+        return
     if alt is None:
         display(Image(data=figure_png(fig, dpi=dpi), format="png"))
     else:
@@ -90,14 +97,43 @@ def show_figure(fig, *, dpi: int = 100, alt: str | None = None) -> None:
     plt.close(fig)
 
 
-def show_markdown(text: str) -> None:
-    """Display markdown (nothing for an empty text)."""
+def show_markdown(text: str | Unavailable) -> None:
+    """Display markdown (nothing for an empty text; for a part the extract cannot give, why)."""
     from IPython.display import Markdown, display
 
+    if isinstance(text, Unavailable):
+        text = text.markdown
     if text:
         display(Markdown(text))
 
 
-def show_bullets(sentences: Iterable[str]) -> None:
+def show_html(markup: str | Unavailable) -> None:
+    """Display HTML the pack built itself (for example :mod:`hwb_kpis.report.verdict_html`'s
+    matrix, verdict list and icon key: escaped words, SVG drawings, figures already through
+    disclosure control); nothing for an empty text."""
+    from IPython.display import HTML, display
+
+    if isinstance(markup, Unavailable):
+        show_markdown(markup)
+        return
+    if markup:
+        display(HTML(markup))
+
+
+def show_verdicts(verdicts) -> None:
+    """Display verdicts (:class:`hwb_kpis.report.kpi_verdicts.Verdict`) as the list every page
+    shows them in: each sentence after its variation icon."""
+    from hwb_kpis.report.verdict_html import verdict_list_html
+
+    if isinstance(verdicts, Unavailable):
+        show_markdown(verdicts)
+        return
+    show_html(verdict_list_html(verdicts))
+
+
+def show_bullets(sentences: Iterable[str] | Unavailable) -> None:
     """Display sentences as a markdown bullet list."""
+    if isinstance(sentences, Unavailable):
+        show_markdown(sentences)
+        return
     show_markdown(bullets(sentences))

@@ -11,10 +11,15 @@ from typing import Any
 
 from hwb_kpis.config import (
     DEFAULT_IHA_LIMIT,
+    DEFAULT_LINK_DAYS,
     DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
+    DEFAULT_SOURCE_FORMAT,
     DEFAULT_VIEW,
     IHA_LIMITS,
+    SOURCE_FORMATS,
     VIEWS,
+    default_settings_dir,
     project_root,
 )
 from hwb_kpis.errors import HwbKpisError
@@ -86,6 +91,11 @@ class ReportOptions:
     as_of: str | None = None
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     iha_limit: str = DEFAULT_IHA_LIMIT
+    link_days: int = DEFAULT_LINK_DAYS
+    #: the source format of the raw extract (``auto``: detected)
+    source_format: str = DEFAULT_SOURCE_FORMAT
+    settings_dir: Path | None = None  # default: the project's settings/ folder (docs/verdicts.md)
+    maturing_share: float = DEFAULT_MATURING_SHARE
     parameters: Mapping[str, Any] = field(default_factory=dict)
     keep_notebooks: bool = True
 
@@ -98,11 +108,15 @@ class ReportOptions:
         put("iha_limit", _check_choice(self.iha_limit, IHA_LIMITS, "iha_limit"))
         put("as_of", check_date(self.as_of))
         put("lookback_days", _whole_number(self.lookback_days, "lookback_days"))
+        put("link_days", _whole_number(self.link_days, "link_days", least=0))
+        put("source_format", _check_choice(self.source_format, SOURCE_FORMATS, "format"))
         put("timeout", _whole_number(self.timeout, "timeout"))
         put("jobs", max(1, int(self.jobs)))
         for name in ("raw_dir", "processed_dir", "out_dir"):
             put(name, absolute(getattr(self, name)))
         put("notebooks_dir", absolute(self.notebooks_dir) if self.notebooks_dir else project_root() / "notebooks")
+        put("settings_dir", absolute(self.settings_dir) if self.settings_dir else default_settings_dir())
+        put("maturing_share", _share(self.maturing_share, "maturing_share"))
         for name in ("mapping_path", "key_file"):
             value = getattr(self, name)
             put(name, absolute(value) if value else None)
@@ -125,6 +139,17 @@ class ReportOptions:
     def notebook_values(self) -> dict[str, Any]:
         """The standard notebook parameters for this build (:func:`parameters.standard_values`)."""
         return parameters.standard_values(self)
+
+
+def _share(value: Any, what: str) -> float:
+    try:
+        share = float(value)
+        ok = not isinstance(value, bool) and 0 <= share < 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise HwbKpisError(f"{what} must be a share from 0 up to (not including) 1, such as 0.05 (got {value!r})")
+    return share
 
 
 def _names(only: Iterable[str] | str | None) -> tuple[str, ...]:

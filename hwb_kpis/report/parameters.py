@@ -18,7 +18,9 @@ from typing import Any
 
 from hwb_kpis.config import (
     DEFAULT_IHA_LIMIT,
+    DEFAULT_LINK_DAYS,
     DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MATURING_SHARE,
     DEFAULT_MONTH,
     DEFAULT_VIEW,
     IHA_LIMITS,
@@ -57,6 +59,14 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("internal", False, "Do not suppress small numbers: the pack goes to reports/YYYY-MM-internal/ and "
               "every page says INTERNAL.", "internal",
               cli="--internal"),
+    Parameter("settings_dir", "../settings", "Folder of your changes.yml and targets.yml (docs/verdicts.md).",
+              "settings_dir", cli="--settings"),
+    Parameter("maturing_share", DEFAULT_MATURING_SHARE,
+              "A month with more than this share of contacts pending is still maturing: shown, not judged.",
+              "maturing_share", cli="--maturing-share"),
+    Parameter("link_days", DEFAULT_LINK_DAYS,
+              "For an extract without outcomes (Annex A): days after a contact within which a referral of the "
+              "child counts it as progressed to referral.", "link_days", cli="--link-days"),
     Parameter("dfe_dir", "../../shared/data/dfe", "Folder of DfE published CSVs for the benchmarking page.",
               cli="--dfe-dir"),
     Parameter("la_code", "E10000002", "The authority's LA code for benchmarking (default E10000002).", cli="--la"),

@@ -98,6 +98,21 @@ def _finish(fig: Figure, title: str, note: str | None, as_of: str | None) -> Fig
     return fig
 
 
+#: what a chart says in place of points when there are none to draw
+NOTHING_TO_DRAW = "Nothing to draw yet: no month of this extract has figures for this chart."
+
+
+def empty_figure(title: str, *, message: str = NOTHING_TO_DRAW, note: str | None = None,
+                 as_of: str | None = None) -> Figure:
+    """A chart with nothing to draw (a short extract, a measure with no figures yet): the title
+    and one line saying so, in the house style, so that the page still builds and reads."""
+    fig, axes = _figure(figsize=(FIGSIZE[0], 2.0))
+    ax = axes[0, 0]
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color=NOTE_COLOUR, transform=ax.transAxes)
+    return _finish(fig, title, note, as_of)
+
+
 def _percent_axis(ax: Any, axis: str = "y", *, decimals: int = 0) -> None:
     fmt = PercentFormatter(xmax=1.0, decimals=decimals)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
@@ -168,6 +183,7 @@ def spc_chart(
     as_of: str | None = None,
     show_icons: bool = True,
     hidden: Sequence[bool] | np.ndarray | None = None,
+    maturing: pd.DataFrame | None = None,
 ) -> Figure:
     """SPC chart of an :func:`hwb_kpis.stats.xmr` / :func:`~hwb_kpis.stats.p_chart` frame.
 
@@ -175,7 +191,8 @@ def spc_chart(
     segment, target (red, dotted) when present, and the Making Data Count icons for the latest
     point (variation: letter H/L for high/low special cause; assurance: P pass, F fail,
     ? inconsistent) top right, with a legend below. ``percent``: y values are proportions 0-1,
-    shown as %. Trial limits (< 12 points) are said in the note.
+    shown as %. Trial limits (< 12 points) are said in the note. ``maturing`` (columns ``x``,
+    ``y``): months shown but not judged, drawn as hollow points after a dotted line.
 
     Needs the columns ``x, y, mean, lpl, upl, variation, segment`` of the stats functions; the
     icons read the latest point only. Not for a series with gaps (the line would join them).
@@ -185,12 +202,27 @@ def spc_chart(
     from hwb_kpis.privacy.disclosure import hidden_points_note
     from hwb_kpis.stats.spc import spc_summary
 
+    if spc_df.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
+    if spc_df.empty:
+        ax.text(0.5, 0.5, "No month to chart yet", transform=ax.transAxes, ha="center", va="center",
+                color=NOTE_COLOUR)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return _finish(fig, title, note, as_of)
     x = _x_values(spc_df["x"])
     hide = np.zeros(len(spc_df), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
     drawn_y = spc_df["y"].astype(float).where(~hide)
     ax.plot(x, drawn_y, color=SPC_COLOURS["common_cause"], linewidth=1.5, zorder=2)
+    has_maturing = maturing is not None and len(maturing) > 0
+    if has_maturing:
+        mx = pd.concat([x.iloc[-1:], _x_values(pd.Series(maturing["x"]))], ignore_index=True)
+        my = pd.concat([drawn_y.iloc[-1:], pd.Series(maturing["y"], dtype=float)], ignore_index=True)
+        ax.plot(mx, my, color=SPC_COLOURS["common_cause"], linewidth=1.2, linestyle=":", zorder=2)
+        ax.scatter(mx.iloc[1:], my.iloc[1:], facecolor="white", edgecolor=NOTE_COLOUR, s=36, linewidth=1.3,
+                   zorder=3)
     for _, idx in spc_df.groupby("segment").indices.items():
         xs = x.iloc[idx]
         seg = spc_df.iloc[idx]
@@ -211,8 +243,11 @@ def spc_chart(
                 Line2D([], [], color=SPC_COLOURS["limit"], linestyle="--", label="Process limits")]
     if "target" in spc_df and spc_df["target"].notna().any():
         handles.append(Line2D([], [], color=SPC_COLOURS["target"], linestyle=":", label="Target"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(handles))
-    _month_axis(ax, x)
+    if has_maturing:
+        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=NOTE_COLOUR,
+                              color=NOTE_COLOUR, label="Still maturing"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(handles), 6))
+    _month_axis(ax, pd.concat([x, _x_values(pd.Series(maturing["x"]))], ignore_index=True) if has_maturing else x)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if percent:
@@ -256,6 +291,8 @@ def funnel_plot(
     """
     from hwb_kpis.stats.funnel import funnel_curve, level_tag
 
+    if funnel_df.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     if funnel_df.empty:  # every agency left out (too few contacts, or resting on a count not published)
@@ -333,6 +370,8 @@ def small_multiples(
     line (e.g. the all-agency rate) on every panel. Best for up to about 9 groups; with shared
     y axes a small agency's noise looks large, so say its denominators in the note.
     """
+    if df.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     groups = list(pd.unique(df[group]))
     ncols = max(1, min(ncols, len(groups)))
     nrows = int(np.ceil(len(groups) / ncols))
@@ -387,6 +426,8 @@ def before_after_bars(
     after: (...)}``. Values are labelled on the bars. Two bars hide the variation in between:
     pair it with an SPC chart or :func:`~hwb_kpis.stats.interrupted_time_series` before claiming a
     change."""
+    if df.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     cats = [str(g) for g in df[group]]
@@ -431,6 +472,8 @@ def km_plot(
     (from :func:`hwb_kpis.stats.km_curves`), with shaded pointwise CIs and dotted lines at the
     3, 6 and 12 month horizons. The tail, where few children are still followed, is unreliable:
     read the shares at the horizons from :func:`~hwb_kpis.stats.km_recontact` with ``at_risk``."""
+    if curves.empty:
+        return empty_figure(title, note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     names = list(groups) if groups is not None else list(pd.unique(curves["group"]))
@@ -465,7 +508,10 @@ def odds_ratio_plot(
     """Forest plot of a :func:`hwb_kpis.stats.recontact_drivers` table: odds ratio and 95% CI
     per term on a log axis, labelled in plain words; ORs whose CI excludes 1 in colour
     (vermillion above 1, blue below). Odds ratios are associations, not causes."""
-    d = or_df if show_reference else or_df[~or_df["is_reference"].astype(bool)]
+    d = or_df if show_reference or or_df.empty else or_df[~or_df["is_reference"].astype(bool)]
+    if d.empty:
+        return empty_figure(title, message="Nothing to draw: too few contacts to estimate what goes with a repeat.",
+                            note=note, as_of=as_of)
     d = d.iloc[::-1]
     height = min(8.0, 1.2 + 0.3 * len(d))
     fig, axes = _figure(figsize=(8.0, max(3.0, height)))

@@ -100,7 +100,7 @@ def code12_key(view: str, code: str, end: str) -> Key:
 
 
 def rows_key(table: str, what: str) -> Key:
-    """``what``: raw_rows, clean_rows, quarantined or duplicates_dropped."""
+    """``what``: raw_rows, clean_rows, quarantined, duplicates_dropped or filtered_out."""
     return ("rows", table, what)
 
 
@@ -171,8 +171,11 @@ def rows_ledger(summary: Mapping[str, Any], quarantine: pd.DataFrame | None, led
             continue
         for k in ROW_KEYS:
             ledger.count(rows_key(name, k), t[k], margin=k == "raw_rows")
-        ledger.total(rows_key(name, "raw_rows"), [rows_key(name, k) for k in ROW_KEYS[1:]],
-                     what=f"{name}: raw rows = used + quarantined + duplicates")
+        parts = [rows_key(name, k) for k in ROW_KEYS[1:]]
+        if t.get("filtered_out"):  # rows a mapping's filter left out: the fourth part of the total
+            parts.append(ledger.count(rows_key(name, "filtered_out"), int(t["filtered_out"])))
+        ledger.total(rows_key(name, "raw_rows"), parts, what=f"{name}: raw rows = used + quarantined + duplicates"
+                     " (+ filtered out)")
         mine = listed_reasons(by_table[by_table["table"] == name])
         if len(mine) > 1 and int(mine["rows"].sum()) == t["quarantined"]:
             keys = [ledger.count(reason_key(name, r["column"], r["reason"]), r["rows"]) for _, r in mine.iterrows()]

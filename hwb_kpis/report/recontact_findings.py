@@ -22,6 +22,7 @@ OUTCOME_WORDS = {
     "advice": "advice only",
     "early_help": "early help",
     "pending": "still pending",
+    "not_referred": "no referral within the link window (threshold taken as not met)",
 }
 
 #: plain words for a level of a re-contact model term (``hwb_kpis.stats.recontact_drivers``)
@@ -207,7 +208,7 @@ def without_definitional(odds_table: pd.DataFrame) -> pd.DataFrame:
     """A ``recontact_drivers`` table without the levels that only restate the repeat definition
     (an earlier *referral* or *pending* contact cannot make a later one a repeat), for display."""
     keep = [(str(t), str(lv)) not in DEFINITIONAL for t, lv in zip(odds_table["term"], odds_table["level"], strict=True)]
-    out = odds_table[keep].copy()
+    out = odds_table.loc[pd.Series(keep, index=odds_table.index, dtype=bool)].copy()
     out.attrs = dict(odds_table.attrs)
     return out
 

@@ -10,8 +10,9 @@ from hwb_kpis.privacy import disclosure
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
 _CELL = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S | re.I)
-#: what a figure looks like in a published table: 1,380 / 34% / -2.5 / <5 / * / – / £1,200
-_NUMBER = re.compile(r"^(?:[<>≤≥~≈]\s?)?[-+−–]?[£$]?\d[\d,]*(?:\.\d+)?\s?%?$|^[*–—-]$|^nan$|^"
+#: what a figure looks like in a published table: 1,380 / 34% / -2.5 / <5 / * / – / £1,200 / 58%† (a
+#: figure still maturing, :data:`hwb_kpis.report.comparisons.MATURING_MARK`)
+_NUMBER = re.compile(r"^(?:[<>≤≥~≈]\s?)?[-+−–]?[£$]?\d[\d,]*(?:\.\d+)?\s?%?†?$|^[*–—-]$|^nan$|^"
                      + re.escape(disclosure.SUPPRESSED_COUNT) + "$", re.I)
 
 

@@ -16,9 +16,11 @@ from hwb_kpis.stats.models import (
 )
 from hwb_kpis.stats.spc import (
     assurance,
+    difference_test,
     overdispersion_test,
     p_chart,
     spc_summary,
+    sustained_shift_start,
     xmr,
 )
 from hwb_kpis.stats.survival import km_curves, km_recontact, recontact_episodes
@@ -29,6 +31,7 @@ __all__ = [
     "assurance",
     "binomial_limit",
     "coefficient_table",
+    "difference_test",
     "funnel_curve",
     "funnel_limits",
     "funnel_phi",
@@ -42,5 +45,6 @@ __all__ = [
     "recontact_drivers",
     "recontact_episodes",
     "spc_summary",
+    "sustained_shift_start",
     "xmr",
 ]

@@ -346,6 +346,8 @@ _TERM_NAMES = {
 _OPTIONAL_TERMS = ("previous_outcome", "previous_marf")
 _OTHER_SMALL = "other (small)"
 _COLUMNS = ["term", "level", "label", "odds_ratio", "ci_low", "ci_high", "p_value", "n", "is_reference"]
+#: the columns of a :func:`recontact_drivers` table
+ODDS_COLUMNS = tuple(_COLUMNS)
 
 
 def _as_category(s: pd.Series) -> pd.Series:

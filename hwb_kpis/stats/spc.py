@@ -131,6 +131,8 @@ def _classify(df: pd.DataFrame, improvement_direction: str) -> pd.DataFrame:
     for _, seg in df.groupby("segment", sort=True):
         lines = (seg[c].to_numpy(float) for c in ("y", "mean", "lpl", "upl", "near_lower", "near_upper"))
         parts.append(pd.DataFrame(special_causes(*lines), index=seg.index))
+    if not parts:  # no points at all: the rule columns, empty
+        parts.append(pd.DataFrame(special_causes(*(np.zeros(0),) * 6), index=df.index))
     rules = pd.concat(parts).loc[df.index]
     out = df.join(rules)
     out["rule"] = out["rule"].astype("string")
@@ -345,6 +347,44 @@ def overdispersion_test(
     )
     return {"pbar": float(p), "chi2": chi2, "df": df, "p_value": pval, "phi": chi2 / df,
             "sigma_z": sigma_z, "use_laney": use, "message": msg}
+
+
+# --- reading a chart ---------------------------------------------------------------------------
+def sustained_shift_start(spc_df: pd.DataFrame, run: int = RUN) -> Any | None:
+    """Where a sustained shift that is still going on began: the ``x`` of the first point of the
+    run of at least ``run`` points on one side of the centre line (none on it) that ends at the
+    latest point of the latest segment, or None. A candidate change point to *propose* for
+    rebasing; it is not applied (rebasing follows a known change, not the chart alone)."""
+    if spc_df.empty:
+        return None
+    last = spc_df[spc_df["segment"] == spc_df["segment"].iloc[-1]]
+    sides = np.sign(last["y"].to_numpy(float) - last["mean"].to_numpy(float))
+    if sides[-1] == 0:
+        return None
+    differs = np.flatnonzero(sides != sides[-1])
+    start = differs[-1] + 1 if len(differs) else 0
+    if len(sides) - start < run or start == 0:
+        return None  # too short, or the whole segment: nothing to split
+    return last["x"].iloc[start]
+
+
+def difference_test(spc_df: pd.DataFrame, later: int = -1, earlier: int = -2) -> dict[str, float]:
+    """Is the difference between two points of an SPC frame (positions ``later`` and
+    ``earlier``) more than the chart's own month-to-month variation gives? z = (y_later -
+    y_earlier) / sqrt(sigma_later^2 + sigma_earlier^2), with each point's ``sigma`` (XmR: mean
+    moving range / 1.128; p-chart: the binomial sigma of its denominator, times sigma_z for
+    Laney's p'), and a two-sided normal p-value.
+
+    Returns ``difference``, ``z`` and ``p_value`` (NaN when either point has no sigma). Assumes
+    the two points come from one stable process; one test of many (a month's KPIs) needs a
+    correction for multiple comparisons before it is called a finding."""
+    a, b = spc_df.iloc[later], spc_df.iloc[earlier]
+    diff = float(a["y"]) - float(b["y"])
+    sd = float(np.hypot(float(a["sigma"]), float(b["sigma"])))
+    if not np.isfinite(sd) or sd <= 0:
+        return {"difference": diff, "z": float("nan"), "p_value": float("nan")}
+    z = diff / sd
+    return {"difference": diff, "z": float(z), "p_value": float(2 * sps.norm.sf(abs(z)))}
 
 
 # --- summaries -------------------------------------------------------------------------------

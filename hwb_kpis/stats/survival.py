@@ -124,6 +124,10 @@ def km_curves(
         steps = _km_one(d[duration_col].to_numpy(float), d[event_col].to_numpy(bool), alpha)
         steps.insert(0, "group", g)
         parts.append(steps)
+    if not parts:  # no episode at all: the columns, no rows
+        parts.append(pd.DataFrame({"group": pd.Series(dtype="string"),
+                                   **{c: pd.Series(dtype="float64") for c in ("time", "surv", "surv_ci_low", "surv_ci_high")},
+                                   "n_risk": pd.Series(dtype="int64"), "n_events": pd.Series(dtype="int64")}))
     out = pd.concat(parts, ignore_index=True)
     out["group"] = out["group"].astype("string")
     out["recontacted"] = 1 - out["surv"]
@@ -171,7 +175,8 @@ def km_recontact(
                 "ci_high": 1 - step["surv_ci_low"] if followed else np.nan,
                 "episodes": len(d), "at_risk": at_risk, "events": int((ev & (dur <= h)).sum()),
             })
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["group", "horizon_days", "horizon", "share", "ci_low", "ci_high", "episodes",
+                                      "at_risk", "events"])
     out["group"] = out["group"].astype("string")
     out["horizon"] = out["horizon"].astype("string")
     return out

@@ -54,6 +54,7 @@ def test_view_columns():
         ("3E", "3E"), ("3e", "3E"), (" 3E ", "3E"), ("k) 3E: Health services", "3E"),
         ("e) 2A: Schools", "2A"), ("3E - A&E", "3E"), ("3E:A&E", "3E"), ("6", "6"), ("06", "6"),
         ("6.0", "6"), ("10", "10"), ("5d", "5D"), ("a) 1A: Individual", "1A"), ("9 Anonymous", "9"),
+        ("p1) 5D: LA services", "5D"), ("P1) 5D", "5D"),
         ("1", None), ("3G", None), ("3EX", None), ("11", None), ("Police", None), ("", None),
         ("  ", None), (None, None), ("A&E", None), ("2", None),
     ],

@@ -65,15 +65,24 @@ def test_lookup_labels_and_word_boundaries(detail, expected):
     assert code_one(None, detail, None, None)[0] == expected
 
 
-@pytest.mark.parametrize(
-    ("label", "expected"),
-    [("k) 3E: Health services", "3E"), ("e) 2A: Schools", "2A"), ("j) 3C: Health services", "3C"),
-     ("q) 6: Police", "6"), ("3D - Other primary health", "3D")],
-)
+#: every Annex A source label (Ofsted's list: letter, code, group), ``p1) 5D`` included
+ANNEX_A_LABELS = [
+    ("a) 1A: Individual", "1A"), ("b) 1B: Individual", "1B"), ("c) 1C: Individual", "1C"), ("d) 1D: Individual", "1D"),
+    ("e) 2A: Schools", "2A"), ("f) 2B: Education services", "2B"), ("g) 3A: Health services", "3A"),
+    ("h) 3B: Health services", "3B"), ("i) 3C: Health services", "3C"), ("j) 3D: Health services", "3D"),
+    ("k) 3E: Health services", "3E"), ("l) 3F: Health services", "3F"), ("m) 4: Housing", "4"),
+    ("n) 5A: LA services", "5A"), ("o) 5B: LA services", "5B"), ("p) 5C: LA services", "5C"),
+    ("p1) 5D: LA services", "5D"), ("q) 6: Police", "6"), ("r) 7: Other legal agency", "7"), ("s) 8: Other", "8"),
+    ("t) 9: Anonymous", "9"), ("u) 10: Unknown", "10"),
+]
+
+
+@pytest.mark.parametrize(("label", "expected"), ANNEX_A_LABELS + [("3D - Other primary health", "3D")])
 def test_annex_a_labels(label, expected):
     """As the recorded code (normalised) and written in a free-text field (lookup)."""
     assert code_one(label, None, None, None)[:2] == (expected, None)
-    assert code_one(None, label, None, None)[:2] == (expected, "filled_from_text")
+    rule = "unknown_source" if expected == "10" else "filled_from_text"  # "unknown" is no source to fill
+    assert code_one(None, label, None, None)[:2] == (expected, rule)
 
 
 def test_bad_lookup_file_is_reported(tmp_path: Path):
@@ -90,3 +99,21 @@ def test_first_match_takes_patterns_in_order_and_names_the_field():
     code, field = first_match(text, ("source_detail", "referrer_role"), lookup, np.arange(3))
     assert code.tolist() == ["3C", "2A", None]
     assert [TEXT_FIELDS[f] if f >= 0 else None for f in field] == ["source_detail", "referrer_role", None]
+
+
+def _dfe_labels():
+    from hwb_kpis.coding import load_reference
+
+    ref = load_reference()
+    return list(zip(ref["label"], ref["code"], strict=True))
+
+
+@pytest.mark.parametrize(("label", "expected"), _dfe_labels())
+def test_every_dfe_label_text_is_its_code(label, expected):
+    """DfE's own label texts, as some systems export them: as the recorded source (coded from the
+    text) and in a free-text field. Fails on the old lookup for 3D ("other primary health
+    services" went to 3F) and 1D ("other (including strangers)" went to 10)."""
+    assert code_one(label, None, None, None)[0] == expected
+    assert code_one(None, label, None, None)[0] == expected
+    typographic = label.replace(" - ", " \u2013 ")  # an en dash, as word processors write it
+    assert code_one(None, typographic, None, None)[0] == expected

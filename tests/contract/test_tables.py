@@ -8,7 +8,14 @@ import yaml
 
 from hwb_kpis import config
 from hwb_kpis.contract import tables
-from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER, OUTCOMES, SPECS, THRESHOLD_NOT_MET
+from hwb_kpis.contract.tables import (
+    CONTACTS,
+    LOOKED_AFTER,
+    OUTCOMES,
+    REFERRALS,
+    SPECS,
+    THRESHOLD_NOT_MET,
+)
 
 
 def test_contacts_spec():
@@ -24,6 +31,28 @@ def test_contacts_spec():
     assert not CONTACTS.column("child_id").per_row and CONTACTS.column("child_id").prefix == ""
     assert CONTACTS.of_kind("free_text") == ("source_detail", "referrer_role", "referrer_org")
     assert [d.name for d in CONTACTS.derived] == ["month", "dob_month", "age_years", "age_band"]
+    # a file must hold the child and the date; the contact id and the outcome can be derived
+    assert CONTACTS.must_have == ("child_id", "contact_date")
+    assert CONTACTS.column("contact_id").when_absent["how"] == "keyed_rank"
+    assert CONTACTS.column("outcome").when_absent["how"] == "linked_referral"
+    assert CONTACTS.column("source_code").provided_by == ("source_code", "source_detail", "referrer_role", "referrer_org")
+
+
+def test_referrals_spec():
+    assert REFERRALS.columns == ("referral_id", "child_id", "referral_date", "source_code", "nfa")
+    assert REFERRALS.required == ("referral_id", "child_id", "referral_date")
+    assert REFERRALS.must_have == ("child_id", "referral_date")
+    assert REFERRALS.key == ("referral_id",) and REFERRALS.may_be_empty
+    assert REFERRALS.column("referral_id").per_row and REFERRALS.column("referral_id").prefix == "r"
+    assert REFERRALS.when_absent["from"] == "contacts" and "nfa" in REFERRALS.when_absent["lacks"]
+    assert [d.name for d in REFERRALS.derived] == ["month"]
+
+
+def test_every_table_and_column_says_why_a_kpi_cannot_do_without_it():
+    for spec in SPECS.values():
+        assert spec.absent
+        for column in spec.columns:
+            assert spec.absent_reason(column)
 
 
 def test_looked_after_spec():
@@ -32,18 +61,20 @@ def test_looked_after_spec():
     assert LOOKED_AFTER.dates == LOOKED_AFTER.columns[1:]
     assert LOOKED_AFTER.key == ("child_id", "period_start") and LOOKED_AFTER.masked == ("child_id",)
     assert LOOKED_AFTER.may_be_empty
-    assert list(SPECS) == ["contacts", "looked_after"] and tables.TABLES == ("contacts", "looked_after")
+    assert list(SPECS) == ["contacts", "referrals", "looked_after"]
+    assert tables.TABLES == ("contacts", "referrals", "looked_after")
 
 
 def test_outcomes_and_threshold_not_met():
-    assert OUTCOMES == ("referral", "nfa", "advice", "early_help", "pending")
-    assert THRESHOLD_NOT_MET == ("nfa", "advice", "early_help")
+    assert OUTCOMES == ("referral", "nfa", "advice", "early_help", "pending", "not_referred")
+    # a derived "no referral followed" counts as threshold not met (for repeat contacts)
+    assert THRESHOLD_NOT_MET == ("nfa", "advice", "early_help", "not_referred")
 
 
 def test_value_maps_name_exactly_the_contract_outcomes_and_yes_no():
     maps = yaml.safe_load((config.REFERENCE_DIR / "value_maps.yml").read_text(encoding="utf-8"))
     assert tuple(maps["outcome"]) == OUTCOMES
-    assert set(maps["marf"]) == {"yes", "no"}
+    assert set(maps["marf"]) == {"yes", "no"} and set(maps["yes_no"]) == {"yes", "no", "unknown"}
 
 
 def test_config_re_exports_the_contract_names():

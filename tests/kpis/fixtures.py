@@ -80,3 +80,25 @@ def tables():
     ])
     la = make_looked_after([("a", "2015-10-05", "2015-10-20"), ("x", "2015-11-01", None)])
     return {"contacts": c, "looked_after": la, "summary": {}}
+
+
+def make_referrals(rows) -> pd.DataFrame:
+    """rows: (child, date[, code[, nfa]]) -> a processed list of referrals."""
+    records = []
+    for i, row in enumerate(rows):
+        child, date, *rest = row
+        code = rest[0] if len(rest) > 0 else "6"
+        records.append({
+            "referral_id": f"r{i:016x}", "child_id": f"{child:0>16}", "referral_date": pd.Timestamp(date),
+            "source_code_recorded": code, "source_group_recorded": GROUP[code], "source_code": code,
+            "source_group": GROUP[code], "nfa": rest[1] if len(rest) > 1 else None, "authority": "",
+            "source_row": i + 2,
+        })
+    df = pd.DataFrame(records)
+    df["referral_date"] = df["referral_date"].astype("datetime64[ns]")
+    df["month"] = df["referral_date"].dt.strftime("%Y-%m").astype("string")
+    df["nfa"] = df["nfa"].astype("boolean")
+    for col in ("referral_id", "child_id", "source_code_recorded", "source_group_recorded", "source_code",
+                "source_group", "authority"):
+        df[col] = df[col].astype("string")
+    return df

@@ -28,3 +28,41 @@ def test_rereferral_boundaries_and_reporting_year():
     assert years["partial_period"].tolist() == [True, False, True]
     assert years["incomplete_history"].tolist() == [True, True, False]  # 2015-04-01 >= 2014-03-01 + 365
     assert (r[r["period"] == "month"]["partial_period"] == False).all()  # noqa: E712
+
+
+# --- the referral KPIs from a list of referrals --------------------------------------------------
+def test_referral_kpis_from_a_list_of_referrals_worked_by_hand():
+    from tests.kpis.fixtures import counts, make_referrals
+
+    referrals = make_referrals([
+        ("a", "2015-10-05", "3E", True), ("a", "2015-11-02", "6", False),   # a: re-referred in November
+        ("b", "2015-11-10", "6", None), ("c", "2015-11-20", "3A", True),
+    ])
+    t = kpis.kpi_table({"referrals": referrals})
+    assert list(dict.fromkeys(t["kpi"])) == ["rereferral_12m", "referrals", "referral_health_share", "referral_nfa"]
+    assert counts(t, "referrals", "all", "2015-10") == (1, 1) and counts(t, "referrals", "all", "2015-11") == (3, 3)
+    assert counts(t, "referrals", "police", "2015-11") == (2, 3)
+    assert counts(t, "referral_health_share", "all", "2015-11") == (1, 3)
+    assert counts(t, "referral_nfa", "all", "2015-11") == (1, 3)  # unknown (b) counts as not
+    assert counts(t, "referral_nfa", "all", "2015-10") == (1, 1)
+    assert counts(t, "rereferral_12m", "all", "2015-11") == (1, 3)
+
+
+def test_referrals_made_from_contacts_count_as_the_contacts_do():
+    """An extract of contacts only: the referral KPIs of the contacts that became a referral are
+    the same whether counted on the contacts or on the referrals table the pipeline makes of them."""
+    from hwb_kpis.contract.referrals import referrals_from_contacts
+    from tests.kpis.fixtures import make_contacts
+
+    contacts = make_contacts([("a", "2015-10-01", "referral", "3E"), ("a", "2015-11-01", "referral", "6"),
+                              ("b", "2015-11-03", "nfa", "6"), ("c", "2015-11-04", "referral", "2A")])
+    from_contacts = kpis.kpi_table({"contacts": contacts})
+    made = referrals_from_contacts(contacts)
+    assert made["referral_id"].str.startswith("r").all() and made["nfa"].isna().all() and len(made) == 3
+    listed = kpis.kpi_table({"referrals": made.assign(nfa=False)})
+    for kpi in ("referrals", "referral_health_share", "rereferral_12m"):
+        a = from_contacts[(from_contacts["kpi"] == kpi) & (from_contacts["period"] == "month")]
+        b = listed[(listed["kpi"] == kpi) & (listed["period"] == "month")]
+        cols = ["group", "month", "numerator", "denominator"]
+        assert a[cols].reset_index(drop=True).equals(b[cols].reset_index(drop=True)), kpi
+    assert "referral_nfa" not in set(from_contacts["kpi"])  # contacts do not say how a referral closed

@@ -109,7 +109,8 @@ def test_same_key_gives_same_pseudonyms_across_runs_and_other_key_differs(raw_di
 @pytest.mark.parametrize(
     ("setup", "expected"),
     [
-        (lambda raw: (raw / "contacts.csv").unlink(), r"contacts\.csv: file not found"),
+        (lambda raw: [(raw / f).unlink() for f in ("contacts.csv", "looked_after.csv")],
+         r"no table of the extract found \(looked for contacts\.csv or contacts\.xlsx; referrals\.csv"),
         (lambda raw: (raw / "contacts.csv").write_text(""), r"contacts\.csv: file is empty"),
         (lambda raw: (raw / "contacts.csv").write_text("contact_id,child_id,outcome\nC1,X,nfa\n"),
          r"contacts\.csv: missing required column\(s\) contact_date"),

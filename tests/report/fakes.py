@@ -29,10 +29,10 @@ class FakePipeline:
         self.fingerprint = fingerprint
         self.cleaned: list[tuple[Path, Path]] = []
 
-    def raw_fingerprint(self, raw_dir, mapping_path=None) -> str:
+    def raw_fingerprint(self, raw_dir, mapping_path=None, settings="") -> str:
         return self.fingerprint
 
-    def run_clean(self, raw_dir, out_dir, *, mapping_path=None, key_file=None, echo=print):
+    def run_clean(self, raw_dir, out_dir, *, mapping_path=None, key_file=None, echo=print, fmt="auto", link_days=7):
         self.cleaned.append((Path(raw_dir), Path(out_dir)))
         write_processed(Path(out_dir), fingerprint=self.fingerprint)
         return types.SimpleNamespace(out_dir=Path(out_dir))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hwb_kpis.report import iha_cohort
+from hwb_kpis.report.declared import Change, VerdictRules
 
 
 def iha_rows() -> pd.DataFrame:
@@ -25,17 +26,19 @@ def test_reporting_month_is_the_latest_cohort_all_due():
     assert list(iha_cohort.quotable(iha, "2015-11")["month"]) == ["2015-01", "2015-10"]
 
 
-def test_its_break_and_limit_words():
+def test_its_break_is_the_declared_change_else_the_start_of_the_year():
     assert iha_cohort.its_break_month("2015-10") == "2015-01" and iha_cohort.its_break_month("2015-02") == "2014-01"
+    assert iha_cohort.its_break(VerdictRules(), "2015-10") == ("2015-01", None)
+    redesign = Change(iha_cohort.IHA_KPI, "2014-09", "consent at placement")
+    rules = VerdictRules(changes=(redesign, Change("conversion", "2015-03", "not IHA")))
+    assert iha_cohort.its_break(rules, "2015-10", first="2014-01") == ("2014-09", redesign)
+    assert iha_cohort.its_break(rules, "2014-08") == ("2014-01", None)  # declared after the month
     assert iha_cohort.limit_words("28d") == "within 28 days"
     assert iha_cohort.limit_words("20wd") == "within 20 working days"
 
 
-def test_iha_chart_is_rebased_at_the_break_up_to_the_quoted_cohort():
-    chart = iha_cohort.iha_chart(iha_rows(), "2015-11", label="IHAs on time")
-    frame = chart.frame
-    assert str(frame["x"].iloc[-1])[:7] == "2015-10"  # November is not all due yet
-    assert frame["segment"].nunique() == 2
-    assert frame["mean"].iloc[0] < frame["mean"].iloc[-1]
-    assert chart.verdict["since"] == "2015-01" and "since January 2015" in chart.sentence
-    assert chart.sentence.split(": ")[0].endswith("IHAs on time")
+def test_a_cohort_with_a_few_children_not_yet_due_is_quoted_under_a_looser_share():
+    iha = iha_rows()
+    iha.loc[iha.index[-2], "not_yet_due"] = 1  # 1 of 11: 9% not yet due
+    assert iha_cohort.reporting_month(iha, "2015-11") == "2015-09"
+    assert iha_cohort.reporting_month(iha, "2015-11", share=0.1) == "2015-10"

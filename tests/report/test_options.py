@@ -24,7 +24,10 @@ def test_defaults_and_absolute_folders(tmp_path: Path, monkeypatch) -> None:
     assert options.notebook_values() == {
         "month": "2015-11", "processed_dir": str(tmp_path / "processed"), "raw_dir": str(tmp_path / "raw"),
         "view": "recoded", "as_of": "", "lookback_days": 365, "iha_limit": "28d", "internal": False,
+        "settings_dir": str(tmp_path / "home" / "settings"), "maturing_share": 0.05, "link_days": 7,
     }
+    assert ReportOptions("2015-11", settings_dir="mine", maturing_share=0.1, **DIRS).settings_dir == tmp_path / "mine"
+    assert options.source_format == "auto"
 
 
 def test_values_are_normalised() -> None:
@@ -36,6 +39,8 @@ def test_values_are_normalised() -> None:
 
 
 @pytest.mark.parametrize("bad, message", [
+    ({"maturing_share": 1.5}, "maturing_share must be a share"),
+    ({"maturing_share": "lots"}, "maturing_share must be a share"),
     ({"month": "201511"}, "YYYY-MM"),
     ({"month": "2015-13"}, "not a month"),
     ({"view": "raw"}, "view 'raw' must be one of recoded, recorded"),

@@ -205,3 +205,12 @@ def test_a_pack_of_a_month_of_3_contacts_withstands_the_audit(small_pack):
     assert "down 1,377" not in pages["00_board_summary.html"]
     assert "lowest 3 in" not in pages["02_contacts_and_sources.html"]
     assert "&lt;5" in pages["00_board_summary.html"]
+def test_real_data_gets_no_change_or_target_the_package_made_up(pack):
+    """On real data (no synthetic marker) the demo's example changes and target are not used: the
+    IHA chart is not rebased, no target is set, and the internal copy proposes change points."""
+    page = (pack["dir"] / "00_board_summary.html").read_text(encoding="utf-8")
+    assert "No targets are set" in page and "No change in any process is declared" in page
+    assert "synthetic demonstration" not in page and "since the declared change" not in page
+    assert "Proposed change points" not in page  # proposals are for the internal copy
+    internal = (pack["internal_dir"] / "00_board_summary.html").read_text(encoding="utf-8")
+    assert "Proposed change points (internal copy only)" in internal and "declare it in changes.yml" in internal

@@ -8,12 +8,14 @@ from hwb_kpis.report import trends
 from tests.report.frames import monthly
 
 
-def test_trend_sentences():
+def test_trend_sentences_never_extrapolate():
     rising = trends.trend_sentence({"pp_per_month": 0.5, "pp_ci": (0.3, 0.7), "n_months": 20}, "conversion")
-    assert "really rising" in rising and "0.5 percentage points a month" in rising and "6 points a year" in rising
-    assert "0.3 to 0.7" in rising
-    falling = trends.trend_sentence({"pp_per_month": -0.5, "pp_ci": (-0.7, -0.3), "n_months": 20}, "conversion")
-    assert "really falling" in falling and "0.3 to 0.7" in falling
+    assert rising.startswith("**Conversion rose over 20 months:**") and "0.5 percentage points a month" in rising
+    assert "0.3 to 0.7" in rising and "it is not a forecast" in rising
+    assert "a year" not in rising and "really" not in rising
+    falling = trends.trend_sentence({"pp_per_month": -0.5, "pp_ci": (-0.7, -0.3), "n_months": 20,
+                                     "odds_ratio": 0.97, "or_ci": (0.96, 0.98)}, "conversion")
+    assert "fell" in falling and "the odds fell by about 3% a month (95% interval 2% to 4%)" in falling
     flat = trends.trend_sentence({"pp_per_month": 0.1, "pp_ci": (-0.1, 0.3), "n_months": 20}, "conversion")
     assert "No clear trend" in flat
     assert trends.trend_sentence({"sentence": "Too few months."}) == "Too few months."
@@ -37,5 +39,9 @@ def test_rate_trend_fits_the_last_twelve_months():
     rng = np.random.default_rng(5)
     rising = monthly("conversion", "all", [int(v) for v in rng.binomial(1000, np.linspace(0.3, 0.6, 24))])
     trend = trends.rate_trend(rising, "conversion", "2015-12")
-    assert trend.n_months == 12 and trend.pp_ci[0] > 0
-    assert "really rising" in trends.trend_sentence(trend, "conversion")
+    assert trend.n_months == 12 and trend.pp_ci[0] > 0 and (trend.first, trend.last) == ("2015-01", "2015-12")
+    s = trends.trend_sentence(trend, "conversion")
+    fitted = list(trend.result.result.fittedvalues)
+    assert s.startswith("**Conversion rose from January 2015 to December 2015:** the trend model puts it at about "
+                        f"{fitted[0]:.0%} in the first of these months and {fitted[-1]:.0%} in the last")
+    assert "points a year" not in s

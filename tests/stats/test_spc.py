@@ -9,7 +9,15 @@ import pandas as pd
 import pytest
 
 from hwb_kpis.report.verdict import summary_sentence
-from hwb_kpis.stats import assurance, overdispersion_test, p_chart, spc_summary, xmr
+from hwb_kpis.stats import (
+    assurance,
+    difference_test,
+    overdispersion_test,
+    p_chart,
+    spc_summary,
+    sustained_shift_start,
+    xmr,
+)
 
 # Baseline of 12 points alternating 11, 9: mean 10, every moving range 2 -> mean MR 2,
 # limits 10 +/- 2.66 x 2 = 4.68 / 15.32, sigma = 2.66 / 3 x 2, near lines 10 +/- 2 sigma.
@@ -328,3 +336,30 @@ def test_options_are_checked_once_before_any_work():
     assert ChartOptions("increase", 12.0).fix_after_n_points == 12
     assert ChartOptions(fix_after_n_points=12).baseline(5) == 5
     assert ChartOptions().baseline(30) == 30
+
+
+# --- reading a chart: sustained shifts to propose, and the difference of two points ---------------
+def test_sustained_shift_start_finds_the_run_still_going_on():
+    df = xmr([10.0, 12.0] * 6 + [15.0] * 8)
+    assert sustained_shift_start(df) == 12  # x is the position when no x is given
+    assert sustained_shift_start(xmr([10.0, 12.0] * 6 + [15.0] * 6)) is None  # 6 points: too short
+    assert sustained_shift_start(xmr([10.0, 12.0] * 6 + [15.0] * 8 + [9.0])) is None  # the run has ended
+    assert sustained_shift_start(xmr([15.0] * 8)) is None  # the whole series: nothing to split
+    rebased = xmr([10.0, 12.0] * 6 + [15.0, 16.0] * 5, rebase_at=[12])
+    assert sustained_shift_start(rebased) is None  # judged within the latest segment only
+    months = [f"2015-{m:02d}" for m in range(1, 13)] + [f"2016-{m:02d}" for m in range(1, 9)]
+    dated = xmr([10.0, 12.0] * 6 + [15.0] * 8, x=months)
+    assert pd.Timestamp(sustained_shift_start(dated)) == pd.Timestamp("2016-01-01")
+
+
+def test_difference_test_uses_each_points_sigma():
+    df = chart([10.0, 10.0])
+    test = difference_test(df)
+    assert test["difference"] == 0 and test["z"] == 0 and test["p_value"] == pytest.approx(1.0)
+    jump = difference_test(chart([10.0, 10.0 + 2 * SIGMA * np.sqrt(2)]))
+    assert jump["z"] == pytest.approx(2.0) and jump["p_value"] == pytest.approx(0.0455, abs=1e-3)
+    p = p_chart([100, 130], [1000, 1000])
+    expected = 0.03 / np.hypot(*p["sigma"])
+    assert difference_test(p)["z"] == pytest.approx(expected)
+    laney = p_chart([100, 130, 90, 140, 95], [1000] * 5, laney=True)
+    assert abs(difference_test(laney)["z"]) < abs(difference_test(p_chart([100, 130, 90, 140, 95], [1000] * 5))["z"])

@@ -44,9 +44,13 @@ def _decimals(table: pd.DataFrame, columns, digits: int = 1) -> pd.DataFrame:
 class BenchmarkingPage:
     """What page 06 shows, section by section (each section is empty without the DfE file)."""
 
+    #: the KPI of our extract the page sets beside DfE's
+    MEASURES = ("rereferral_12m",)
+
     def __init__(self, month: str, *, dfe_dir: Path, processed_dir: Path, raw_dir: Path, la_code: str,
-                 comparators: list[str], view: str, lookback_days: int, internal: bool) -> None:
-        self.month, self.dfe_dir, self.la_code = month, dfe_dir, la_code
+                 comparators: list[str], view: str, lookback_days: int, internal: bool,
+                 link_days: int = config.DEFAULT_LINK_DAYS) -> None:
+        self.month, self.dfe_dir, self.la_code, self.link_days = month, dfe_dir, la_code, link_days
         self.processed_dir, self.raw_dir = processed_dir, raw_dir
         self.comparators, self.view, self.lookback_days, self.internal = comparators, view, lookback_days, internal
         self.referrals_file = dfe.find_dfe_file(dfe_dir, "referrals")
@@ -110,14 +114,21 @@ class BenchmarkingPage:
     # --- our own re-referral rate -------------------------------------------------------------
     @cached_property
     def _own(self) -> tuple[pd.DataFrame | None, str]:
-        """Our re-referral rate beside the published one, or None and why not."""
+        """Our re-referral rate beside the published one, or None and why not (the extract's
+        own reason when it cannot give re-referrals)."""
         try:
-            from hwb_kpis.kpis import rereferral_12m
+            from hwb_kpis.kpis import registry, rereferrals
+            from hwb_kpis.kpis.capabilities import of_tables
             from hwb_kpis.report.data import ensure_processed
+            from hwb_kpis.report.unavailable import Unavailable
 
-            tables = ensure_processed(self.processed_dir, self.raw_dir)
+            tables = ensure_processed(self.processed_dir, self.raw_dir, link_days=self.link_days)
+            able = of_tables(tables)
+            if not able.has("rereferral_12m"):
+                reason = able.reason("rereferral_12m") or ""
+                return None, Unavailable(registry.label("rereferral_12m"), reason).sentence
             own = dfe.own_vs_published(
-                rereferral_12m(tables["contacts"], lookback_days=self.lookback_days, view=self.view), self.summary)
+                rereferrals(tables, lookback_days=self.lookback_days, view=self.view), self.summary)
             return own, ""
         except Exception as exc:  # the page must still render when our extract cannot be read
             return None, f"Our own re-referral rate could not be computed here ({type(exc).__name__})."
@@ -187,9 +198,9 @@ class BenchmarkingPage:
 def load(month: str = config.DEFAULT_MONTH, processed_dir="../data/processed", raw_dir="../data/raw",
          dfe_dir="../../shared/data/dfe", la_code: str = "E10000002", comparators=(), view: str = config.DEFAULT_VIEW,
          as_of: str = "", lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, iha_limit: str = config.DEFAULT_IHA_LIMIT,
-         internal: bool = False) -> BenchmarkingPage:
+         internal: bool = False, link_days: int = config.DEFAULT_LINK_DAYS) -> BenchmarkingPage:
     """Page 06 for the notebook's parameters (relative paths are read against the notebooks
     folder; ``as_of`` and ``iha_limit`` are accepted for the pack's common parameters)."""
     return BenchmarkingPage(month, dfe_dir=resolve(dfe_dir), processed_dir=resolve(processed_dir),
                             raw_dir=resolve(raw_dir), la_code=la_code, comparators=list(comparators or []),
-                            view=view, lookback_days=lookback_days, internal=internal)
+                            view=view, lookback_days=lookback_days, internal=internal, link_days=link_days)

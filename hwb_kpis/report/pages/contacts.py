@@ -1,6 +1,6 @@
 """Page 02, contacts and where they come from: contacts each month (an XmR chart), how they
-vary with the time of year and by agency, the share from health, and which health services
-refer."""
+vary with the time of year and by agency, the share from health and the share on a MARF (each
+with the verdict the summary gives it), and which health services refer."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from hwb_kpis.privacy.disclosure import (
     hidden_points_note,
 )
 from hwb_kpis.report import display, plots
-from hwb_kpis.report.kpi_charts import KpiChart, hidden_points, kpi_chart, series
+from hwb_kpis.report.kpi_charts import series
+from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
-from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.published import code12_key, code_key, count_key, kpi_keys
 from hwb_kpis.report.words import count, month_name, percent, shift_month
 
@@ -90,6 +91,8 @@ def seasonality_title(profile: pd.DataFrame, by_group: Mapping[str, pd.DataFrame
     low = p.loc[p["index"].idxmin()]
     dips = {g: float(prof.loc[prof["month_of_year"] == low["month_of_year"], "index"].iloc[0])
             for g, prof in by_group.items() if prof["index"].notna().any()}
+    if not dips:  # none of the main agencies has contacts
+        return "Contacts by agency"
     g = min(dips, key=dips.get)
     return f"Contacts by agency: {group_label(g)} dip most in {low['name']}"
 
@@ -189,6 +192,7 @@ class ContactsPage(BasePage):
     """What page 02 shows, section by section."""
 
     FAMILIES = ("contacts",)
+    MEASURES = ("contacts", "health_share", "marf")
 
     def __init__(self, data: PageData, *, view: str) -> None:
         super().__init__(data)
@@ -201,18 +205,21 @@ class ContactsPage(BasePage):
 
     # --- contacts each month ------------------------------------------------------------------
     @cached_property
-    def contacts_chart(self) -> KpiChart:
-        return hidden_points(kpi_chart(self.kpi_df, "contacts", "all", self.month, label="Contacts received"),
-                             self.decisions, self.view)
+    def contacts_chart(self) -> Verdict:
+        """The verdict on contacts (the one the summary gives), its withheld points marked."""
+        return self.verdict(self.kpi_df, "contacts")
 
+    @needs("contacts")
     def contacts_figure(self):
         return self.contacts_chart.figure(y_label="Contacts per month", as_of=self.as_of_text)
 
     @property
-    def contacts_sentence(self) -> str:
-        return self.contacts_chart.sentence
+    @needs("contacts", quiet=True)
+    def contacts_verdicts(self) -> list[Verdict]:
+        return [self.contacts_chart]
 
     @property
+    @needs("contacts", quiet=True)
     def average_sentence(self) -> str:
         return average_sentence(series(self.kpi_df, "contacts", "all", self.month, start=self.since),
                                 decisions=self.decisions, view=self.view)
@@ -225,10 +232,12 @@ class ContactsPage(BasePage):
         return profile, by_group
 
     @property
+    @needs("contacts")
     def seasonality_sentence(self) -> str:
         profile, by_group = self._profiles
         return seasonality_sentence(profile, "contacts", by_group=by_group)
 
+    @needs("contacts", quiet=True)
     def agencies_figure(self):
         """Each main agency's contacts month by month, titled with the seasonal finding."""
         k = self.kpi_df
@@ -242,18 +251,35 @@ class ContactsPage(BasePage):
 
     # --- share of contacts from health --------------------------------------------------------
     @cached_property
-    def health_share_chart(self) -> KpiChart:
-        return hidden_points(kpi_chart(self.kpi_df, "health_share", "all", self.month,
-                                       label="Share of contacts from health"), self.decisions, self.view)
+    def health_share_chart(self) -> Verdict:
+        return self.verdict(self.kpi_df, "health_share")
 
+    @needs("health_share")
     def health_share_figure(self):
         return self.health_share_chart.figure(y_label="Share of contacts", as_of=self.as_of_text)
 
     @property
-    def health_share_sentence(self) -> str:
-        return self.health_share_chart.sentence
+    @needs("health_share", quiet=True)
+    def health_share_verdicts(self) -> list[Verdict]:
+        return [self.health_share_chart]
+
+    # --- share of contacts on a MARF ------------------------------------------------------------
+    @cached_property
+    def marf_chart(self) -> Verdict:
+        return self.verdict(self.kpi_df, "marf")
+
+    @needs("marf")
+    def marf_figure(self):
+        return self.marf_chart.figure(y_label="Share of contacts", as_of=self.as_of_text)
 
     @property
+    @needs("marf", quiet=True)
+    def marf_verdicts(self) -> list[Verdict]:
+        """All agencies, then health (the summary's two MARF measures)."""
+        return [self.marf_chart, self.verdict(self.kpi_df, "marf", "health")]
+
+    @property
+    @needs("health_share", quiet=True)
     def health_share_range(self) -> str:
         return range_sentence(series(self.kpi_df, "health_share", "all", self.month),
                               "the share of contacts from health", start=self.year_start, decisions=self.decisions,
@@ -265,14 +291,17 @@ class ContactsPage(BasePage):
         return health_breakdown(self.kpi_df, self.month, coding.load_reference())
 
     @property
-    def health_breakdown_table(self) -> pd.DataFrame:
-        return published_breakdown(self.health_breakdown, self.month, self.decisions, view=self.view)
-
-    @property
+    @needs("health_share")
     def health_breakdown_sentence(self) -> str:
         shares = self.health_breakdown_table["share"]
         return health_breakdown_sentence(self.health_breakdown, shares_shown=not (shares == SUPPRESSED_RATE).any())
 
+    @property
+    @needs("health_share", quiet=True)
+    def health_breakdown_table(self) -> pd.DataFrame:
+        return published_breakdown(self.health_breakdown, self.month, self.decisions, view=self.view)
+
+    @needs("health_share", quiet=True)
     def health_services_figure(self):
         """Health contacts by service month by month since :attr:`since` (a month whose count is not
         shown is not drawn)."""
@@ -293,6 +322,8 @@ def _note(n_hidden: int) -> str | None:
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
-         internal: bool = False) -> ContactsPage:
+         internal: bool = False, settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
+         link_days: int = config.DEFAULT_LINK_DAYS) -> ContactsPage:
     """Page 02 for the notebook's parameters."""
-    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view), view=view)
+    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view, settings_dir=settings_dir,
+                                  maturing_share=maturing_share, link_days=link_days), view=view)

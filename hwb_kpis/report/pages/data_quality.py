@@ -17,7 +17,7 @@ from hwb_kpis.report import display, plots, published
 from hwb_kpis.report.comparisons import compare_periods
 from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.labels import measure_label
-from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.published import code12_key, kpi_keys, moved_key, recode_key, rows_key
 from hwb_kpis.report.words import missing as _missing
 from hwb_kpis.report.words import month_name, percent, shift_month
@@ -44,8 +44,10 @@ def reconciliation_sentence(summary: Mapping, *, internal: bool = False, decisio
     parts, ok = [], True
     for name, t in summary.get("tables", {}).items():
         c = {k: decisions.words(rows_key(name, k), t[k]) for k in ROW_COLUMNS}
+        filtered = (f" + {decisions.words(rows_key(name, 'filtered_out'), t['filtered_out'])} left out by the "
+                    "mapping's row filters" if t.get("filtered_out") else "")
         parts.append(f"{name.replace('_', ' ')}: {c['raw_rows']} raw rows = {c['clean_rows']} used + "
-                     f"{c['quarantined']} quarantined + {c['duplicates_dropped']} exact duplicates dropped")
+                     f"{c['quarantined']} quarantined + {c['duplicates_dropped']} exact duplicates dropped{filtered}")
         ok = ok and bool(t.get("reconciled", True))
     head = "Every raw row is accounted for" if ok else "**The row counts do not reconcile** — check the cleaning log"
     return f"{head}: " + "; ".join(parts) + "."
@@ -185,6 +187,8 @@ class DataQualityPage(BasePage):
     """What page 01 shows, section by section."""
 
     FAMILIES = ("rows", "contacts")
+    #: the contacts and their sources, and the health measures compared in both views
+    MEASURES = ("contacts", "health_share", "marf", "conversion", "repeat_contacts")
 
     def __init__(self, data: PageData) -> None:
         super().__init__(data)
@@ -227,6 +231,7 @@ class DataQualityPage(BasePage):
 
     # --- contacts with no known source --------------------------------------------------------
     @property
+    @needs("contacts")
     def unknown_table(self) -> pd.DataFrame:
         """:func:`unknown_by_month` over the last year, months named (published)."""
         unknown = unknown_by_month(self.data.contacts, self.start, self.month)
@@ -240,9 +245,10 @@ class DataQualityPage(BasePage):
                                keys=lambda i, c: keys[c](months[i]))
 
     @property
+    @needs("contacts", quiet=True)
     def completeness_sentence(self) -> str:
         return completeness_sentence(completeness(self.data.contacts, self.month), self.month,
-                                     decisions=self.decisions)
+                                     decisions=self.decisions, marf_in_extract=self.can_show("marf"))
 
     # --- sources changed by the recoding rules ------------------------------------------------
     @cached_property
@@ -259,6 +265,7 @@ class DataQualityPage(BasePage):
         return by_rule.rename(columns=names), {v: k for k, v in names.items()}
 
     @property
+    @needs("contacts")
     def recoding_table(self) -> pd.DataFrame:
         """Contacts recoded by rule and month (published)."""
         table, month_of = self._by_rule
@@ -268,6 +275,7 @@ class DataQualityPage(BasePage):
                                keys=lambda i, c: recode_key(rules[i], month_of.get(c)))
 
     @property
+    @needs("contacts", quiet=True)
     def rule_descriptions(self) -> list[str]:
         """What each rule in the table does, from ``recoding_rules.yml``."""
         descriptions = {r.name: r.description for r in coding.load_rules()[0]}
@@ -283,6 +291,7 @@ class DataQualityPage(BasePage):
     def _view_key(self, i: int, column: str):
         return code12_key(column.removeprefix("as "), self.health_views["code"].iloc[i], self.month)
 
+    @needs("health_share")
     def health_views_figure(self):
         """The 12-month counts by service in both views; a bar whose count is not shown is not drawn."""
         shown = self.health_views.copy()
@@ -295,11 +304,13 @@ class DataQualityPage(BasePage):
             y_label="Contacts in the last 12 months", as_of=self.as_of_text)
 
     @property
+    @needs("health_share", quiet=True)
     def health_views_table(self) -> pd.DataFrame:
         return display.publish(self.health_views, count_columns=["as recorded", "as recoded"], rate_columns=(),
                                decisions=self.decisions, keys=self._view_key)
 
     @property
+    @needs("health_share", quiet=True)
     def school_nurse_sentence(self) -> str:
         sn = self.health_views.set_index("code").loc[SCHOOL_NURSE]
         moved_in, moved_out = moved(self.recoding_summary, self.start, self.month)
@@ -308,14 +319,17 @@ class DataQualityPage(BasePage):
 
     # --- each health measure in both views ----------------------------------------------------
     @property
+    @needs("health_share")
     def views_table(self) -> pd.DataFrame:
-        """The health measures this month as recorded and as recoded (published)."""
-        views = {v: kpis.kpi_table(dict(self.data.tables), month=self.month, view=v) for v in ("recorded", "recoded")}
-        return views_comparison(views["recorded"], views["recoded"], VIEW_ITEMS, self.month, decisions=self.decisions)
+        """The health measures this month as recorded and as recoded (published); only those the
+        extract gives."""
+        views = {v: self.data.kpis(view=v) for v in ("recorded", "recoded")}
+        items = [item for item in VIEW_ITEMS if self.can_show(item[0])]
+        return views_comparison(views["recorded"], views["recoded"], items, self.month, decisions=self.decisions)
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
-         internal: bool = False) -> DataQualityPage:
+         internal: bool = False, link_days: int = config.DEFAULT_LINK_DAYS) -> DataQualityPage:
     """Page 01 for the notebook's parameters (``view``: the pack's, on which its disclosure plan
     depends; the page itself shows both views)."""
-    return DataQualityPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view))
+    return DataQualityPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view, link_days=link_days))

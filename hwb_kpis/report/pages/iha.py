@@ -1,12 +1,14 @@
 """Page 05, initial health assessments (IHAs) for children coming into care: the headline
-cohort, the share on time month by month (the same rebased SPC chart the summary judges), whether
-the improvement was real (an interrupted time series), and where the delay sits among the steps."""
+cohort, the share on time month by month (the verdict the summary gives, with new limits from a
+change declared in ``changes.yml``), whether the improvement was real (an interrupted time series
+at that change), and where the delay sits among the steps."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from hwb_kpis import config, kpis, stats
@@ -20,22 +22,25 @@ from hwb_kpis.privacy.disclosure import (
     suppress,
 )
 from hwb_kpis.report import display, iha_cohort, plots, trends
-from hwb_kpis.report.kpi_charts import KpiChart, hidden_points, series
-from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.kpi_charts import series
+from hwb_kpis.report.kpi_verdicts import Verdict
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.published import iha_key
+from hwb_kpis.report.verdict import assurance_sentence
 from hwb_kpis.report.words import missing as _missing
 from hwb_kpis.report.words import month_name, percent, shift_month
 
 
 def iha_headline(iha: pd.DataFrame, month: str, *, limit_words: str = "within 28 days",
-                 internal: bool = False, decisions: Decisions | None = None, limit: str | None = None) -> str:
+                 internal: bool = False, decisions: Decisions | None = None, limit: str | None = None,
+                 maturing_share: float = config.DEFAULT_MATURING_SHARE) -> str:
     """``"For children who became looked after in October 2015, 90% of initial health assessments
     were completed within 28 days, compared with 7% for those who did in January 2015."``: the
-    latest cohort month up to ``month`` in which every child is due, against January of the same
-    year. A rate resting on a count the pack does not show (``decisions``: the rule alone when
-    None) is given as "fewer than 5 of N" (or "not shown")."""
+    latest cohort month up to ``month`` no longer maturing (:func:`hwb_kpis.report.iha_cohort.quotable`),
+    against January of the same year. A rate resting on a count the pack does not show
+    (``decisions``: the rule alone when None) is given as "fewer than 5 of N" (or "not shown")."""
     decisions = decisions or decisions_for(internal)
-    rows = iha_cohort.quotable(iha, month)
+    rows = iha_cohort.quotable(iha, month, maturing_share)
     if rows.empty:
         return "No child has become looked after in this period."
     if limit is None:
@@ -106,11 +111,12 @@ def delay_sentence(steps: pd.DataFrame, *, early: str | None = None, late: str |
 
 
 def iha_table(iha_by_limit: Mapping[str, pd.DataFrame], start: str, end: str, *, internal: bool = False,
-              decisions: Decisions | None = None) -> pd.DataFrame:
+              decisions: Decisions | None = None, maturing: Iterable[str] = ()) -> pd.DataFrame:
     """IHA timeliness by cohort month over ``start``–``end`` for each limit (``{"28d": frame,
     "20wd": frame}`` from :func:`hwb_kpis.kpis.iha_within`), display-ready (published through
     ``decisions``: the rule alone when None): month, children due, not yet due, and done / % within
-    each limit (each % only when its own done and due are shown)."""
+    each limit (each % only when its own done and due are shown). A cohort month in ``maturing``
+    is labelled "still maturing"."""
     decisions = decisions or decisions_for(internal)
     base = None
     for limit, frame in iha_by_limit.items():
@@ -128,7 +134,8 @@ def iha_table(iha_by_limit: Mapping[str, pd.DataFrame], start: str, end: str, *,
                                    for m, v in zip(part["month"], f["not_yet_due"], strict=True)]
         base = base.merge(part, on="month")
     base = base.sort_values("month").reset_index(drop=True)
-    base["month"] = base["month"].map(month_name)
+    still = {str(m) for m in maturing}
+    base["month"] = base["month"].map(lambda m: f"{month_name(m)} (still maturing)" if str(m) in still else month_name(m))
     counts = ["children due", "not yet due", *[c for c in base.columns if c.startswith("done ")]]
     return display.declare_counts(base, counts)
 
@@ -155,10 +162,14 @@ def iha_steps_table(steps: pd.DataFrame, start: str, end: str, *, internal: bool
     (``*``) unless ``internal``; shown as whole days."""
 
     s = steps[(steps["month"].astype(str) >= start) & (steps["month"].astype(str) <= end)]
-    wide_m = s.pivot_table(index="month", columns="step", values="median_days", aggfunc="first", sort=False)
+    if s.empty:  # no child came into care in the window: the columns, no rows
+        return display.declare_counts(pd.DataFrame(columns=["month", *(step_words(k) for k in STEP_WORDS)]), [])
     wide_n = s.pivot_table(index="month", columns="step", values="n", aggfunc="first", sort=False)
+    # a step no child has completed yet has no median at all: its column of NaN is kept
+    wide_m = s.pivot_table(index="month", columns="step", values="median_days", aggfunc="first", sort=False,
+                           dropna=False).reindex(index=wide_n.index, columns=wide_n.columns)
     order = list(dict.fromkeys(s["step"].astype(str)))
-    out = pd.DataFrame({"month": [month_name(m) for m in wide_m.index]})
+    out = pd.DataFrame({"month": [month_name(m) for m in wide_n.index]})
     basis = {}
     for step in order:
         name = step_words(step)
@@ -173,10 +184,14 @@ def iha_steps_table(steps: pd.DataFrame, start: str, end: str, *, internal: bool
     return display.declare_counts(shown[["month", *basis]], [])  # medians of days, not counts
 
 
+KPI = iha_cohort.IHA_KPI
+
+
 class IhaPage(BasePage):
     """What page 05 shows, section by section."""
 
     FAMILIES = ("iha",)
+    MEASURES = (KPI,)
 
     def __init__(self, data: PageData, *, iha_limit: str) -> None:
         super().__init__(data)
@@ -184,48 +199,78 @@ class IhaPage(BasePage):
         #: "within 28 days" or "within 20 working days"
         self.limit_words = iha_cohort.limit_words(iha_limit)
         #: IHA timeliness by cohort month for each limit
-        self.iha = {limit: kpis.iha_within(data.looked_after, as_of=data.as_of, limit=limit)
-                    for limit in iha_cohort.LIMIT_WORDS}
+        self.iha = {limit: data.iha(limit) for limit in iha_cohort.LIMIT_WORDS}
         self.chosen = self.iha[iha_limit]
-        #: the cohort the page quotes: the latest whose children are all due
-        self.iha_month = iha_cohort.reporting_month(self.chosen, self.month)
+        #: the cohort the page quotes: the latest no longer maturing (the verdict's month)
+        self.iha_month = self.chart.latest_month or self.month
         self.start = shift_month(self.iha_month, -11)
-        #: the start of the improvement year: where the chart's limits and the time series break
-        self.its_break = iha_cohort.its_break_month(self.iha_month)
+        first = str(self.chosen["month"].min()) if len(self.chosen) else None
+        #: where the time series breaks: the change declared for IHA, else the start of the year
+        self.its_break, self.its_change = iha_cohort.its_break(data.rules, self.iha_month, first=first)
 
     # --- the headline -------------------------------------------------------------------------
     @property
+    @needs(KPI)
     def headline(self) -> str:
         return iha_headline(self.chosen, self.iha_month, limit_words=self.limit_words, decisions=self.decisions,
-                            limit=self.iha_limit)
+                            limit=self.iha_limit, maturing_share=self.data.rules.maturing_share)
 
     @property
+    @needs(KPI, quiet=True)
     def cohort_table(self) -> pd.DataFrame:
         """The last year's cohorts for both limits (published)."""
-        return iha_table(self.iha, self.start, self.month, decisions=self.decisions)
+        return iha_table(self.iha, self.start, self.month, decisions=self.decisions,
+                         maturing=self.chart.maturing["month"])
 
     # --- month by month -----------------------------------------------------------------------
     @cached_property
-    def chart(self) -> KpiChart:
-        chart = iha_cohort.iha_chart(self.chosen, self.iha_month, label=f"Initial health assessments {self.limit_words}")
-        return hidden_points(chart, self.decisions)
+    def chart(self) -> Verdict:
+        """The verdict on IHA timeliness (the one the summary gives), its withheld points marked."""
+        return self.verdict(self.iha[self.iha_limit], iha_cohort.IHA_KPI)
 
+    @needs(KPI)
     def chart_figure(self):
-        return self.chart.figure(y_label="Share of children due", as_of=self.as_of_text)
+        return self.chart.figure(y_label=f"Share of children due, done {self.limit_words}", as_of=self.as_of_text)
 
     @property
-    def chart_sentence(self) -> str:
-        return self.chart.sentence
+    @needs(KPI, quiet=True)
+    def verdicts(self) -> list[Verdict]:
+        return [self.chart]
+
+    @property
+    @needs(KPI, quiet=True)
+    def assurance_sentence(self) -> str:
+        """Against the target, when one is declared (targets.yml)."""
+        return assurance_sentence(self.chart)
 
     # --- was the improvement real? ------------------------------------------------------------
     @property
+    @needs(KPI)
+    def its_note(self) -> str:
+        """Where the time series breaks, and why there."""
+        if self.its_change is not None:
+            return (f"The break is the change declared for {month_name(self.its_break)} in changes.yml: "
+                    f"{self.its_change.what}. It was declared for what happened, not chosen by looking at the chart.")
+        return (f"No change is declared for initial health assessments (changes.yml), so the break is set at the start "
+                f"of the calendar year, {month_name(self.its_break)}, as a question to test, not a known change.")
+
+    @property
+    @needs(KPI, quiet=True)
     def its_sentence(self) -> str:
         rows = series(self.chosen, iha_cohort.IHA_KPI, "all", self.iha_month)
         rows = rows[rows["denominator"] > 0]
-        its = stats.interrupted_time_series(rows["numerator"], rows["denominator"], rows["month"], at=self.its_break,
-                                            measure=f"the share of IHAs {self.limit_words}")
+        before, after = (rows["month"].astype(str) < self.its_break).sum(), (rows["month"].astype(str) >= self.its_break).sum()
+        if min(before, after) < trends.MIN_MONTHS:
+            return (f"There are too few months with children due before and after {month_name(self.its_break)} "
+                    f"({before} and {after}) to test whether the change was real.")
+        try:
+            its = stats.interrupted_time_series(rows["numerator"], rows["denominator"], rows["month"],
+                                                at=self.its_break, measure=f"the share of IHAs {self.limit_words}")
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            return "The change could not be tested: the monthly figures leave the model nothing to fit."
         return trends.its_sentence(its, measure=f"the share of IHAs done {self.limit_words}", at=self.its_break)
 
+    @needs(KPI, quiet=True)
     def before_after_figure(self):
         before_after = iha_before_after(self.iha, self.its_break, self.iha_month, internal=self.internal)
         brk = month_name(self.its_break)
@@ -246,14 +291,17 @@ class IhaPage(BasePage):
         return self.steps[self.steps["step"] != "start_to_iha"]
 
     @property
+    @needs(KPI)
     def delay_sentence(self) -> str:
         return delay_sentence(self._parts, early=f"{self.its_break[:4]}-01", late=self.iha_month,
                               internal=self.internal)
 
     @property
+    @needs(KPI, quiet=True)
     def steps_table(self) -> pd.DataFrame:
         return iha_steps_table(self.steps, self.start, self.iha_month, internal=self.internal)
 
+    @needs(KPI, quiet=True)
     def steps_figure(self):
         recent = self._parts[self._parts["month"] >= shift_month(self.iha_month, -23)].copy()
         recent["step"] = recent["step"].map(step_words)
@@ -267,6 +315,8 @@ class IhaPage(BasePage):
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, as_of: str = "",
-         iha_limit: str = config.DEFAULT_IHA_LIMIT, internal: bool = False) -> IhaPage:
+         iha_limit: str = config.DEFAULT_IHA_LIMIT, internal: bool = False, settings_dir=None,
+         maturing_share: float = config.DEFAULT_MATURING_SHARE, link_days: int = config.DEFAULT_LINK_DAYS) -> IhaPage:
     """Page 05 for the notebook's parameters."""
-    return IhaPage(load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal), iha_limit=iha_limit)
+    return IhaPage(load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal, settings_dir=settings_dir,
+                             maturing_share=maturing_share, link_days=link_days), iha_limit=iha_limit)

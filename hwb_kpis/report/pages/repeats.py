@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from hwb_kpis import coding, config, kpis, stats
@@ -14,10 +15,12 @@ from hwb_kpis.privacy.disclosure import Decisions, chart_values, hidden_points_n
 from hwb_kpis.privacy.secondary import Ledger
 from hwb_kpis.report import agencies, display, plots, recontact_findings
 from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
-from hwb_kpis.report.kpi_charts import KpiChart, hidden_points, kpi_chart, series
+from hwb_kpis.report.kpi_charts import series
+from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
-from hwb_kpis.report.pages.base import BasePage, PageData, load_data
-from hwb_kpis.report.words import join_words, percent, shift_month
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
+from hwb_kpis.report.verdict import NOT_JUDGED
+from hwb_kpis.report.words import join_words, month_name, percent, shift_month
 
 KPI = "repeat_contacts"
 
@@ -136,6 +139,7 @@ class RepeatsPage(BasePage):
     """What page 04 shows, section by section."""
 
     FAMILIES = ("contacts",)
+    MEASURES = (KPI,)
 
     def __init__(self, data: PageData, *, view: str, lookback_days: int) -> None:
         super().__init__(data)
@@ -160,70 +164,95 @@ class RepeatsPage(BasePage):
 
     # --- the repeat rate month by month -------------------------------------------------------
     @cached_property
-    def chart(self) -> KpiChart:
-        return hidden_points(kpi_chart(self.kpi_df, KPI, "all", self.month, label="Repeat contacts"), self.decisions,
-                             self.view)
+    def chart(self) -> Verdict:
+        """The verdict on repeat contacts (the one the summary gives), its withheld points marked."""
+        return self.verdict(self.kpi_df, KPI)
 
+    @property
+    def judged_month(self) -> str:
+        """The latest month no longer maturing: what the page's comparisons between agencies rest on."""
+        return self.chart.latest_month or self.month
+
+    @needs(KPI)
     def chart_figure(self):
         return self.chart.figure(y_label="Share of contacts that are repeats", as_of=self.as_of_text)
 
     @property
-    def chart_sentence(self) -> str:
-        return self.chart.sentence
+    @needs(KPI, quiet=True)
+    def verdicts(self) -> list[Verdict]:
+        """All agencies, then health (the summary's two repeat measures)."""
+        return [self.chart, self.verdict(self.kpi_df, KPI, "health")]
 
     @property
+    @needs(KPI, quiet=True)
     def comparison_sentences(self) -> list[str]:
-        """All agencies, then health: this month against last month and last year."""
+        """All agencies, then health: this month against last month and last year (a month still
+        maturing is given, not compared)."""
+        maturing = dict(zip(self.chart.maturing["month"], self.chart.maturing["share"], strict=True))
         return [comparison_sentence(compare_periods(self.kpi_df, KPI, "all", self.month), decisions=self.decisions,
-                                    view=self.view),
+                                    view=self.view, maturing=maturing),
                 comparison_sentence(compare_periods(self.kpi_df, KPI, "health", self.month),
-                                    label="Repeat contacts from health", decisions=self.decisions, view=self.view)]
+                                    label="Repeat contacts from health", decisions=self.decisions, view=self.view,
+                                    maturing=maturing)]
 
     # --- by agency ----------------------------------------------------------------------------
     @cached_property
     def _panels(self) -> tuple[list[str], list[str]]:
-        return agencies.largest_groups(agencies.group_fluctuation(self.kpi_df, KPI, self.month))
+        return agencies.largest_groups(agencies.group_fluctuation(self.kpi_df, KPI, self.judged_month))
 
+    @needs(KPI)
     def agencies_figure(self):
         """Each of the largest agencies' own SPC chart."""
-        panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.month, decisions=self.decisions,
+        panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.judged_month, decisions=self.decisions,
                                         view=self.view)
         return plots.small_multiples(panels, x="x", y="y", group="agency", title="Repeat contacts by agency",
                                      y_label="Share that are repeats", percent=True, as_of=self.as_of_text,
                                      note=agencies.panels_note(panels))
 
     @property
+    @needs(KPI, quiet=True)
     def left_out_sentence(self) -> str:
         return agencies.left_out_sentence(*self._panels, where="the funnel plot below")
 
     @cached_property
     def funnel(self) -> pd.DataFrame:
-        """The agencies' funnel over the last 12 months, labelled."""
-        funnel = agencies.kpi_funnel(self.kpi_df, KPI, self.month, months=12, decisions=self.decisions, view=self.view)
+        """The agencies' funnel over the 12 months to the judged month, labelled."""
+        funnel = agencies.kpi_funnel(self.kpi_df, KPI, self.judged_month, months=12, decisions=self.decisions,
+                                     view=self.view)
         funnel["label"] = funnel["label"].map(group_label)
         return funnel
 
+    @needs(KPI, quiet=True)
     def funnel_figure(self):
         return plots.funnel_plot(self.funnel, improvement_direction="decrease",
-                                 title="Repeat contacts by agency over the last 12 months",
+                                 title=f"Repeat contacts by agency over the 12 months to {month_name(self.judged_month)}",
                                  y_label="Share that are repeats", as_of=self.as_of_text,
                                  note=agencies.funnel_note(self.funnel))
 
     @property
+    @needs(KPI, quiet=True)
     def funnel_sentence(self) -> str:
-        return agencies.funnel_sentence(self.funnel, what="repeat rate over the last 12 months")
+        if self.chart.latest_month is None:
+            return NOT_JUDGED.format(what="the repeat rate")
+        return agencies.funnel_sentence(self.funnel,
+                                        what=f"repeat rate over the 12 months to {month_name(self.judged_month)}")
 
     # --- what goes with a repeat? -------------------------------------------------------------
     @cached_property
     def drivers(self) -> pd.DataFrame:
-        """:func:`hwb_kpis.stats.recontact_drivers` on :attr:`modelled`."""
-        return stats.recontact_drivers(self.modelled, source_col=self.group_col)
+        """:func:`hwb_kpis.stats.recontact_drivers` on :attr:`modelled`; no rows when the extract
+        is too small or too even for the model (the page then says it could not be fitted)."""
+        try:
+            return stats.recontact_drivers(self.modelled, source_col=self.group_col)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            return pd.DataFrame(columns=list(stats.models.ODDS_COLUMNS))
 
     @cached_property
     def _labelled_drivers(self) -> pd.DataFrame:
         shown = recontact_findings.without_definitional(self.drivers)
         return shown.assign(label=recontact_findings.odds_table_labels(shown))
 
+    @needs(KPI)
     def drivers_figure(self):
         return plots.odds_ratio_plot(self._labelled_drivers, title="What goes with a repeat contact",
                                      as_of=self.as_of_text)
@@ -233,11 +262,13 @@ class RepeatsPage(BasePage):
         return drivers_plan(self.drivers, internal=self.internal)
 
     @property
+    @needs(KPI, quiet=True)
     def drivers_table(self) -> pd.DataFrame:
         """Each factor's odds ratio and interval (published: a level on fewer than 5 contacts, or on
         a number withheld, has its count and its odds ratio hidden)."""
         labelled = self._labelled_drivers
-        shown = labelled[~labelled["is_reference"]][["term", "level", "label", "odds_ratio", "ci_low", "ci_high", "n"]]
+        shown = labelled[~labelled["is_reference"].astype(bool)][["term", "level", "label", "odds_ratio", "ci_low",
+                                                                   "ci_high", "n"]]
         shown = shown.reset_index(drop=True)
         keys = [("model contacts", str(t), str(lv)) for t, lv in zip(shown["term"], shown["level"], strict=True)]
         shown = shown.drop(columns=["term", "level"])
@@ -250,10 +281,12 @@ class RepeatsPage(BasePage):
                                decisions=self._drivers_plan, keys=lambda i, _c: keys[i])
 
     @property
+    @needs(KPI, quiet=True)
     def definitional_note(self) -> str:
         return recontact_findings.definitional_note(self.drivers)
 
     @property
+    @needs(KPI, quiet=True)
     def excluded_note(self) -> str:
         return recontact_findings.excluded_note(self.drivers, internal=self.internal)
 
@@ -269,6 +302,7 @@ class RepeatsPage(BasePage):
                                             not_met=config.THRESHOLD_NOT_MET)
         return episodes[episodes["month"] >= self.first_complete]
 
+    @needs(KPI)
     def comeback_figure(self):
         """Kaplan–Meier curves for all children and the three largest agencies."""
         main = list(self.episodes["group"].value_counts().index[:3])
@@ -286,6 +320,7 @@ class RepeatsPage(BasePage):
                              as_of=self.as_of_text, note=f"{plots.DEFAULT_NOTE} {note}" if note else None)
 
     @property
+    @needs(KPI, quiet=True)
     def comeback_sentence(self) -> str:
         return km_sentence(stats.km_recontact(self.episodes))
 
@@ -299,6 +334,7 @@ class RepeatsPage(BasePage):
         return per_child_plan(self.per_child, internal=self.internal)
 
     @property
+    @needs(KPI)
     def per_child_table(self) -> pd.DataFrame:
         keys = [("children with repeats", str(k)) for k in self.per_child["repeats"]]
         return display.publish(self.per_child.rename(columns={"repeats": "repeat contacts in the year"}),
@@ -306,11 +342,13 @@ class RepeatsPage(BasePage):
                                keys=lambda i, _c: keys[i])
 
     @property
+    @needs(KPI, quiet=True)
     def per_child_sentence(self) -> str:
         return repeats_per_child_sentence(self.per_child, self._per_child_plan)
 
     # --- what would reduce repeats ------------------------------------------------------------
     @property
+    @needs(KPI)
     def reduction_findings(self) -> list[str]:
         potential = repeats_avoidable(self.last_year, "previous_marf", False, True,
                                       risk_words="the earlier contact was not on a MARF",
@@ -319,7 +357,8 @@ class RepeatsPage(BasePage):
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
-         lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, internal: bool = False) -> RepeatsPage:
+         lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, internal: bool = False, settings_dir=None,
+         maturing_share: float = config.DEFAULT_MATURING_SHARE, link_days: int = config.DEFAULT_LINK_DAYS) -> RepeatsPage:
     """Page 04 for the notebook's parameters."""
-    return RepeatsPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view), view=view,
-                       lookback_days=lookback_days)
+    return RepeatsPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view, settings_dir=settings_dir,
+                                 maturing_share=maturing_share, link_days=link_days), view=view, lookback_days=lookback_days)

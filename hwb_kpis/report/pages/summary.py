@@ -1,21 +1,24 @@
-"""Page 00, the board summary: each board measure this month beside last month and the same
-month last year, the SPC verdict on each (the same chart its detail page shows), what moved this
-month, and the January 2016 report's three recommendations answered from the data."""
+"""Page 00, the board summary: a Making Data Count matrix of the board's measures (latest figure,
+target, mean, process limits, sparkline, variation and assurance icons), each measure this month
+beside last month and the same month last year, the verdict on each (the very verdict its detail
+page shows), what changed this month — only what an SPC rule or a test supports — and the
+January 2016 report's three recommendations answered from the data."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 
 import pandas as pd
 
-from hwb_kpis import config, kpis
-from hwb_kpis.privacy.disclosure import Decisions, decisions_for, rule_clause
-from hwb_kpis.report import agencies, comparisons, iha_cohort, trends, verdict
+from hwb_kpis import config
+from hwb_kpis.kpis.table import referrals_listed
+from hwb_kpis.privacy.disclosure import rule_clause
+from hwb_kpis.report import agencies, comparisons, icons, iha_cohort, trends, verdict, verdict_html
 from hwb_kpis.report.completeness import completeness, completeness_sentence
-from hwb_kpis.report.kpi_charts import KpiChart, hidden_points, kpi_chart
-from hwb_kpis.report.labels import measure_label
-from hwb_kpis.report.pages.base import BasePage, PageData, load_data
+from hwb_kpis.report.declared import changes_note, targets_note
+from hwb_kpis.report.kpi_verdicts import Verdict
+from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.words import missing as _missing
 from hwb_kpis.report.words import month_name, value_text
 
@@ -25,47 +28,63 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("conversion", "all"), ("conversion", "health"), ("repeat_contacts", "all"),
     ("repeat_contacts", "health"), (iha_cohort.IHA_KPI, "all"),
 )
+#: the referral measures, after the board report's, when the extract lists referrals (made from
+#: contacts they would restate conversion's numerator)
+REFERRAL_ITEMS: tuple[tuple[str, str], ...] = (
+    ("referrals", "all"), ("referral_health_share", "all"), ("referral_nfa", "all"), ("rereferral_12m", "all"),
+)
+#: the detail page (notebook) that shows each KPI's verdict too
+DETAIL_PAGES = {
+    "contacts": "02_contacts_and_sources", "health_share": "02_contacts_and_sources", "marf": "02_contacts_and_sources",
+    "conversion": "03_conversion_fluctuation", "repeat_contacts": "04_repeat_contacts",
+    iha_cohort.IHA_KPI: "05_iha_timeliness", "referrals": "03_conversion_fluctuation",
+    "referral_health_share": "03_conversion_fluctuation", "referral_nfa": "03_conversion_fluctuation",
+    "rereferral_12m": "06_benchmarking",
+}
 
 
-def what_changed(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: str,
-                 verdicts: Mapping[tuple[str, str], Mapping] | None = None, *, points_threshold: int = 3,
-                 count_threshold: float = 0.1, month_for: Mapping[tuple[str, str], str] | None = None,
-                 decisions: Decisions | None = None, view: str = config.DEFAULT_VIEW) -> list[str]:
-    """What moved this month: measures whose rate moved by at least ``points_threshold`` points (or
-    count by ``count_threshold`` of last month) since last month, and measures whose SPC verdict is
-    not common cause. A figure the disclosure ``decisions`` do not show is not quoted, nor is a
-    change from or to it. Always returns at least one sentence."""
-    decisions = decisions or decisions_for(False)
+def _change_words(v: Verdict) -> str:
+    """The supported month-on-month change in words; its figures left out when the chart withholds
+    the month's point (:meth:`Verdict.published`)."""
+    test = v.month_change
+    if v.hidden is not None and len(v.hidden) and bool(v.hidden[-1]):
+        return (f"**{v.label}**, {month_name(v.latest_month)}: moved more than this measure's usual month-to-month "
+                "variation (the figures are not shown, to protect children's privacy)")
+    this, last = v.value, v.value - test["difference"]
+    move = comparisons.change_sentence(this, last, is_rate=v.is_rate,
+                                       previous_label=f"in {month_name(v.previous_month)}")
+    p = test["p_value"]
+    return (f"**{v.label}**, {month_name(v.latest_month)}: {value_text(this, is_rate=v.is_rate)}, {move} — "
+            f"more than this measure's usual month-to-month variation ({'p < 0.001' if p < 0.001 else f'p = {p:.3f}'})")
+
+
+def what_changed(verdicts: Mapping[tuple[str, str], Verdict]) -> list[str]:
+    """What changed in the latest judged month of each measure, and only what a rule or a test
+    supports: a special cause that the month before did not show (a new signal), or a difference
+    from the month before larger than the chart's own month-to-month variation gives
+    (:func:`hwb_kpis.stats.difference_test`, p < 0.05). Months still maturing are never judged.
+    Signals that began earlier are named as continuing, not as changes. A figure the pack withholds
+    is not quoted. Never empty."""
     out = []
-    for kpi, group, own, comp in comparisons.compare_items(kpi_df, items, month, month_for):
-        label = measure_label(kpi, group, brackets=True)
-        if own != month:
-            label += f", {month_name(own)}"
-        values = comparisons.shown_values(comp, decisions, view)
-        this, last = values["this month"], values["last month"]
-        found = (verdicts or {}).get((kpi, group))
-        signal = found is not None and found["key"] not in ("common_cause", "too_few")
-        moved = False
-        if not _missing(this) and not _missing(last):
-            if comp.attrs["is_rate"]:
-                moved = abs(round(float(this) * 100) - round(float(last) * 100)) >= points_threshold
-            else:
-                moved = float(last) > 0 and abs(float(this) - float(last)) >= count_threshold * float(last)
-        if not (moved or signal):
+    for v in verdicts.values():
+        if v.too_few:
             continue
-        status = comparisons.period_status(comp, "this month", decisions, view)
-        if status != "shown":
-            s = f"**{label}**: {comparisons.hidden_words(comp, decisions, view)}"
-        else:
-            hidden = _missing(last) and not _missing(comp.loc["last month", "value"])
-            s = f"**{label}**: {value_text(this, is_rate=comp.attrs['is_rate'])}, " + comparisons.change_sentence(
-                this, last, is_rate=comp.attrs["is_rate"], previous_hidden=hidden)
-        if signal:
-            s += f" — {found['icon']} {found['words']}"
-        out.append(s + ".")
+        parts = []
+        if v.new_signal:
+            parts.append(verdict.new_signal_sentence(v))
+        if v.month_change and v.month_change["supported"]:
+            parts.append(_change_words(v))
+        if parts:
+            out.append(". ".join(parts) + ".")
+    continuing = [verdict.continuing_clause(v) for v in verdicts.values() if v.special and not v.new_signal]
+    if all(v.too_few for v in verdicts.values()):
+        return ["Too few months are complete to say whether anything changed."]
     if not out:
-        out.append(f"No measure moved by {points_threshold} points or more since last month, and "
-                   f"{verdict.NO_SIGNAL_CLAUSE}: the differences are within normal variation.")
+        out.append("Nothing changed this month in a way the SPC rules or a month-on-month test support: "
+                   f"{verdict.NO_SIGNAL_CLAUSE} that began this month, and no measure moved by more than its usual "
+                   "month-to-month variation.")
+    if continuing:
+        out.append("Signals that began earlier and continue (not changes this month): " + "; ".join(continuing) + ".")
     return out
 
 
@@ -76,62 +95,125 @@ class SummaryPage(BasePage):
         super().__init__(data)
         self.iha_limit = iha_limit
         self.kpi_df = data.kpis(view=view, as_of=data.as_of, lookback_days=lookback_days, iha_limit=iha_limit)
-        self.iha = kpis.iha_within(data.looked_after, as_of=data.as_of, limit=iha_limit)
-        #: the IHA cohort the page quotes: the latest whose children are all due
-        self.iha_month = iha_cohort.reporting_month(self.iha, self.month)
-        self.month_for = {(iha_cohort.IHA_KPI, "all"): self.iha_month}
+        self.iha = data.iha(iha_limit)
+        #: the measures of the board report, then (for an extract listing referrals) the referral
+        #: measures: those the extract gives
+        self.items = tuple(item for item in self._all_items if self.can_show(item[0]))
 
-    # --- the measures at a glance ------------------------------------------------------------
+    @property
+    def _all_items(self) -> tuple[tuple[str, str], ...]:
+        return (*ITEMS, *(REFERRAL_ITEMS if referrals_listed(dict(self.data.tables)) else ()))
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(k for k, _ in self._all_items))
+
+    # --- the verdicts (the same objects every detail page shows) ---------------------------------
+    @cached_property
+    def verdicts(self) -> dict[tuple[str, str], Verdict]:
+        """The verdict on each measure the extract gives (:meth:`PageData.verdict`), in the board
+        report's order."""
+        return {(kpi, group): self.verdict(self.iha if kpi == iha_cohort.IHA_KPI else self.kpi_df, kpi, group)
+                for kpi, group in self.items
+                if not self.kpi_df[(self.kpi_df["kpi"] == kpi) & (self.kpi_df["group"] == group)].empty}
+
+    @property
+    def month_for(self) -> dict[tuple[str, str], str]:
+        """IHA is quoted for its latest cohort that is no longer maturing."""
+        v = self.verdicts.get((iha_cohort.IHA_KPI, "all"))
+        return {(iha_cohort.IHA_KPI, "all"): v.latest_month} if v is not None and v.latest_month else {}
+
     @property
     def month_heading(self) -> str:
         return f"## {self.month_words}"
 
+    # --- the matrix ------------------------------------------------------------------------------
+    @property
+    def matrix(self) -> str:
+        """The Making Data Count matrix (HTML)."""
+        return verdict_html.matrix_html(self.verdicts.values(), internal=self.internal)
+
+    @property
+    def matrix_note(self) -> str:
+        """What the matrix's columns are."""
+        return ("Each row is one measure, judged on its latest month that is no longer maturing: its figure, the "
+                "target if one is set, the average and the lower and upper process limits of its SPC chart (since "
+                "the last declared change), the months as a small chart, and the two icons. "
+                f"Rates are whole percentages; {rule_clause()}.")
+
+    @property
+    def icon_key(self) -> str:
+        """The key to the icons (HTML)."""
+        return icons.icon_key()
+
+    @property
+    def targets_note(self) -> str:
+        """Where the targets come from."""
+        return targets_note(self.data.rules)
+
+    @property
+    def changes_note(self) -> str:
+        """Where the change points that restart the limits come from."""
+        return changes_note(self.data.rules)
+
+    @property
+    def assurance_sentences(self) -> list[str]:
+        return [s for v in self.verdicts.values() if (s := verdict.assurance_sentence(v))]
+
+    # --- this month, last month and last year ----------------------------------------------------
     @property
     def table_note(self) -> str:
         """How the table prints its figures (the small-number rule from privacy.disclosure)."""
         return f"Rates are whole percentages; {rule_clause()}."
 
     @cached_property
+    def maturing(self) -> dict[tuple[str, str], set[str]]:
+        """The months still maturing of each measure."""
+        return {item: set(v.maturing["month"]) for item, v in self.verdicts.items()}
+
+    @cached_property
     def measures_table(self) -> pd.DataFrame:
         """Every measure this month, last month and the same month last year (published through the
-        pack's disclosure decisions)."""
-        return comparisons.comparison_table(self.kpi_df, ITEMS, self.month, month_for=self.month_for,
-                                            decisions=self.decisions, view=self.data.view)
+        pack's disclosure decisions), a figure for a month still maturing marked."""
+        return comparisons.comparison_table(self.kpi_df, self.items, self.month, month_for=self.month_for,
+                                            decisions=self.decisions, view=self.data.view, maturing=self.maturing)
 
     @property
+    def maturing_note(self) -> str:
+        """What the table's maturing mark means (empty when no month is maturing)."""
+        return comparisons.maturing_note(self.maturing, self.data.rules.maturing_share)
+
+    @property
+    @needs(iha_cohort.IHA_KPI, quiet=True)
     def iha_note(self) -> str:
         return (f"Initial health assessments count as on time when completed {iha_cohort.limit_words(self.iha_limit)} "
                 "of becoming looked after.")
 
-    # --- is anything really changing? --------------------------------------------------------
+    # --- what the charts say ---------------------------------------------------------------------
     @property
-    def verdict_key(self) -> str:
-        """What the verdict icons mean."""
-        return verdict.icon_key()
-
-    @cached_property
-    def charts(self) -> dict[tuple[str, str], KpiChart]:
-        """The SPC chart of each measure: the one its detail page draws (IHA: rebased at its break)."""
-        out = {}
-        for kpi, group in ITEMS:
-            label = measure_label(kpi, group, brackets=True)
-            if kpi == iha_cohort.IHA_KPI:
-                chart = iha_cohort.iha_chart(self.iha, self.iha_month, label=label)
-            else:
-                chart = kpi_chart(self.kpi_df, kpi, group, self.month, label=label)
-            out[(kpi, group)] = hidden_points(chart, self.decisions, self.data.view)
-        return out
+    def verdict_list(self) -> list[Verdict]:
+        return list(self.verdicts.values())
 
     @property
     def verdict_sentences(self) -> list[str]:
-        return [chart.sentence for chart in self.charts.values()]
+        return [v.sentence for v in self.verdicts.values()]
 
-    # --- what changed this month --------------------------------------------------------------
+    # --- what changed this month -----------------------------------------------------------------
     @property
     def changes(self) -> list[str]:
-        verdicts = {item: chart.verdict for item, chart in self.charts.items()}
-        return what_changed(self.kpi_df, ITEMS, self.month, verdicts, month_for=self.month_for,
-                            decisions=self.decisions, view=self.data.view)
+        return what_changed(self.verdicts)
+
+    @property
+    def proposals(self) -> list[str]:
+        """Sustained shifts the rules see but no declared change explains: for the internal copy
+        only (they are proposals for the analyst, not findings)."""
+        if not self.internal:
+            return []
+        return [v.proposal_sentence for v in self.verdicts.values() if v.proposal]
+
+    @property
+    def proposals_heading(self) -> str:
+        return "## Proposed change points (internal copy only)" if self.proposals else ""
 
     # --- the three recommendations ------------------------------------------------------------
     def _rate(self, kpi: str, group: str) -> str | None:
@@ -145,9 +227,11 @@ class SummaryPage(BasePage):
         return value_text(comp.loc["this month", "rate"], is_rate=True)
 
     @property
+    @needs("health_share")
     def commissioning_answer(self) -> str:
-        """Recommendation 1: what health services send, and how well (a figure that rests on a
-        count from 1 to 4, or on one withheld, is left out and the sentence says so)."""
+        """Recommendation 1: what health services send, and how well (the parts the extract gives;
+        a figure that rests on a count from 1 to 4, or on one withheld, is left out and the
+        sentence says so)."""
         r = self._rate
         share = r("health_share", "all")
         head = (f"In {self.month_words}, health services sent {share} of all contacts." if share else
@@ -156,6 +240,8 @@ class SummaryPage(BasePage):
         parts, hidden = [], []
         for kpi, words in (("marf", "came on a MARF"), ("conversion", "were progressed to a referral"),
                            ("repeat_contacts", "were repeat contacts")):
+            if not self.can_show(kpi):  # the parts the extract gives
+                continue
             mine, everyone = r(kpi, "health"), r(kpi, "all")
             if mine == "":
                 continue
@@ -173,24 +259,34 @@ class SummaryPage(BasePage):
         return head + body + " The breakdown by health service is in *Contacts and sources*."
 
     @property
+    @needs("conversion")
     def threshold_answer(self) -> str:
-        """Recommendation 2: is conversion really rising, and which agencies differ by more than chance."""
-        trend = trends.rate_trend(self.kpi_df, "conversion", self.month)
-        funnel = agencies.kpi_funnel(self.kpi_df, "conversion", self.month, months=12, decisions=self.decisions,
+        """Recommendation 2: is conversion rising, and which agencies differ by more than chance
+        (both on the months no longer maturing)."""
+        judged = self.verdicts[("conversion", "all")].latest_month if ("conversion", "all") in self.verdicts else None
+        if judged is None:
+            return verdict.NOT_JUDGED.format(what="conversion")
+        trend = trends.rate_trend(self.kpi_df, "conversion", judged)
+        funnel = agencies.kpi_funnel(self.kpi_df, "conversion", judged, months=12, decisions=self.decisions,
                                      view=self.data.view)
         return (trends.trend_sentence(trend, "conversion") + " "
-                + agencies.funnel_sentence(funnel, what="conversion rate over the last 12 months"))
+                + agencies.funnel_sentence(funnel, what="conversion rate over the 12 months to "
+                                           + month_name(judged)))
 
     @property
+    @needs("contacts")
     def feedback_answer(self) -> str:
         """Recommendation 3: how complete what agencies send is."""
         return completeness_sentence(completeness(self.data.contacts, self.month), self.month,
-                                     decisions=self.decisions)
+                                     decisions=self.decisions, marf_in_extract=self.can_show("marf"))
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
          as_of: str = "", lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, iha_limit: str = config.DEFAULT_IHA_LIMIT,
-         internal: bool = False) -> SummaryPage:
+         internal: bool = False, settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
+         link_days: int = config.DEFAULT_LINK_DAYS) -> SummaryPage:
     """Page 00 for the notebook's parameters."""
-    data = load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal, view=view)
+    data = load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal, view=view, settings_dir=settings_dir,
+                     maturing_share=maturing_share, link_days=link_days)
     return SummaryPage(data, view=view, lookback_days=lookback_days, iha_limit=iha_limit)
+

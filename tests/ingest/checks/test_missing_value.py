@@ -21,6 +21,13 @@ def test_looked_after_needs_child_and_start():
     assert broken("missing_value", rows) == [(3, "period_start"), (4, "child_id")]
 
 
+def test_a_column_the_extract_does_not_hold_is_not_checked():
+    """Annex A List 1 has no outcome: its KPIs are unavailable, its rows are not quarantined."""
+    rows = rows_of(CONTACTS, [OK | {"outcome": ""}, OK | {"contact_id": "C2", "outcome": "", "child_id": ""}])
+    rows.raw.present = ("contact_id", "child_id", "contact_date")
+    assert broken("missing_value", rows) == [(3, "child_id")]
+
+
 def test_reason_and_place():
     rule = RULES["missing_value"]
     assert (rule.reason, rule.order, rule.tables) == ("missing required value", 20, None)

@@ -27,10 +27,12 @@ def test_the_order_of_the_rules():
         ("unknown_outcome", "unknown outcome"),
         ("unknown_yes_no", "unrecognised yes/no value"),
         ("conflicting_contact", "duplicate contact_id with different content"),
+        ("conflicting_referral", "duplicate referral_id with different content"),
         ("conflicting_period", "duplicate period of care (child_id, period_start) with different content"),
     ]
     assert "assessment_before_period" not in [r.code for r in ordered("contacts")]
     assert "conflicting_contact" not in [r.code for r in ordered("looked_after")]
+    assert [r.code for r in ordered("referrals")][-1] == "conflicting_referral"
 
 
 def test_every_rule_has_its_module_and_its_test():

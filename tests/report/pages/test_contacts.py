@@ -55,7 +55,10 @@ def page():
 def test_the_contacts_page_builds_on_the_default_data(page):
     assert page.year_start == "2015-04" and page.since == "2014-04"
     assert page.contacts_chart.frame.attrs["chart"] == "xmr"
-    assert page.contacts_sentence.split(": ")[0].endswith("Contacts received")
+    assert [v.label for v in page.contacts_verdicts] == ["Contacts received"]
+    assert [(v.kpi, v.group) for v in page.marf_verdicts] == [("marf", "all"), ("marf", "health")]
+    assert page.marf_verdicts[1].sentence.startswith("Contacts submitted on a MARF (health): ")
+    assert page.health_share_verdicts[0].latest_month == "2015-11"  # a share of all contacts: never maturing
     assert page.average_sentence.startswith("From April 2014 to November 2015 the front door received on average")
     assert page.seasonality_sentence.startswith("Contacts are lowest in ")
     assert page.health_share_range.startswith("Since April 2015, the share of contacts from health has been between")

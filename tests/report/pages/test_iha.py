@@ -29,6 +29,8 @@ def test_iha_headline_and_table_respect_small_numbers():
     assert list(table.columns) == ["month", "children due", "not yet due", "done within 28 days", "% within 28 days",
                                    "done within 20 working days", "% within 20 working days"]
     assert table.loc[0, "% within 28 days"] == "*" and table.loc[1, "% within 28 days"] == "90%"
+    marked = page_iha.iha_table({"28d": iha}, "2015-01", "2015-11", maturing=["2015-11"])
+    assert list(marked["month"]) == ["January 2015", "October 2015", "November 2015 (still maturing)"]
 
 
 def test_steps_table_suppresses_medians_on_few_children():
@@ -49,8 +51,12 @@ def page():
 def test_the_iha_page_builds_on_the_default_data(page):
     assert page.iha_month == "2015-10" and page.its_break == "2015-01" and page.start == "2014-11"
     assert page.headline.startswith("For children who became looked after in October 2015, 90% of initial health")
-    assert page.chart_sentence.startswith(f"{page.chart.verdict['icon']} Initial health assessments within 28 days:")
-    assert "since January 2015" in page.chart_sentence
+    [v] = page.verdicts
+    assert v.sentence.startswith("Initial health assessments on time: ")
+    assert v.segment_start == "2015-01" and "since the declared change: IHA process redesigned" in v.sentence
+    assert page.its_change.month == "2015-01" and "declared for January 2015 in changes.yml" in page.its_note
+    assert page.assurance_sentence.startswith("Initial health assessments on time: the target of 90%")
+    assert page.cohort_table["month"].iloc[-1] == "November 2015 (still maturing)"
     assert "the share of IHAs done within 28 days from January 2015" in page.its_sentence
     assert page.delay_sentence.startswith("In January 2015 the longest step was")
     assert list(page.steps_table.columns)[0] == "month" and page.steps_table.attrs

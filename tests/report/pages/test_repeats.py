@@ -45,11 +45,13 @@ def page():
 
 def test_the_repeats_page_builds_on_the_default_data(page):
     assert page.first_complete > "2013-12"  # months without a full year of history are left out
-    assert page.chart_sentence.split(": ")[0].endswith("Repeat contacts")
+    assert [v.label for v in page.verdicts] == ["Repeat contacts", "Repeat contacts (health)"]
+    assert page.judged_month == "2015-10"  # November's contacts are not all decided: it is still maturing
     everyone, health = page.comparison_sentences
     assert everyone.startswith("**Repeat contacts** in November 2015: 51%")
     assert health.startswith("**Repeat contacts from health** in November 2015: 47%")
-    assert page.funnel_sentence.startswith("For the repeat rate over the last 12 months, ")
+    assert "still maturing" in health and "up 6 points" not in health
+    assert page.funnel_sentence.startswith("For the repeat rate over the 12 months to October 2015, ")
     assert list(page.drivers_table.columns) == ["factor", "odds ratio", "95% from", "95% to", "contacts"]
     assert page.comeback_sentence.startswith("After a decision that the social care threshold was not met")
     assert page.per_child_sentence.endswith("or more.")

@@ -1,26 +1,42 @@
-"""Page 00, the board summary (hwb_kpis.report.pages.summary)."""
+"""Page 00, the board summary (hwb_kpis.report.pages.summary): the Making Data Count matrix, the
+verdicts the detail pages give too, and what changed — only what a rule or a test supports."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from hwb_kpis.report import verdict
-from hwb_kpis.report.pages import iha, summary
-from tests.report.frames import kpi_frame
+from hwb_kpis.report import comparisons
+from hwb_kpis.report.kpi_verdicts import kpi_verdict
+from hwb_kpis.report.pages import contacts, conversion, iha, repeats, summary
+from tests.report.frames import monthly
+
+STEADY = [500 + (i % 2) * 10 for i in range(23)]
 
 
-def test_what_changed_lists_moves_and_signals():
-    frame = kpi_frame()
-    items = [("repeat_contacts", "all"), ("contacts", "all")]
-    moved = summary.what_changed(frame, items, "2015-11", points_threshold=1, count_threshold=0.05)
-    assert moved[0] == "**Repeat contacts**: 51%, up 1 point from 50% last month."
-    assert moved[1].startswith("**Contacts received**: 1,400, down 120")
-    signal = {"key": "concern", "icon": "🟠", "words": "a concern"}
-    flagged = summary.what_changed(frame, items[:1], "2015-11", {items[0]: signal})
-    assert flagged == ["**Repeat contacts**: 51%, up 1 point from 50% last month — 🟠 a concern."]
-    calm = summary.what_changed(frame, items[:1], "2015-11", {items[0]: {"key": "common_cause"}})
-    assert calm == [f"No measure moved by 3 points or more since last month, and {verdict.NO_SIGNAL_CLAUSE}: "
-                    "the differences are within normal variation."]
+def verdicts(**frames) -> dict:
+    return {(kpi, "all"): kpi_verdict(frame, kpi) for kpi, frame in frames.items()}
+
+
+def test_what_changed_names_new_signals_and_tested_moves_only():
+    found = summary.what_changed(verdicts(marf=monthly("marf", "all", [*STEADY, 800]),
+                                          contacts=monthly("contacts", "all", [1400] * 24)))
+    assert found[0].startswith("Contacts submitted on a MARF: a new signal in December 2015 — special cause variation, "
+                               "improving: December 2015 (80%) is above the upper process limit. **Contacts submitted on "
+                               "a MARF**, December 2015: 80%, up 30 points from 50% in November 2015 — more than this "
+                               "measure's usual month-to-month variation (p < 0.001)")
+    assert len(found) == 1
+
+
+def test_a_continuing_signal_and_an_untested_move_are_not_changes():
+    # repeat contacts (health) up 6 points on 235 contacts (p about 0.2), MARF above its limit for months
+    health = monthly("repeat_contacts", "all", [96] * 22 + [97, 110], den=235)
+    lasting = monthly("marf", "all", [*STEADY[:20], 800, 810, 820, 815])
+    found = summary.what_changed(verdicts(repeat_contacts=health, marf=lasting))
+    assert found[0].startswith("Nothing changed this month in a way the SPC rules or a month-on-month test support")
+    assert found[1] == ("Signals that began earlier and continue (not changes this month): Contacts submitted on a MARF "
+                        "(special cause variation, improving, since September 2015).")
+    assert not any("47%, up 6 points" in line or "up 5 points" in line for line in found)
 
 
 @pytest.fixture(scope="module")
@@ -29,39 +45,61 @@ def page():
 
 
 def test_the_summary_builds_on_the_default_data(page):
+    assert list(page.verdicts) == list(summary.ITEMS)
     table = page.measures_table
     assert len(table) == len(summary.ITEMS)
-    assert page.iha_month == "2015-10"
     assert table["measure"].iloc[-1] == "Initial health assessments on time (October 2015)"
     shown = " ".join(table.astype(str).to_numpy().ravel())
     for figure in ["34%", "74%", "58%", "51%", "47%", "90%"]:  # the seed report's figures
         assert figure in shown
+    assert table.loc[4, "this month"] == f"58%{comparisons.MATURING_MARK}" and table.loc[2, "this month"] == "34%"
+    assert page.maturing_note.startswith(f"{comparisons.MATURING_MARK} still maturing (November 2015)")
     assert page.month_heading == "## November 2015"
     assert "`<5`" in page.table_note and "within 28 days" in page.iha_note
-    assert len(page.verdict_sentences) == len(summary.ITEMS)
-    assert page.changes and all(line.startswith("**") or line.startswith("No measure") for line in page.changes)
+    assert page.matrix.count('class="hwb-sparkline"') == len(summary.ITEMS)
+    assert "synthetic demonstration" in page.targets_note and "IHA process redesigned" in page.changes_note
+    assert page.proposals == [] and page.proposals_heading == ""  # proposals are for the internal copy
     assert page.commissioning_answer.startswith("In November 2015, health services sent 17% of all contacts.")
     assert "conversion" in page.threshold_answer and page.feedback_answer.startswith("In November 2015, ")
+    assert "12 months to October 2015" in page.threshold_answer
 
 
-def test_the_summary_and_the_iha_page_give_one_verdict(page):
-    """The summary judges IHA timeliness on the IHA page's own chart: same mean, limits and verdict."""
-    detail = iha.load()
-    mine = page.charts[("iha_within_28_days", "all")].verdict
-    theirs = detail.chart.verdict
-    for key in ("key", "mean", "lpl", "upl", "since", "n_points"):
-        assert mine[key] == theirs[key], key
-    assert "since January 2015" in page.verdict_sentences[-1]
+def test_the_internal_summary_proposes_sustained_shifts():
+    internal = summary.load(internal=True)
+    assert internal.proposals_heading.startswith("## Proposed change points")
+    assert any(p.startswith("Contacts progressed to referral: the ") for p in internal.proposals)
+
+
+def test_the_summary_and_every_detail_page_give_one_verdict(page):
+    """The same verdict object for each measure wherever it is shown: mean, limits, icons, words."""
+    details = {}
+    for module in (contacts, conversion, repeats, iha):
+        loaded = module.load()
+        for name in ("contacts_verdicts", "health_share_verdicts", "marf_verdicts", "verdicts"):
+            for v in getattr(loaded, name, []):
+                details[(v.kpi, v.group)] = v
+    assert set(details) == set(summary.ITEMS)
+    for item, mine in page.verdicts.items():
+        theirs = details[item]
+        assert mine.record() == theirs.record(), item
+        assert mine.sentence == theirs.sentence, item
+        pd.testing.assert_frame_equal(mine.frame, theirs.frame)
 
 
 def test_what_changed_on_a_month_of_3_contacts_gives_no_count_away():
     """"Contacts received: 3, down 1,377": neither the count nor the change from last month."""
+    from hwb_kpis.privacy.disclosure import decisions_for
+    from hwb_kpis.report.kpi_verdicts import kpi_verdict
     from tests.report.frames import monthly
 
-    frame = monthly("contacts", "all", [1380, 3], start="2015-11")
-    signal = {("contacts", "all"): {"key": "concern", "icon": "🟠", "words": "a concern"}}
-    moved = summary.what_changed(frame, [("contacts", "all")], "2015-12", signal)
-    assert moved == ["**Contacts received**: fewer than 5 — 🟠 a concern."]
+    frame = monthly("contacts", "all", [1380, 1400, 1350, 1420, 1390, 1370, 1410, 1380, 1400, 1390, 1380, 3],
+                    start="2015-01")
+    v = kpi_verdict(frame, "contacts", "all", "2015-12").published(decisions_for(False))
+    assert v.hidden is not None and v.hidden[-1] and not v.hidden[:-1].any()
+    moved = summary.what_changed({("contacts", "all"): v})
+    text = " ".join(moved)
+    assert "December 2015" in text  # the month is named as changed ...
+    assert "1,377" not in text and ": 3," not in text and "1,380" not in text  # ... its figures are not
 
 
 def test_the_commissioning_answer_gives_no_share_of_a_small_count():
