@@ -7,7 +7,6 @@ each rate's denominator is a count of another row."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Hashable
 
@@ -22,6 +21,7 @@ from hwb_kpis.privacy.disclosure import (
     Decisions,
 )
 from hwb_kpis.privacy.secondary import Ledger
+from hwb_kpis.safe_files import csv_text
 
 RECORD_KEYS = ("kpi", "group", "month", "numerator", "denominator", "rate")
 FORMATS = ("json", "csv", "table")
@@ -34,10 +34,13 @@ Hidden = tuple | None  #: (numerator markers, denominator markers, rates hidden)
 COUNTS = {
     "contacts": ("contacts", "contacts"), "marf": ("marf", "contacts"), "conversion": ("referrals", "decided"),
     "pending": ("pending", "contacts"), "repeat_contacts": ("repeats", "contacts"),
-    "rereferral_12m": ("rereferrals", "referrals"), "iha_within_28_days": ("iha done", "iha due"),
+    "rereferral_12m": ("rereferrals", "listed referrals"), "referral_nfa": ("referrals closed nfa", "listed referrals"),
+    "iha_within_28_days": ("iha done", "iha due"),
 }
-#: the counts whose groups add up to ``all``, and codes to their group
-ADDITIVE = ("contacts", "marf", "referrals", "decided", "pending", "repeats", "rereferrals")
+#: the counts whose groups add up to ``all``, and codes to their group ("referrals" are contacts
+#: progressed to referral; "listed referrals" the referrals of the extract's list)
+ADDITIVE = ("contacts", "marf", "referrals", "decided", "pending", "repeats", "rereferrals", "listed referrals",
+            "referrals closed nfa")
 
 
 def _keys(row) -> tuple[Hashable | None, Hashable | None]:
@@ -47,6 +50,10 @@ def _keys(row) -> tuple[Hashable | None, Hashable | None]:
         return ("contacts", "health", *when[:2]), ("contacts", "all", *when[:2])
     if row.kpi == "contacts":
         return ("contacts", group, *when[:2]), ("contacts", "all", *when[:2])
+    if row.kpi == "referral_health_share":
+        return ("listed referrals", "health", *when[:2]), ("listed referrals", "all", *when[:2])
+    if row.kpi == "referrals":
+        return ("listed referrals", group, *when[:2]), ("listed referrals", "all", *when[:2])
     num, den = COUNTS.get(str(row.kpi), (f"{row.kpi} numerator", f"{row.kpi} denominator"))
     iha = str(row.kpi) == "iha_within_28_days"
     tail = when if iha else when[:2]
@@ -158,9 +165,7 @@ def _csv(df: pd.DataFrame, hidden: Hidden) -> str:
         out["numerator"] = out["numerator"].astype("object").where(hidden[0] == "", hidden[0])
         out["denominator"] = out["denominator"].astype("object").where(hidden[1] == "", hidden[1])
         out["rate"] = out["rate"].astype("object").where(~hidden[2], SUPPRESSED_RATE)
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().rstrip("\n")
+    return csv_text(out).rstrip("\n")  # formulas neutralised (hwb_kpis.safe_files)
 
 
 def _notes(df: pd.DataFrame, r) -> str:

@@ -291,16 +291,11 @@ def funnel_plot(
     """
     from hwb_kpis.stats.funnel import funnel_curve, level_tag
 
-    if funnel_df.empty:
-        return empty_figure(title, note=note, as_of=as_of)
+    if funnel_df.empty:  # every agency left out (too few contacts, or resting on a count not published)
+        return empty_figure(title, message="No agency can be drawn: none had enough contacts, or only figures "
+                            "too small to publish.", note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
-    if funnel_df.empty:  # every agency left out (too few contacts, or resting on a count not published)
-        ax.text(0.5, 0.5, "No agency can be drawn", ha="center", va="center", transform=ax.transAxes,
-                color=NOTE_COLOUR)
-        ax.set_xlabel(x_label)
-        ax.set_ylabel(y_label)
-        return _finish(fig, title, note, as_of)
     pooled = funnel_df.attrs.get("pooled", float(funnel_df["pooled"].iloc[0]))
     levels = funnel_df.attrs.get("levels", (0.95, 0.998))
     curve = funnel_curve(pooled, float(funnel_df["denominator"].max()) * 1.1,
@@ -370,9 +365,9 @@ def small_multiples(
     line (e.g. the all-agency rate) on every panel. Best for up to about 9 groups; with shared
     y axes a small agency's noise looks large, so say its denominators in the note.
     """
-    if df.empty:
+    groups = list(pd.unique(df[group])) if group in df.columns and not df.empty else []
+    if not groups:
         return empty_figure(title, note=note, as_of=as_of)
-    groups = list(pd.unique(df[group]))
     ncols = max(1, min(ncols, len(groups)))
     nrows = int(np.ceil(len(groups) / ncols))
     fig, axes = _figure(nrows, ncols, figsize=(min(10.0, 3.2 * ncols), min(8.0, 2.2 * nrows + 1.0)),

@@ -129,8 +129,8 @@ def read_pack(folder: Path) -> dict[str, str]:
 
 
 def month_of(text: str) -> str:
-    """``"November 2015"`` or ``"Nov 15"`` → ``"2015-11"``."""
-    text = text.strip()
+    """``"November 2015"`` (also ``"November 2015 (still maturing)"``) or ``"Nov 15"`` → ``"2015-11"``."""
+    text = re.sub(r"\s*\(still maturing\)$", "", text.strip())
     m = re.fullmatch(r"([A-Z][a-z]+) (\d{4})", text)
     if m and m.group(1) in MONTHS:
         return f"{m.group(2)}-{MONTHS[m.group(1)]:02d}"
