@@ -107,13 +107,15 @@ def kpis(
     lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
     iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
     format: Annotated[Format, typer.Option("--format", help="Output format (xlsx: an Excel workbook, needs --out).")] = Format.table,
-    internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = True,
+    internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = False,
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal (needed for xlsx).")] = None,
 ) -> None:
     """Print every board KPI the extract can give (numerator, denominator, rate) for a month or all
-    months, or write them to a file; xlsx is the board's Excel copy (human labels, a README sheet
+    months, or write them to a file; small numbers suppressed unless --internal (a note on stderr
+    says which figures are not shown); xlsx is the board's Excel copy (human labels, a README sheet
     with definitions). The KPIs the extract cannot give are never printed (`hwb-kpis clean` says why)."""
     from hwb_kpis.kpis import format_kpis, kpi_table, load_processed
+    from hwb_kpis.kpis.output import kpi_plan, suppressed_note
 
     if format is Format.xlsx and out is None:
         raise HwbKpisError("--format xlsx writes a workbook: give the file with --out FILE.xlsx")
@@ -133,13 +135,18 @@ def kpis(
         written = write_kpi_workbook(out, result, summary=tables.get("summary") or {}, internal=internal)
         typer.echo(f"KPI workbook written to {written}" + ("" if internal else " (small numbers suppressed)"))
         return
-    text = format_kpis(result, format.value, internal=internal)
+    decisions = None if internal else kpi_plan(result)
+    text = format_kpis(result, format.value, internal=internal, decisions=decisions)
     if out is not None:
         from hwb_kpis.report.tabular import write_text
 
         typer.echo(f"KPIs written to {write_text(text + chr(10), out)}")
-        return
-    typer.echo(text)
+    else:
+        typer.echo(text)
+    if decisions is not None:
+        note = suppressed_note(result, decisions)
+        if note:
+            typer.echo(note, err=True)
 
 
 @app.command()
@@ -198,7 +205,7 @@ def report(
         key_file=key_file, notebooks_dir=notebooks, link_days=link_days, source_format=format.value,
         settings_dir=settings, maturing_share=maturing_share,
     )
-    typer.echo(f"board pack: {result.index_path}")
+    typer.echo(f"{result.kind}: {result.index_path}")
     if result.failed:
         typer.echo(f"error: {len(result.failed)} notebook(s) failed: {', '.join(result.failed)} (see the index)", err=True)
         raise typer.Exit(code=1)

@@ -7,7 +7,8 @@ clean when the raw files changed), **run** every notebook with papermill (:mod:`
 and ``kpis.xlsx``: :mod:`~hwb_kpis.report.kpi_tables`, :mod:`~hwb_kpis.report.revisions`,
 :mod:`~hwb_kpis.report.workbook`), the glossary and ``index.html``, print the whole pack to one
 A4 **PDF** (:mod:`~hwb_kpis.report.pdf`; skipped, saying why, when WeasyPrint cannot load), and
-**publish** the pack to ``reports/YYYY-MM/`` (:mod:`~hwb_kpis.report.publish`).
+**publish** the pack to ``reports/YYYY-MM/`` — an internal copy (small numbers not suppressed) to
+``reports/YYYY-MM-internal/``, and the terminal calls it an internal pack (:mod:`~hwb_kpis.report.publish`).
 
 The pack is written atomically: everything is built in a hidden temporary folder beside it
 (``reports/.YYYY-MM.tmp-<pid>-xxxx``) and renamed into place at the end, so a month's pack is either
@@ -66,10 +67,11 @@ Echo = Callable[[str], Any]
 class ReportResult:
     """What a build made: the index, the pages (failed ones named in ``failed``), whether the data
     are synthetic, the pack's size, what was done to the processed folder (``refresh``: kept,
-    reused or cleaned) and the seconds of each stage (``timings``: plan, data, notebooks — run
-    and render —, tables, index, pdf, publish). ``pdf_path`` is the pack's PDF, or None with
-    ``pdf_problem`` saying why there is none; ``revised`` counts the figures of earlier months
-    that moved since last month's pack (None: there was no pack to compare with)."""
+    reused or cleaned), the seconds of each stage (``timings``: plan, data, notebooks — run
+    and render —, tables, index, pdf, publish) and whether it is an internal pack. ``pdf_path`` is
+    the pack's PDF, or None with ``pdf_problem`` saying why there is none; ``revised`` counts the
+    figures of earlier months that moved since last month's pack (None: there was no pack to
+    compare with)."""
 
     index_path: Path
     failed: list[str]  # names of the notebooks of this build that failed
@@ -82,6 +84,12 @@ class ReportResult:
     pdf_problem: str | None = None
     workbook_path: Path | None = None
     revised: int | None = None
+    internal: bool = False
+
+    @property
+    def kind(self) -> str:
+        """``"board pack"`` or ``"internal pack"``."""
+        return "internal pack" if self.internal else "board pack"
 
 
 class _Timings(dict):
@@ -105,7 +113,7 @@ def plan(options: ReportOptions, echo: Echo = print) -> list[Page]:
     pages = notebooks.plan_pages(options.notebooks_dir, options.notebook_values(), options.parameters,
                                  options.only)
     publish.check_target(options.pack_dir, options.force)
-    echo(f"board pack for {options.month}: {len(pages)} notebook(s) in {options.notebooks_dir}")
+    echo(f"{options.kind} for {options.month}: {len(pages)} notebook(s) in {options.notebooks_dir}")
     return pages
 
 
@@ -117,7 +125,8 @@ def prepare(options: ReportOptions, echo: Echo = print) -> PackData:
     if data.synthetic:
         echo(f"note: SYNTHETIC data — every page carries the banner '{render.SYNTHETIC_BANNER}'")
     if options.internal:
-        echo(f"note: internal pack — small numbers are not suppressed; every page says '{disclosure.INTERNAL_BANNER}'")
+        echo(f"note: INTERNAL pack — small numbers are not suppressed; every page says '{disclosure.INTERNAL_BANNER}'; "
+             f"written to {options.pack_dir}, apart from the board's copy")
     return data
 
 
@@ -241,7 +250,8 @@ def write_index(options: ReportOptions, pages: list[Page], data: PackData, folde
     found = prepared.revisions
     index = render.render_index(pages, month=options.month, summary=data.summary, synthetic=data.synthetic,
                                 internal=options.internal, downloads=downloads,
-                                revisions=revisions.index_section(found) if found.found else None)
+                                revisions=revisions.index_section(found) if found.found else None,
+                                processed_dir=options.processed_dir)
     (folder / "index.html").write_text(index, encoding="utf-8")
     manifest.write_manifest(folder, options.month, pages)
 
@@ -322,7 +332,7 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
     failed = [p.name for p in pages if not p.ok]  # of the pages built now; earlier failures are in the index
     incomplete = [p.name for p in pages if p.ok and p.gaps]
     echo(
-        f"pack written to {options.pack_dir} ({size / 1e6:.1f} MB): "
+        f"{options.kind} written to {options.pack_dir} ({size / 1e6:.1f} MB): "
         f"{len(pages) - len(failed) - len(incomplete)} page(s) ok"
         + (f", {len(incomplete)} INCOMPLETE: {', '.join(incomplete)}" if incomplete else "")
         + (f", {len(failed)} FAILED: {', '.join(failed)}" if failed else "")
@@ -333,7 +343,7 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
                         pdf_path=options.pack_dir / pdf.PDF_FILE if written.pdf else None,
                         pdf_problem=written.pdf_problem,
                         workbook_path=options.pack_dir / workbook.WORKBOOK_FILE if written.workbook else None,
-                        revised=written.revised)
+                        revised=written.revised, internal=options.internal)
 
 
 def build_report(
@@ -362,7 +372,8 @@ def build_report(
     settings_dir: str | Path | None = None,
     maturing_share: float = DEFAULT_MATURING_SHARE,
 ) -> ReportResult:
-    """Build the board pack for ``month`` into ``out_dir/month/``: :func:`build` with these
+    """Build the board pack for ``month`` into ``out_dir/month/`` (an internal one into
+    ``out_dir/month-internal/``): :func:`build` with these
     arguments as a :class:`ReportOptions` (checked there; see it for each one)."""
     options = ReportOptions(
         month=month, raw_dir=raw_dir, processed_dir=processed_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,

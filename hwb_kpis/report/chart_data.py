@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from hwb_kpis.periods import year_ending_label
-from hwb_kpis.privacy.disclosure import suppress
+from hwb_kpis.privacy.disclosure import SUPPRESSED_RATE, WITHHELD_COUNT, suppress
 from hwb_kpis.report.words import count, join_words, missing
 
 #: the attribute of a matplotlib Figure that carries its ChartData
@@ -113,9 +113,11 @@ def published(table: pd.DataFrame, *, counts: Sequence[str] = (), rates: Sequenc
 
 
 def spc(spc_df: pd.DataFrame, *, percent: bool, status_names: Mapping[str, str],
-        status_words: Mapping[str, str]) -> ChartData:
+        status_words: Mapping[str, str], hidden: Sequence[bool] | np.ndarray | None = None) -> ChartData:
     """An SPC chart's months: the value (with its count and denominator for a rate), the average,
-    the process limits and each month's status; the summary gives the latest month's."""
+    the process limits and each month's status; the summary gives the latest month's. A month the
+    chart does not draw (``hidden``: the pack's plan withholds it) shows its count and value as
+    withheld, as everywhere else in the pack."""
     has_counts = percent and {"numerator", "denominator"} <= set(spc_df.columns)
     table = pd.DataFrame({"Month": [month_label(x) for x in spc_df["x"]]})
     counts: list[str] = []
@@ -134,6 +136,13 @@ def spc(spc_df: pd.DataFrame, *, percent: bool, status_names: Mapping[str, str],
         # a count chart's value is a count of contacts: held to the rule like any count
         shown = published(table.assign(Value=spc_df["y"].to_numpy()), counts=["Value"])
         counts = ["Value"]
+    hide = np.zeros(len(spc_df), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
+    if hide.any():
+        shown = shown.astype({c: "object" for c in [*counts, "Value"]})
+        for c in counts:
+            shown.loc[hide, c] = WITHHELD_COUNT
+        if percent:
+            shown.loc[hide, "Value"] = SUPPRESSED_RATE
     summary = ""
     if len(spc_df):
         last = spc_df.iloc[-1]
@@ -195,8 +204,9 @@ def small_multiples(df: pd.DataFrame, *, x: str, y: str, group: str, percent: bo
         latest = df.sort_values(x).groupby(group, sort=False).tail(1)
         special = [str(g) for g, v in zip(latest[group], latest["variation"], strict=True)
                    if str(v) not in ("common_cause", "nan", "<NA>")]
-        summary += (f". The latest month is outside normal variation for {join_words(special)}" if special
-                    else ". In every panel the latest month is within normal variation")
+        from hwb_kpis.report.verdict import panels_latest_clause
+
+        summary += f". {panels_latest_clause(special)}"
     return ChartData(table, summary + ".", table_counts)
 
 

@@ -68,12 +68,13 @@ def icon_key() -> list[dict[str, str]]:
     """What the icons at the top right of an SPC chart mean (the letters :func:`plots.spc_chart`
     draws, the verdict and assurance words of :mod:`hwb_kpis.report.verdict`)."""
     from hwb_kpis.report.palette import VARIATION_ICON_LETTERS as LETTERS
-    from hwb_kpis.report.verdict import ASSURANCE_LABELS, ASSURANCE_LETTERS, VERDICTS
+    from hwb_kpis.report.verdict import ASSURANCE_LABELS, ASSURANCE_LETTERS, VARIATION_ICON_WORDS
 
     colours = ("blue when that is better, orange when it is worse, purple when neither direction is better")
     rows = [{"icon": LETTERS["high"], "meaning": f"The latest month is unusually high ({colours})."},
             {"icon": LETTERS["low"], "meaning": f"The latest month is unusually low ({colours})."},
-            {"icon": LETTERS["common_cause"], "meaning": f"Grey: {VERDICTS['common_cause'][1]}."}]
+            {"icon": LETTERS["common_cause"],
+             "meaning": f"Grey: {VARIATION_ICON_WORDS['common_cause'].split(': ', 1)[-1]}."}]
     rows += [{"icon": ASSURANCE_LETTERS[k], "meaning": f"{ASSURANCE_LABELS[k]} (shown when a measure has a target)."}
              for k in ASSURANCE_LETTERS]
     return rows
@@ -82,18 +83,19 @@ def icon_key() -> list[dict[str, str]]:
 def verdict_terms() -> list[Term]:
     """The glossary's entries for the SPC verdicts, worded by :mod:`hwb_kpis.report.verdict` (the
     only home of those words)."""
-    from hwb_kpis.report.verdict import VARIATION_LABELS, VERDICTS
+    from hwb_kpis.report.verdict import VARIATION_ICON_WORDS, VARIATION_LABELS, VARIATION_WORDS
 
-    def after_colon(text: str) -> str:
-        return text.split(": ", 1)[-1]
+    def after_comma(text: str) -> str:
+        return text.split(", ", 1)[-1]
 
     common = VARIATION_LABELS["common_cause"].split(":")[0]
     special = VARIATION_LABELS["improvement"].split(":")[0]
     return [
-        Term(common, f"The normal month-to-month ups and downs: {after_colon(VERDICTS['common_cause'][1])}."),
+        Term(common, "The normal month-to-month ups and downs: "
+                     f"{VARIATION_ICON_WORDS['common_cause'].split(': ', 1)[-1]}."),
         Term(special, "A month, or a run of months, that normal variation is unlikely to explain: "
-                      f"{after_colon(VERDICTS['improvement'][1])} (an improvement), "
-                      f"{after_colon(VERDICTS['concern'][1])} (a concern), or a change where neither direction "
+                      f"{after_comma(VARIATION_WORDS['improvement'])} (an improvement), "
+                      f"{after_comma(VARIATION_WORDS['concern'])} (a concern), or a change where neither direction "
                       "is better."),
     ]
 
@@ -105,11 +107,16 @@ def all_terms() -> list[Term]:
     return words[:at] + verdict_terms() + words[at:]
 
 
-def verdict_key() -> list[dict[str, str]]:
-    """The verdict icons the board summary writes beside each measure, with their words."""
-    from hwb_kpis.report.verdict import VERDICTS
+def verdict_key() -> list[dict[str, object]]:
+    """The Making Data Count variation icons the board summary draws beside each measure (SVG,
+    :mod:`hwb_kpis.report.icons`), with their words."""
+    import markupsafe
 
-    return [{"icon": icon, "words": words[0].upper() + words[1:] + "."} for icon, words in VERDICTS.values()]
+    from hwb_kpis.report.icons import variation_icon
+    from hwb_kpis.report.verdict import VARIATION_ICON_WORDS
+
+    return [{"icon": markupsafe.Markup(variation_icon(code)), "words": f"{words}."}
+            for code, words in VARIATION_ICON_WORDS.items() if code != "too_few"]
 
 
 LINES = ("The solid black line is the average; the dashed lines are the process limits, the range normal "

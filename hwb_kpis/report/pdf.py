@@ -38,7 +38,6 @@ PDF_FILE = "pack.pdf"
 #: test's process is quicker than starting one)
 SEPARATE_PROCESS = True
 #: the shape that stands for each verdict icon in print (the chart's own marker shapes)
-_SHAPES = {"o": "●", "D": "◆", "s": "■", "^": "▲"}
 #: CSS pixels (WeasyPrint's unit) to PDF points
 _PT = 0.75
 
@@ -105,14 +104,6 @@ def print_css() -> str:
     return (TEMPLATES_DIR / "print.css").read_text(encoding="utf-8")
 
 
-def _icon_shapes() -> dict[str, tuple[str, str]]:
-    """Verdict icon (as the pages write it) → (verdict key, the shape that stands for it)."""
-    from hwb_kpis.report.palette import SPC_MARKERS
-    from hwb_kpis.report.verdict import VERDICTS
-
-    return {icon: (key, _SHAPES.get(SPC_MARKERS.get(key, "o"), "●")) for key, (icon, _words) in VERDICTS.items()}
-
-
 def _prefix(stem: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", stem)
 
@@ -123,26 +114,9 @@ def _html_document(body: str, title: str) -> str:
             f"<body>\n{body}\n</body>\n</html>\n")
 
 
-def _shapes(main, soup_class) -> None:
-    """The verdict icons of ``main``'s text as the charts' shapes."""
-    icons = _icon_shapes()
-    pattern = re.compile("|".join(re.escape(icon) for icon in icons))
-    for text in list(main.find_all(string=pattern)):
-        if text.parent is not None and text.parent.name in ("style", "script"):
-            continue
-        pieces, last = [], 0
-        for match in pattern.finditer(str(text)):
-            key, shape = icons[match.group(0)]
-            pieces.append(_html.escape(str(text)[last:match.start()], quote=False))
-            pieces.append(f'<span class="pdf-icon pdf-icon-{key}">{shape}</span>')
-            last = match.end()
-        pieces.append(_html.escape(str(text)[last:], quote=False))
-        text.replace_with(soup_class("".join(pieces), "html.parser"))
-
-
 def page_parts(text: str, page: PrintPage) -> tuple[str, list[tuple[str, str]]]:
     """One rendered page for print: its ``main`` (navigation and footer dropped, ids made unique,
-    links to other pages kept as their text, verdict icons as shapes, wide tables marked) and the
+    links to other pages kept as their text, wide tables marked) and the
     tables of figures behind its charts, taken out of it as (caption, table HTML) in page order;
     each chart says which appendix table holds its figures."""
     from bs4 import BeautifulSoup
@@ -188,7 +162,6 @@ def page_parts(text: str, page: PrintPage) -> tuple[str, list[tuple[str, str]]]:
         first_row = table.find("tr")
         if first_row is not None and len(first_row.find_all(["th", "td"])) > 8:
             table["class"] = [*table.get("class", []), "pdf-wide"]
-    _shapes(main, BeautifulSoup)
     body = with_images("".join(str(child) for child in main.children), images)
     return body, [(caption, with_images(table, images)) for caption, table in appendix]
 
