@@ -333,7 +333,10 @@ def kpi_verdict(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: str |
     months = sorted(judged_rows(kpi_df, kpi, group, month, exclude=shares)["month"].astype(str))
     changes = tuple(c for c in rules.changes_for(kpi, group) if months and months[0] < c.month <= months[-1])
     target = rules.target_for(kpi, group)
-    frame, test = kpi_spc(kpi_df, kpi, group, month, exclude=shares, rebase_at=[c.month for c in changes] or None,
+    # a change declared for a month that is not judged (no figures, still maturing) starts the
+    # limits at the next judged month: the chart rebases only at months it shows
+    starts = sorted({next(m for m in months if m >= c.month) for c in changes})
+    frame, test = kpi_spc(kpi_df, kpi, group, month, exclude=shares, rebase_at=starts or None,
                           target=None if target is None else target.value)
     return Verdict(kpi, group, label or measure_label(kpi, group, brackets=True), str(month) if month else (months[-1] if months else ""),
                    frame, maturing, kind if len(maturing) else None, test, changes, target, internal)
