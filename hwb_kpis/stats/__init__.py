@@ -1,10 +1,11 @@
 """Statistics toolkit: SPC charts in the NHS "Making Data Count" style (XmR, p, Laney p'; one
 function per special-cause rule in :mod:`.spc_rules`),
 funnel plot limits, trend and interrupted time series (binomial GLMs), re-contact drivers
-(logistic regression) and time to re-contact (Kaplan-Meier). Pure functions: frames in, frames
+(logistic regression), time to re-contact (Kaplan-Meier curves, Cox proportional hazards) and
+Benjamini-Hochberg control of each family of findings. Pure functions: frames in, frames
 (or small result records) out; nothing is read from or written to disk."""
 
-from hwb_kpis.stats.funnel import binomial_limit, funnel_curve, funnel_limits, funnel_phi
+from hwb_kpis.stats.funnel import binomial_limit, funnel_curve, funnel_limits, funnel_phi, funnel_tau2
 from hwb_kpis.stats.models import (
     ITSResult,
     TrendResult,
@@ -14,6 +15,7 @@ from hwb_kpis.stats.models import (
     month_index,
     recontact_drivers,
 )
+from hwb_kpis.stats.multiplicity import FDR, bh_adjust
 from hwb_kpis.stats.spc import (
     assurance,
     difference_test,
@@ -26,6 +28,10 @@ from hwb_kpis.stats.spc import (
 from hwb_kpis.stats.survival import km_curves, km_recontact, recontact_episodes
 
 __all__ = [
+    "FDR",
+    "bh_adjust",
+    "funnel_phi",
+    "funnel_tau2",
     "ITSResult",
     "TrendResult",
     "assurance",
