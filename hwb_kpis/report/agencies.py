@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from hwb_kpis import stats
+from hwb_kpis.report import words
 from hwb_kpis.report.kpi_charts import kpi_spc
 from hwb_kpis.report.labels import group_label
-from hwb_kpis.report import words
 from hwb_kpis.report.words import join_words, shift_month
 
 #: small multiples beyond this many panels cannot be read at a glance

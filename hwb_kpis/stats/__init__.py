@@ -5,7 +5,13 @@ funnel plot limits, trend and interrupted time series (binomial GLMs), re-contac
 Benjamini-Hochberg control of each family of findings. Pure functions: frames in, frames
 (or small result records) out; nothing is read from or written to disk."""
 
-from hwb_kpis.stats.funnel import binomial_limit, funnel_curve, funnel_limits, funnel_phi, funnel_tau2
+from hwb_kpis.stats.funnel import (
+    binomial_limit,
+    funnel_curve,
+    funnel_limits,
+    funnel_phi,
+    funnel_tau2,
+)
 from hwb_kpis.stats.models import (
     ITSResult,
     TrendResult,
@@ -25,7 +31,7 @@ from hwb_kpis.stats.spc import (
     sustained_shift_start,
     xmr,
 )
-from hwb_kpis.stats.survival import km_curves, km_recontact, recontact_episodes
+from hwb_kpis.stats.survival import km_curves, km_recontact, recontact_episodes, recontact_hazards
 
 __all__ = [
     "FDR",
@@ -50,6 +56,7 @@ __all__ = [
     "p_chart",
     "recontact_drivers",
     "recontact_episodes",
+    "recontact_hazards",
     "spc_summary",
     "sustained_shift_start",
     "xmr",

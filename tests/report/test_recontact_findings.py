@@ -25,7 +25,8 @@ def test_repeat_reduction_findings_driven_by_numbers():
     assert findings[2].startswith("Contacts from police are the most likely to be repeats: for contacts from health and schools")
     assert "between 32% and 55% lower" in findings[2] and "referrers from police" in findings[2]
     assert "No clear difference to repeats was found for whether the contact came on a MARF and the child's age" in findings[3]
-    assert findings[-1].startswith("Allowing for the other factors, the odds of a repeat fall by about 10% a year")
+    assert findings[-2].startswith("Allowing for the other factors, the odds of a repeat fall by about 10% a year")
+    assert findings[-1] == rf.FAMILY_NOTE
 
 
 def test_repeat_reduction_findings_flip_when_numbers_flip():
@@ -65,8 +66,10 @@ def test_potential_adds_the_avoidable_repeats():
     potential = pd.DataFrame([{"rate_risk": 0.5, "rate_reference": 0.3, "avoidable_per_month": 12.4,
                                "risk_words": "x is so", "reference_words": "x is not"}])
     findings = rf.repeat_reduction_findings(odds_table(), potential=potential)
-    assert any(f.startswith("If contacts where x is so had the same repeat rate as those where x is not (50% against 30%), "
-                            "about 12 fewer repeat contacts a month") for f in findings)
+    assert any("if those where x is so had the same repeat rate as those where x is not (50% against 30%), "
+               "about 12 fewer repeat contacts a month" in f for f in findings)
+    said = " ".join(findings)
+    assert "upper bound" not in said and "assumes the difference is wholly caused by the MARF" in said
 
 
 def test_definitional_levels_and_exclusions_are_explained():

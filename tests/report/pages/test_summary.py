@@ -25,7 +25,7 @@ def test_what_changed_names_new_signals_and_tested_moves_only():
                                "improving: December 2015 (80%) is above the upper process limit. **Contacts submitted on "
                                "a MARF**, December 2015: 80%, up 30 points from 50% in November 2015 — more than this "
                                "measure's usual month-to-month variation (p < 0.001)")
-    assert len(found) == 1
+    assert len(found) == 2 and found[1].startswith("Month-on-month moves: The 2 measures were tested together")
 
 
 def test_a_continuing_signal_and_an_untested_move_are_not_changes():
@@ -36,6 +36,7 @@ def test_a_continuing_signal_and_an_untested_move_are_not_changes():
     assert found[0].startswith("Nothing changed this month in a way the SPC rules or a month-on-month test support")
     assert found[1] == ("Signals that began earlier and continue (not changes this month): Contacts submitted on a MARF "
                         "(special cause variation, improving, since September 2015).")
+    assert found[2].startswith("Month-on-month moves: The 2 measures were tested together")
     assert not any("47%, up 6 points" in line or "up 5 points" in line for line in found)
 
 
