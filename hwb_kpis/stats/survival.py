@@ -216,6 +216,8 @@ def recontact_hazards(
     reference: dict[str, str] | None = None,
     horizon_days: int | None = None,
     time: bool = True,
+    strata_col: str | None = "month",
+    cluster_col: str | None = "child_id",
     duration_col: str = "duration_days",
     event_col: str = "event",
     date_col: str = "contact_date",
@@ -231,6 +233,12 @@ def recontact_hazards(
     ``reference[term]``, else the most frequent). ``horizon_days`` censors every episode there
     (the repeat window: a re-contact later than that is not a repeat). ``time`` adds the start
     date, in years since the first episode, for a change in the re-contact rate over the period.
+    ``strata_col`` (default the start month): a baseline hazard of its own for each value, so
+    that how busy the front door was in each calendar month (which changes the rate at which all
+    children come back at once) is not mistaken for a difference between groups whose decisions
+    fall in different months (school contacts follow the terms); the ``time`` term then compares
+    strata, and is dropped when it only restates them. ``cluster_col`` (default the child):
+    robust (sandwich) standard errors that allow for one child's several episodes being alike.
 
     Returns one row per level: ``term, level, label, hazard_ratio, ci_low, ci_high, p_value``,
     ``q_value`` (Benjamini-Hochberg over every non-reference row of the model: the family),
@@ -238,8 +246,8 @@ def recontact_hazards(
 
     A hazard ratio of 2 means that, at any time since the decision, children in that group are
     contacted again at twice the rate of the reference group. Assumes proportional hazards (the
-    ratio holds at every duration), censoring unrelated to re-contact, and independent episodes
-    (a child with several episodes makes the CIs a little too narrow). Not causal.
+    ratio holds at every duration), censoring unrelated to re-contact, and episodes independent
+    between children (siblings are not: the CIs are then a little too narrow). Not causal.
     """
     reference = reference or {}
     dur = episodes[duration_col].to_numpy(float)
@@ -282,7 +290,13 @@ def recontact_hazards(
     if not exog_parts or ev.sum() == 0:
         raise ValueError("recontact_hazards: no term varies, or no episode ends in a re-contact")
     exog = pd.concat(exog_parts, axis=1)
-    res = PHReg(dur, exog.to_numpy(float), status=ev.astype(int), ties="efron").fit()
+    strata = None
+    if strata_col is not None and strata_col in episodes.columns:
+        strata = episodes[strata_col].astype("string").fillna("").to_numpy()
+    groups = None
+    if cluster_col is not None and cluster_col in episodes.columns:
+        groups = pd.factorize(episodes[cluster_col].astype("string").fillna(""))[0]
+    res = PHReg(dur, exog.to_numpy(float), status=ev.astype(int), ties="efron", strata=strata).fit(groups=groups)
     params = np.asarray(res.params, float)
     se = np.asarray(res.bse, float)
     zq = sps.norm.ppf(1 - alpha / 2)

@@ -85,3 +85,19 @@ def test_the_summary_and_every_detail_page_give_one_verdict(page):
         assert mine.record() == theirs.record(), item
         assert mine.sentence == theirs.sentence, item
         pd.testing.assert_frame_equal(mine.frame, theirs.frame)
+
+
+def test_month_on_month_tests_are_controlled_as_one_family():
+    # issue 18, defect 6: nine measures tested each month; a lone p = 0.03 is not a change
+    from types import SimpleNamespace
+
+    from hwb_kpis.report.kpi_verdicts import supported_changes
+
+    ps = [0.03, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]
+    vs = {(f"kpi{i}", "all"): SimpleNamespace(month_change={"p_value": p, "supported": p < 0.05})
+          for i, p in enumerate(ps)}
+    vs[("short", "all")] = SimpleNamespace(month_change=None)
+    assert not any(supported_changes(vs).values())
+    vs[("kpi1", "all")] = SimpleNamespace(month_change={"p_value": 1e-5, "supported": True})
+    found = supported_changes(vs)
+    assert found[("kpi1", "all")] and not found[("kpi0", "all")] and not found[("short", "all")]
