@@ -90,7 +90,8 @@ def overdispersion_sentence(test: Mapping | None, *, what: str = "month to month
     which chart is used?"""
     if not test:
         return "The over-dispersion test could not be run."
-    sigma_z = float(test.get("sigma_z_trend", test["sigma_z"]))
+    # the chart's own sigma_z when it uses Laney's limits; the spread around the trend otherwise
+    sigma_z = float(test["sigma_z"] if test.get("use_laney") else test.get("sigma_z_trend", test["sigma_z"]))
     p = float(test["p_value"])
     pooled = float(test.get("p_value_pooled", p))
     p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
