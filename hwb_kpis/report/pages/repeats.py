@@ -249,8 +249,9 @@ class RepeatsPage(BasePage):
     @needs(KPI, quiet=True)
     def trend_sentence(self) -> str:
         """The repeat rate's own (unadjusted) trend over the months the model rests on: the headline."""
-        months = len(pd.period_range(self.first_complete, self.judged_month, freq="M")) if \
-            self.first_complete <= self.judged_month else 0
+        first = self.first_complete
+        months = (len(pd.period_range(first, self.judged_month, freq="M"))
+                  if isinstance(first, str) and first <= self.judged_month else 0)
         trend = trends.rate_trend(self.kpi_df, KPI, self.judged_month, months=max(months, 1))
         return trends.trend_sentence(trend, "the repeat rate")
 
