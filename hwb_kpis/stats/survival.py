@@ -216,8 +216,8 @@ def recontact_hazards(
     reference: dict[str, str] | None = None,
     horizon_days: int | None = None,
     time: bool = True,
-    strata_col: str | None = "month",
-    cluster_col: str | None = "child_id",
+    strata_col: str | None = None,
+    cluster_col: str | None = None,
     duration_col: str = "duration_days",
     event_col: str = "event",
     date_col: str = "contact_date",
@@ -233,12 +233,12 @@ def recontact_hazards(
     ``reference[term]``, else the most frequent). ``horizon_days`` censors every episode there
     (the repeat window: a re-contact later than that is not a repeat). ``time`` adds the start
     date, in years since the first episode, for a change in the re-contact rate over the period.
-    ``strata_col`` (default the start month): a baseline hazard of its own for each value, so
-    that how busy the front door was in each calendar month (which changes the rate at which all
-    children come back at once) is not mistaken for a difference between groups whose decisions
-    fall in different months (school contacts follow the terms); the ``time`` term then compares
-    strata, and is dropped when it only restates them. ``cluster_col`` (default the child):
-    robust (sandwich) standard errors that allow for one child's several episodes being alike.
+    ``strata_col`` (e.g. the start month): a baseline hazard of its own for each value, so that
+    how busy the front door was in a calendar month is not mistaken for a difference between
+    groups whose decisions fall in different months; ``cluster_col`` (e.g. the child): robust
+    (sandwich) standard errors allowing for one child's several episodes being alike. Both are
+    off by default: on the synthetic backtest (tests/backtests/seeds.py) neither changed what was
+    covered, and each costs seconds on a year of episodes.
 
     Returns one row per level: ``term, level, label, hazard_ratio, ci_low, ci_high, p_value``,
     ``q_value`` (Benjamini-Hochberg over every non-reference row of the model: the family),
