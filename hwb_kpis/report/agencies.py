@@ -165,4 +165,5 @@ def funnel_sentence(funnel: pd.DataFrame, *, what: str = "rate", name_col: str =
         s += ("Outside" if parts else "outside") + \
             f" the 95% limits only, worth watching but possibly chance: {join_words(narrow)}."
     s = s.strip()
-    return f"For the {what}, {s} {allowance}".strip()
+    family = words.family_note(len(funnel), "agencies") if parts else ""
+    return " ".join(x for x in (f"For the {what}, {s}", allowance, family) if x)
