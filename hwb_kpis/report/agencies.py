@@ -73,7 +73,7 @@ def fluctuation_sentence(table: pd.DataFrame, *, what: str = "conversion rate", 
     beyond = [group_label(g) for g in table.loc[table["verdict"] == "varies beyond chance", "group"]]
     within = [group_label(g) for g in table.loc[table["verdict"] != "varies beyond chance", "group"]]
     span = f"Over the {months} months to {until}" if until else f"Over the last {months} months"
-    family = words.family_note(len(table), "agencies")
+    family = words.family_note(len(table), "agencies", named=bool(beyond))
     if not beyond:
         return (f"{span} no agency's {what} varied from month to month, around its own trend, more than "
                 f"chance alone would give. {family}")

@@ -99,6 +99,11 @@ def overdispersion_sentence(test: Mapping | None, *, what: str = "month to month
         return (f"The rate varies {what} more than chance alone would give, even allowing for its trend "
                 f"(spread {sigma_z:.1f} times the chance level; {p_text}), so the chart uses Laney's p′ limits, "
                 "which allow for this extra variation and flag only changes beyond it.")
+    if p < 0.05:
+        return ("The rate moves more than chance over the period, in a way a straight trend does not capture, but "
+                f"from one month to the next it varies no more than chance would give (spread {sigma_z:.1f} times "
+                "the chance level): a trend or shift rather than noise, so the ordinary p-chart is used and will "
+                "show it.")
     if pooled < 0.05:
         return ("The rate moves more than chance over the whole period, but around its trend it varies no more "
                 f"than chance would give ({p_text}): a trend or shift rather than noise, so the ordinary p-chart "

@@ -76,10 +76,14 @@ def decimal(value, digits: int = 1) -> str:
 
 
 # --- how a page says its findings were controlled (issue 18; docs/statistics.md) --------------------
-def family_note(tests: int, what: str) -> str:
-    """How a family of tests was controlled: ``"The 11 agencies were tested together: ..."``."""
+def family_note(tests: int, what: str, *, named: bool = True) -> str:
+    """How a family of tests was controlled: ``"The 11 agencies were tested together, so that ..."``
+    (``named``: whether the sentence before names any; without, only that they were tested
+    together)."""
     if tests <= 1:
         return ""
+    if not named:
+        return f"The {tests} {what} were tested together (Benjamini–Hochberg false discovery rate of 5%)."
     return (f"The {tests} {what} were tested together, so that, on average, no more than 1 in 20 of those named "
             "would be a false alarm (Benjamini–Hochberg false discovery rate of 5%).")
 

@@ -92,7 +92,7 @@ def what_changed(verdicts: Mapping[tuple[str, str], Verdict]) -> list[str]:
         out.append("Signals that began earlier and continue (not changes this month): " + "; ".join(continuing) + ".")
     tested = sum(v.month_change is not None for v in verdicts.values())
     if tested > 1:
-        out.append(f"Month-on-month moves: {words.family_note(tested, 'measures')}")
+        out.append(f"Month-on-month moves: {words.family_note(tested, 'measures', named=any(supported.values()))}")
     return out
 
 
