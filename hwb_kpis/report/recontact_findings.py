@@ -6,12 +6,14 @@ model's table is labelled and explained on the page."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
 from hwb_kpis import stats
+from hwb_kpis.privacy.disclosure import rests_on_small, say_rate
 from hwb_kpis.report.labels import group_label
-from hwb_kpis.report.words import count, join_words, percent
+from hwb_kpis.report.words import count, join_words
 from hwb_kpis.report.words import missing as _missing
 
 #: the decisions on a contact (``hwb_kpis.config.OUTCOMES``) in plain words
@@ -180,7 +182,8 @@ ANSWERED_BY_HAZARDS = {"previous_marf": "marf", "previous_outcome": "outcome"}
 
 
 def repeat_reduction_findings(odds_table: pd.DataFrame, *, potential: pd.DataFrame | None = None,
-                              hazards: pd.DataFrame | None = None, trend: str | None = None) -> list[str]:
+                              hazards: pd.DataFrame | None = None, trend: str | None = None,
+                              internal: bool = False) -> list[str]:
     """Plain-words "what would reduce repeats", driven by the odds ratios of
     :func:`hwb_kpis.stats.recontact_drivers` (``term, level, odds_ratio, ci_low, ci_high,
     is_reference`` and ``q_value`` or ``p_value``) and, when given, the hazard ratios of
@@ -198,7 +201,8 @@ def repeat_reduction_findings(odds_table: pd.DataFrame, *, potential: pd.DataFra
     ``potential`` (from :func:`hwb_kpis.report.pages.repeats.repeats_avoidable`) adds how many
     repeats a month would not happen if the higher-risk group had the lower group's rate, with
     its assumption. ``trend`` is the unadjusted trend of the repeat rate in words (the headline
-    trend); without it the model's adjusted time term is said, as adjusted. Never empty.
+    trend); without it the model's adjusted time term is said, as adjusted. The avoidable repeats
+    are not given when either rate rests on a count from 1 to 4, unless ``internal``. Never empty.
     """
     if odds_table is None or len(odds_table) == 0:
         return ["The re-contact model could not be fitted, so no driver of repeats can be named."]
@@ -225,6 +229,9 @@ def repeat_reduction_findings(odds_table: pd.DataFrame, *, potential: pd.DataFra
     out = [f for _, _, f in sorted(findings)]
     if potential is not None:
         for _, r in potential.iterrows():
+            counts = [r.get(k) for k in ("n_risk", "n_risk_repeats", "n_reference", "n_reference_repeats") if k in r]
+            if rests_on_small(*counts, internal=internal):
+                continue
             if not _missing(r["avoidable_per_month"]) and r["avoidable_per_month"] >= 1:
                 out.append(avoidable_sentence(r))
     if unclear:
@@ -261,7 +268,7 @@ def avoidable_sentence(r: pd.Series) -> str:
     about = f" ({r['about']})" if "about" in r.index and isinstance(r["about"], str) and r["about"] else ""
     return (f"Among contacts whose earlier decision was that the threshold was not met{about}: if those where "
             f"{r['risk_words']} had the same repeat rate as those where {r['reference_words']} "
-            f"({percent(r['rate_risk'])} against {percent(r['rate_reference'])}), about "
+            f"({say_rate(r['rate_risk'], internal=True)} against {say_rate(r['rate_reference'], internal=True)}), about "
             f"{count(r['avoidable_per_month'])} fewer repeat contacts a month would be expected. This assumes the "
             "difference is wholly caused by the MARF and that nothing else about those contacts would change; "
             "it is an estimate, not a promise.")
@@ -365,10 +372,21 @@ def definitional_note(odds_table: pd.DataFrame) -> str:
             "was not met, so that comparison only restates the definition.")
 
 
-def excluded_note(odds_table: pd.DataFrame) -> str:
+#: a level ``recontact_drivers`` left out, as it describes it: ``"(12 contacts, all repeats)"``
+_LEFT_OUT = re.compile(r"\((\d+) contacts, (all|none) repeats\)")
+
+
+def excluded_note(odds_table: pd.DataFrame, *, internal: bool = False) -> str:
     """The groups ``recontact_drivers`` left out (``attrs["excluded"]``: every or no contact in them
-    is a repeat, so there is nothing to compare), in plain words; empty when none."""
-    items = [str(x).replace("Earlier outcome: unknown", "no earlier contact").replace("none repeats", "none are repeats")
+    is a repeat, so there is nothing to compare), in plain words; empty when none. A group of 1 to
+    4 contacts is not described (its count, and that all or none are repeats, rest on it)."""
+
+    def describe(match: re.Match) -> str:
+        if rests_on_small(int(match.group(1)), internal=internal):
+            return "(too few contacts to describe)"
+        return f"({int(match.group(1)):,} contacts, {'all are' if match.group(2) == 'all' else 'none are'} repeats)"
+
+    items = [_LEFT_OUT.sub(describe, str(x)).replace("Earlier outcome: unknown", "no earlier contact")
              for x in odds_table.attrs.get("excluded", [])]
     if not items:
         return ""

@@ -100,3 +100,18 @@ def test_the_conversion_funnel_allows_for_over_dispersion(conversion_page):
     assert binomial["outside"].sum() >= 5  # what main showed
     sentence = ag.funnel_sentence(funnel, what="share progressed to referral")
     assert "allow for that spread" in sentence and "well above" not in sentence and "well below" not in sentence
+
+
+def test_the_funnel_leaves_out_an_agency_whose_rate_rests_on_a_small_count():
+    """An agency at 10 contacts and 40% (4 referrals) is neither drawn nor named."""
+    from hwb_kpis.report import plots
+
+    frame = pd.concat([monthly("conversion", "police", [120], start="2015-11", den=400),
+                       monthly("conversion", "health", [90], start="2015-11", den=150),
+                       monthly("conversion", "housing", [4], start="2015-11", den=10)])
+    funnel = ag.kpi_funnel(frame, "conversion", "2015-11")
+    assert list(funnel["label"]) == ["health", "police"] and funnel.attrs["not_drawn"] == ["housing"]
+    fig = plots.funnel_plot(funnel, title="t", y_label="y", note=ag.funnel_note(funnel))
+    drawn = np.vstack([c.get_offsets() for c in fig.axes[0].collections if len(c.get_offsets())])
+    assert not any(abs(x - 10) < 1e-9 and abs(y - 0.4) < 1e-9 for x, y in drawn)
+    assert "not drawn" in fig.texts[-1].get_text()
