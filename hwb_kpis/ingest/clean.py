@@ -7,6 +7,7 @@ Excel sheet with title rows above the header, rows are counted from the top of t
 Every raw data row ends in exactly one place::
 
     raw rows = clean rows + quarantined rows + exact duplicates dropped + left out by the mapping's filters
+               + rows folded into another by the format (SSDA903 episodes continuing a period of care)
 
 and :func:`clean_table` raises :class:`~hwb_kpis.errors.ReconciliationError` if that ever fails.
 """
@@ -85,7 +86,7 @@ def reconcile(raw: RawTable, clean_rows: int, quarantine: pd.DataFrame, *, dupli
         "quarantined": len(quarantine),
         "duplicates_dropped": duplicates_dropped,
         "filtered_out": raw.filtered_out,
-        "reconciled": raw_rows == clean_rows + len(quarantine) + duplicates_dropped + raw.filtered_out,
+        "reconciled": raw_rows == clean_rows + len(quarantine) + duplicates_dropped + raw.filtered_out + raw.folded,
         "quarantine_by_reason": {
             f"{col}: {why}": int(n) for (col, why), n in quarantine.groupby(["column", "reason"]).size().items()
         },
@@ -93,10 +94,14 @@ def reconcile(raw: RawTable, clean_rows: int, quarantine: pd.DataFrame, *, dupli
         "columns": list(raw.columns_present),
         "derived": dict(raw.derived),
     }
+    if raw.folded:
+        summary["folded"] = raw.folded
+        summary["folded_note"] = raw.folded_note
     if not summary["reconciled"]:
         raise ReconciliationError(
             f"{raw.path}: row counts do not reconcile: raw {raw_rows} != clean {clean_rows} + "
             f"quarantined {len(quarantine)} + duplicates dropped {duplicates_dropped} + filtered out {raw.filtered_out}"
+            f" + folded {raw.folded}"
         )
     return summary
 

@@ -1,0 +1,166 @@
+"""The SSDA903 children-looked-after return, as CSVs (``header.csv``, ``episodes.csv``; the
+return's other files are ignored, and the run says so) or as XML (``<CHILD>`` records of a
+``<HEADER>`` and ``<EPISODE>`` elements, streamed), read as the contract's looked-after table:
+one row per period of care, starting at an episode with ``RNE = S`` (:mod:`.periods`).
+
+Reconciliation counts episode rows: episodes read = periods + episodes continuing a period +
+quarantined + duplicates. The date of birth is joined from the header to say which children the
+header lacks; the return has no initial health assessment date, no contacts and no referrals
+(``ssda903.yml`` says so in the words the pages use)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hwb_kpis.contract.tables import LOOKED_AFTER
+from hwb_kpis.errors import InputFileError
+from hwb_kpis.ingest.formats import xml_stream
+from hwb_kpis.ingest.formats.periods import FOLDED_NOTE, period_notes, starts_period
+from hwb_kpis.ingest.formats.source import FormatWords, contract_table, files_by_stem, source_spec
+from hwb_kpis.ingest.mapping import Mapping
+from hwb_kpis.ingest.raw import RawTable
+
+SPEC_FILE = Path(__file__).with_name("ssda903.yml")
+CSV_SUFFIXES = (".csv",)
+
+
+@dataclass(frozen=True)
+class Ssda903Format(FormatWords):
+    """The SSDA903 return (see the module docstring)."""
+
+    name: str = "ssda903"
+    spec_file: Path = field(default=SPEC_FILE, compare=False)
+
+    # --- finding the return --------------------------------------------------------------------
+    def _csv(self, raw_dir: Path) -> dict[str, Path]:
+        stems = files_by_stem(raw_dir, CSV_SUFFIXES)
+        return {name: stems[name] for name in self._spec["files"] if name in stems}
+
+    def _xml(self, raw_dir: Path) -> list[Path]:
+        xml = self._spec["xml"]
+        found = []
+        for path in files_by_stem(raw_dir, (".xml",)).values():
+            tags = xml_stream.tags_at_start(path)
+            if xml["episode"] in tags or (xml["header"] in tags and xml["child"] in tags):
+                found.append(path)
+        return found
+
+    def detect(self, raw_dir: Path, mapping: Mapping) -> bool:
+        """True when the folder holds an ``episodes.csv`` with the return's columns, or an SSDA903 XML."""
+        episodes = self._csv(raw_dir).get("episodes")
+        if episodes is not None:
+            head = episodes.open(encoding="utf-8", errors="replace").readline().upper()
+            columns = {c.strip().strip('"\ufeff') for c in head.split(",")}
+            return set(self._spec["files"]["episodes"].values()) <= columns
+        return bool(self._xml(raw_dir))
+
+    def locate(self, raw_dir: Path, mapping: Mapping) -> dict[str, Path]:
+        """``{"looked_after": episodes file}``, or a one-line error."""
+        raw_dir = Path(raw_dir)
+        if not raw_dir.is_dir():
+            raise InputFileError(f"{raw_dir}: raw data folder not found")
+        csv = self._csv(raw_dir)
+        xml = self._xml(raw_dir)
+        if "episodes" in csv and xml:
+            raise InputFileError(f"{raw_dir}: the SSDA903 return is there twice ({csv['episodes'].name} and "
+                                 f"{xml[0].name}); keep one")
+        if len(xml) > 1:
+            raise InputFileError(f"{raw_dir}: more than one SSDA903 XML ({', '.join(p.name for p in xml)}); keep one")
+        if "episodes" in csv:
+            return {"looked_after": csv["episodes"]}
+        if xml:
+            return {"looked_after": xml[0]}
+        raise InputFileError(f"{raw_dir}: no SSDA903 return found (episodes.csv with CHILD, DECOM and RNE, "
+                             "or an SSDA903 XML)")
+
+    def ignored(self, raw_dir: Path) -> list[str]:
+        """The files of the folder this format does not read (said in the run's notes)."""
+        used = {p.name for p in self._csv(raw_dir).values()} | {p.name for p in self._xml(raw_dir)}
+        return sorted(p.name for p in Path(raw_dir).iterdir()
+                      if p.is_file() and p.name not in used and not p.name.startswith(".") and p.name != "README.md")
+
+    def describe(self, raw_dir: Path, mapping: Mapping) -> str:
+        path = self.locate(raw_dir, mapping)["looked_after"]
+        if path.suffix.lower() == ".xml":
+            return f"{path.name} (XML) as looked-after periods"
+        header = self._csv(raw_dir).get("header")
+        return f"{path.name}{' and ' + header.name if header else ''} as looked-after periods"
+
+    # --- reading ---------------------------------------------------------------------------------
+    def read(self, raw_dir: Path, mapping: Mapping) -> dict[str, RawTable]:
+        """The looked-after periods of the return."""
+        path = self.locate(raw_dir, mapping)["looked_after"]
+        if path.suffix.lower() == ".xml":
+            episodes, dob, malformed = self._read_xml(path)
+            notes = []
+        else:
+            episodes, malformed = self._read_csv(path, "episodes", mapping)
+            header_path = self._csv(raw_dir).get("header")
+            dob = self._read_csv(header_path, "header", mapping)[0] if header_path else None
+            notes = [] if header_path else ["no header.csv: dates of birth not joined"]
+        others = [n for n in self.ignored(raw_dir) if n.lower() not in {"header.csv"}]
+        if others:
+            notes.append(f"files not read (the KPIs need only the episodes): {', '.join(others)}")
+        return {"looked_after": periods_table(episodes, dob, path, mapping, malformed=malformed, notes=notes)}
+
+    def _read_csv(self, path: Path, name: str, mapping: Mapping) -> tuple[pd.DataFrame, pd.DataFrame]:
+        from hwb_kpis.ingest.readers import read_file
+
+        columns = self._spec["files"][name]
+        spec = source_spec(name, {c: "text" for c in columns}, required=tuple(columns))
+        aliases = {str(header): str(col) for col, header in columns.items()}
+        raw = read_file(path, spec, mapping, aliases=aliases)
+        return raw.data, raw.malformed
+
+    def _read_xml(self, path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        xml = self._spec["xml"]
+        child, start, reason, rows, dob_child, dob = [], [], [], [], [], []
+        for record in xml_stream.records(path, (xml["record"],)):
+            child_id, birth = "", ""
+            for part in record:
+                name = xml_stream.local(part.tag)
+                if name == xml["header"]:
+                    fields = xml_stream.children_text(part)
+                    child_id, birth = fields.get(xml["child"], ""), fields.get(xml["dob"], "")
+                    dob_child.append(child_id)
+                    dob.append(birth)
+                elif name == xml["episode"]:
+                    fields = xml_stream.children_text(part)
+                    child.append(child_id)
+                    start.append(fields.get(xml["start"], ""))
+                    reason.append(fields.get(xml["reason"], ""))
+                    rows.append(part.sourceline or 0)
+        episodes = pd.DataFrame({"child": child, "start": start, "reason": reason, "source_row": rows})
+        return episodes, pd.DataFrame({"child": dob_child, "dob": dob}), None
+
+
+def periods_table(episodes: pd.DataFrame, dob: pd.DataFrame | None, path: Path, mapping: Mapping, *,
+                  malformed: pd.DataFrame | None = None, notes: list[str] | None = None,
+                  source: str = "the SSDA903 episodes", extra: dict[str, np.ndarray] | None = None) -> RawTable:
+    """The looked-after table from episodes (``child``, ``start``, ``reason``, ``source_row``):
+    one row per episode with reason ``S``, the others folded (counted, not rows). ``extra``:
+    further contract columns, one value per period start in episode order (SSD's ``iha_date``)."""
+    episodes = episodes.astype({"child": "string", "start": "string", "reason": "string"})
+    is_start = starts_period(episodes["reason"])
+    notes = list(notes or [])
+    notes[:0] = period_notes(episodes["child"], episodes["start"], is_start, source=source)
+    if dob is not None:
+        known = set(dob.loc[dob["dob"].astype("string").fillna("") != "", "child"].astype(str))
+        children = set(episodes["child"].astype(str)) - {""}
+        lacking = len(children - known)
+        notes.append(f"dates of birth joined from the header: {len(children) - lacking:,} of {len(children):,} "
+                     "children with episodes have one")
+    starts = episodes[is_start]
+    return contract_table(
+        LOOKED_AFTER, path, {"child_id": starts["child"].to_numpy(), "period_start": starts["start"].to_numpy(),
+                             **(extra or {})},
+        np.asarray(starts["source_row"], dtype="int64"), mapping, notes=notes, malformed=malformed,
+        folded=int((~is_start).sum()), folded_note=FOLDED_NOTE,
+    )
+
+
+SSDA903_FORMAT = Ssda903Format()
