@@ -128,7 +128,7 @@ class SsdFormat(FormatWords):
         if flags is None:  # not JSON: some exports write a label
             label = norm_value(text)
             return "pending" if not label else str(spec["text"].get(label, spec["unknown"]))
-        yes = {str(v).lower() for v in spec["yes"]}
+        yes = {str(v).lower() for v in spec["yes_values"]}
         set_flags = {k for k, v in flags.items() if str(v).strip().lower() in yes}
         for flag, outcome in spec["flags"]:
             if flag in set_flags:
