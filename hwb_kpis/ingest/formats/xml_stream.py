@@ -44,13 +44,14 @@ def refuse_dtd(path: Path) -> None:
 
 def tags_at_start(path: Path, limit: int = 60) -> list[str]:
     """The local names of the first ``limit`` elements of an XML file (empty when it is not
-    XML or declares a document type); for detecting a format cheaply."""
+    XML), found by scanning its first bytes, never by parsing them (a document type declaration
+    is refused later, when the file is read); for detecting a format cheaply."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(PROLOG_BYTES)
     except OSError:
         return []
-    if _DOCTYPE.search(head) or not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return []
     names = [m.group(1).decode("ascii", "replace") for m in _FIRST_TAG.finditer(head)]
     return [n.rsplit(":", 1)[-1] for n in names[:limit]]

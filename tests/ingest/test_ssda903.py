@@ -1,0 +1,68 @@
+"""The SSDA903 return (hwb_kpis/ingest/formats/ssda903.py), as CSVs and as XML: a period of care
+starts at an episode with RNE = S, every other episode continues a period (the issue's defect:
+every one of 5,050 episodes became a period), the reconciliation counts episode rows, the other
+files of the return are ignored and said so, and DOB is joined from the header."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from hwb_kpis.ingest import Mapping, formats
+from hwb_kpis.ingest.clean import clean_table
+from hwb_kpis.ingest.formats.ssda903 import SSDA903_FORMAT
+from hwb_kpis.privacy.pseudonym import PseudonymKey
+from tests.support import REALFORMAT_DIR, TEST_DATA, require_shared
+
+KEY = PseudonymKey(b"ssda903-test-key-0123456789", "test")
+CSV, XML = TEST_DATA / "ssda903", TEST_DATA / "ssda903_xml"
+
+
+@pytest.mark.parametrize("folder", [CSV, XML], ids=["csv", "xml"])
+def test_periods_start_at_s_episodes_and_episodes_reconcile(folder):
+    assert formats.detect(folder, Mapping()) is SSDA903_FORMAT
+    raw = SSDA903_FORMAT.read(folder, Mapping())["looked_after"]
+    assert raw.data["child_id"].tolist() == ["1001", "1001", "1003", "1003", "1004", "1005"]  # the S episodes
+    assert raw.folded == 3 and raw.raw_rows == 9
+    cleaned = clean_table(raw, Mapping(), KEY, today=pd.Timestamp("2016-06-30").date())
+    s = cleaned.summary
+    assert (s["raw_rows"], s["clean_rows"], s["quarantined"], s["duplicates_dropped"], s["folded"]) == (9, 4, 1, 1, 3)
+    assert s["reconciled"] and s["folded_note"] == "episodes continuing a period of care"
+    starts = sorted(cleaned.clean["period_start"].dt.strftime("%Y-%m-%d"))
+    assert starts == ["2015-06-01", "2015-10-10", "2015-11-20", "2016-01-15"]
+    assert cleaned.quarantine["reason"].tolist() == ["impossible date"]
+    notes = " ".join(raw.notes)
+    assert "4 of 5 children with episodes have one" in notes  # DOB joined from the header (1005 lacks one)
+    assert "1 children's first episode here is not a start" in notes  # 1002: began before the return
+
+
+def test_the_return_s_other_files_are_ignored_and_said_so():
+    raw = SSDA903_FORMAT.read(CSV, Mapping())["looked_after"]
+    assert any("files not read" in n and "oc2.csv" in n for n in raw.notes)
+    assert "header.csv" not in " ".join(n for n in raw.notes if "files not read" in n)
+
+
+def test_what_the_903_lacks_is_said_in_its_own_words():
+    assert "no date of the initial health assessment" in SSDA903_FORMAT.absent["looked_after.iha_date"]
+    assert SSDA903_FORMAT.absent["contacts"].startswith("the SSDA903 return is about children looked after")
+
+
+def test_a_looked_after_only_return_runs_without_contacts_csv(tmp_path):
+    """The issue's defect: `contacts.csv: file not found`."""
+    for p in CSV.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    raws = formats.read_extract(formats.detect(tmp_path, Mapping()), tmp_path, Mapping())
+    assert list(raws) == ["looked_after"]
+
+
+def test_the_public_sample_gives_one_period_per_s_episode(tmp_path):
+    sample = require_shared(REALFORMAT_DIR / "ssda903_fake")
+    for p in sample.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    raw = formats.read_extract(formats.detect(tmp_path, Mapping()), tmp_path, Mapping())["looked_after"]
+    episodes = pd.read_csv(sample / "episodes.csv", dtype=str)
+    assert raw.raw_rows == len(episodes) == 5050
+    assert len(raw.data) == (episodes["RNE"] == "S").sum() == 381  # not 5,050 periods
+    assert raw.folded == 5050 - 381
