@@ -27,6 +27,8 @@ VIEW_ITEMS: tuple[tuple[str, str], ...] = (
 )
 #: the school nurse's source code
 SCHOOL_NURSE = "3C"
+#: the column of source rows folded into another row (episodes continuing a period of care)
+FOLDED = "folded into a period of care"
 
 
 def reconciliation_sentence(summary: Mapping, *, internal: bool = False) -> str:
@@ -37,8 +39,10 @@ def reconciliation_sentence(summary: Mapping, *, internal: bool = False) -> str:
         c = {k: safe_count(t[k], internal) for k in ("raw_rows", "clean_rows", "quarantined", "duplicates_dropped")}
         filtered = (f" + {safe_count(t['filtered_out'], internal)} left out by the mapping's row filters"
                     if t.get("filtered_out") else "")
+        folded = f" + {safe_count(t['folded'], internal)} {t.get('folded_note', 'folded')}" if t.get("folded") else ""
         parts.append(f"{name.replace('_', ' ')}: {c['raw_rows']} raw rows = {c['clean_rows']} used + "
-                     f"{c['quarantined']} quarantined + {c['duplicates_dropped']} exact duplicates dropped{filtered}")
+                     f"{c['quarantined']} quarantined + {c['duplicates_dropped']} exact duplicates dropped{filtered}"
+                     f"{folded}")
         ok = ok and bool(t.get("reconciled", True))
     head = "Every raw row is accounted for" if ok else "**The row counts do not reconcile** — check the cleaning log"
     return f"{head}: " + "; ".join(parts) + "."
@@ -175,13 +179,17 @@ class DataQualityPage(BasePage):
     @property
     def rows_table(self) -> pd.DataFrame:
         """Raw rows, used, quarantined and dropped, per table (published)."""
+        tables = self.data.summary["tables"]
         rows = pd.DataFrame([
             {"table": name.replace("_", " "), "raw rows": t["raw_rows"], "used": t["clean_rows"],
              "quarantined": t["quarantined"], "exact duplicates dropped": t["duplicates_dropped"]}
-            for name, t in self.data.summary["tables"].items()
+            for name, t in tables.items()
         ])
-        return display.publish(rows, count_columns=["raw rows", "used", "quarantined", "exact duplicates dropped"],
-                               rate_columns=(), internal=self.internal)
+        counts = ["raw rows", "used", "quarantined", "exact duplicates dropped"]
+        if any(t.get("folded") for t in tables.values()):  # SSDA903/SSD episodes continuing a period of care
+            rows[FOLDED] = [int(t.get("folded", 0)) for t in tables.values()]
+            counts.append(FOLDED)
+        return display.publish(rows, count_columns=counts, rate_columns=(), internal=self.internal)
 
     @property
     def reconciliation_sentence(self) -> str:

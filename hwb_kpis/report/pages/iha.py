@@ -275,6 +275,44 @@ class IhaPage(BasePage):
                                      as_of=self.as_of_text, ncols=3)
 
 
+    # --- children starting to be looked after ---------------------------------------------------
+    @property
+    def has_periods(self) -> bool:
+        """True when the extract lists periods of care (with or without IHA dates)."""
+        provided = self.data.summary.get("provided")
+        return "looked_after" in provided if provided is not None else len(self.data.looked_after) > 0
+
+    @property
+    def starts_sentence(self) -> str:
+        """What the list of periods of care shows even without IHA dates (an SSDA903 return), or
+        why there is nothing to show."""
+        if not self.has_periods:
+            missing = self.unavailable(KPI)
+            reason = missing[1] if missing else "the extract has no list of children looked after"
+            return f"Children starting to be looked after cannot be shown from this extract: {reason}."
+        table = self._starts
+        months = int((table["children starting to be looked after"] > 0).sum())
+        return (f"From {month_name(self.start)} to {self.month_words}, children started to be looked after in "
+                f"{months} of the {len(table)} months; the table gives the number each month.")
+
+    @property
+    def _starts(self) -> pd.DataFrame:
+        periods = self.data.looked_after
+        months = [shift_month(self.month, k) for k in range(-11, 1)]
+        counts = periods["month"].astype(str).value_counts() if len(periods) else pd.Series(dtype="int64")
+        return pd.DataFrame({"month": months,
+                             "children starting to be looked after": [int(counts.get(m, 0)) for m in months]})
+
+    @property
+    def starts_table(self) -> pd.DataFrame:
+        """Children starting to be looked after in each of the last 12 months (published); no
+        rows when the extract lists no periods of care."""
+        table = self._starts if self.has_periods else self._starts.iloc[:0]
+        table = table.assign(month=table["month"].map(month_name))
+        return display.publish(table, count_columns=["children starting to be looked after"], rate_columns=(),
+                               internal=self.internal)
+
+
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, as_of: str = "",
          iha_limit: str = config.DEFAULT_IHA_LIMIT, internal: bool = False, settings_dir=None,
          maturing_share: float = config.DEFAULT_MATURING_SHARE, link_days: int = config.DEFAULT_LINK_DAYS) -> IhaPage:
