@@ -50,12 +50,14 @@ SUMMARY_FIELDS = {
 #: the keys of each table's summary in ``ingest_summary.json``
 TABLE_SUMMARY_FIELDS = {
     "file": "the raw file read",
-    "raw_rows": "data rows in the file",
+    "raw_rows": "data rows in the file (for an SSDA903 or SSD return: episodes)",
     "clean_rows": "rows written to the processed table",
     "quarantined": "rows written to `quarantine.csv`",
     "duplicates_dropped": "exact copies of an earlier row, dropped",
     "filtered_out": "rows the mapping's row filters left out",
-    "reconciled": "raw rows = clean + quarantined + duplicates dropped + filtered out (always true: cleaning stops otherwise)",
+    "folded": "rows folded into another row (SSDA903 and SSD episodes continuing a period of care)",
+    "folded_note": "what the folded rows are, in words (empty when none)",
+    "reconciled": "raw rows = clean + quarantined + duplicates dropped + filtered out + folded (always true: cleaning stops otherwise)",
     "quarantine_by_reason": "quarantined rows by `column: reason`",
     "notes": "what the reader noticed (encoding, delimiter, header row, sheet)",
     "columns": "the contract columns the file holds (or ingest derived)",

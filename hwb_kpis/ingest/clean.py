@@ -86,6 +86,8 @@ def reconcile(raw: RawTable, clean_rows: int, quarantine: pd.DataFrame, *, dupli
         "quarantined": len(quarantine),
         "duplicates_dropped": duplicates_dropped,
         "filtered_out": raw.filtered_out,
+        "folded": raw.folded,
+        "folded_note": raw.folded_note,
         "reconciled": raw_rows == clean_rows + len(quarantine) + duplicates_dropped + raw.filtered_out + raw.folded,
         "quarantine_by_reason": {
             f"{col}: {why}": int(n) for (col, why), n in quarantine.groupby(["column", "reason"]).size().items()
@@ -94,9 +96,6 @@ def reconcile(raw: RawTable, clean_rows: int, quarantine: pd.DataFrame, *, dupli
         "columns": list(raw.columns_present),
         "derived": dict(raw.derived),
     }
-    if raw.folded:
-        summary["folded"] = raw.folded
-        summary["folded_note"] = raw.folded_note
     if not summary["reconciled"]:
         raise ReconciliationError(
             f"{raw.path}: row counts do not reconcile: raw {raw_rows} != clean {clean_rows} + "

@@ -66,22 +66,26 @@ class CinCensusFormat(FormatWords):
         columns: dict[str, list[str]] = {"child_id": [], **{c: [] for c in fields.values()}}
         rows: list[int] = []
         children = 0
+        wanted = tuple(f"{{*}}{t}" for t in (spec["child"], spec["referral"], *fields))
+        referral_tag, names = spec["referral"], {}
         for child in xml_stream.records(path, (spec["record"],)):
             children += 1
-            child_id = ""
-            referrals = []
-            for part in child:
-                name = xml_stream.local(part.tag)
-                if name == spec["identifiers"]:
-                    child_id = xml_stream.children_text(part).get(spec["child"], "")
-                elif name == spec["referral"]:
-                    referrals.append(part)
-            for referral in referrals:
-                values = xml_stream.children_text(referral)
+            child_id, referrals = "", []
+            for element in child.iter(wanted):  # lxml finds the few elements read, in document order
+                tag = element.tag
+                name = names.get(tag) or names.setdefault(tag, xml_stream.local(tag))
+                if name in fields:
+                    if referrals:  # a field of the referral just begun (outside one: not a referral's)
+                        referrals[-1][0][name] = (element.text or "").strip()
+                elif name == referral_tag:
+                    referrals.append(({}, element.sourceline or 0))
+                else:
+                    child_id = (element.text or "").strip()
+            for values, line in referrals:
                 columns["child_id"].append(child_id)
-                for element, column in fields.items():
-                    columns[column].append(values.get(element, ""))
-                rows.append(referral.sourceline or 0)
+                for field_name, column in fields.items():
+                    columns[column].append(values.get(field_name, ""))
+                rows.append(line)
         if not rows:
             raise InputFileError(f"{path}: no referral (<{spec['referral']}>) in the Children in Need census")
         notes = [f"{len(rows):,} referrals of {children:,} children read from <{spec['referral']}>; "

@@ -62,9 +62,19 @@ def records(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element]:
     cleared (with the elements before it) as soon as the caller asks for the next one, so a
     return of any size is read in a few records' memory. Raises a one-line ``InputFileError``
     on a document type declaration or malformed XML."""
+    for _, element in elements(path, (), tags):
+        yield element
+
+
+def elements(path: Path, fields: tuple[str, ...], records: tuple[str, ...]) -> Iterator[tuple[str, etree._Element]]:
+    """``(local name, element)`` at the end of each element named in ``fields`` or ``records``,
+    in document order (lxml picks them out, so Python sees nothing else); a record is cleared,
+    with the records before it, once the caller has taken it. Errors as :func:`records`."""
     refuse_dtd(path)
+    wanted = tuple(dict.fromkeys(f"{{*}}{t}" for t in (*fields, *records)))
+    record_names = set(records)
     context = etree.iterparse(
-        str(path), events=("end",), tag=tuple(f"{{*}}{t}" for t in tags), resolve_entities=False,
+        str(path), events=("end",), tag=wanted, resolve_entities=False,
         no_network=True, load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
     )
     checked = False
@@ -75,12 +85,14 @@ def records(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element]:
                 if docinfo.doctype or docinfo.internalDTD is not None:
                     raise InputFileError(f"{path}: XML with a document type declaration is refused")
                 checked = True
-            yield element
-            element.clear(keep_tail=True)
-            parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
+            name = local(element.tag)
+            yield name, element
+            if name in record_names:
+                element.clear(keep_tail=True)
+                parent = element.getparent()
+                if parent is not None:
+                    while element.getprevious() is not None:
+                        del parent[0]
     except etree.XMLSyntaxError as exc:
         line = f" at line {exc.lineno}" if getattr(exc, "lineno", None) else ""
         message = str(exc.msg if hasattr(exc, "msg") else exc).splitlines()[0]
