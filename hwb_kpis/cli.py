@@ -1,5 +1,7 @@
 """The ``hwb-kpis`` command line. Each command is a thin wrapper over one module's function;
-any ``HwbKpisError`` is printed as one line (``error: ...``) with exit code 2, never a traceback."""
+any ``HwbKpisError``, and any failure of the file system (a full disk, a read-only folder, a file
+where a folder should be) or of decoding text, is printed as one line (``error: ...``) with exit
+code 2, never a traceback."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from hwb_kpis.config import (
     SOURCE_FORMATS,
     VIEWS,
 )
-from hwb_kpis.errors import HwbKpisError
+from hwb_kpis.errors import HwbKpisError, one_line_message
 from hwb_kpis.report.parameters import HELP
 
 app = typer.Typer(
@@ -59,14 +61,15 @@ class BenchFormat(StrEnum):
 
 
 def _one_line_errors(func):
-    """Turn an ``HwbKpisError`` into a one-line message and a non-zero exit."""
+    """Turn an ``HwbKpisError``, an ``OSError`` or a ``UnicodeError`` into a one-line message
+    and exit code 2."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except HwbKpisError as exc:
-            typer.echo(f"error: {exc}", err=True)
+        except (HwbKpisError, OSError, UnicodeError) as exc:
+            typer.echo(f"error: {one_line_message(exc)}", err=True)
             raise typer.Exit(code=2) from None
 
     return wrapper

@@ -26,6 +26,17 @@ def project_root() -> Path:
     return Path.cwd()
 
 
+def project_roots() -> list[Path]:
+    """The project folders nothing secret may live in: :func:`project_root` and, when the package
+    is installed from a checkout (an editable install), the checkout that holds it, whatever the
+    current folder."""
+    roots = [project_root().resolve()]
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").is_file() and checkout.resolve() not in roots:
+        roots.append(checkout.resolve())
+    return roots
+
+
 def default_raw_dir() -> Path:
     return project_root() / "data" / "raw"
 

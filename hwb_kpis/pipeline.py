@@ -9,10 +9,10 @@ Writing the synthetic demonstration extract into an empty raw folder is the call
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,15 +22,23 @@ from typing import Any
 
 import pandas as pd
 
-from hwb_kpis import __version__, config
+from hwb_kpis import __version__, config, synthetic
 from hwb_kpis.contract import schemas
 from hwb_kpis.contract.processed import PROCESSED_FILES
 from hwb_kpis.contract.referrals import referrals_from_contacts
 from hwb_kpis.contract.tables import CONTACTS, LOOKED_AFTER, SPECS
-from hwb_kpis.errors import HwbKpisError, ReconciliationError
+from hwb_kpis.errors import HwbKpisError, PseudonymKeyError, ReconciliationError
 from hwb_kpis.ingest import CleanTable, clean_table, formats, load_mapping
 from hwb_kpis.ingest.fill import DEFAULT_LINK_DAYS
-from hwb_kpis.privacy.pseudonym import PseudonymKey, resolve_key
+from hwb_kpis.locks import locked, remove_leftovers
+from hwb_kpis.privacy.pseudonym import (
+    IdSpace,
+    PseudonymKey,
+    configured_key,
+    key_fingerprint,
+    resolve_key,
+)
+from hwb_kpis.safe_files import write_csv
 from hwb_kpis.timings import Clock, Timings
 
 #: contact columns of free text: used by coding in memory, never written (they may hold names)
@@ -50,9 +58,10 @@ class CleanResult:
     referrals: pd.DataFrame | None = None
 
 
-def is_synthetic(raw_dir: Path) -> bool:
-    """A raw folder holds the synthetic extract when ``hwb-kpis synth`` left its marker file."""
-    return (Path(raw_dir) / config.SYNTHETIC_MARKER).is_file()
+def is_synthetic(raw_dir: Path, digests: dict[str, str] | None = None) -> bool:
+    """Whether a raw folder holds exactly the files ``hwb-kpis synth`` wrote there
+    (:func:`hwb_kpis.synthetic.is_synthetic`, the one test behind the demo key and the banner)."""
+    return synthetic.is_synthetic(raw_dir, digests)
 
 
 def has_raw_extract(raw_dir: Path) -> bool:
@@ -67,25 +76,36 @@ def has_raw_extract(raw_dir: Path) -> bool:
     )
 
 
-def raw_fingerprint(raw_dir: Path, mapping_path: Path | None = None, settings: str = "") -> str:
-    """SHA-256 over the raw files (names and bytes), the mapping file, the package's reference
-    data and the reading ``settings`` (format asked for, link window): when it is unchanged, the
-    processed tables need not be rebuilt."""
+def raw_digests(raw_dir: Path, mapping_path: Path | None = None) -> dict[str, str]:
+    """SHA-256 of each raw file (by name), of the mapping file (``mapping:<name>``) and of the
+    package's reference data (``reference:<name>``)."""
     raw_dir = Path(raw_dir)
+    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and p.name != "README.md") if raw_dir.is_dir() else []
+    digests = {p.name: synthetic.file_sha256(p) for p in files}
+    if mapping_path is not None:
+        digests[f"mapping:{Path(mapping_path).name}"] = synthetic.file_sha256(Path(mapping_path))
+    for p in sorted(p for p in config.REFERENCE_DIR.iterdir() if p.is_file()):
+        digests[f"reference:{p.name}"] = synthetic.file_sha256(p)
+    return digests
+
+
+def fingerprint_of(digests: dict[str, str], settings: str = "") -> str:
+    """One SHA-256 over :func:`raw_digests`, the reading ``settings`` (format asked for, link
+    window) and the package version."""
     digest = hashlib.sha256()
     if settings:
         digest.update(settings.encode())
-    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and p.name != "README.md") if raw_dir.is_dir() else []
-    if mapping_path is not None:
-        files.append(Path(mapping_path))
-    files += sorted(p for p in config.REFERENCE_DIR.iterdir() if p.is_file())
-    for path in files:
-        digest.update(path.name.encode())
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+    for name, value in digests.items():
+        digest.update(f"{name}\0{value}\n".encode())
     digest.update(__version__.encode())
     return digest.hexdigest()
+
+
+def raw_fingerprint(raw_dir: Path, mapping_path: Path | None = None, settings: str = "") -> str:
+    """SHA-256 over the raw files (names and bytes), the mapping file, the package's reference
+    data and the reading ``settings``: when it is unchanged, the processed tables need not be
+    rebuilt."""
+    return fingerprint_of(raw_digests(raw_dir, mapping_path), settings)
 
 
 #: the stages :func:`run_clean` reports to its ``timings`` hook (``timings(stage, seconds)``,
@@ -117,27 +137,41 @@ def run_clean(
     """
     clock = Clock(timings)
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    check_out_dir(raw_dir, out_dir)
     mapping = load_mapping(mapping_path)
     source = formats.choose(raw_dir, mapping, fmt)
     found = source.describe(raw_dir, mapping)  # fail on a missing file before any work (and before asking for a key)
     how = "detected" if fmt == formats.AUTO else "as asked"
     echo(f"format: {source.description} ({source.name}, {how}): {found}")
-    synthetic = is_synthetic(raw_dir)
-    key = _resolve_key(synthetic, key_file, echo)
+    key = _configured_key(raw_dir, key_file)  # a real extract without a key stops here, before any work
     mapping_file = Path(mapping_path) if mapping_path else None
     settings = reading_settings(fmt, link_days)
-    with clock.stage("read"):
-        raws = formats.read_extract(source, raw_dir, mapping, link_days=link_days, today=today)
     with ThreadPoolExecutor(max_workers=1) as background:
-        # the fingerprint reads every raw byte again: on a thread (hashlib releases the GIL) while
-        # cleaning, which is mostly single-threaded, rather than during the reads, which use every core
-        fingerprint = background.submit(_timed, clock, "fingerprint", raw_fingerprint, raw_dir, mapping_file, settings)
-        tables = {name: clean_table(raws.pop(name), mapping, key, today=today, timings=timings) for name in list(raws)}
+        # the fingerprint reads every raw byte again, on a thread (hashlib releases the GIL): while
+        # cleaning, which is mostly single-threaded, rather than during the reads, which use every
+        # core -- unless the demo key waits for it (the synthetic files' SHA-256, checked after the read)
+        fingerprint = None
+        if key is None:
+            fingerprint = background.submit(_timed, clock, "fingerprint", raw_digests, raw_dir, mapping_file)
+        with clock.stage("read"):
+            raws = formats.read_extract(source, raw_dir, mapping, link_days=link_days, today=today)
+        if key is None:
+            key = resolve_key(synthetic=is_synthetic(raw_dir, fingerprint.result()))
+        else:
+            fingerprint = background.submit(_timed, clock, "fingerprint", raw_digests, raw_dir, mapping_file)
+        is_demo = key.source == "demo"
+        echo("pseudonymising with the public DEMO key: allowed only because this extract is synthetic" if is_demo
+             else f"pseudonymising with the key from {key.source.split(':')[0]}")
+        spaces = {"child_id": IdSpace()}  # one id space for children across tables: collisions between tables
+        tables = {name: clean_table(raws.pop(name), mapping, key, today=today, timings=timings, id_spaces=spaces)
+                  for name in list(raws)}
         fingerprint.result()
     processed, audit = _processed(tables, clock)
     quarantine = pd.concat([t.quarantine for t in tables.values()], ignore_index=True)
-    summary = _summary(tables, processed, source, synthetic=synthetic, key=key, fingerprint=fingerprint.result(),
-                       mapping_path=mapping_path, fmt=fmt, link_days=link_days)
+    digests = fingerprint.result()
+    summary = _summary(tables, processed, source, synthetic=is_demo or is_synthetic(raw_dir, digests), key=key,
+                       fingerprint=fingerprint_of(digests, settings), mapping_path=mapping_path, fmt=fmt,
+                       link_days=link_days)
     with clock.stage("write"):
         _write_atomically(out_dir, processed, quarantine, audit, summary)
     _echo_outcome(summary, quarantine, out_dir, echo)
@@ -156,13 +190,25 @@ def reading_settings(fmt: str, link_days: int) -> str:
     return ";".join(parts)
 
 
-def _resolve_key(synthetic: bool, key_file: Path | str | None, echo: Callable[[str], Any]) -> PseudonymKey:
-    """The pseudonymisation key, and a line saying where it came from."""
-    key = resolve_key(synthetic=synthetic, key_file=Path(key_file) if key_file else None)
-    if key.source == "demo":
-        echo("pseudonymising with the public DEMO key: allowed only because this extract is synthetic")
-    else:
-        echo(f"pseudonymising with the key from {key.source.split(':')[0]}")
+def check_out_dir(raw_dir: Path, out_dir: Path) -> None:
+    """Refuse an output folder that is the raw folder or inside it (the processed files would
+    be mixed with, and later read as, the extract) or that is a file."""
+    raw, out = Path(raw_dir).resolve(), Path(out_dir).resolve()
+    if out == raw:
+        raise HwbKpisError(f"{out_dir}: the output folder must not be the raw folder; use data/processed")
+    if raw in out.parents:
+        raise HwbKpisError(f"{out_dir}: the output folder must not be inside the raw folder {raw_dir}")
+    if out.exists() and not out.is_dir():
+        raise HwbKpisError(f"{out_dir}: the output folder is a file")
+
+
+def _configured_key(raw_dir: Path, key_file: Path | str | None) -> PseudonymKey | None:
+    """The configured key; None when there is none but the raw folder may hold the synthetic
+    extract (its marker names every table file: the files' SHA-256 decide, once read); a
+    ``PseudonymKeyError`` when there is none and it cannot."""
+    key = configured_key(Path(key_file) if key_file else None)
+    if key is None and not synthetic.names_match(raw_dir):
+        resolve_key(synthetic=False)  # raises: real data needs a key
     return key
 
 
@@ -210,8 +256,19 @@ def _processed(tables: dict[str, CleanTable], clock: Clock) -> tuple[dict[str, p
                     continue
                 schema.validate(out[name], inplace=True)
         except Exception as exc:  # pandera SchemaError: a bug, not user input
-            raise HwbKpisError(f"processed tables break their contract ({str(exc).splitlines()[0]})") from exc
+            raise HwbKpisError(f"processed tables break their contract ({_schema_failure(exc)}); this is a bug: "
+                               "please report it") from None
     return {name: out[name] for name in schemas.PROCESSED}, audit
+
+
+def _schema_failure(exc: Exception) -> str:
+    """Which column and check of a processed schema failed, never the failing values (pandera's
+    own message lists them, and they come from the extract)."""
+    column = getattr(exc, "column_name", None) or getattr(getattr(exc, "schema", None), "name", None)
+    check = getattr(exc, "check", None)
+    check = getattr(check, "name", None) or (str(check) if check is not None else None)
+    parts = [f"column {column}" if column else "", f"check {check}" if check else ""]
+    return ", ".join(p for p in parts if p) or type(exc).__name__
 
 
 def _referrals_made_from_contacts(tables: dict[str, CleanTable]) -> bool:
@@ -282,6 +339,7 @@ def _summary(tables: dict[str, CleanTable], processed: dict[str, pd.DataFrame], 
         "months_without_contacts": months_without_contacts(contacts),
         "synthetic": synthetic,
         "pseudonym_key_source": key.source if not key.source.startswith("file:") else "file",
+        "pseudonym_key_fingerprint": key_fingerprint(key),
         "raw_fingerprint": fingerprint,
         "mapping": str(Path(mapping_path).resolve()) if mapping_path else None,
         "coding": {
@@ -303,6 +361,9 @@ def _echo_outcome(summary: dict[str, Any], quarantine: pd.DataFrame, out_dir: Pa
             f"{name}: raw {s['raw_rows']:,} = clean {s['clean_rows']:,} + quarantined {s['quarantined']:,}"
             f" + duplicates dropped {s['duplicates_dropped']:,}{filtered}{folded}  (reconciled)"
         )
+        if s.get("raw_lines", s["raw_rows"]) != s["raw_rows"]:
+            echo(f"  {s['raw_lines']:,} lines = {s['raw_rows']:,} rows + {s['blank_lines']:,} blank"
+                 f" + {s['continuation_lines']:,} inside quoted fields that hold line breaks")
         for note in s["notes"]:
             echo(f"  note: {note}")
     for d in summary["derivations"]:
@@ -332,17 +393,22 @@ def months_without_contacts(contacts: pd.DataFrame) -> list[str]:
 
 
 def _write_atomically(out_dir: Path, processed: dict[str, pd.DataFrame], quarantine, audit, summary) -> None:
+    """Write the set into ``.clean-<pid>-…`` beside it, then move each file into place (the
+    summary last); folders left by a clean that was killed are removed first."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".clean-") as tmp:
-        tmp_path = Path(tmp)
+    remove_leftovers(out_dir, ".clean-")
+    tmp_path = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".clean-{os.getpid()}-"))
+    try:
         for name, frame in processed.items():
             frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
-        quarantine.to_csv(tmp_path / "quarantine.csv", index=False)
-        audit.to_csv(tmp_path / "recoding_audit.csv", index=False)
+        write_csv(quarantine, tmp_path / "quarantine.csv")  # formulas neutralised (hwb_kpis.safe_files)
+        write_csv(audit, tmp_path / "recoding_audit.csv")
         (tmp_path / "ingest_summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
         # the summary goes last: its presence means the set is complete
         for name in PROCESSED_FILES:
             os.replace(tmp_path / name, out_dir / name)
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def is_current(processed_dir: Path, raw_dir: Path, mapping_path: Path | None = None, settings: str = "") -> bool:
@@ -400,26 +466,50 @@ def refresh_processed(
     if link_days is None:
         link_days = int(previous.get("link_days", DEFAULT_LINK_DAYS))
     mapping_file = Path(mapping_path) if mapping_path else None
-    with open(processed / ".build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not has_raw_extract(raw):
-                if (processed / "ingest_summary.json").is_file():
-                    _check_same_version(processed, raw)
-                    echo(f"{raw} holds no extract: using the tables already cleaned in {processed}")
-                    return "kept"
-                if write_demo is None:
-                    raise HwbKpisError(f"{raw}: no raw extract (and no cleaned tables in {processed})")
-                write_demo(raw)
-            if is_current(processed, raw, mapping_file, reading_settings(fmt, link_days)):
+    with locked(processed / ".build.lock"):
+        if not has_raw_extract(raw):
+            if (processed / "ingest_summary.json").is_file():
+                _check_same_version(processed, raw)
+                if _key_changed(processed, raw, key_file, configured_only=True):
+                    raise HwbKpisError(
+                        f"{processed} was cleaned with another pseudonymisation key than the one configured now, and "
+                        f"{raw} holds no extract to clean again from: put the raw extract back (or use the key "
+                        "it was cleaned with); pseudonyms made with two keys never link"
+                    )
+                echo(f"{raw} holds no extract: using the tables already cleaned in {processed}")
+                return "kept"
+            if write_demo is None:
+                raise HwbKpisError(f"{raw}: no raw extract (and no cleaned tables in {processed})")
+            write_demo(raw)
+        if is_current(processed, raw, mapping_file, reading_settings(fmt, link_days)):
+            if not _key_changed(processed, raw, key_file):
                 echo(f"raw files unchanged since the last clean: reusing {processed}")
                 return "reused"
-            echo(f"cleaning {raw} -> {processed}")
-            run_clean(raw, processed, mapping_path=mapping_file, key_file=key_file, echo=echo, fmt=fmt,
-                      link_days=link_days)
-            return "cleaned"
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            echo("the tables were cleaned with another pseudonymisation key than this run's: cleaning again")
+        echo(f"cleaning {raw} -> {processed}")
+        run_clean(raw, processed, mapping_path=mapping_file, key_file=key_file, echo=echo, fmt=fmt,
+                  link_days=link_days)
+        return "cleaned"
+
+
+def _key_changed(processed: Path, raw: Path, key_file: Path | str | None, *, configured_only: bool = False) -> bool:
+    """Whether this run's pseudonymisation key differs from the one the processed tables were
+    cleaned with (``pseudonym_key_fingerprint`` of their summary). False when this run has no
+    key to compare (none configured, and the demo key not allowed or, ``configured_only``, not
+    considered): cleaning would need one anyway."""
+    try:
+        key = configured_key(Path(key_file) if key_file else None)
+        if key is None and not configured_only and is_synthetic(raw):
+            key = resolve_key(synthetic=True)
+    except PseudonymKeyError:
+        return False  # a key that breaks a rule: the clean, if one is needed, says so
+    if key is None:
+        return False
+    try:
+        summary = json.loads((processed / "ingest_summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return summary.get("pseudonym_key_fingerprint") != key_fingerprint(key)
 
 
 def _check_same_version(processed: Path, raw: Path) -> None:

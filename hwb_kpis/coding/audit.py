@@ -53,8 +53,10 @@ def rule_evidence(text: pd.DataFrame, rows: np.ndarray, fields: list[np.ndarray]
 
 
 def redacted_evidence(evidence: pd.Series, changed: np.ndarray, redaction: Redaction) -> np.ndarray:
-    """The evidence of the changed rows, redacted (each distinct text once); None elsewhere."""
+    """The evidence of the changed rows, redacted (each distinct text once; the field names it
+    starts with are known words); None elsewhere."""
     ev_codes, ev_uniques = pd.factorize(evidence.where(pd.Series(changed), np.nan))
+    redaction = redaction.allowing(TEXT_FIELDS)
     ev_red = np.array([redact(v, redaction) for v in ev_uniques] + [None], dtype=object)
     return ev_red[ev_codes]
 

@@ -113,7 +113,8 @@ def processed_section() -> list[str]:
     out += ["### `quarantine.csv` — " + schemas.QUARANTINE.description, ""] + _schema_table(schemas.QUARANTINE)
     out += ["", "### `recoding_audit.csv`", "",
             "One row per contact whose source code a recoding rule changed; its columns are defined by "
-            "`hwb_kpis.coding` (evidence at most 80 characters, names, phones and emails redacted).", ""]
+            "`hwb_kpis.coding` (evidence at most 80 characters, known words only: every other word or number "
+            "redacted). Both CSV files are written through `hwb_kpis.safe_files` (formulas neutralised).", ""]
     out += ["### `ingest_summary.json`", ""]
     out += _table(["key", "meaning"], [[f"`{k}`", v] for k, v in SUMMARY_FIELDS.items()])
     out += ["", "Each table's summary (`tables.<name>`):", ""]

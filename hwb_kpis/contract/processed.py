@@ -37,8 +37,9 @@ SUMMARY_FIELDS = {
     "first_contact_date": "earliest contact date, `YYYY-MM-DD` (null without contacts)",
     "last_contact_date": "latest contact date, `YYYY-MM-DD` (null without contacts)",
     "months_without_contacts": "months between the first and last contact with no contact at all",
-    "synthetic": "true when the raw folder holds the synthetic extract (`SYNTHETIC` marker)",
+    "synthetic": "true when the raw folder holds exactly the files `hwb-kpis synth` wrote (their SHA-256 in its `SYNTHETIC` marker)",
     "pseudonym_key_source": "`demo`, `env` or `file` (never the key)",
+    "pseudonym_key_fingerprint": "keyed hash of a constant with the pseudonymisation key (never the key): a change of key cleans again",
     "raw_fingerprint": "SHA-256 of the raw files, the mapping and the reference data",
     "mapping": "the mapping file used (absolute path), or null",
     "coding.recoded": "contacts whose source code a recoding rule changed",
@@ -50,6 +51,9 @@ SUMMARY_FIELDS = {
 #: the keys of each table's summary in ``ingest_summary.json``
 TABLE_SUMMARY_FIELDS = {
     "file": "the raw file read",
+    "raw_lines": "physical lines (or sheet rows) below the header: raw rows + blank lines + continuation lines",
+    "blank_lines": "blank lines (or entirely blank sheet rows), ignored",
+    "continuation_lines": "second and later lines of rows whose quoted field holds line breaks (and of a stray quote's stretch)",
     "raw_rows": "data rows in the file (for an SSDA903 or SSD return: episodes)",
     "clean_rows": "rows written to the processed table",
     "quarantined": "rows written to `quarantine.csv`",
@@ -57,7 +61,8 @@ TABLE_SUMMARY_FIELDS = {
     "filtered_out": "rows the mapping's row filters left out",
     "folded": "rows folded into another row (SSDA903 and SSD episodes continuing a period of care)",
     "folded_note": "what the folded rows are, in words (empty when none)",
-    "reconciled": "raw rows = clean + quarantined + duplicates dropped + filtered out + folded (always true: cleaning stops otherwise)",
+    "reconciled": "raw rows = clean + quarantined + duplicates dropped + filtered out + folded, and raw lines = "
+                  "raw rows + blank + continuation lines (always true: cleaning stops otherwise)",
     "quarantine_by_reason": "quarantined rows by `column: reason`",
     "notes": "what the reader noticed (encoding, delimiter, header row, sheet)",
     "columns": "the contract columns the file holds (or ingest derived)",

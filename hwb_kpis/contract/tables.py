@@ -164,6 +164,8 @@ KINDS: dict[str, str] = {str(k): str(v) for k, v in _CONTRACT["kinds"].items()}
 
 #: optional pass-through columns any table may carry
 OPTIONAL_COLUMNS: tuple[str, ...] = tuple(_CONTRACT["optional_columns"])
+#: the kind of each optional column
+OPTIONAL_KINDS: dict[str, str] = {name: str(entry["kind"]) for name, entry in _CONTRACT["optional_columns"].items()}
 
 #: every raw table, by name, in contract order
 SPECS: dict[str, TableSpec] = {

@@ -1,5 +1,6 @@
 """What the benchmarking page says in words: the measures' labels, the comparison of the
-authority with its region and England, and the alt text of the benchmark figure."""
+authority with its region and England, and the alt text of the benchmark figure. Area names come
+from a downloaded file: sentences escape them for markdown (:mod:`hwb_kpis.report.escape`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pandas as pd
 
 from hwb_kpis.dfe.compare import LEVELS
 from hwb_kpis.dfe.read import year_label
+from hwb_kpis.report.escape import markdown_text
 
 MEASURES = {
     "referral_rate": "Referrals per 10,000 children",
@@ -21,7 +23,7 @@ def comparison_sentences(summary: pd.DataFrame, year: int) -> list[str]:
     own = rows[rows["level"] == "authority"]
     if own.empty:
         return [f"DfE published no figures for the authority in {year_label(year)}."]
-    name = own["area"].iloc[0]
+    name = markdown_text(own["area"].iloc[0])
     sentences = []
     for column, what, unit in (
         ("referral_rate", "referrals per 10,000 children", ""),
@@ -36,7 +38,7 @@ def comparison_sentences(summary: pd.DataFrame, year: int) -> list[str]:
             other = rows.loc[rows["level"] == level, ["area", column]]
             if len(other) and pd.notna(other[column].iloc[0]):
                 value = float(other[column].iloc[0])
-                others.append(f"{other['area'].iloc[0]} {value:,.1f}{unit}")
+                others.append(f"{markdown_text(other['area'].iloc[0])} {value:,.1f}{unit}")
         against = f" (compared with {' and '.join(others)})" if others else ""
         if unit:
             sentences.append(f"In {year_label(year)}, {mine:,.1f}% {what} in {name}{against}.")

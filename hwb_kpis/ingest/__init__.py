@@ -5,8 +5,8 @@ clean the rest (:mod:`.derive`, :mod:`.clean`).
 
 The flow inside, one module per step::
 
-    formats/ (detect, locate) -> readers (csv_file, excel_file, filters, text, columns, additions)
-             -> RawTable per table -> fill (ids, outcomes the extract lacks)
+    formats/ (detect, locate) -> readers (csv_file + lines, excel_file, filters, text, columns, additions;
+             limits) -> RawTable per table -> fill (ids, outcomes the extract lacks)
              -> clean.clean_table: rows (dates, values, duplicates) -> checks -> quarantine
                                    -> derive (pseudonyms, months, ages) -> CleanTable
 """

@@ -8,6 +8,7 @@ matched ignoring case and spacing, and then again ignoring everything but letter
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping as AnyMapping
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,32 @@ def rename_headers(headers: list[str], path: Path, spec: TableSpec, mapping: Map
             result[header] = target
     missing = [c for c in spec.must_have if c not in result.values()]
     if missing:
-        shown = ", ".join(str(h) for h in headers[:12]) or "(none)"
         hint = "" if mapping.path else "; if your system names them differently, pass a mapping with --mapping"
-        raise InputFileError(
-            f"{path}: missing required column(s) {', '.join(missing)} (found: {shown}){hint}"
-        )
+        raise InputFileError(f"{path}: missing required column(s) {', '.join(missing)} {_found(headers)}{hint}")
     return result
+
+
+#: a header name: letters first, then letters, spaces and a little punctuation, no digits (an
+#: id, a date or a phone number is data, not a header)
+_HEADER_NAME = re.compile(r"[^\W\d_][^\W\d]*(?:[ .()/&'#?-]+[^\W\d]*)*")
+_GENERATED = re.compile(r"unnamed_\d+")
+
+
+def looks_like_header(headers: list[str]) -> bool:
+    """Whether a first row reads as column names: every named cell is a short name of letters
+    (the reader names blank cells ``unnamed_N``)."""
+    named = [str(h).strip() for h in headers if not _GENERATED.fullmatch(str(h))]
+    return bool(named) and all(len(h) <= 60 and _HEADER_NAME.fullmatch(h) for h in named)
+
+
+def _found(headers: list[str]) -> str:
+    """What the error says was found: the first names when the row reads as a header, else that
+    it does not (its cells may be a child's data, and are never echoed)."""
+    if not headers:
+        return "(found: no columns)"
+    if not looks_like_header(headers):
+        return "(the first line does not look like a header row: is the header missing?)"
+    return f"(found: {', '.join(str(h) for h in headers[:12])})"
 
 
 def to_frame(columns: dict[str, Any], renames: dict[str, str], spec: TableSpec, rows: np.ndarray) -> pd.DataFrame:

@@ -20,6 +20,21 @@ from hwb_kpis.ingest.distinct import expand, factorize
 UNPARSEABLE = "unparseable date"
 IMPOSSIBLE = "impossible date"
 
+#: the range of pandas' nanosecond dates (1677-09-22 to 2262-04-11): a date outside it is pinned
+#: to its end, so that the date rules quarantine it (before 1900, in the future) instead of a crash
+_FIRST_NS = pd.Timestamp.min.ceil("D")
+_LAST_NS = pd.Timestamp.max.floor("D")
+
+
+def _nanoseconds(dates: pd.Series) -> pd.Series:
+    """``dates`` as ``datetime64[ns]``, those outside its range pinned to its ends."""
+    if dates.dtype == "datetime64[ns]":
+        return dates
+    early, late = (dates < _FIRST_NS).fillna(False), (dates > _LAST_NS).fillna(False)
+    if early.any() or late.any():
+        dates = dates.astype(object).where(~early, _FIRST_NS).where(~late, _LAST_NS)
+    return pd.to_datetime(dates).astype("datetime64[ns]")
+
 
 #: the time zone a date-time with a zone is read in: its date is the day in England
 LOCAL_ZONE = "Europe/London"
@@ -103,7 +118,7 @@ def parse_distinct_dates(values: pd.Series, *, allow_year_month: bool) -> tuple[
         match = todo & text.str.fullmatch(pattern)
         if not match.any():
             continue
-        out[match] = parser(text[match]).astype("datetime64[ns]")
+        out[match] = _nanoseconds(parser(text[match]))
         problem[match & out.isna()] = IMPOSSIBLE
         todo &= ~match
     if allow_year_month and todo.any():
@@ -122,4 +137,4 @@ def _year_month(text: pd.Series) -> pd.Series:
     year = pd.to_numeric(parts["y1"].fillna(parts["y2"]), errors="coerce")
     month = pd.to_numeric(parts["m1"].fillna(parts["m2"]), errors="coerce")
     parsed = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}), errors="coerce")
-    return parsed.astype("datetime64[ns]")
+    return _nanoseconds(parsed)

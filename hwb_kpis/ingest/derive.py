@@ -11,14 +11,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hwb_kpis.contract.tables import Column, TableSpec
+from hwb_kpis.contract.tables import OPTIONAL_KINDS, Column, TableSpec
 from hwb_kpis.ingest.distinct import on_distinct
-from hwb_kpis.ingest.rows import Rows
+from hwb_kpis.ingest.limits import authority_pattern
+from hwb_kpis.ingest.rows import Rows, collision_error
 from hwb_kpis.ingest.subset import KeptRows
 from hwb_kpis.ingest.values import map_values
-from hwb_kpis.privacy.pseudonym import pseudonymise, pseudonyms_from_digests
+from hwb_kpis.privacy.pseudonym import IdCollision, pseudonymise, pseudonyms_from_digests
 
 AGE_BANDS = ("0-4", "5-9", "10-15", "16+")
+#: what an unrecognised coded value becomes
+UNKNOWN = "unknown"
 
 
 def age_band(age_years: pd.Series) -> pd.Series:
@@ -67,6 +70,8 @@ def derive(rows: Rows, keep: np.ndarray) -> pd.DataFrame:
     out = {name: values[name] for name in output_columns(spec)}
     for col in spec.optional:
         out[col] = kept[col].astype("string")
+        if OPTIONAL_KINDS.get(col) == "la_code" and (out[col] != "").any():
+            out[col] = on_distinct(out[col], authority_code)
     out["source_row"] = kept["source_row"].astype("int64")
     return pd.DataFrame(out)
 
@@ -95,7 +100,12 @@ def _convert(rows: Rows, kept: KeptRows, keep: np.ndarray, column: Column) -> pd
         with rows.clock.stage("pseudonymise"):
             if name in rows.digests:
                 return pseudonyms_from_digests(rows.digests[name][keep], prefix=column.prefix)
-            return pseudonymise(kept[name], rows.key, prefix=column.prefix)
+            ids = kept[name]
+            try:
+                return pseudonymise(ids, rows.key, prefix=column.prefix, space=rows.id_spaces.get(name))
+            except IdCollision as exc:
+                source_rows = kept["source_row"].to_numpy()[list(exc.positions)]
+                raise collision_error(rows.raw, name, source_rows) from None
     if column.kind in ("date", "date_or_year_month"):
         return rows.kept_dates(name, keep).dt.normalize().astype("datetime64[ns]")
     if column.kind == "outcome":
@@ -110,5 +120,16 @@ def _convert(rows: Rows, kept: KeptRows, keep: np.ndarray, column: Column) -> pd
 
 
 def _canonical(text: pd.Series, column: str, rows: Rows) -> pd.Series:
-    """The mapped value of each distinct text, else the text in lower case (NA when blank)."""
-    return map_values(text, column, rows.mapping).fillna(text.str.lower().replace("", pd.NA))
+    """The mapped value of each distinct text, else ``unknown`` (NA when blank): the text itself,
+    which may be anything typed there (a name), never passes through."""
+    mapped = map_values(text, column, rows.mapping)
+    return mapped.where(mapped.notna() | (text.fillna("") == ""), UNKNOWN)
+
+
+def authority_code(text: pd.Series) -> pd.Series:
+    """Each authority as recorded when it is a local authority code
+    (:func:`~hwb_kpis.ingest.limits.authority_pattern`), ``""`` when blank, else ``unknown``."""
+    pattern = authority_pattern()
+    text = text.fillna("")
+    is_code = text.map(lambda v: bool(pattern.fullmatch(v))).astype(bool)
+    return text.where(is_code | (text == ""), UNKNOWN).astype("string")

@@ -3,7 +3,8 @@ streamed row by row (openpyxl's read-only mode), the header row is found below a
 only the cells of the columns the contract (or the mapping's row filters) use are taken from each
 row as it streams past — others, such as workers' names, are never kept or made text — cells
 become text as a person reads them (dates as ISO, whole numbers without ``.0``), and entirely
-blank rows are ignored."""
+blank rows are ignored (and counted). The workbook's unpacked size and the sheet's width are
+checked first (:mod:`hwb_kpis.ingest.limits`)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,27 @@ from hwb_kpis.contract.tables import TableSpec
 from hwb_kpis.errors import InputFileError
 from hwb_kpis.ingest.columns import HeaderNames, rename_headers, to_frame
 from hwb_kpis.ingest.filters import filter_headers, kept_rows
+from hwb_kpis.ingest.limits import limit
+from hwb_kpis.ingest.lines import Lines
 from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.raw import RawTable
 
 #: the header is looked for in the first rows of the sheet
 HEADER_SEARCH_ROWS = 20
+
+
+def check_workbook_size(path: Path) -> None:
+    """Refuse a workbook whose contents would unpack to more than ``max_xlsx_uncompressed_bytes``
+    (an .xlsx is a zip file; a few MB can unpack to gigabytes of XML), before it is opened."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise InputFileError(f"{path}: not a readable Excel workbook (not a zip file)") from None
+    most = limit("max_xlsx_uncompressed_bytes")
+    if unpacked > most:
+        raise InputFileError(f"{path}: the workbook unpacks to {unpacked / 1e6:,.0f} MB, over the {most / 1e6:,.0f} MB "
+                             "allowed (reference/ingest_limits.yml); save the sheet as CSV instead")
 
 
 def open_workbook(path: Path):
@@ -69,7 +86,9 @@ def read_excel(path: Path, spec: TableSpec, mapping: Mapping, aliases: AnyMappin
                sheet: str | int | None = None) -> RawTable:
     """One sheet (``sheet``, else the mapping's sheet for the table) as a :class:`RawTable`, as
     :func:`hwb_kpis.ingest.csv_file.read_csv` reads a text file (a sheet has no malformed rows);
-    row numbers count from the top of the sheet."""
+    row numbers count from the top of the sheet; ``lines`` counts the sheet's rows below the header,
+    the blank ones ignored."""
+    check_workbook_size(path)
     wb = open_workbook(path)
     try:
         ws = _worksheet(wb, path, mapping.sheet_for(spec.name) if sheet is None else sheet)
@@ -83,6 +102,8 @@ def read_excel(path: Path, spec: TableSpec, mapping: Mapping, aliases: AnyMappin
             raise InputFileError(f"{path}: file is empty (no cells on the sheet)")
         header_index = header_row(top, spec, mapping, aliases)
         headers = [_cell_text(v) for v in top[header_index]]
+        if len(headers) > limit("max_columns"):
+            raise InputFileError(f"{path}: the sheet has {len(headers):,} columns; at most {limit('max_columns'):,} are read")
         headers = [h if h.strip() else f"unnamed_{j}" for j, h in enumerate(headers)]
         renames = rename_headers(headers, path, spec, mapping, aliases)
         filters = filter_headers(headers, path, spec, mapping)
@@ -119,7 +140,8 @@ def read_excel(path: Path, spec: TableSpec, mapping: Mapping, aliases: AnyMappin
     columns = {h: frame[h] for h in reversed(names) if h in renames}
     empty = pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype="string")})
     return RawTable(spec=spec, path=path, data=to_frame(columns, renames, spec, line), malformed=empty, notes=notes,
-                    present=tuple(renames.values()), filtered_out=filtered_out)
+                    present=tuple(renames.values()), filtered_out=filtered_out,
+                    lines=Lines(len(body) + blank, blank=blank))
 
 
 def header_row(top: list[tuple], spec: TableSpec, mapping: Mapping, aliases: AnyMapping[str, str] | None = None) -> int:

@@ -83,6 +83,8 @@ def load_mapping(path: Path | str | None) -> Mapping:
         raise InputFileError(f"{path}: mapping file not found")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise InputFileError(f"{path}: not UTF-8 text (save the mapping file as UTF-8)") from None
     except yaml.YAMLError as exc:
         raise InputFileError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):

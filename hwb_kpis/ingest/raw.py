@@ -9,12 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 from hwb_kpis.contract.tables import TableSpec
+from hwb_kpis.ingest.lines import Lines
 
 
 @dataclass
 class RawTable:
     """A raw table as read: every contract column as text (``""`` when blank), ``source_row``,
-    and the rows the reader could not split into fields.
+    the rows the reader could not split into fields, and how the file's physical lines were used
+    (``lines``; None when the reader cannot tell, and then every row is taken as one line).
 
     ``present`` names the contract columns the extract holds (read from the file, set by the
     mapping or derived at ingest); the others are blank and count as not in the extract (None:
@@ -32,6 +34,7 @@ class RawTable:
     present: tuple[str, ...] | None = None
     derived: dict[str, str] = field(default_factory=dict)
     filtered_out: int = 0
+    lines: Lines | None = None
     folded: int = 0
     folded_note: str = ""
 

@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from hwb_kpis.errors import PseudonymCollisionError
 from hwb_kpis.ingest.dates import parse_distinct_dates
 from hwb_kpis.ingest.distinct import expand, factorize
 from hwb_kpis.ingest.duplicates import exact_duplicates, repeated
@@ -17,7 +18,7 @@ from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.raw import RawTable
 from hwb_kpis.ingest.subset import filter_rows
 from hwb_kpis.ingest.values import map_values
-from hwb_kpis.privacy.pseudonym import PseudonymKey, keyed_digests
+from hwb_kpis.privacy.pseudonym import IdCollision, IdSpace, PseudonymKey, keyed_digests
 from hwb_kpis.timings import Clock
 
 
@@ -28,9 +29,12 @@ class Rows:
     the pseudonyms of the rows kept)."""
 
     def __init__(self, raw: RawTable, mapping: Mapping, key: PseudonymKey, *,
-                 today: dt.date | None = None, clock: Clock | None = None) -> None:
+                 today: dt.date | None = None, clock: Clock | None = None,
+                 id_spaces: dict[str, IdSpace] | None = None) -> None:
         self.raw, self.spec, self.data = raw, raw.spec, raw.data
         self.mapping, self.key = mapping, key
+        #: per id column, the ids hashed in earlier tables of the extract (collisions across tables)
+        self.id_spaces = id_spaces or {}
         self.today = pd.Timestamp(today or dt.date.today())
         self.clock = clock or Clock()
         self.digests: dict[str, np.ndarray] = {}
@@ -43,7 +47,10 @@ class Rows:
         content = [c for c in self.data.columns if c != "source_row"]
         # exact copies are left in place until the end (one filter of the table instead of two)
         # but are never flagged
-        self.duplicate, self.repeated_key = exact_duplicates(self.data, content, first, numbers)
+        try:
+            self.duplicate, self.repeated_key = exact_duplicates(self.data, content, first, numbers)
+        except IdCollision as exc:
+            raise collision_error(raw, first, self.data["source_row"].to_numpy()[list(exc.positions)]) from None
         self._dates: dict[str, tuple[np.ndarray, pd.Series, pd.Series]] = {}  # (codes, dates, problem)
         self._parsed: dict[str, pd.Series] = {}
         self._mapped: dict[str, pd.Series] = {}
@@ -54,6 +61,14 @@ class Rows:
             codes, dates, _ = self._distinct_dates(column)
             self._parsed[column] = expand(dates, codes, self.data.index)
         return self._parsed[column]
+
+    def dates_moved(self, column: str, offset: pd.DateOffset) -> pd.Series:
+        """The date column parsed and moved by ``offset`` (a calendar offset, such as 10 months),
+        each distinct date moved once (NaT for a date too near the ends of pandas' date range, which
+        earlier rules quarantine anyway)."""
+        codes, dates, _ = self._distinct_dates(column)
+        safe = dates.where(dates.between(pd.Timestamp("1700-01-01"), pd.Timestamp("2250-01-01")))
+        return expand(safe + offset, codes, self.data.index)
 
     def date_problem(self, column: str, problem: str) -> np.ndarray:
         """Rows whose date in ``column`` has ``problem`` (:data:`~hwb_kpis.ingest.dates.UNPARSEABLE`
@@ -112,3 +127,18 @@ class Rows:
         values = filter_rows(self.mapped(column), keep)
         self._mapped.pop(column, None)
         return values
+
+
+#: what a collision error says happened
+COLLISION_ADVICE = ("a 64-bit keyed-hash collision (vanishingly rare by chance: check the extract for "
+                    "forged ids); cleaning stops rather than merge two records into one")
+
+
+def collision_error(raw: RawTable, column: str, rows: np.ndarray) -> PseudonymCollisionError:
+    """The error for two different ids of ``column`` sharing one pseudonym, at spreadsheet ``rows``
+    (one row: the other id is in an earlier table). Names rows, never the ids."""
+    if len(rows) >= 2:
+        what = f"two different {column} values share one pseudonym (rows {rows[0]} and {rows[1]})"
+    else:
+        what = f"the {column} of row {rows[0]} has the pseudonym of a different id, also used by another id in an earlier table"
+    return PseudonymCollisionError(f"{raw.path}: {what}: {COLLISION_ADVICE}")

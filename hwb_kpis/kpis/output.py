@@ -3,12 +3,12 @@ with small numbers suppressed by :mod:`hwb_kpis.privacy.disclosure` unless inter
 
 from __future__ import annotations
 
-import io
 import json
 
 import pandas as pd
 
 from hwb_kpis.privacy.disclosure import SUPPRESSED_COUNT, SUPPRESSED_RATE, suppress_kpi_rows
+from hwb_kpis.safe_files import csv_text
 
 RECORD_KEYS = ("kpi", "group", "month", "numerator", "denominator", "rate")
 FORMATS = ("json", "csv", "table")
@@ -58,9 +58,7 @@ def _csv(df: pd.DataFrame, hidden: Hidden) -> str:
         out["numerator"] = out["numerator"].astype("object").where(~hidden[0], SUPPRESSED_COUNT)
         out["denominator"] = out["denominator"].astype("object").where(~hidden[1], SUPPRESSED_COUNT)
         out["rate"] = out["rate"].astype("object").where(~hidden[2], SUPPRESSED_RATE)
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().rstrip("\n")
+    return csv_text(out).rstrip("\n")  # formulas neutralised (hwb_kpis.safe_files)
 
 
 def _notes(df: pd.DataFrame, r) -> str:

@@ -2,7 +2,9 @@
 
 Pseudonyms are the keyed BLAKE2b hash of the id (RFC 7693 keyed mode, a MAC like HMAC) with an
 8-byte digest, written as 16 hex characters (64 bits): stable for a given key, so repeat contacts
-link across monthly extracts; unlinkable without the key.
+link across monthly extracts; unlinkable without the key. Two different ids with one digest (a
+collision: about one chance in ten million for a county's children, so more likely a forged id)
+are found at cleaning (:class:`IdCollision`, :class:`IdSpace`), which then stops.
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hwb_kpis.arrow import text_array
-from hwb_kpis.config import PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_FILE_ENV, project_root
+from hwb_kpis.config import PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_FILE_ENV, project_roots
 from hwb_kpis.errors import PseudonymKeyError
 
 #: Publicly known key, used ONLY for the synthetic demonstration extract.
 DEMO_KEY = b"hwb-kpis demo key - synthetic data only - not secret"
+#: the shortest key accepted, from the environment or a file alike
+MIN_KEY_BYTES = 16
+#: what :func:`key_fingerprint` hashes with the key
+_FINGERPRINT_MESSAGE = b"hwb-kpis pseudonymisation key fingerprint, v1"
 
 
 @dataclass(frozen=True)
@@ -39,31 +45,42 @@ class PseudonymKey:
         return f"PseudonymKey(source={self.source!r})"
 
 
-def resolve_key(*, synthetic: bool, key_file: Path | None = None) -> PseudonymKey:
-    """Find the pseudonymisation key.
-
-    Order: ``$HWB_KPIS_PSEUDONYM_KEY``; a key file (``key_file`` argument or
-    ``$HWB_KPIS_PSEUDONYM_KEY_FILE``), which must lie outside the project folder; the public demo
-    key, only when ``synthetic`` is true. Real data without a key raises ``PseudonymKeyError``.
-    """
+def configured_key(key_file: Path | None = None) -> PseudonymKey | None:
+    """The key the analyst configured: ``$HWB_KPIS_PSEUDONYM_KEY``, else a key file (``key_file``
+    or ``$HWB_KPIS_PSEUDONYM_KEY_FILE``), which must lie outside the project folder (judged from
+    the project, whatever the current folder) and be readable by its owner only; None when there
+    is none. Every key must have at least 16 bytes; a key breaking a rule raises
+    ``PseudonymKeyError``."""
     env_value = os.environ.get(PSEUDONYM_KEY_ENV, "")
     if env_value.strip():
-        return PseudonymKey(env_value.strip().encode("utf-8"), "env")
+        return PseudonymKey(_long_enough(env_value.strip().encode("utf-8"), f"${PSEUDONYM_KEY_ENV}"), "env")
     path = key_file or (Path(os.environ[PSEUDONYM_KEY_FILE_ENV]) if os.environ.get(PSEUDONYM_KEY_FILE_ENV) else None)
-    if path is not None:
-        path = Path(path).expanduser().resolve()
-        root = project_root().resolve()
+    if path is None:
+        return None
+    path = Path(path).expanduser().resolve()
+    for root in project_roots():
         if path == root or root in path.parents:
             raise PseudonymKeyError(
                 f"{path}: the pseudonymisation key file must live outside the project folder "
                 f"({root}) so it can never be committed"
             )
-        if not path.is_file():
-            raise PseudonymKeyError(f"{path}: pseudonymisation key file not found")
-        value = path.read_bytes().strip()
-        if len(value) < 16:
-            raise PseudonymKeyError(f"{path}: pseudonymisation key is shorter than 16 bytes")
-        return PseudonymKey(value, f"file:{path}")
+    if not path.is_file():
+        raise PseudonymKeyError(f"{path}: pseudonymisation key file not found")
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        what = "readable" if mode & 0o044 else "writable"
+        raise PseudonymKeyError(f"{path}: the pseudonymisation key file is {what} by others (mode {mode:04o}); "
+                                f"run chmod 600 {path}")
+    return PseudonymKey(_long_enough(path.read_bytes().strip(), str(path)), f"file:{path}")
+
+
+def resolve_key(*, synthetic: bool, key_file: Path | None = None) -> PseudonymKey:
+    """Find the pseudonymisation key: the configured one (:func:`configured_key`), else the
+    public demo key, only when ``synthetic`` is true (:func:`hwb_kpis.synthetic.is_synthetic`).
+    Real data without a key raises ``PseudonymKeyError``."""
+    key = configured_key(key_file)
+    if key is not None:
+        return key
     if synthetic:
         return PseudonymKey(DEMO_KEY, "demo")
     raise PseudonymKeyError(
@@ -73,20 +90,87 @@ def resolve_key(*, synthetic: bool, key_file: Path | None = None) -> PseudonymKe
     )
 
 
-def pseudonymise(ids: pd.Series, key: PseudonymKey | bytes, *, prefix: str = "", distinct: bool = True) -> pd.Series:
+def _long_enough(value: bytes, where: str) -> bytes:
+    if len(value) < MIN_KEY_BYTES:
+        raise PseudonymKeyError(f"{where}: pseudonymisation key is shorter than {MIN_KEY_BYTES} bytes")
+    return value
+
+
+def key_fingerprint(key: PseudonymKey | bytes) -> str:
+    """A fingerprint of the key, safe to store: the keyed BLAKE2b (8 bytes, hex) of a fixed message.
+    Equal keys give equal fingerprints; it reveals nothing of the key (it is a MAC of a constant)."""
+    return hashlib.blake2b(_FINGERPRINT_MESSAGE, key=mac_key(_raw_key(key)), digest_size=_DIGEST).hexdigest()
+
+
+class IdCollision(Exception):
+    """Two different ids share one digest: ``positions`` of the first row of each in the ids
+    hashed (one position when the other id was hashed earlier, in another table)."""
+
+    def __init__(self, positions: tuple[int, ...]) -> None:
+        super().__init__(f"keyed-hash collision at {positions}")
+        self.positions = positions
+
+
+class IdSpace:
+    """The distinct ids of one identifier space (a child's id, in every table of an extract)
+    hashed so far, to find a digest shared by two different ids across tables. Each table's ids
+    are kept as they came, with their digests sorted (no merging: an extract has few tables)."""
+
+    def __init__(self) -> None:
+        self.tables: list[tuple[np.ndarray, np.ndarray, pa.Array]] = []  # (sorted digests, order, ids)
+
+    def add(self, numbers: np.ndarray, texts: pa.Array, order: np.ndarray | None = None) -> int | None:
+        """Record distinct ids ``texts`` and their digests ``numbers`` (``order``: the argsort of
+        ``numbers``, when known); the index (in ``texts``) of one whose digest a different id of an
+        earlier table has, else None."""
+        order = np.argsort(numbers, kind="stable") if order is None else order
+        for earlier, earlier_order, earlier_texts in self.tables:
+            if not len(earlier) or not len(numbers):
+                continue
+            at = np.minimum(np.searchsorted(earlier, numbers), len(earlier) - 1)
+            same = np.flatnonzero(earlier[at] == numbers)
+            if len(same):
+                old = earlier_texts.take(pa.array(earlier_order[at[same]]))
+                differ = pc.not_equal(old, texts.take(pa.array(same))).to_numpy(zero_copy_only=False)
+                if differ.any():
+                    return int(same[np.argmax(differ)])
+        self.tables.append((numbers[order], order, texts))
+        return None
+
+
+def _check_distinct(numbers: np.ndarray, encoded: pa.DictionaryArray, space: IdSpace | None) -> None:
+    """Raise :class:`IdCollision` when two distinct ids (``encoded.dictionary``) share a digest
+    (``numbers``, one per distinct id), or one shares the digest of a different id of ``space``."""
+    order = np.argsort(numbers, kind="stable")
+    ordered = numbers[order]
+    clash = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if len(clash):
+        pair = sorted(int(pc.index(encoded.indices, int(order[i])).as_py()) for i in (clash[0], clash[0] + 1))
+        raise IdCollision(tuple(pair))
+    if space is not None:
+        found = space.add(numbers, encoded.dictionary, order)
+        if found is not None:
+            raise IdCollision((int(pc.index(encoded.indices, found).as_py()),))
+
+
+def pseudonymise(ids: pd.Series, key: PseudonymKey | bytes, *, prefix: str = "", distinct: bool = True,
+                 space: IdSpace | None = None) -> pd.Series:
     """Replace each id by ``prefix`` + 16 hex characters of the keyed BLAKE2b hash of the id.
 
     Ids are stripped of surrounding spaces first, so ``" 123 "`` and ``"123"`` match. Missing ids
     stay missing. With ``distinct`` (for ids that repeat, such as child ids) each distinct id is
     hashed once; without it every row is hashed, which is cheaper for ids that are (nearly) unique
     per row, such as contact ids, since it needs no hash table of the ids. The result is the same.
-    Large inputs are hashed on two processes.
+    Large inputs are hashed on two processes. With ``distinct``, two different ids sharing a
+    digest raise :class:`IdCollision` (also against the ids of ``space``, hashed earlier).
     """
     if not distinct:
         return pseudonyms_from_digests(keyed_digests(ids, key), prefix=prefix, missing=ids.isna().to_numpy(),
                                        index=ids.index)
     encoded = pc.dictionary_encode(_id_text(ids))  # missing -> missing index
-    hexed = _hex(_digests(_raw_key(key), encoded.dictionary.cast(pa.binary())), prefix).take(encoded.indices)
+    digests = _digests(_raw_key(key), encoded.dictionary.cast(pa.binary()))
+    _check_distinct(np.frombuffer(digests, dtype="<u8"), encoded, space)
+    hexed = _hex(digests, prefix).take(encoded.indices)
     return pd.Series(pd.array(hexed, dtype="string"), index=ids.index)
 
 

@@ -1,14 +1,21 @@
-"""Redaction of free text kept as evidence (the recoding audit, the list of unknown sources):
-emails, phone numbers and anything that looks like a personal name become ``[redacted]``.
+"""Redaction of free text kept as evidence (the recoding audit, the list of unknown sources, the
+quarantine): an ALLOW-LIST. Only known words are kept, whatever their case; every other word or
+number becomes ``[redacted]`` (a run of them, one ``[redacted]``), so that a name is removed
+however it is written (``JANE SMITH``, ``SMITH, Jane``, ``J. Smith``, ``O'Neill-Smith``, ``Zoë``), and
+so are postcodes, dates of birth, phone numbers and e-mail addresses.
 
 The words it may keep are editable data: the ``redaction:`` section of
-``reference/recoding_rules.yml`` (``known_words``, ``org_words``, ``max_chars``).
+``reference/recoding_rules.yml`` (``known_words``, ``org_words``, ``max_chars``), and the DfE
+source codes of ``reference/referral_sources.csv`` (``3E``, ``2A``...).
 """
 
 from __future__ import annotations
 
+import csv
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +26,7 @@ from hwb_kpis.errors import HwbKpisError
 
 #: the recoding rules file, whose ``redaction:`` section holds the settings
 RULES_FILE = REFERENCE_DIR / "recoding_rules.yml"
+SOURCES_FILE = REFERENCE_DIR / "referral_sources.csv"
 REDACTED = "[redacted]"
 
 
@@ -32,12 +40,20 @@ class Redaction:
 
     @classmethod
     def from_settings(cls, settings: dict) -> Redaction:
-        """From the ``redaction:`` section of ``recoding_rules.yml``."""
-        return cls(
-            max_chars=int(settings.get("max_chars", 80)),
-            known_words=frozenset(str(w).lower() for w in settings.get("known_words") or ()),
-            org_words=frozenset(str(w).lower() for w in settings.get("org_words") or ()),
-        )
+        """From the ``redaction:`` section of ``recoding_rules.yml`` (a word YAML read as true or
+        false, such as an unquoted ``yes``, is refused: it would silently not be kept)."""
+        words = {}
+        for name in ("known_words", "org_words"):
+            values = list(settings.get(name) or ())
+            odd = [v for v in values if isinstance(v, bool) or not isinstance(v, (str, int))]
+            if odd:
+                raise HwbKpisError(f"redaction.{name}: {odd!r} are not words; quote yes, no, on and off")
+            words[name] = frozenset(str(w).lower() for w in values)
+        return cls(max_chars=int(settings.get("max_chars", 80)), **words)
+
+    def allowing(self, words: Iterable[str]) -> Redaction:
+        """These settings with ``words`` known as well (such as the field names of the audit)."""
+        return replace(self, known_words=self.known_words | {str(w).lower() for w in words})
 
 
 def load_redaction(path: Path | str | None = None) -> Redaction:
@@ -50,83 +66,60 @@ def load_redaction(path: Path | str | None = None) -> Redaction:
     return Redaction.from_settings(doc.get("redaction") or {})
 
 
+@cache
+def source_codes() -> frozenset[str]:
+    """The DfE source codes (``reference/referral_sources.csv``), lower case: kept in evidence."""
+    with open(SOURCES_FILE, encoding="utf-8", newline="") as fh:
+        return frozenset(row["code"].strip().lower() for row in csv.DictReader(fh))
+
+
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(
-    r"(?<![\w+])(?:\+44 ?(?:\(0\) ?)?\d{2,4}|\(0\d{2,4}\)|0\d{2,4})(?:[ -]?\d){6,8}(?!\d)"
-    r"|(?<![\w+])\d(?:[ -]?\d){8,}(?!\d)"
-)
-_TITLE = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Rev)\b\.?(?: +[A-Z]\.?)*(?: +[A-Z][a-zA-Z'-]+){1,2}"
-)
-_RANK = re.compile(
-    r"\b(PC|DC|DS|Sgt|Sergeant|Constable|Inspector|Nurse|Sister|Cllr)\.? +"
-    r"([A-Z][a-z'-]+(?: +[A-Z][a-z'-]+)?)"
-)
-_CAPS_RUN = re.compile(r"\b[A-Z][a-z]+(?:['-][A-Za-z]+)*(?: +[A-Z][a-z]+(?:['-][A-Za-z]+)*)+\b")
-#: one capitalised word in mid-sentence (after a lower-case word, a digit or a comma; not beside
-#: another capitalised word): ``called by Sarah from school``
-_LONE_CAP = re.compile(r"(?<=[a-z0-9,)] )[A-Z][a-z]+(?:['-][A-Za-z]+)*\b(?! +[A-Z])")
+#: a word: letters or digits, with apostrophes, hyphens, dots, ampersands or underscores inside
+_WORD = re.compile(r"[^\W_](?:[\w'’&.-]*[^\W_])?")
+_MARK = "\x00"
+#: a run of redacted words, with the spaces and punctuation of a name, number or postcode between
+#: (and a bracket or plus sign of a phone number around)
+_RUN = re.compile(rf"[(+]?{_MARK}(?:[\s()+\-./,'’]*{_MARK})*\)?")
+
+
+def _one_mark(m: re.Match[str]) -> str:
+    """A run of redacted words as one mark (a closing bracket it did not open is given back)."""
+    run = m.group(0)
+    if run.endswith(")") and run.count("(") < run.count(")"):
+        return _MARK + ")"
+    return _MARK
 
 
 def _word_key(word: str) -> str:
-    return re.sub(r"'s$", "", word.lower())
+    return re.sub(r"['’]s$", "", word.lower())
 
 
 def redact(text: str | None, redaction: Redaction | None = None) -> str | None:
-    """Replace emails, UK phone numbers and anything that looks like a personal name by
-    ``[redacted]``, then truncate to ``max_chars`` (default 80, ``…`` marks a cut).
-
-    Names: a courtesy title and what follows (``Mrs Jane Smith``, ``Dr Patel``); the name after
-    a rank or role word (``PC Jones`` → ``PC [redacted]``); two or more capitalised words none
-    of which is a known word (``Jane Smith``), unless directly followed by an organisation word
-    (``Oak Green School``); one capitalised word that is not a known word in mid-sentence
-    (``called by Sarah`` → ``called by [redacted]``; a place name is redacted too, which is the
-    safe side). A name written in lower case is not recognised."""
+    """Keep the known words of ``text`` (any case) and replace every other word, number, e-mail
+    address or phone number by ``[redacted]`` (a run of them by one), then truncate to
+    ``max_chars`` (default 80, ``…`` marks a cut). A single letter before ``)`` is kept (an Annex
+    A list letter: ``k) 3E: Health services``); a single letter anywhere else is an initial."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return None
     red = redaction or load_redaction()
-    known, org = red.known_words | red.org_words, red.org_words
+    known = red.known_words | red.org_words | source_codes()
 
-    def title(m: re.Match[str]) -> str:
-        words = m.group(0).split()
-        tail = []
-        while len(words) > 2 and _word_key(words[-1]) in known:
-            tail.insert(0, words.pop())
-        return " ".join([REDACTED, *tail])
+    def word(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if _word_key(token) in known or token.lower() in known:
+            return token
+        if len(token) == 1 and token.isalpha() and m.string[m.end(): m.end() + 1] == ")":
+            return token
+        return _MARK
 
-    def rank(m: re.Match[str]) -> str:
-        names = m.group(2).split()
-        if all(_word_key(w) in known for w in names):
-            return m.group(0)
-        return f"{m.group(1)} {REDACTED}"
-
-    def caps(m: re.Match[str]) -> str:
-        words = m.group(0).split()
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            if _word_key(words[i]) in known:
-                out.append(words[i])
-                i += 1
-                continue
-            j = i
-            while j < len(words) and _word_key(words[j]) not in known:
-                j += 1
-            rest = [_word_key(w) for w in words[j:]]
-            is_org = bool(rest) and all(w in org for w in rest)
-            if j - i >= 2 and not is_org:
-                out.append(REDACTED)
-            else:
-                out.extend(words[i:j])
-            i = j
-        return " ".join(out)
-
-    text = _EMAIL.sub(REDACTED, text)
-    text = _PHONE.sub(REDACTED, text)
-    text = _TITLE.sub(title, text)
-    text = _RANK.sub(rank, text)
-    text = _CAPS_RUN.sub(caps, text)
-    text = _LONE_CAP.sub(lambda m: m.group(0) if _word_key(m.group(0)) in known else REDACTED, text)
+    text = _EMAIL.sub(_MARK, text.replace(_MARK, ""))
+    text = _WORD.sub(word, text)
+    text = _RUN.sub(_one_mark, text).replace(_MARK, REDACTED)
     if len(text) > red.max_chars:
         text = text[: red.max_chars - 1].rstrip() + "…"
     return text
+
+
+def is_known_text(text: str, redaction: Redaction | None = None) -> bool:
+    """Whether ``text`` is made of known words only (nothing in it would be redacted)."""
+    return REDACTED not in (redact(text, replace(redaction or load_redaction(), max_chars=10**6)) or "")

@@ -98,8 +98,9 @@ def agency_panels(kpi_df: pd.DataFrame, kpi: str, groups: Sequence[str], month: 
     for group in groups:
         chart, _ = kpi_spc(kpi_df, kpi, group, month, start=start)
         panels.append(chart.assign(agency=group_label(group)))
-    if not panels:  # no agency with enough figures: an empty frame the chart says so about
-        return pd.DataFrame({"x": [], "y": [], "agency": []})
+    if not panels:  # no agency large enough: an empty frame, which the chart says in words
+        return pd.DataFrame({"x": pd.Series(dtype="datetime64[ns]"), "y": pd.Series(dtype="float64"),
+                             "agency": pd.Series(dtype="string")})
     return pd.concat(panels, ignore_index=True)
 
 

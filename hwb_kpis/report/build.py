@@ -11,6 +11,11 @@ complete or absent (an older pack is replaced only once the new one is complete;
 outright leaves behind is cleared by the next build). A notebook that fails does not stop the
 others: it is listed in the index with its error, and ``ReportResult.failed`` is non-empty (the CLI
 exits 1). Each stage's seconds are in ``ReportResult.timings``.
+
+One build of a month runs at a time (a lock per month: a second one stops at once). With ``only``,
+the named pages are built again into a copy of the published pack and the index (and whatever
+else is assembled from every page) is rebuilt from the full set of pages (``pack.json``,
+:mod:`~hwb_kpis.report.manifest`): a pack is never replaced by a part of itself.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from hwb_kpis.config import (
     DEFAULT_VIEW,
 )
 from hwb_kpis.privacy import disclosure
-from hwb_kpis.report import notebooks, publish, render, run
+from hwb_kpis.report import manifest, notebooks, publish, render, run
 from hwb_kpis.report.data import PackData, pack_data
 from hwb_kpis.report.notebooks import Page
 from hwb_kpis.report.options import ReportOptions
@@ -50,8 +55,8 @@ class ReportResult:
     and render —, index, publish)."""
 
     index_path: Path
-    failed: list[str]  # names of the notebooks that failed
-    pages: list[Page]
+    failed: list[str]  # names of the notebooks of this build that failed
+    pages: list[Page]  # every page of the pack (with --only, those kept from the earlier pack too)
     synthetic: bool = False
     size_bytes: int = 0
     refresh: str = ""
@@ -75,7 +80,7 @@ class _Timings(dict):
 
 def plan(options: ReportOptions, echo: Echo = print) -> list[Page]:
     """Everything that can be checked before any work: the notebooks, their parameters and the
-    pack's folder (an existing pack needs ``force``)."""
+    pack's folder (an existing pack needs ``force``; checked again under the month's lock)."""
     pages = notebooks.plan_pages(options.notebooks_dir, options.notebook_values(), options.parameters,
                                  options.only)
     publish.check_target(options.pack_dir, options.force)
@@ -99,7 +104,7 @@ def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, fo
     """Run the notebooks (executed copies in ``folder/notebooks``) and render each one that ran
     to ``folder/<name>.html`` as soon as it ends, with a progress line per page."""
     executed_dir = folder / "notebooks"
-    executed_dir.mkdir()
+    executed_dir.mkdir(exist_ok=True)  # present when --only copied the earlier pack
     banners = render.banners_for(data.synthetic, options.internal)
     done = 0
     for page in run.run_pages(pages, executed_dir, cwd=options.notebooks_dir, timeout=options.timeout,
@@ -116,23 +121,37 @@ def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, fo
         shutil.rmtree(executed_dir)
 
 
+def assemble(options: ReportOptions, pages: list[Page], data: PackData, folder: Path) -> None:
+    """What is made from every page of the pack (not only those just run): the index and
+    ``pack.json``."""
+    index = render.render_index(pages, month=options.month, summary=data.summary,
+                                synthetic=data.synthetic, internal=options.internal)
+    (folder / "index.html").write_text(index, encoding="utf-8")
+    manifest.write_manifest(folder, options.month, pages)
+
+
 def write_pack(
     options: ReportOptions, pages: list[Page], data: PackData, echo: Echo, timings: _Timings
-) -> int:
-    """Build the pack in a temporary folder and publish it; returns its size in bytes."""
+) -> tuple[int, list[Page]]:
+    """Build the pack in a temporary folder and publish it; returns its size in bytes and every
+    page of the pack (with ``only``: the pages just built and those kept from the earlier pack)."""
+    earlier = manifest.earlier_pages(options.pack_dir, options.notebooks_dir) if options.only else []
     with publish.staging(options.pack_dir, echo) as folder:
+        if earlier:
+            publish.copy_earlier(options.pack_dir, folder, leave_out=[p.name for p in pages])
+            echo(f"--only: {len(pages)} page(s) built again; {len(manifest.merged(earlier, pages)) - len(pages)} "
+                 "kept from the earlier pack")
         with timings.stage("notebooks"):
             run_and_render(options, pages, data, folder, echo)
+        everything = manifest.merged(earlier, pages)
         with timings.stage("index"):
-            index = render.render_index(pages, month=options.month, summary=data.summary,
-                                        synthetic=data.synthetic, internal=options.internal)
-            (folder / "index.html").write_text(index, encoding="utf-8")
+            assemble(options, everything, data, folder)
         size = publish.folder_size(folder)
         if size > publish.PACK_SIZE_LIMIT:
             echo(f"warning: the pack is {size / 1e6:.1f} MB, over the 10 MB an email attachment allows")
         with timings.stage("publish"):
             publish.publish(folder, options.pack_dir, echo)
-    return size
+    return size, everything
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -143,15 +162,19 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
     timings = _Timings()
     with timings.stage("plan"):
         pages = plan(options, echo)
-    with timings.stage("data"):
-        data = prepare(options, echo)
-    size = write_pack(options, pages, data, echo, timings)
-    failed = [p.name for p in pages if not p.ok]
+    with publish.month_lock(options.out_dir, options.month):
+        with timings.stage("plan"):
+            publish.check_target(options.pack_dir, options.force)  # another build may have ended meanwhile
+        with timings.stage("data"):
+            data = prepare(options, echo)
+        size, everything = write_pack(options, pages, data, echo, timings)
+    failed = [p.name for p in pages if not p.ok]  # of the pages built now; earlier failures are in the index
     echo(
         f"pack written to {options.pack_dir} ({size / 1e6:.1f} MB): {len(pages) - len(failed)} page(s) ok"
         + (f", {len(failed)} FAILED: {', '.join(failed)}" if failed else "")
+        + (f"; {len(everything) - len(pages)} page(s) kept from the earlier pack" if len(everything) > len(pages) else "")
     )
-    return ReportResult(options.pack_dir / "index.html", failed, pages, synthetic=data.synthetic,
+    return ReportResult(options.pack_dir / "index.html", failed, everything, synthetic=data.synthetic,
                         size_bytes=size, refresh=data.refresh, timings=dict(timings))
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from hwb_kpis import pipeline
-from hwb_kpis.config import SYNTHETIC_MARKER
 from hwb_kpis.contract.processed import load_processed
 from hwb_kpis.errors import HwbKpisError
 
@@ -80,10 +79,7 @@ def _refresh(raw_dir: Path, processed_dir: Path, *, mapping_path, key_file, echo
     refresh = pipeline.refresh_processed(processed_dir, raw_dir, mapping_path=mapping_path, key_file=key_file,
                                          echo=echo, write_demo=demo_writer(echo, loud=True), fmt=fmt,
                                          link_days=link_days)
-    summary = read_summary(processed_dir)
-    if pipeline.is_synthetic(raw_dir):
-        summary.setdefault("synthetic", True)
-    return refresh, summary
+    return refresh, read_summary(processed_dir)
 
 
 def prepare_data(
@@ -133,10 +129,11 @@ def pack_data(
     link_days: int | None = None,
 ) -> PackData:
     """The data of a pack for ``month``: :func:`prepare_data`, then :func:`check_month_covered`;
-    synthetic when the summary says so or the raw folder holds the synthetic marker. ``fmt`` and
-    ``link_days`` are how to read the raw extract (None: as it was last cleaned)."""
+    synthetic as the ingest summary says, which the cleaning decided with
+    :func:`hwb_kpis.pipeline.is_synthetic` (the same test as for the demo key: the raw folder holds
+    exactly the files ``hwb-kpis synth`` wrote). ``fmt`` and ``link_days`` are how to read the raw
+    extract (None: as it was last cleaned)."""
     refresh, summary = _refresh(raw_dir, processed_dir, mapping_path=mapping_path, key_file=key_file, echo=echo,
                                 fmt=fmt, link_days=link_days)
     check_month_covered(summary, month)
-    synthetic = bool(summary.get("synthetic")) or (Path(raw_dir) / SYNTHETIC_MARKER).exists()
-    return PackData(summary, synthetic, refresh)
+    return PackData(summary, bool(summary.get("synthetic")), refresh)

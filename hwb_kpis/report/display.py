@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from hwb_kpis.privacy.disclosure import published_html, suppress
+from hwb_kpis.report.escape import without_html
 from hwb_kpis.report.unavailable import Unavailable
 from hwb_kpis.report.words import bullets, count, percent
 
@@ -93,13 +94,15 @@ def show_figure(fig, *, dpi: int = 100, alt: str | None = None) -> None:
 
 
 def show_markdown(text: str | Unavailable) -> None:
-    """Display markdown (nothing for an empty text; for a part the extract cannot give, why)."""
+    """Display markdown (nothing for an empty text; for a part the extract cannot give, why); raw
+    HTML in it is shown as text, never run (:func:`hwb_kpis.report.escape.without_html`: values
+    are escaped where sentences are made, this is the second line of defence)."""
     from IPython.display import Markdown, display
 
     if isinstance(text, Unavailable):
         text = text.markdown
     if text:
-        display(Markdown(text))
+        display(Markdown(without_html(text)))
 
 
 def show_html(markup: str | Unavailable) -> None:

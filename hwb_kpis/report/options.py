@@ -4,6 +4,7 @@ it without checking again."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,19 +36,27 @@ def absolute(path: str | Path) -> Path:
 
 
 def check_date(value: object, what: str = "as_of") -> str | None:
-    """``value`` as text when it is a date (``YYYY-MM-DD``), ``None`` when empty; otherwise an
-    :class:`HwbKpisError` (the KPI functions read it the same way, with pandas)."""
+    """``value`` as text when it is a date written ``YYYY-MM-DD``, a real day, in the window of
+    plausible dates (from ``reference/ingest_limits.yml``'s earliest date to 2262, pandas' last);
+    ``None`` when empty; otherwise an :class:`HwbKpisError`, before any notebook runs (``today``,
+    ``12/31/2015`` or ``2015`` would be read in ways nobody meant)."""
     if value is None or str(value).strip() == "":
         return None
-    import pandas as pd
+    import datetime as dt
 
+    from hwb_kpis.ingest.limits import earliest_date
+
+    text = str(value).strip()
     try:
-        stamp = pd.Timestamp(str(value).strip())
-    except (ValueError, TypeError):
-        stamp = pd.NaT
-    if pd.isna(stamp):
+        day = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        day = None
+    if day is None:
         raise HwbKpisError(f"{what} {value!r} is not a date (expected YYYY-MM-DD)")
-    return str(value).strip()
+    earliest = earliest_date().date()
+    if not earliest <= day <= dt.date(2262, 4, 11):
+        raise HwbKpisError(f"{what} {value!r} is not a date (expected YYYY-MM-DD) between {earliest} and 2262-04-11")
+    return text
 
 
 def _check_choice(value: str, choices: tuple[str, ...], what: str) -> str:

@@ -284,7 +284,8 @@ def funnel_plot(
     from hwb_kpis.stats.funnel import funnel_curve, level_tag
 
     if funnel_df.empty:
-        return empty_figure(title, note=note, as_of=as_of)
+        return empty_figure(title, message="No agency had enough contacts this month for a funnel plot.", note=note,
+                            as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     pooled = funnel_df.attrs.get("pooled", float(funnel_df["pooled"].iloc[0]))
@@ -356,9 +357,9 @@ def small_multiples(
     line (e.g. the all-agency rate) on every panel. Best for up to about 9 groups; with shared
     y axes a small agency's noise looks large, so say its denominators in the note.
     """
-    if df.empty:
+    groups = list(pd.unique(df[group])) if group in df.columns and not df.empty else []
+    if not groups:
         return empty_figure(title, note=note, as_of=as_of)
-    groups = list(pd.unique(df[group]))
     ncols = max(1, min(ncols, len(groups)))
     nrows = int(np.ceil(len(groups) / ncols))
     fig, axes = _figure(nrows, ncols, figsize=(min(10.0, 3.2 * ncols), min(8.0, 2.2 * nrows + 1.0)),

@@ -1,7 +1,8 @@
 """Publishing a pack atomically: it is built in a hidden folder beside its final place
 (``reports/.YYYY-MM.tmp-<pid>-xxxx``) and renamed into place at the end, so a month's pack is
 either complete or absent; an older pack is set aside (``.YYYY-MM.old-<pid>-xxxx``) and removed
-only once the new one is in. What a build killed outright left behind is cleared by the next."""
+only once the new one is in. What a build killed outright left behind is cleared by the next.
+One build of a month runs at a time (:func:`month_lock`)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,31 @@ from pathlib import Path
 from typing import Any
 
 from hwb_kpis.errors import HwbKpisError
+from hwb_kpis.locks import locked, remove_if_unlocked
+from hwb_kpis.locks import owner_alive as _owner_alive  # noqa: F401 - the test of a folder's process
 
 #: what an e-mail attachment may weigh; a bigger pack is written with a warning
 PACK_SIZE_LIMIT = 10 * 1024 * 1024
+
+
+@contextmanager
+def month_lock(out_dir: Path, month: str) -> Iterator[None]:
+    """Hold the lock of one month's pack (``out_dir/.YYYY-MM.lock``, removed when done; never
+    followed through a symbolic link): a second build of the month stops at once with a one-line
+    error instead of replacing the first one's pack."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f".{month}.lock"
+    with locked(path, wait=False, remove=True,
+                busy=f"another build of {month} is running (it holds {path}); wait for it to finish"):
+        yield
+
+
+def copy_earlier(final: Path, folder: Path, leave_out: list[str]) -> None:
+    """Copy the published pack ``final`` into the staging ``folder``, without the pages named in
+    ``leave_out`` (their HTML and executed notebook), which are about to be built again."""
+    skip = {f"{n}.html" for n in leave_out} | {f"{n}.ipynb" for n in leave_out}
+    shutil.copytree(final, folder, dirs_exist_ok=True, symlinks=True,
+                    ignore=lambda _dir, names: [n for n in names if n in skip])
 
 
 def check_target(final: Path, force: bool) -> None:
@@ -31,21 +54,6 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def _owner_alive(name: str) -> bool:
-    """Whether the process that made a ``.YYYY-MM.tmp-<pid>-xxxx`` / ``.old-<pid>-xxxx`` folder
-    still runs (a name without a process id counts as alive: it is left alone)."""
-    match = re.search(r"\.(?:tmp|old)-(\d+)-", name)
-    if not match:
-        return True
-    try:
-        os.kill(int(match.group(1)), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
 def remove_abandoned_builds(out_dir: Path, echo: Callable[[str], Any] = print) -> list[Path]:
     """Clear what a build killed outright (``kill -9``, power cut) left in ``out_dir``: temporary
     folders of dead processes are removed; a previous pack set aside by a dead process just
@@ -54,6 +62,9 @@ def remove_abandoned_builds(out_dir: Path, echo: Callable[[str], Any] = print) -
     found: list[Path] = []
     if not out_dir.is_dir():
         return found
+    for lock in sorted(out_dir.glob(".????-??.lock")):
+        if remove_if_unlocked(lock):
+            found.append(lock)
     for folder in sorted(out_dir.glob(".*-*")):
         match = re.fullmatch(r"\.(\d{4}-\d{2})\.(tmp|old)-.+", folder.name)
         if not match or not folder.is_dir() or _owner_alive(folder.name):

@@ -16,7 +16,7 @@ def test_audit_evidence_is_redacted_and_short():
     assert len(evidence) <= 80
     for secret in ("Jane", "Smith", "07700", "900123", "@", "Amy", "Jones"):
         assert secret not in evidence
-    assert evidence.startswith("source_detail: [redacted] ([redacted], [redacted]) referring")
+    assert evidence.startswith("source_detail: [redacted] referring on behalf of school nurse [redacted]")
 
 
 def test_recoding_summary_by_rule_and_month():

@@ -107,7 +107,7 @@ def test_school_nurse_kept_when_health_involved_or_not_plainly_school(detail, ro
 def test_safeguarding_lead_at_a_school_recorded_as_school_nurse_becomes_2a():
     code, rule, audit = code_one("3C", None, "Safeguarding Lead", "Chiltern Academy")
     assert (code, rule) == ("2A", "school_safeguarding_lead_recorded_as_school_nurse")
-    assert audit["evidence"].iloc[0] == "referrer_role: Safeguarding Lead; referrer_org: Chiltern Academy"
+    assert audit["evidence"].iloc[0] == "referrer_role: Safeguarding Lead; referrer_org: [redacted] Academy"
 
 
 def test_school_nurse_text_in_police_contact_does_not_recode():
@@ -169,7 +169,7 @@ def test_nothing_matched_becomes_10_and_is_listed():
     code, rule, audit = code_one(None, "Some agency", None, None)
     assert (code, rule) == ("10", "unknown_source")
     assert audit["source_code_recorded"].isna().all() and audit["source_code"].tolist() == ["10"]
-    assert audit["evidence"].tolist() == ["source_detail: Some agency"]
+    assert audit["evidence"].tolist() == ["source_detail: [redacted] agency"]
     assert code_one(None, None, None, None)[2]["evidence"].tolist() == ["(no source text)"]
 
 

@@ -62,6 +62,7 @@ def test_truncated_inside_a_quote_is_quarantined_too(tmp_path):
     assert result.exit_code == 0, result.output
     assert _reconciled(summary) == (4, 3, 1, 0)
     assert q["row"].tolist() == [5] and q.loc[0, "column"] == "(whole row)"
+    assert q.loc[0, "reason"] == "unbalanced quote"  # a quote never closed
 
 
 def test_a_file_that_is_not_csv_is_a_one_line_error(tmp_path):
@@ -140,3 +141,26 @@ def test_fifty_thousand_duplicate_rows(tmp_path):
     assert result.exit_code == 0, result.output
     assert _reconciled(summary) == (50_001, 2, 0, 49_999)
     assert len(q) == 0
+
+
+def test_implausible_and_out_of_range_dates_are_quarantined_never_a_stop(tmp_path):
+    # the defect: a 1900 or 1950 birth stopped the run ("processed tables break their contract ...
+    # age_years 113"), a contact dated 01/01/1900 was kept, and a date before 1677 crashed pandas
+    text = "\n".join([
+        "contact_id,child_id,contact_date,child_dob,outcome",
+        "B1,K1,2015-10-01,1900-01-01,nfa",
+        "B2,K2,2015-10-01,1950-06-01,nfa",
+        "B3,K3,01/01/1900,2010-01-01,nfa",
+        "B4,K4,2015-10-01,1600-01-01,nfa",
+        "B5,K5,0001-01-01,2010-01-01,nfa",
+        "B6,K6,2015-10-01,2015-12-01,nfa",  # unborn at the contact: kept
+        "B7,K7,2015-10-01,2010-01-01,nfa",
+    ]) + "\n"
+    (tmp_path / "c.csv").write_text(text)
+    result, summary, q = _clean(tmp_path, tmp_path / "c.csv")
+    assert result.exit_code == 0, result.output
+    assert _reconciled(summary) == (7, 2, 5, 0)
+    assert q["row"].tolist() == [2, 3, 4, 5, 6]
+    assert set(q["reason"]) <= {"implausible date (born long before contact)", "implausible date (too early)",
+                                "impossible date (before 1900)"}
+    assert summary["first_contact_date"] == "2015-10-01"

@@ -99,7 +99,7 @@ def test_quarantine_masks_identifiers(cleaned):
     q = cleaned["contacts"].quarantine
     assert not q["value"].astype(str).str.contains("CH0|C01", regex=True).any()
     assert (q.loc[q["column"] == "contact_id", "value"] == "[masked]").all()
-    assert q.loc[q["row"] == 8, "value"].iloc[0] == "yesterday"
+    assert q.loc[q["row"] == 8, "value"].iloc[0] == "[masked]"  # neither a date nor a code
 
 
 def test_truncated_csv_row_is_quarantined_and_counts_reconcile(tmp_path):

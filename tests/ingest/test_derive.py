@@ -44,8 +44,8 @@ def test_each_kind_is_converted():
     assert clean["contact_date"].tolist() == [pd.Timestamp("2015-11-03"), pd.Timestamp("2015-11-04")]
     assert clean["outcome"].tolist() == ["nfa", "referral"]
     assert clean["marf"].tolist() == [True, pd.NA]
-    assert clean["gender"].tolist() == ["female", "x"]  # unlisted: kept in lower case
+    assert clean["gender"].tolist() == ["female", "unknown"]  # unlisted: unknown, never the text
     assert clean["source_detail"].tolist() == [pd.NA, "GP"]
     assert clean["dob_month"].tolist() == ["2009-03", pd.NA] and clean["age_years"].tolist() == [6, pd.NA]
-    assert clean["authority"].tolist() == ["A", ""] and clean["source_row"].tolist() == [2, 3]
+    assert clean["authority"].tolist() == ["unknown", ""] and clean["source_row"].tolist() == [2, 3]  # not a code
     assert "child_dob" not in clean.columns

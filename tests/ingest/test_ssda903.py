@@ -66,3 +66,16 @@ def test_the_public_sample_gives_one_period_per_s_episode(tmp_path):
     assert raw.raw_rows == len(episodes) == 5050
     assert len(raw.data) == (episodes["RNE"] == "S").sum() == 381  # not 5,050 periods
     assert raw.folded == 5050 - 381
+
+
+def test_the_episodes_file_s_lines_are_accounted_for(tmp_path):
+    """A blank line and a malformed row of episodes.csv: every physical line in the reconciliation."""
+    lines = (CSV / "episodes.csv").read_text().splitlines()
+    lines.insert(3, "")
+    lines.insert(5, "1006,01/02/2016,S")  # too few fields: malformed, quarantined
+    (tmp_path / "episodes.csv").write_text("\n".join(lines) + "\n")
+    shutil.copy(CSV / "header.csv", tmp_path / "header.csv")
+    raw = SSDA903_FORMAT.read(tmp_path, Mapping())["looked_after"]
+    s = clean_table(raw, Mapping(), KEY, today=pd.Timestamp("2016-06-30").date()).summary
+    assert (s["raw_lines"], s["blank_lines"], s["raw_rows"], s["quarantined"]) == (11, 1, 10, 2)
+    assert s["reconciled"]

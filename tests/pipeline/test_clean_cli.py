@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hwb_kpis.cli import app
+from hwb_kpis.synthetic import write_marker
 from tests.support import TEST_DATA
 
 FIXTURES = TEST_DATA / "ingest"
@@ -89,7 +90,7 @@ def test_real_data_without_key_fails_cleanly(raw_dir, tmp_path, monkeypatch):
 def test_synthetic_marker_allows_demo_key(raw_dir, tmp_path, monkeypatch):
     monkeypatch.delenv("HWB_KPIS_PSEUDONYM_KEY", raising=False)
     monkeypatch.delenv("HWB_KPIS_PSEUDONYM_KEY_FILE", raising=False)
-    (raw_dir / "SYNTHETIC").write_text("synthetic")
+    write_marker(raw_dir)  # exactly these files, as `hwb-kpis synth` marks what it writes
     result = runner.invoke(app, ["clean", "--raw", str(raw_dir), "--out", str(tmp_path / "p")])
     assert result.exit_code == 0, result.output
     assert "DEMO key" in result.output and "SYNTHETIC" in result.output

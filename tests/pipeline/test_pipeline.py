@@ -12,6 +12,7 @@ import pytest
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.pipeline import is_current, months_without_contacts, raw_fingerprint
 from hwb_kpis.report.data import ensure_processed
+from hwb_kpis.synthetic import write_marker
 from tests.support import TEST_DATA
 
 FIXTURES = TEST_DATA / "ingest"
@@ -135,7 +136,7 @@ def test_nothing_at_all_gets_the_demo_writer(tmp_path, monkeypatch):
         written.append(Path(out_dir))
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         (Path(out_dir) / "contacts.csv").write_text("x\n")
-        (Path(out_dir) / "SYNTHETIC").write_text("synthetic\n")
+        write_marker(out_dir)
 
     cleaned = []
     monkeypatch.setattr(pipeline, "run_clean", lambda raw, out, **kw: cleaned.append((raw, out)))

@@ -40,14 +40,17 @@ def test_key_file_must_be_outside_project(tmp_path, monkeypatch):
     (tmp_path / "project").mkdir()
     inside = tmp_path / "project" / "key.txt"
     inside.write_text("0123456789abcdef0123")
+    inside.chmod(0o600)
     with pytest.raises(PseudonymKeyError, match="outside the project"):
         resolve_key(synthetic=False, key_file=inside)
     outside = tmp_path / "key.txt"
     outside.write_text("0123456789abcdef0123\n")
+    outside.chmod(0o600)
     key = resolve_key(synthetic=False, key_file=outside)
     assert key.value == b"0123456789abcdef0123" and key.source.startswith("file:")
     short = tmp_path / "short.txt"
     short.write_text("abc")
+    short.chmod(0o600)
     with pytest.raises(PseudonymKeyError, match="shorter than 16"):
         resolve_key(synthetic=False, key_file=short)
 

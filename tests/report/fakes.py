@@ -12,7 +12,9 @@ import nbformat
 import pytest
 
 from hwb_kpis import pipeline as real_pipeline
+from hwb_kpis.privacy.pseudonym import DEMO_KEY, key_fingerprint
 from hwb_kpis.report.notebooks import Page
+from hwb_kpis.synthetic import write_marker
 from tests.support import TEST_DATA
 
 NOTEBOOKS = TEST_DATA / "report"
@@ -56,6 +58,7 @@ def write_processed(processed: Path, fingerprint: str = FINGERPRINT) -> None:
         "extract_date": "2015-12-02",
         "synthetic": True,
         "raw_fingerprint": fingerprint,
+        "pseudonym_key_fingerprint": key_fingerprint(DEMO_KEY),  # as cleaned with the demo key
     }
     for name in real_pipeline.PROCESSED_FILES:  # a complete set, as run_clean leaves it
         if not (processed / name).exists():
@@ -67,7 +70,7 @@ def workspace(base: Path) -> dict[str, Path]:
     raw, processed, out = base / "raw", base / "processed", base / "reports"
     raw.mkdir(parents=True)
     (raw / "contacts.csv").write_text("contact_id\n", encoding="utf-8")
-    (raw / "SYNTHETIC").write_text("synthetic\n", encoding="utf-8")
+    write_marker(raw)
     write_processed(processed)
     return {"raw_dir": raw, "processed_dir": processed, "out_dir": out}
 

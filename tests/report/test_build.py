@@ -19,6 +19,7 @@ from hwb_kpis.privacy import INTERNAL_BANNER
 from hwb_kpis.report import publish, render, run
 from hwb_kpis.report.build import ReportOptions, build, build_report
 from hwb_kpis.report.render import SYNTHETIC_BANNER
+from hwb_kpis.synthetic import write_marker
 from tests.report.fakes import MONTH, NOTEBOOKS, FakePipeline, fake_run, without_kernels, workspace
 
 
@@ -212,7 +213,7 @@ def test_empty_raw_dir_writes_synthetic_extract_loudly(tmp_path: Path, fake_pipe
     def write_extract(out_dir, **kwargs):
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         (Path(out_dir) / "contacts.csv").write_text("contact_id\n", encoding="utf-8")
-        (Path(out_dir) / "SYNTHETIC").write_text("synthetic\n", encoding="utf-8")
+        write_marker(out_dir)
         calls.append(Path(out_dir))
         return [Path(out_dir) / "contacts.csv"]
 

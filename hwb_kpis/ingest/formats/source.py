@@ -16,6 +16,7 @@ import yaml
 
 from hwb_kpis.contract.tables import Column, TableSpec
 from hwb_kpis.ingest.additions import apply_mapping
+from hwb_kpis.ingest.lines import Lines
 from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.raw import RawTable
 
@@ -30,10 +31,12 @@ def source_spec(name: str, columns: AnyMapping[str, str], required: Sequence[str
 
 def contract_table(spec: TableSpec, path: Path, columns: AnyMapping[str, Sequence[str] | np.ndarray | pd.Series],
                    rows: Sequence[int] | np.ndarray, mapping: Mapping, *, notes: Sequence[str] = (),
-                   malformed: pd.DataFrame | None = None, folded: int = 0, folded_note: str = "") -> RawTable:
+                   malformed: pd.DataFrame | None = None, folded: int = 0, folded_note: str = "",
+                   lines: Lines | None = None) -> RawTable:
     """A contract table (``spec``) from the ``columns`` a format read (contract name -> text
     values, one per row), the rows' numbers in their file, and what the mapping adds (constants,
-    joins, code translations). Columns not given are blank and count as not in the extract."""
+    joins, code translations). Columns not given are blank and count as not in the extract.
+    ``lines``: how the source file's physical lines were used, when it was read as text."""
     n = len(rows)
     data = {}
     for col in (*spec.columns, *spec.optional):
@@ -48,7 +51,7 @@ def contract_table(spec: TableSpec, path: Path, columns: AnyMapping[str, Sequenc
         malformed = pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype="string")})
     raw = RawTable(spec=spec, path=Path(path), data=frame, malformed=malformed, notes=list(notes),
                    present=tuple(c for c in (*spec.columns, *spec.optional) if c in columns),
-                   folded=folded, folded_note=folded_note)
+                   folded=folded, folded_note=folded_note, lines=lines)
     from hwb_kpis.ingest.readers import read_file
 
     apply_mapping(raw, mapping, read_file)

@@ -30,6 +30,7 @@ from hwb_kpis.ingest.dates import parse_dates
 from hwb_kpis.ingest.formats.periods import starts_period
 from hwb_kpis.ingest.formats.source import FormatWords, contract_table, files_by_stem, source_spec
 from hwb_kpis.ingest.formats.ssda903 import periods_table
+from hwb_kpis.ingest.lines import Lines
 from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.raw import RawTable
 from hwb_kpis.ingest.text import norm_value
@@ -69,8 +70,8 @@ class SsdFormat(FormatWords):
         return ", ".join(f"{path.name} as {table.replace('_', '-')}" for table, path in self.locate(raw_dir, mapping).items())
 
     # --- reading ---------------------------------------------------------------------------------
-    def _read(self, path: Path, name: str, mapping: Mapping) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-        """The named fields of one SSD file (others are never read), its malformed rows, notes."""
+    def _read(self, path: Path, name: str, mapping: Mapping) -> tuple[pd.DataFrame, pd.DataFrame, list[str], Lines | None]:
+        """The named fields of one SSD file (others are never read), its malformed rows, notes and lines."""
         from hwb_kpis.ingest.readers import read_file
 
         columns = self._spec["files"][name]
@@ -79,7 +80,7 @@ class SsdFormat(FormatWords):
         for col in columns:
             if not raw.has(col):
                 raw.data[col] = ""
-        return raw.data, raw.malformed, raw.notes
+        return raw.data, raw.malformed, raw.notes, raw.lines
 
     def read(self, raw_dir: Path, mapping: Mapping) -> dict[str, RawTable]:
         files = self.files(raw_dir)
@@ -90,17 +91,17 @@ class SsdFormat(FormatWords):
             out["contacts"] = self._contacts(files["ssd_contacts"], dob, mapping)
         if "ssd_cin_episodes" in files:
             path = files["ssd_cin_episodes"]
-            data, malformed, notes = self._read(path, "ssd_cin_episodes", mapping)
+            data, malformed, notes, lines = self._read(path, "ssd_cin_episodes", mapping)
             present = [c for c in REFERRALS.columns if c in data.columns and (c in self._spec["required"]["ssd_cin_episodes"]
                                                                               or (data[c] != "").any())]
             out["referrals"] = contract_table(REFERRALS, path, {c: data[c] for c in present}, data["source_row"],
-                                              mapping, notes=notes, malformed=malformed)
+                                              mapping, notes=notes, malformed=malformed, lines=lines)
         if "ssd_cla_episodes" in files:
             out["looked_after"] = self._looked_after(files["ssd_cla_episodes"], files.get("ssd_cla_health"), mapping)
         return {t: out[t] for t in ("contacts", "referrals", "looked_after") if t in out}
 
     def _contacts(self, path: Path, dob: pd.DataFrame | None, mapping: Mapping) -> RawTable:
-        data, malformed, notes = self._read(path, "ssd_contacts", mapping)
+        data, malformed, notes, lines = self._read(path, "ssd_contacts", mapping)
         columns = {c: data[c] for c in ("contact_id", "child_id", "contact_date")}
         for c in ("source_code", "source_detail"):
             if (data[c] != "").any():
@@ -112,7 +113,8 @@ class SsdFormat(FormatWords):
             columns["child_dob"] = data["child_id"].map(births).fillna("")
             notes.append(f"dates of birth joined from ssd_person ({int((columns['child_dob'] != '').sum()):,} "
                          "contacts matched); no other field of ssd_person is read")
-        return contract_table(CONTACTS, path, columns, data["source_row"], mapping, notes=notes, malformed=malformed)
+        return contract_table(CONTACTS, path, columns, data["source_row"], mapping, notes=notes, malformed=malformed,
+                              lines=lines)
 
     def outcomes(self, text: pd.Series) -> np.ndarray:
         """Each contact's outcome from ``cont_contact_outcome_json`` (see ``ssd.yml``)."""
@@ -136,7 +138,7 @@ class SsdFormat(FormatWords):
         return "pending" if not set_flags else str(spec["unknown"])
 
     def _looked_after(self, path: Path, health_path: Path | None, mapping: Mapping) -> RawTable:
-        episodes, malformed, notes = self._read(path, "ssd_cla_episodes", mapping)
+        episodes, malformed, notes, lines = self._read(path, "ssd_cla_episodes", mapping)
         is_start = starts_period(episodes["reason"])
         extra = {}
         if health_path is not None:
@@ -146,7 +148,7 @@ class SsdFormat(FormatWords):
                      f"{health_path.name} on or after the start of each period "
                      f"({int((extra['iha_date'] != '').sum()):,} of {int(is_start.sum()):,} periods have one)"]
         return periods_table(episodes, None, path, mapping, malformed=malformed, notes=notes,
-                             source="ssd_cla_episodes", extra=extra)
+                             source="ssd_cla_episodes", extra=extra, lines=lines)
 
 
 def _flags(text: str) -> dict[str, str] | None:

@@ -21,6 +21,7 @@ from hwb_kpis.errors import InputFileError
 from hwb_kpis.ingest.formats import xml_stream
 from hwb_kpis.ingest.formats.periods import FOLDED_NOTE, period_notes, starts_period
 from hwb_kpis.ingest.formats.source import FormatWords, contract_table, files_by_stem, source_spec
+from hwb_kpis.ingest.lines import Lines
 from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.raw import RawTable
 
@@ -94,27 +95,29 @@ class Ssda903Format(FormatWords):
     def read(self, raw_dir: Path, mapping: Mapping) -> dict[str, RawTable]:
         """The looked-after periods of the return."""
         path = self.locate(raw_dir, mapping)["looked_after"]
+        lines = None
         if path.suffix.lower() == ".xml":
             episodes, dob, malformed = self._read_xml(path)
             notes = []
         else:
-            episodes, malformed = self._read_csv(path, "episodes", mapping)
+            episodes, malformed, lines = self._read_csv(path, "episodes", mapping)
             header_path = self._csv(raw_dir).get("header")
             dob = self._read_csv(header_path, "header", mapping)[0] if header_path else None
             notes = [] if header_path else ["no header.csv: dates of birth not joined"]
         others = [n for n in self.ignored(raw_dir) if n.lower() not in {"header.csv"}]
         if others:
             notes.append(f"files not read (the KPIs need only the episodes): {', '.join(others)}")
-        return {"looked_after": periods_table(episodes, dob, path, mapping, malformed=malformed, notes=notes)}
+        return {"looked_after": periods_table(episodes, dob, path, mapping, malformed=malformed, notes=notes,
+                                              lines=lines)}
 
-    def _read_csv(self, path: Path, name: str, mapping: Mapping) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _read_csv(self, path: Path, name: str, mapping: Mapping) -> tuple[pd.DataFrame, pd.DataFrame, Lines | None]:
         from hwb_kpis.ingest.readers import read_file
 
         columns = self._spec["files"][name]
         spec = source_spec(name, {c: "text" for c in columns}, required=tuple(columns))
         aliases = {str(header): str(col) for col, header in columns.items()}
         raw = read_file(path, spec, mapping, aliases=aliases)
-        return raw.data, raw.malformed
+        return raw.data, raw.malformed, raw.lines
 
     def _read_xml(self, path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         xml = self._spec["xml"]
@@ -140,7 +143,8 @@ class Ssda903Format(FormatWords):
 
 def periods_table(episodes: pd.DataFrame, dob: pd.DataFrame | None, path: Path, mapping: Mapping, *,
                   malformed: pd.DataFrame | None = None, notes: list[str] | None = None,
-                  source: str = "the SSDA903 episodes", extra: dict[str, np.ndarray] | None = None) -> RawTable:
+                  source: str = "the SSDA903 episodes", extra: dict[str, np.ndarray] | None = None,
+                  lines: Lines | None = None) -> RawTable:
     """The looked-after table from episodes (``child``, ``start``, ``reason``, ``source_row``):
     one row per episode with reason ``S``, the others folded (counted, not rows). ``extra``:
     further contract columns, one value per period start in episode order (SSD's ``iha_date``)."""
@@ -159,7 +163,7 @@ def periods_table(episodes: pd.DataFrame, dob: pd.DataFrame | None, path: Path, 
         LOOKED_AFTER, path, {"child_id": starts["child"].to_numpy(), "period_start": starts["start"].to_numpy(),
                              **(extra or {})},
         np.asarray(starts["source_row"], dtype="int64"), mapping, notes=notes, malformed=malformed,
-        folded=int((~is_start).sum()), folded_note=FOLDED_NOTE,
+        folded=int((~is_start).sum()), folded_note=FOLDED_NOTE, lines=lines,
     )
 
 

@@ -14,11 +14,13 @@ from hwb_kpis import config, dfe
 from hwb_kpis.config import project_root
 from hwb_kpis.privacy.disclosure import banner_markdown, suppress
 from hwb_kpis.report import display, plots
+from hwb_kpis.report.escape import markdown_text
 from hwb_kpis.report.words import decimal, month_name
 
-#: where to get the DfE files, for a page without them (``{folder}``: the folder searched)
+#: where to get the DfE files, for a page without them (``{folder}``: the name of the folder
+#: searched, escaped; never its full path)
 MISSING_FILE_NOTE = (
-    "**The DfE statistics file was not found in `{folder}`, so this page has no comparison.**\n\n"
+    "**The DfE statistics file was not found in the folder {folder}, so this page has no comparison.**\n\n"
     "To add it: open explore-education-statistics.service.gov.uk, find the release "
     "*Characteristics of children in need*, and from its data catalogue download "
     "*Children in need referrals and re-referrals* (file "
@@ -32,6 +34,15 @@ def resolve(path: str | Path) -> Path:
     """A parameter path: absolute as given, relative ones against the notebooks folder."""
     p = Path(path).expanduser()
     return p if p.is_absolute() else (project_root() / "notebooks" / p).resolve()
+
+
+def _folder(path: Path) -> str:
+    """A folder as a page names it: its own name, escaped (never the full path of a machine)."""
+    return f"*{markdown_text(Path(path).name or str(path))}*"
+
+
+def _quiet(_: str) -> None:
+    """Says nothing: what cleaning prints belongs to the terminal, not to a page."""
 
 
 def _decimals(table: pd.DataFrame, columns, digits: int = 1) -> pd.DataFrame:
@@ -66,7 +77,7 @@ class BenchmarkingPage:
     @property
     def missing_note(self) -> str:
         """Where to get the DfE file, when it is missing (empty otherwise)."""
-        return "" if self.have_dfe else MISSING_FILE_NOTE.format(folder=self.dfe_dir)
+        return "" if self.have_dfe else MISSING_FILE_NOTE.format(folder=_folder(self.dfe_dir))
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -80,8 +91,8 @@ class BenchmarkingPage:
 
     @property
     def authority_note(self) -> str:
-        name = self.summary.loc[self.summary["level"] == "authority", "area"].iloc[0]
-        return (f"Authority: **{name}** (code `{self.la_code}`). The comparison below uses "
+        name = markdown_text(self.summary.loc[self.summary["level"] == "authority", "area"].iloc[0])
+        return (f"Authority: **{name}** (code {markdown_text(self.la_code)}). The comparison below uses "
                 f"**{dfe.year_label(self.year)}** (the year ending 31 March {self.year}), the latest complete "
                 f"reporting year before {month_name(self.month)}.")
 
@@ -122,7 +133,8 @@ class BenchmarkingPage:
             from hwb_kpis.report.data import ensure_processed
             from hwb_kpis.report.unavailable import Unavailable
 
-            tables = ensure_processed(self.processed_dir, self.raw_dir, link_days=self.link_days)
+            tables = ensure_processed(self.processed_dir, self.raw_dir, link_days=self.link_days,
+                                      echo=_quiet)  # no log line on the page
             able = of_tables(tables)
             if not able.has("rereferral_12m"):
                 reason = able.reason("rereferral_12m") or ""
@@ -181,7 +193,7 @@ class BenchmarkingPage:
 
     @property
     def cla_missing_note(self) -> str:
-        return f"The looked-after file was not found in `{self.dfe_dir}`; this section is skipped."
+        return f"The looked-after file was not found in the folder {_folder(self.dfe_dir)}; this section is skipped."
 
     @property
     def starts_table(self) -> pd.DataFrame:

@@ -15,14 +15,17 @@ from tests.ingest.checks.support import rows_of
 
 def test_the_order_of_the_rules():
     assert [(r.code, r.reason) for r in ordered()] == [
+        ("unbalanced_quote", "unbalanced quote"),
         ("malformed_row", "malformed row (wrong number of fields)"),
         ("missing_value", "missing required value"),
         ("unparseable_date", "unparseable date"),
         ("impossible_date", "impossible date"),
         ("date_before_1900", "impossible date (before 1900)"),
+        ("implausible_date", "implausible date (too early)"),
         ("date_in_future", "date in the future"),
         ("decision_before_contact", "impossible date (decision before contact)"),
-        ("born_after_contact", "impossible date (born after contact)"),
+        ("born_after_contact", "implausible date (born long after contact)"),
+        ("born_long_before_contact", "implausible date (born long before contact)"),
         ("assessment_before_period", "impossible date (assessment before period start)"),
         ("unknown_outcome", "unknown outcome"),
         ("unknown_yes_no", "unrecognised yes/no value"),

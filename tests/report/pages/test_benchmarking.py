@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from hwb_kpis.report.escape import markdown_text
 from hwb_kpis.report.pages import benchmarking
 
 
 def test_without_the_dfe_file_the_page_says_where_to_get_it(tmp_path):
     page = benchmarking.load(dfe_dir=str(tmp_path))
     assert not page.have_dfe
-    assert page.missing_note.startswith(f"**The DfE statistics file was not found in `{tmp_path}`")
+    folder = markdown_text(tmp_path.name)  # its name only, escaped (never a machine's full path)
+    assert page.missing_note.startswith(f"**The DfE statistics file was not found in the folder *{folder}*")
     assert "`dfe_dir` parameter" in page.missing_note and page.banner == ""
     assert "INTERNAL" in benchmarking.load(dfe_dir=str(tmp_path), internal=True).banner
 
