@@ -7,7 +7,7 @@ It
 
 1. writes (once, cached in ``--workdir``) a census return of about N referrals: one ``<Child>``
    per child with its identifiers, characteristics and one to three ``<CINdetails>`` (each with
-   assessments and a plan, as real returns carry), about 1.2 referrals per child;
+   assessments and a plan, as real returns carry), about 1.5 referrals per child;
 2. measures the **floor** in a fresh process: a bare lxml ``iterparse`` pass over the same file
    that frees each ``<Child>`` once parsed (the least any streaming reader must do);
 3. measures the **clean** in a fresh process: ``pipeline.run_clean`` on a raw folder holding only

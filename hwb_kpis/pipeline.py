@@ -65,7 +65,7 @@ def is_synthetic(raw_dir: Path, digests: dict[str, str] | None = None) -> bool:
 
 
 def has_raw_extract(raw_dir: Path) -> bool:
-    """True when ``raw_dir`` holds any table file (``contacts.*``, or any ``.csv``/``.xlsx``/``.xls``,
+    """True when ``raw_dir`` holds any table file (``contacts.*``, or any ``.csv``/``.xlsx``/``.xls``/``.xml``,
     since a mapping may name the files otherwise): only then is it never given the synthetic extract."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():

@@ -92,3 +92,11 @@ def test_a_census_without_periods_says_why_page_05_has_no_starts(cin):
     assert page.starts_sentence.startswith("Children starting to be looked after cannot be shown from this extract: "
                                            "the Children in Need census does not list periods of care")
     assert len(page.starts_table) == 0
+
+
+def test_a_folder_holding_only_a_census_xml_is_an_extract(tmp_path):
+    """Never mistaken for an empty folder (which would be given the synthetic extract)."""
+    from hwb_kpis.pipeline import has_raw_extract
+
+    (tmp_path / "cin.xml").write_bytes((TEST_DATA / "cin_census" / "cin_census.xml").read_bytes())
+    assert has_raw_extract(tmp_path)
