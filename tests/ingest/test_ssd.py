@@ -124,3 +124,18 @@ def test_an_export_without_health_checks_says_why_iha_cannot_be_shown(tmp_path):
     raws = formats.read_extract(fmt, tmp_path, Mapping())
     assert not raws["looked_after"].has("iha_date")
     assert "no ssd_cla_health file" in fmt.absent["looked_after.iha_date"]
+
+
+def test_contacts_without_outcomes_get_none_made_up(tmp_path):
+    """An export without cont_contact_outcome_json: outcomes derived from the referrals, as for
+    any extract without them (never all "pending")."""
+    import csv
+
+    for p in FIXTURE.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    with open(FIXTURE / "ssd_contacts.csv", newline="", encoding="utf-8") as fh:
+        rows = [r[:-1] for r in csv.reader(fh)]
+    with open(tmp_path / "ssd_contacts.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    raws = formats.read_extract(formats.detect(tmp_path, Mapping()), tmp_path, Mapping())
+    assert "outcome" in raws["contacts"].derived  # linked to ssd_cin_episodes, and said so

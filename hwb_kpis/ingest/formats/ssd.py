@@ -106,8 +106,9 @@ class SsdFormat(FormatWords):
         for c in ("source_code", "source_detail"):
             if (data[c] != "").any():
                 columns[c] = data[c]
-        columns["outcome"] = self.outcomes(data["outcome_json"])
-        notes = [*notes, "outcome read from the flags of cont_contact_outcome_json (the JSON itself is never kept)"]
+        if (data["outcome_json"] != "").any():  # a column blank throughout was not exported: no stand-in
+            columns["outcome"] = self.outcomes(data["outcome_json"])
+            notes = [*notes, "outcome read from the flags of cont_contact_outcome_json (the JSON itself is never kept)"]
         if dob is not None:
             births = dob[dob["person"] != ""].drop_duplicates("person").set_index("person")["dob"]
             columns["child_dob"] = data["child_id"].map(births).fillna("")
