@@ -139,3 +139,11 @@ def test_contacts_without_outcomes_get_none_made_up(tmp_path):
         csv.writer(fh).writerows(rows)
     raws = formats.read_extract(formats.detect(tmp_path, Mapping()), tmp_path, Mapping())
     assert "outcome" in raws["contacts"].derived  # linked to ssd_cin_episodes, and said so
+
+
+def test_a_missing_field_is_named_as_the_ssd_names_it(tmp_path):
+    from hwb_kpis.errors import InputFileError
+
+    (tmp_path / "ssd_cin_episodes.csv").write_text("cine_referral_id,cine_person_id\nR1,P1\n")
+    with pytest.raises(InputFileError, match=r"missing required column\(s\) cine_referral_date"):
+        SSD_FORMAT.read(tmp_path, Mapping())

@@ -79,3 +79,12 @@ def test_the_episodes_file_s_lines_are_accounted_for(tmp_path):
     s = clean_table(raw, Mapping(), KEY, today=pd.Timestamp("2016-06-30").date()).summary
     assert (s["raw_lines"], s["blank_lines"], s["raw_rows"], s["quarantined"]) == (11, 1, 10, 2)
     assert s["reconciled"]
+
+
+def test_a_missing_column_is_named_as_the_return_names_it(tmp_path):
+    (tmp_path / "episodes.csv").write_text("CHILD,DECOM,RNE\n1,01/02/2016,S\n")
+    (tmp_path / "header.csv").write_text("CHILD,SEX\n1,1\n")
+    from hwb_kpis.errors import InputFileError
+
+    with pytest.raises(InputFileError, match=r"header.csv: missing required column\(s\) DOB"):
+        SSDA903_FORMAT.read(tmp_path, Mapping())

@@ -74,13 +74,15 @@ class SsdFormat(FormatWords):
         """The named fields of one SSD file (others are never read), its malformed rows, notes and lines."""
         from hwb_kpis.ingest.readers import read_file
 
-        columns = self._spec["files"][name]
-        spec = source_spec(name, {c: "text" for c in columns}, required=tuple(self._spec["required"][name]))
-        raw = read_file(path, spec, mapping, aliases={str(f): str(c) for c, f in columns.items()})
-        for col in columns:
-            if not raw.has(col):
-                raw.data[col] = ""
-        return raw.data, raw.malformed, raw.notes, raw.lines
+        columns = {str(c): str(f) for c, f in self._spec["files"][name].items()}  # what -> the SSD field
+        required = tuple(columns[c] for c in self._spec["required"][name])
+        spec = source_spec(name, {f: "text" for f in columns.values()}, required=required)
+        raw = read_file(path, spec, mapping)  # errors name the SSD's own fields
+        data = raw.data.rename(columns={f: c for c, f in columns.items()})
+        for col, field_name in columns.items():
+            if not raw.has(field_name):
+                data[col] = ""
+        return data, raw.malformed, raw.notes, raw.lines
 
     def read(self, raw_dir: Path, mapping: Mapping) -> dict[str, RawTable]:
         files = self.files(raw_dir)

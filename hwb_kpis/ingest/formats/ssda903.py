@@ -113,11 +113,10 @@ class Ssda903Format(FormatWords):
     def _read_csv(self, path: Path, name: str, mapping: Mapping) -> tuple[pd.DataFrame, pd.DataFrame, Lines | None]:
         from hwb_kpis.ingest.readers import read_file
 
-        columns = self._spec["files"][name]
-        spec = source_spec(name, {c: "text" for c in columns}, required=tuple(columns))
-        aliases = {str(header): str(col) for col, header in columns.items()}
-        raw = read_file(path, spec, mapping, aliases=aliases)
-        return raw.data, raw.malformed, raw.lines
+        columns = {str(c): str(h) for c, h in self._spec["files"][name].items()}  # what -> the return's header
+        spec = source_spec(name, {h: "text" for h in columns.values()}, required=tuple(columns.values()))
+        raw = read_file(path, spec, mapping)  # errors name the return's own headers
+        return raw.data.rename(columns={h: c for c, h in columns.items()}), raw.malformed, raw.lines
 
     def _read_xml(self, path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         xml = self._spec["xml"]
