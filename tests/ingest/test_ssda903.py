@@ -88,3 +88,18 @@ def test_a_missing_column_is_named_as_the_return_names_it(tmp_path):
 
     with pytest.raises(InputFileError, match=r"header.csv: missing required column\(s\) DOB"):
         SSDA903_FORMAT.read(tmp_path, Mapping())
+
+
+def test_episodes_that_contradict_the_one_before_are_reported_not_repaired(tmp_path):
+    """DfE validation rules 431 (S although the episode before ended the same day without the
+    child leaving care) and 432 (not S although the child had left care)."""
+    (tmp_path / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,DEC,REC\n"
+        "2001,01/01/2016,S,01/02/2016,X1\n2001,01/02/2016,S,,\n"
+        "2002,01/01/2016,S,01/03/2016,E11\n2002,05/03/2016,P,,\n")
+    (tmp_path / "header.csv").write_text("CHILD,DOB\n2001,01/01/2010\n2002,01/01/2011\n")
+    raw = SSDA903_FORMAT.read(tmp_path, Mapping())["looked_after"]
+    notes = " ".join(raw.notes)
+    assert "1 episodes start a period (reason S) although the episode before ended the same day" in notes
+    assert "1 episodes follow one where the child left care but are not a start" in notes
+    assert len(raw.data) == 3 and raw.folded == 1  # as recorded: the S is a period, the P is not

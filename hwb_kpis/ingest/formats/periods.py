@@ -27,20 +27,41 @@ def starts_period(reason: pd.Series) -> np.ndarray:
     return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
-def period_notes(child: pd.Series, start: pd.Series, is_start: np.ndarray, *, source: str) -> list[str]:
-    """What the periods were made from, in plain words (counts only, no values)."""
-    n, starts = len(child), int(is_start.sum())
+def period_notes(episodes: pd.DataFrame, is_start: np.ndarray, *, source: str) -> list[str]:
+    """What the periods were made from, in plain words (counts only, no values). ``episodes``
+    has ``child`` and ``start``, and may have ``end`` and ``end_reason`` (``DEC``, ``REC``): the
+    episodes whose reason contradicts how the episode before ended are counted (DfE's validation
+    rules 431 and 432), reported, never repaired."""
+    n, starts = len(episodes), int(is_start.sum())
     notes = [f"{n:,} episodes read from {source}: {starts:,} start a period of care (reason S) and become its rows; "
              f"{n - starts:,} continue a period begun earlier and are not period starts"]
-    if n:
-        from hwb_kpis.ingest.dates import parse_dates
+    if not n:
+        return notes
+    from hwb_kpis.ingest.dates import parse_dates
 
-        day = parse_dates(start.astype("string"))[0]
-        order = pd.DataFrame({"child": child.to_numpy(), "day": day.to_numpy(), "start": is_start})
-        order = order[order["day"].notna()].sort_values(["child", "day"], kind="stable")
-        first = order.groupby("child", sort=False).head(1)
-        continuing = int((~first["start"]).sum())
-        if continuing:
-            notes.append(f"{continuing:,} children's first episode here is not a start: their period began before "
-                         "this return, so its start date is not in it")
+    frame = pd.DataFrame({"child": episodes["child"].astype("string").to_numpy(),
+                          "day": parse_dates(episodes["start"].astype("string"))[0].to_numpy(), "start": is_start})
+    has_end = {"end", "end_reason"} <= set(episodes.columns)
+    if has_end:
+        frame["end"] = parse_dates(episodes["end"].astype("string"))[0].to_numpy()
+        frame["left_care"] = (episodes["end"].astype("string").fillna("") != "").to_numpy() & ~episodes[
+            "end_reason"].astype("string").fillna("").str.strip().str.upper().isin(["X1", ""]).to_numpy()
+    frame = frame[frame["day"].notna()].sort_values(["child", "day"], kind="stable")
+    first = ~frame["child"].duplicated()
+    continuing = int((first & ~frame["start"]).sum())
+    if continuing:
+        notes.append(f"{continuing:,} children's first episode here is not a start: their period began before "
+                     "this return, so its start date is not in it")
+    if has_end:
+        previous_end = frame.groupby("child", sort=False)["end"].shift(1)
+        previous_left = frame.groupby("child", sort=False)["left_care"].shift(1, fill_value=False).astype(bool)
+        same_day = ~first & frame["start"] & ~previous_left & (previous_end == frame["day"])
+        after_leaving = ~first & ~frame["start"] & previous_left
+        if same_day.any():
+            notes.append(f"{int(same_day.sum()):,} episodes start a period (reason S) although the episode before "
+                         "ended the same day without the child leaving care (DfE validation rule 431): counted as "
+                         "periods, as recorded")
+        if after_leaving.any():
+            notes.append(f"{int(after_leaving.sum()):,} episodes follow one where the child left care but are not "
+                         "a start (DfE validation rule 432): not counted as periods, as recorded")
     return notes

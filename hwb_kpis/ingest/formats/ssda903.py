@@ -114,13 +114,14 @@ class Ssda903Format(FormatWords):
         from hwb_kpis.ingest.readers import read_file
 
         columns = {str(c): str(h) for c, h in self._spec["files"][name].items()}  # what -> the return's header
-        spec = source_spec(name, {h: "text" for h in columns.values()}, required=tuple(columns.values()))
+        required = tuple(columns[c] for c in self._spec["required"][name])
+        spec = source_spec(name, {h: "text" for h in columns.values()}, required=required)
         raw = read_file(path, spec, mapping)  # errors name the return's own headers
         return raw.data.rename(columns={h: c for c, h in columns.items()}), raw.malformed, raw.lines
 
     def _read_xml(self, path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         xml = self._spec["xml"]
-        child, start, reason, rows, dob_child, dob = [], [], [], [], [], []
+        child, start, reason, end, end_reason, rows, dob_child, dob = [], [], [], [], [], [], [], []
         for record in xml_stream.records(path, (xml["record"],)):
             child_id, birth = "", ""
             for part in record:
@@ -135,8 +136,11 @@ class Ssda903Format(FormatWords):
                     child.append(child_id)
                     start.append(fields.get(xml["start"], ""))
                     reason.append(fields.get(xml["reason"], ""))
+                    end.append(fields.get(xml["end"], ""))
+                    end_reason.append(fields.get(xml["end_reason"], ""))
                     rows.append(part.sourceline or 0)
-        episodes = pd.DataFrame({"child": child, "start": start, "reason": reason, "source_row": rows})
+        episodes = pd.DataFrame({"child": child, "start": start, "reason": reason, "end": end,
+                                 "end_reason": end_reason, "source_row": rows})
         return episodes, pd.DataFrame({"child": dob_child, "dob": dob}), None
 
 
@@ -150,7 +154,7 @@ def periods_table(episodes: pd.DataFrame, dob: pd.DataFrame | None, path: Path, 
     episodes = episodes.astype({"child": "string", "start": "string", "reason": "string"})
     is_start = starts_period(episodes["reason"])
     notes = list(notes or [])
-    notes[:0] = period_notes(episodes["child"], episodes["start"], is_start, source=source)
+    notes[:0] = period_notes(episodes, is_start, source=source)
     if dob is not None:
         known = set(dob.loc[dob["dob"].astype("string").fillna("") != "", "child"].astype(str))
         children = set(episodes["child"].astype(str)) - {""}
