@@ -103,3 +103,18 @@ def test_episodes_that_contradict_the_one_before_are_reported_not_repaired(tmp_p
     assert "1 episodes start a period (reason S) although the episode before ended the same day" in notes
     assert "1 episodes follow one where the child left care but are not a start" in notes
     assert len(raw.data) == 3 and raw.folded == 1  # as recorded: the S is a period, the P is not
+
+
+def test_the_return_s_files_are_found_by_their_headers_whatever_their_names(tmp_path):
+    shutil.copy(CSV / "episodes.csv", tmp_path / "SSDA903_2016_Episodes.csv")
+    shutil.copy(CSV / "header.csv", tmp_path / "SSDA903_2016_Header.csv")
+    shutil.copy(CSV / "oc2.csv", tmp_path / "SSDA903_2016_OC2.csv")  # also has CHILD and DOB: not the header
+    assert formats.detect(tmp_path, Mapping()) is SSDA903_FORMAT
+    raw = SSDA903_FORMAT.read(tmp_path, Mapping())["looked_after"]
+    assert raw.path.name == "SSDA903_2016_Episodes.csv" and raw.folded == 3
+    assert "4 of 5 children with episodes have one" in " ".join(raw.notes)
+    shutil.copy(CSV / "episodes.csv", tmp_path / "episodes_last_year.csv")
+    from hwb_kpis.errors import InputFileError
+
+    with pytest.raises(InputFileError, match="more than one file looks like the SSDA903 episodes table"):
+        SSDA903_FORMAT.read(tmp_path, Mapping())

@@ -10,6 +10,7 @@ header lacks; the return has no initial health assessment date, no contacts and 
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +39,24 @@ class Ssda903Format(FormatWords):
 
     # --- finding the return --------------------------------------------------------------------
     def _csv(self, raw_dir: Path) -> dict[str, Path]:
+        """The return's CSVs by what they are: ``episodes.csv`` and ``header.csv``, else the one
+        file whose headers are those of the table (as DfE's validator finds them); a one-line
+        error when several files could be one table."""
         stems = files_by_stem(raw_dir, CSV_SUFFIXES)
-        return {name: stems[name] for name in self._spec["files"] if name in stems}
+        heads = {stem: _headers(path) for stem, path in stems.items()}
+        out: dict[str, Path] = {}
+        for name in self._spec["files"]:
+            signature = {str(h).upper() for h in self._spec["signatures"][name]}
+            if name in stems:  # by its name (reading it says what it lacks)
+                out[name] = stems[name]
+                continue
+            matches = [stems[stem] for stem in stems if signature <= heads[stem]]
+            if len(matches) > 1:
+                raise InputFileError(f"{raw_dir}: more than one file looks like the SSDA903 {name} table "
+                                     f"({', '.join(p.name for p in matches)}); keep one, or name it {name}.csv")
+            if matches:
+                out[name] = matches[0]
+        return out
 
     def _xml(self, raw_dir: Path) -> list[Path]:
         xml = self._spec["xml"]
@@ -51,13 +68,13 @@ class Ssda903Format(FormatWords):
         return found
 
     def detect(self, raw_dir: Path, mapping: Mapping) -> bool:
-        """True when the folder holds an ``episodes.csv`` with the return's columns, or an SSDA903 XML."""
-        episodes = self._csv(raw_dir).get("episodes")
-        if episodes is not None:
-            head = episodes.open(encoding="utf-8", errors="replace").readline().upper()
-            columns = {c.strip().strip('"\ufeff') for c in head.split(",")}
-            return set(self._spec["files"]["episodes"].values()) <= columns
-        return bool(self._xml(raw_dir))
+        """True when the folder holds a CSV of episodes (``CHILD``, ``DECOM``, ``RNE``) or an SSDA903 XML."""
+        try:
+            episodes = self._csv(raw_dir).get("episodes")
+            signature = {str(h).upper() for h in self._spec["signatures"]["episodes"]}
+            return (episodes is not None and signature <= _headers(episodes)) or bool(self._xml(raw_dir))
+        except InputFileError:  # several candidates: it is a 903, and reading it says what is wrong
+            return True
 
     def locate(self, raw_dir: Path, mapping: Mapping) -> dict[str, Path]:
         """``{"looked_after": episodes file}``, or a one-line error."""
@@ -104,7 +121,7 @@ class Ssda903Format(FormatWords):
             header_path = self._csv(raw_dir).get("header")
             dob = self._read_csv(header_path, "header", mapping)[0] if header_path else None
             notes = [] if header_path else ["no header.csv: dates of birth not joined"]
-        others = [n for n in self.ignored(raw_dir) if n.lower() not in {"header.csv"}]
+        others = self.ignored(raw_dir)
         if others:
             notes.append(f"files not read (the KPIs need only the episodes): {', '.join(others)}")
         return {"looked_after": periods_table(episodes, dob, path, mapping, malformed=malformed, notes=notes,
@@ -168,6 +185,16 @@ def periods_table(episodes: pd.DataFrame, dob: pd.DataFrame | None, path: Path, 
         np.asarray(starts["source_row"], dtype="int64"), mapping, notes=notes, malformed=malformed,
         folded=int((~is_start).sum()), folded_note=FOLDED_NOTE, lines=lines,
     )
+
+
+def _headers(path: Path) -> set[str]:
+    """The upper-case headers of a CSV file (its first line; empty when unreadable)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            first = next(csv.reader(fh), [])
+    except OSError:
+        return set()
+    return {h.strip().upper() for h in first}
 
 
 SSDA903_FORMAT = Ssda903Format()
