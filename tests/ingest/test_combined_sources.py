@@ -45,3 +45,11 @@ def test_a_forced_format_reads_only_its_own_files(tmp_path):
     _copy(TEST_DATA / "ssda903", tmp_path)
     raws = formats.read_extract(formats.choose(tmp_path, Mapping(), "ssda903"), tmp_path, Mapping())
     assert raws["looked_after"].path.name == "episodes.csv"
+
+
+def test_the_903_names_only_its_own_files_as_not_read(tmp_path):
+    _copy(TEST_DATA / "ssd", tmp_path, {"ssd_contacts.csv", "ssd_person.csv"})
+    _copy(TEST_DATA / "ssda903", tmp_path)
+    raws = formats.detect(tmp_path, Mapping()).read(tmp_path, Mapping())
+    [not_read] = [n for n in raws["looked_after"].notes if "files not read" in n]
+    assert "oc2.csv" in not_read and "ssd_" not in not_read

@@ -96,10 +96,11 @@ class Ssda903Format(FormatWords):
                              "or an SSDA903 XML)")
 
     def ignored(self, raw_dir: Path) -> list[str]:
-        """The files of the folder this format does not read (said in the run's notes)."""
-        used = {p.name for p in self._csv(raw_dir).values()} | {p.name for p in self._xml(raw_dir)}
-        return sorted(p.name for p in Path(raw_dir).iterdir()
-                      if p.is_file() and p.name not in used and not p.name.startswith(".") and p.name != "README.md")
+        """The return's other CSVs (``oc2``, ``missing``, ``uasc``...: a ``CHILD`` column), which
+        this format does not read (said in the run's notes); another source's files are not its."""
+        used = {p.name for p in self._csv(raw_dir).values()}
+        return sorted(p.name for p in files_by_stem(raw_dir, CSV_SUFFIXES).values()
+                      if p.name not in used and "CHILD" in _headers(p))
 
     def describe(self, raw_dir: Path, mapping: Mapping) -> str:
         path = self.locate(raw_dir, mapping)["looked_after"]
