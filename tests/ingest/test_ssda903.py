@@ -118,3 +118,12 @@ def test_the_return_s_files_are_found_by_their_headers_whatever_their_names(tmp_
 
     with pytest.raises(InputFileError, match="more than one file looks like the SSDA903 episodes table"):
         SSDA903_FORMAT.read(tmp_path, Mapping())
+
+
+def test_short_break_periods_are_kept_and_counted(tmp_path):
+    (tmp_path / "episodes.csv").write_text("CHILD,DECOM,RNE,LS\n3001,01/01/2016,S,V3\n3002,01/02/2016,S,C2\n"
+                                           "3003,01/03/2016,T,V4\n")
+    (tmp_path / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC\n3001,1,01/01/2010,WBRI\n")
+    raw = SSDA903_FORMAT.read(tmp_path, Mapping())["looked_after"]
+    assert len(raw.data) == 2
+    assert any(n.startswith("1 periods start on a short-break legal status (V3, V4)") for n in raw.notes)

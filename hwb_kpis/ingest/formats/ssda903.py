@@ -125,6 +125,14 @@ class Ssda903Format(FormatWords):
         others = self.ignored(raw_dir)
         if others:
             notes.append(f"files not read (the KPIs need only the episodes): {', '.join(others)}")
+        short = {str(c).upper() for c in self._spec.get("short_breaks", [])}
+        if "legal_status" in episodes.columns and short:
+            is_short = starts_period(episodes["reason"]) & episodes["legal_status"].astype("string").fillna("") \
+                .str.strip().str.upper().isin(short).to_numpy()
+            if is_short.any():
+                notes.append(f"{int(is_short.sum()):,} periods start on a short-break legal status "
+                             f"({', '.join(sorted(short))}); they are kept, though DfE's published counts of "
+                             "children starting to be looked after leave them out")
         return {"looked_after": periods_table(episodes, dob, path, mapping, malformed=malformed, notes=notes,
                                               lines=lines)}
 
@@ -139,7 +147,8 @@ class Ssda903Format(FormatWords):
 
     def _read_xml(self, path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         xml = self._spec["xml"]
-        child, start, reason, end, end_reason, rows, dob_child, dob = [], [], [], [], [], [], [], []
+        child, start, reason, end, end_reason, legal_status, rows = [], [], [], [], [], [], []
+        dob_child, dob = [], []
         for record in xml_stream.records(path, (xml["record"],)):
             child_id, birth = "", ""
             for part in record:
@@ -156,9 +165,10 @@ class Ssda903Format(FormatWords):
                     reason.append(fields.get(xml["reason"], ""))
                     end.append(fields.get(xml["end"], ""))
                     end_reason.append(fields.get(xml["end_reason"], ""))
+                    legal_status.append(fields.get(xml["legal_status"], ""))
                     rows.append(part.sourceline or 0)
         episodes = pd.DataFrame({"child": child, "start": start, "reason": reason, "end": end,
-                                 "end_reason": end_reason, "source_row": rows})
+                                 "end_reason": end_reason, "legal_status": legal_status, "source_row": rows})
         return episodes, pd.DataFrame({"child": dob_child, "dob": dob}), None
 
 
