@@ -147,3 +147,15 @@ def test_a_missing_field_is_named_as_the_ssd_names_it(tmp_path):
     (tmp_path / "ssd_cin_episodes.csv").write_text("cine_referral_id,cine_person_id\nR1,P1\n")
     with pytest.raises(InputFileError, match=r"missing required column\(s\) cine_referral_date"):
         SSD_FORMAT.read(tmp_path, Mapping())
+
+
+def test_files_named_with_a_date_are_read_and_two_for_one_table_are_an_error(tmp_path):
+    from hwb_kpis.errors import InputFileError
+
+    for p in FIXTURE.glob("*.csv"):
+        shutil.copy(p, tmp_path / f"{p.stem.upper()}_2016-12.csv")
+    assert formats.detect(tmp_path, Mapping()) is SSD_FORMAT
+    assert SSD_FORMAT.locate(tmp_path, Mapping())["contacts"].name == "SSD_CONTACTS_2016-12.csv"
+    shutil.copy(FIXTURE / "ssd_contacts.csv", tmp_path / "ssd_contacts_2016-11.csv")
+    with pytest.raises(InputFileError, match="more than one file for the SSD table ssd_contacts"):
+        SSD_FORMAT.read(tmp_path, Mapping())

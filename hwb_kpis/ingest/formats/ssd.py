@@ -49,12 +49,28 @@ class SsdFormat(FormatWords):
     spec_file: Path = field(default=SPEC_FILE, compare=False)
 
     def files(self, raw_dir: Path) -> dict[str, Path]:
-        """The SSD files of the folder, by SSD table."""
+        """The SSD files of the folder, by SSD table: named as the table (any case), or the table's
+        name with a suffix (``ssd_contacts_2024-11.csv``) when it is the only such file; two
+        candidates for one table are a one-line error naming both."""
         stems = files_by_stem(raw_dir, (".csv",))
-        return {name: stems[name] for name in self._spec["files"] if name in stems}
+        out = {}
+        for name in self._spec["files"]:
+            if name in stems:
+                out[name] = stems[name]
+                continue
+            found = [p for stem, p in stems.items() if stem.startswith(name) and stem[len(name)] in "_- ."]
+            if len(found) > 1:
+                raise InputFileError(f"{raw_dir}: more than one file for the SSD table {name} "
+                                     f"({', '.join(p.name for p in found)}); keep one")
+            if found:
+                out[name] = found[0]
+        return out
 
     def detect(self, raw_dir: Path, mapping: Mapping) -> bool:
-        return any(name in TABLES for name in self.files(raw_dir))
+        try:
+            return any(name in TABLES for name in self.files(raw_dir))
+        except InputFileError:  # an SSD export, and reading it says what is wrong
+            return True
 
     def locate(self, raw_dir: Path, mapping: Mapping) -> dict[str, Path]:
         raw_dir = Path(raw_dir)
