@@ -145,7 +145,9 @@ class Ssda903Format(FormatWords):
         raw = read_file(path, spec, mapping)  # errors name the return's own headers
         return raw.data.rename(columns={h: c for c, h in columns.items()}), raw.malformed, raw.lines
 
-    def _read_xml(self, path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    def _read_xml(self, path: Path) -> tuple[pd.DataFrame, pd.DataFrame, None]:
+        """The episodes, the dates of birth of the headers, and no malformed rows (XML has none: it
+        is well-formed or refused)."""
         xml = self._spec["xml"]
         child, start, reason, end, end_reason, legal_status, rows = [], [], [], [], [], [], []
         dob_child, dob = [], []
