@@ -52,7 +52,7 @@ def test_every_page_builds_and_names_what_it_cannot_show(pack):
     name, result, folder = pack
     assert result.exit_code == 0, result.output
     assert f"({name}, detected)" in result.output
-    assert sorted(p.stem for p in folder.glob("*.html")) == sorted([*PAGES, "index"])
+    assert sorted(p.stem for p in folder.glob("*.html")) == sorted([*PAGES, "index", "glossary"])
     pages = {p: text_of(folder / f"{p}.html") for p in PAGES}
     assert "Repeat contacts cannot be shown from this extract" in pages["00_board_summary"]
     assert "Contacts progressed to referral cannot be shown from this extract" in pages["03_conversion_fluctuation"]
