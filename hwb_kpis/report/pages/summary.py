@@ -112,6 +112,7 @@ class SummaryPage(BasePage):
         super().__init__(data)
         self.reports_dir = reports_dir
         self.iha_limit = iha_limit
+        self.lookback_days = lookback_days
         self.kpi_df = data.kpis(view=view, as_of=data.as_of, lookback_days=lookback_days, iha_limit=iha_limit)
         self.iha = data.iha(iha_limit)
         #: the measures of the board report, then (for an extract listing referrals) the referral
@@ -207,7 +208,8 @@ class SummaryPage(BasePage):
     @cached_property
     def revisions(self) -> revisions.Revisions:
         """The figures of earlier months that moved since last month's pack (its ``kpis.csv``)."""
-        published = kpi_tables.published_kpis(self.kpi_df, self.month, internal=self.internal)
+        published = kpi_tables.published_kpis(self.kpi_df, self.month, internal=self.internal,
+                                              decisions=self.decisions, view=self.data.view, limit=self.iha_limit)
         return revisions.against_previous_pack(published, self.month, self.reports_dir, internal=self.internal)
 
     @property
