@@ -37,8 +37,11 @@ Key = Hashable
 UNPUBLISHED = "unpublished"
 #: how far a feasible bound may miss the band through floating point
 TOLERANCE = 1e-6
-#: candidates tried for one leak before looking further afield
+#: candidates tried for one leak in one ring of relations before looking further afield
 MAX_TRIES = 12
+#: candidates tried for one leak in all (then it falls back on showing small counts as ``c``):
+#: keeps a plan of a large component — a month of 3 contacts tied to a year of others — in seconds
+MAX_TRIALS = 24
 
 
 class DisclosureError(RuntimeError):
@@ -434,9 +437,13 @@ class _Solver:
             frontier = {k for k in ring if self._variable(k)}
         low_ok, high_ok = self._wanted(target)
         width_only = self.status[target] == WITHHELD and not is_small(self.values[target])
+        tried = 0
         for margins in (False, True):
             for ring in rings:
                 for cand in [k for k in self._candidates(ring) if (k in self.ledger.margins) == margins][:MAX_TRIES]:
+                    tried += 1
+                    if tried > MAX_TRIALS:
+                        return False
                     old = self.status[cand]
                     self.status[cand] = WITHHELD
                     trial = self._program(sorted({*keys, cand}, key=_order), rels)
