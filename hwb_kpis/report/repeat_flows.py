@@ -1,0 +1,113 @@
+"""Which agency made the earlier contact and which the repeat: the agency-to-agency flow of
+repeat contacts (from :func:`hwb_kpis.kpis.flag_repeats`' ``earlier_*`` columns), as a table of
+counts with totals and as a heat map. The counts leave the machine only through disclosure
+control (the caller publishes them; :func:`flow_cells` gives each cell's key and count)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from hwb_kpis.report import plots
+from hwb_kpis.report.labels import group_label
+
+#: the row and column holding the totals
+TOTAL = "all agencies"
+
+
+def repeat_flows(flagged: pd.DataFrame, group_col: str) -> pd.DataFrame:
+    """Repeat contacts of ``flagged`` (the output of ``flag_repeats``) counted by the agency of
+    the earlier contact that made each a repeat (rows, ``earlier``) and the agency of the repeat
+    (columns), in the view whose group column is ``group_col``. Agencies in the order of their
+    repeats; no totals (see :func:`with_totals`)."""
+    earlier_col = f"earlier_{group_col}"
+    repeats = flagged[flagged["is_repeat"].astype(bool).to_numpy()]
+    if earlier_col not in repeats.columns or repeats.empty:
+        return pd.DataFrame(dtype="int64")
+    pairs = pd.DataFrame({"earlier": repeats[earlier_col].astype("string").fillna("unknown").to_numpy(),
+                          "repeat": repeats[group_col].astype("string").fillna("unknown").to_numpy()})
+    table = pd.crosstab(pairs["earlier"], pairs["repeat"]).astype("int64")
+    order = (table.sum(axis=1).add(table.sum(axis=0), fill_value=0)).sort_values(ascending=False, kind="stable")
+    agencies = list(order.index)
+    return table.reindex(index=agencies, columns=agencies, fill_value=0)
+
+
+def with_totals(flows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`repeat_flows` with a total row and column (:data:`TOTAL`)."""
+    if flows.empty:
+        return flows
+    out = flows.copy()
+    out[TOTAL] = out.sum(axis=1)
+    out.loc[TOTAL] = out.sum(axis=0)
+    return out
+
+
+def flow_key(earlier: str, repeat: str, end: str) -> tuple[str, str, str, str]:
+    """The key of a flow count over the 12 months to ``end`` (either agency may be :data:`TOTAL`)."""
+    return ("repeat flow", str(earlier), str(repeat), str(end))
+
+
+def flow_cells(flows: pd.DataFrame, end: str) -> list[tuple[tuple, int, bool]]:
+    """(key, count, is_total) of every cell of :func:`with_totals` — for a disclosure plan whose
+    relations are each row's and each column's sum."""
+    full = with_totals(flows)
+    return [(flow_key(e, r, end), int(full.loc[e, r]), TOTAL in (e, r)) for e in full.index for r in full.columns]
+
+
+def labelled(table: pd.DataFrame) -> pd.DataFrame:
+    """A flow table with plain agency names and the earlier agency as the first column."""
+    out = table.rename(index=_label, columns=_label)
+    out.index.name = "earlier contact from"
+    return out.reset_index()
+
+
+def _label(group: str) -> str:
+    return TOTAL if group == TOTAL else group_label(group)
+
+
+def flow_heatmap(shares: pd.DataFrame, *, title: str, as_of: str | None = None, note: str | None = None) -> Figure:
+    """A heat map of ``shares`` (earlier agency rows x repeat agency columns, each row's share of
+    its repeats; NaN for a cell not shown): darker = more of the row's repeats."""
+    plots.apply_house_style()
+    n_rows, n_cols = shares.shape
+    fig = Figure(figsize=(max(6.0, 0.75 * n_cols + 2.5), max(3.0, 0.42 * n_rows + 1.8)))
+    ax = fig.add_subplot(1, 1, 1)
+    if shares.empty:
+        ax.axis("off")
+        ax.text(0.5, 0.5, plots.NOTHING_TO_DRAW, ha="center", va="center", transform=ax.transAxes)
+        return plots._finish(fig, title, note, as_of)
+    values = shares.to_numpy(dtype=float)
+    masked = np.ma.masked_invalid(values)
+    image = ax.imshow(masked, cmap="Blues", vmin=0.0, vmax=max(0.01, float(np.nanmax(values)) if np.isfinite(values).any()
+                                                               else 1.0), aspect="auto")
+    ax.set_xticks(range(n_cols), [_label(c) for c in shares.columns], rotation=40, ha="right")
+    ax.set_yticks(range(n_rows), [_label(r) for r in shares.index])
+    ax.set_xlabel("Repeat contact from")
+    ax.set_ylabel("Earlier contact from")
+    ax.grid(False)
+    for i in range(n_rows):
+        for j in range(n_cols):
+            v = values[i, j]
+            text = "" if np.isnan(v) else f"{v:.0%}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                    color="white" if not np.isnan(v) and v > 0.6 * float(np.nanmax(values)) else "black")
+    fig.colorbar(image, ax=ax, format=plots.PercentFormatter(1.0, decimals=0), label="Share of the row's repeats")
+    return plots._finish(fig, title, note, as_of)
+
+
+def row_shares(flows: pd.DataFrame, shown: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each cell of :func:`repeat_flows` as a share of its row's repeats; a cell whose count is not
+    shown in ``shown`` (the published table: not a plain number) is NaN, and so is a whole row whose
+    total is not shown."""
+    totals = flows.sum(axis=1).replace(0, np.nan)
+    shares = flows.div(totals, axis=0)
+    if shown is not None:
+        published = shown.set_index(shown.columns[0]) if shown.columns[0] not in flows.columns else shown
+        ok = published.map(lambda v: isinstance(v, (int, np.integer)) or str(v).replace(",", "").isdigit())
+        for i, e in enumerate(flows.index):
+            row_ok = bool(ok.iloc[i][TOTAL]) if TOTAL in ok.columns else True
+            for j, r in enumerate(flows.columns):
+                if not (row_ok and bool(ok.iloc[i, j])):
+                    shares.iloc[i, j] = np.nan
+    return shares
