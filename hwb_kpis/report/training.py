@@ -39,12 +39,14 @@ from hwb_kpis.report.feedback_agencies import Agency, agency, settings
 from hwb_kpis.stats.controlled_its import segmented_break
 
 TRAINING_FILE = "training.csv"
+#: the synthetic demonstration's example (the agencies and months its generator plants)
+DEMO_TRAINING = config.PACKAGE_DIR / "demo" / TRAINING_FILE
 COLUMNS = ("agency", "date", "what")
 #: measure -> (numerator, denominator) of :func:`monthly_counts`, and its words
 MEASURES = {"conversion": ("referrals", "decided"), "repeat_contacts": ("repeats", "contacts")}
 MEASURE_WORDS = {"conversion": "the share of its contacts progressed to referral",
                  "repeat_contacts": "the share of its contacts that were repeat contacts"}
-RESULT_COLUMNS = ("agency", "measure", "month", "what", "status", "n_before", "n_after", "level_pp", "level_pp_low",
+RESULT_COLUMNS = ("agency", "measure", "month", "what", "status", "n_before", "n_after", "min_before", "min_after", "level_pp", "level_pp_low",
                   "level_pp_high", "level_odds_ratio", "level_low", "level_high", "level_p", "slope_odds_ratio",
                   "slope_low", "slope_high", "slope_p", "level_q", "slope_q", "level_named", "slope_named")
 
@@ -151,7 +153,7 @@ def fit_training(flagged: pd.DataFrame, trainings: list[Training], *, view: str,
         comparison = ~members & ~in_trained
         own = monthly_counts(flagged, members, lookback_days=lookback_days)
         other = monthly_counts(flagged, comparison, lookback_days=lookback_days)
-        both = own.join(other, lsuffix="", rsuffix="_cmp", how="inner")
+        both = own.join(other.add_suffix("_cmp"), how="inner")
         both = both[(both.index <= month) & ~both.index.isin(excluded)]
         at = date.strftime("%Y-%m")
         pos_at = _month_positions([at])[0]
@@ -164,7 +166,7 @@ def fit_training(flagged: pd.DataFrame, trainings: list[Training], *, view: str,
             data, pos = data[usable.to_numpy()], pos[usable.to_numpy()]
             before, after = int((pos < pos_at).sum()), int((pos >= pos_at).sum())
             row = {"agency": who.id, "measure": measure, "month": at, "what": what, "n_before": before,
-                   "n_after": after}
+                   "n_after": after, "min_before": cfg["min_months_before"], "min_after": cfg["min_months_after"]}
             if before < cfg["min_months_before"] or after < cfg["min_months_after"]:
                 rows.append({**row, "status": "too few months"})
                 continue
