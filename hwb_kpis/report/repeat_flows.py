@@ -96,18 +96,14 @@ def flow_heatmap(shares: pd.DataFrame, *, title: str, as_of: str | None = None, 
     return plots._finish(fig, title, note, as_of)
 
 
-def row_shares(flows: pd.DataFrame, shown: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each cell of :func:`repeat_flows` as a share of its row's repeats; a cell whose count is not
-    shown in ``shown`` (the published table: not a plain number) is NaN, and so is a whole row whose
-    total is not shown."""
+def row_shares(flows: pd.DataFrame, hidden: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each cell of :func:`repeat_flows` as a share of its row's repeats; NaN where ``hidden``
+    (same shape as :func:`with_totals`: True for a count not shown) hides the cell or its row's
+    total, so the heat map shows nothing the table withholds."""
     totals = flows.sum(axis=1).replace(0, np.nan)
     shares = flows.div(totals, axis=0)
-    if shown is not None:
-        published = shown.set_index(shown.columns[0]) if shown.columns[0] not in flows.columns else shown
-        ok = published.map(lambda v: isinstance(v, (int, np.integer)) or str(v).replace(",", "").isdigit())
-        for i, e in enumerate(flows.index):
-            row_ok = bool(ok.iloc[i][TOTAL]) if TOTAL in ok.columns else True
-            for j, r in enumerate(flows.columns):
-                if not (row_ok and bool(ok.iloc[i, j])):
-                    shares.iloc[i, j] = np.nan
+    if hidden is not None and not flows.empty:
+        inner = hidden.loc[flows.index, flows.columns].to_numpy(bool)
+        row_total = hidden.loc[flows.index, TOTAL].to_numpy(bool)[:, None]
+        shares = shares.mask(inner | row_total)
     return shares

@@ -46,6 +46,14 @@ COLUMNS = ("agency", "date", "what")
 MEASURES = {"conversion": ("referrals", "decided"), "repeat_contacts": ("repeats", "contacts")}
 MEASURE_WORDS = {"conversion": "the share of its contacts progressed to referral",
                  "repeat_contacts": "the share of its contacts that were repeat contacts"}
+#: what a page says without a training.csv
+HOW_TO_ADD = ("No threshold training dates are recorded. To see whether an agency's training changed what it sends, "
+              "list it in training.csv in the settings folder: one line per training, with the agency (a source "
+              "group such as police, or a code such as 3E), the date it was delivered and what was delivered "
+              "(docs/feedback.md). The page then compares the agency's conversion and repeat rates before and after.")
+HOW_TO_ADD_ONE = "Add a line to training.csv (agency, date, what) to compare its rates before and after (docs/feedback.md)."
+DEMO_NOTE = ("The training dates below are the synthetic demonstration's example (the generator plants a change for "
+             "these agencies), not a real training record.")
 RESULT_COLUMNS = ("agency", "measure", "month", "what", "status", "n_before", "n_after", "min_before", "min_after", "level_pp", "level_pp_low",
                   "level_pp_high", "level_odds_ratio", "level_low", "level_high", "level_p", "slope_odds_ratio",
                   "slope_low", "slope_high", "slope_p", "level_q", "slope_q", "level_named", "slope_named")

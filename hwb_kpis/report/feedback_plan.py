@@ -1,0 +1,104 @@
+"""The disclosure plan of an agency's feedback page: every count the page publishes, the totals
+that link them (outcomes add up to the agency's contacts, the flows of its repeats add up to its
+repeats, decided = contacts − pending), protected by complementary suppression
+(:class:`hwb_kpis.privacy.secondary.Ledger`). The month's counts the board pack also publishes
+(the group's contacts, MARF, referrals, decided and repeats) carry the pack's keys
+(:func:`hwb_kpis.report.published.count_key`) and take the stricter of the two plans' decisions,
+so a count hidden in the board pack is hidden on the agency page too."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hwb_kpis.privacy.disclosure import SHOWN, Decisions
+from hwb_kpis.privacy.secondary import Ledger
+from hwb_kpis.report import published
+
+if TYPE_CHECKING:
+    from hwb_kpis.report.pages.feedback import FeedbackPage
+
+#: the board pack's name of each KPI's numerator and denominator counts
+PACK_COUNTS = {"contacts": ("contacts", None), "marf": ("marf", "contacts"), "conversion": ("referrals", "decided"),
+               "repeat_contacts": ("repeats", "contacts")}
+
+
+def key(what: str, agency: str, *parts: str) -> tuple:
+    """The key of a count on an agency page (``what``: headline KPI, ``outcome``, ``quality``,
+    ``flow_in``, ``flow_out``, ``contacts_12m``, ``decided_dated``)."""
+    return ("agency page", what, str(agency), *(str(p) for p in parts))
+
+
+def _headline(ledger: Ledger, page: FeedbackPage) -> None:
+    h = page.headline
+    a = page.agency.id
+    for _, r in h.iterrows():
+        who = a if r["who"] == page.agency.group else "all"
+        for span, num, den in (("this month", "month_num", "month_den"), ("12 months", "year_num", "year_den")):
+            k_num = ledger.count(key(r["kpi"], who, span, "num"), r[num], published=True,
+                                 margin=who == "all")
+            if r["kpi"] != "contacts":
+                ledger.count(key(r["kpi"], who, span, "den"), r[den], published=False)
+            if r["kpi"] == "contacts" and span == "12 months" and who == a:
+                ledger.count(key("contacts_12m", a, "any"), r[num], margin=True)
+                ledger.total(key("contacts_12m", a, "any"), [k_num], what="the agency's 12-month contacts")
+
+
+def _outcomes(ledger: Ledger, page: FeedbackPage) -> None:
+    a = page.agency.id
+    total = ledger.count(key("outcome", a, "any"), int(page.outcomes.sum()), margin=True)
+    parts = [ledger.count(key("outcome", a, o), n) for o, n in page.outcomes.items()]
+    ledger.total(total, parts, what="the agency's contacts by outcome")
+    if key("contacts_12m", a, "any") in ledger:
+        ledger.total(key("contacts_12m", a, "any"), [total], what="outcomes of the 12 months' contacts")
+    else:
+        ledger.count(key("contacts_12m", a, "any"), int(page.outcomes.sum()), margin=True)
+    ledger.count(key("decided_dated", a, "any"), page.decided_with_date, published=False)
+
+
+def _quality(ledger: Ledger, page: FeedbackPage) -> None:
+    a = page.agency.id
+    for what, r in page.quality.iterrows():
+        ledger.count(key("quality", a, what), int(r["own"]))
+
+
+def _flows(ledger: Ledger, page: FeedbackPage) -> None:
+    a = page.agency.id
+    flows = page.own_flows
+    for direction, col in (("flow_in", "earlier"), ("flow_out", "later")):
+        total = ledger.count(key(direction, a, "any"), int(flows[col].sum()) if len(flows) else 0, margin=True)
+        parts = [ledger.count(key(direction, a, g), int(n)) for g, n in zip(flows["agency"], flows[col], strict=True)]
+        if parts:
+            ledger.total(total, parts, what=f"the agency's repeat flows ({col})")
+
+
+def _stricter(page_plan: Decisions, pack: Decisions, page: FeedbackPage) -> Decisions:
+    """The page's decisions, with each month count the board pack also shows hidden when either
+    plan hides it."""
+    status, values = dict(page_plan._status), dict(page_plan._values)
+    for _, r in page.headline.iterrows():
+        who = page.agency.id if r["who"] == page.agency.group else "all"
+        pack_num, pack_den = PACK_COUNTS[r["kpi"]]
+        group = "all" if who == "all" else page.agency.group
+        for pack_what, mine, value in ((pack_num, key(r["kpi"], who, "this month", "num"), r["month_num"]),
+                                       (pack_den, key(r["kpi"], who, "this month", "den"), r["month_den"])):
+            if pack_what is None or mine not in status:
+                continue
+            theirs = published.count_key(pack_what, page.view, group, page.month)
+            if theirs in pack and pack.status(theirs) != SHOWN and status[mine] == SHOWN:
+                status[mine] = pack.status(theirs)
+    return Decisions(status, values, internal=page_plan.internal, unresolved=page_plan.unresolved)
+
+
+def agency_plan(page: FeedbackPage) -> Decisions:
+    """Which of the page's counts are shown, ``<5`` or withheld (everything for an internal copy)."""
+    ledger = Ledger()
+    _headline(ledger, page)
+    _outcomes(ledger, page)
+    _quality(ledger, page)
+    _flows(ledger, page)
+    plan = ledger.protect(internal=page.internal)
+    if page.internal:
+        return plan
+    pack = published.pack_plan(page.data.tables, page.month, view=page.view, as_of=page.data.as_of,
+                               processed_dir=page.data.processed_dir, families=("contacts",), internal=False)
+    return _stricter(plan, pack, page)
