@@ -66,6 +66,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("link_days", DEFAULT_LINK_DAYS,
               "For an extract without outcomes (Annex A): days after a contact within which a referral of the "
               "child counts it as progressed to referral.", "link_days", cli="--link-days"),
+    Parameter("agency", "police", "The agency of a feedback page: a source group (police) or a source code (3E) "
+              "of reference/feedback.yml.", cli="--agency"),
     Parameter("dfe_dir", "../../shared/data/dfe", "Folder of DfE published CSVs for the benchmarking page.",
               cli="--dfe-dir"),
     Parameter("la_code", "E10000002", "The authority's LA code for benchmarking (default E10000002).", cli="--la"),

@@ -145,9 +145,22 @@ class FeedbackPage(BasePage):
                             label=f"{KPIS[kpi]} by {self.agency.label}")
 
     @property
-    @needs(*KPIS, quiet=True)
+    def heading(self) -> str:
+        """The page's first line: whom it is for and the month."""
+        return f"**{self.title}.**"
+
+    @property
     def verdicts(self) -> list[Verdict]:
+        """The verdict on each KPI for the agency (none on a short page)."""
+        if not self.full:
+            return []
         return [self.verdict_for(k) for k in KPIS if self.capabilities_has(k)]
+
+    def figures(self) -> list:
+        """The agency's SPC chart of each KPI (none on a short page)."""
+        if not self.full:
+            return []
+        return [self.figure(k) for k in KPIS if self.capabilities_has(k)]
 
     def capabilities_has(self, kpi: str) -> bool:
         return self.data.capabilities.has(kpi)
@@ -202,7 +215,10 @@ class FeedbackPage(BasePage):
                 row[f"{span}: all agencies"] = percent(rate_all) if every[den] else "n/a"
             out.append(row)
         table = pd.DataFrame(out)
-        return display.declare_counts(table, ["this month: count", "12 months: count"]) if len(table) else table
+        if not self.full:  # a short page: 12-month totals only
+            table = table[[c for c in table.columns if not c.startswith("this month")]]
+        counts = [c for c in ("this month: count", "12 months: count") if c in table.columns]
+        return display.declare_counts(table, counts) if len(table) else table
 
     # --- what happened to its contacts --------------------------------------------------------
     @cached_property

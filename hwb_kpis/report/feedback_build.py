@@ -1,0 +1,141 @@
+"""The agency feedback pages (``hwb-kpis feedback``): the feedback notebook
+(``notebooks/agency/feedback.ipynb``) run once per partner agency with papermill, each rendered
+like a board pack page into ``reports/YYYY-MM/agencies/<agency>.html``, with their own index.
+
+Stages as the board pack's (:mod:`hwb_kpis.report.build`): the options are checked, the data made
+current, the notebooks run ``jobs`` at a time (one fresh kernel each), each rendered without code,
+and the ``agencies/`` folder published atomically beside the month's board pack (a build killed
+half-way leaves the earlier ``agencies/`` as it was). A page that fails is listed in the index with
+its error and does not stop the others."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hwb_kpis.config import project_root
+from hwb_kpis.periods import month_name
+from hwb_kpis.report import publish, render, run
+from hwb_kpis.report.build import prepare
+from hwb_kpis.report.feedback_agencies import Agency, feedback_agencies
+from hwb_kpis.report.notebooks import Page, describe_notebook, one_line
+from hwb_kpis.report.options import ReportOptions
+
+Echo = Callable[[str], Any]
+#: the folder of the feedback pages inside a month's pack
+FOLDER = "agencies"
+NOTEBOOK = "feedback.ipynb"
+
+
+def feedback_notebook(notebooks_dir: Path | None = None) -> Path:
+    """The feedback notebook (``notebooks/agency/feedback.ipynb``)."""
+    return (notebooks_dir or project_root() / "notebooks") / "agency" / NOTEBOOK
+
+
+@dataclass
+class FeedbackResult:
+    """What a build made: the index, the pages, and which failed."""
+
+    index_path: Path
+    pages: list[Page]
+    failed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def agency_pages(options: ReportOptions, agencies: list[Agency], notebook: Path) -> list[Page]:
+    """One :class:`Page` per agency: the notebook with the build's parameters and the agency."""
+    import nbformat
+
+    _, description = describe_notebook(nbformat.read(notebook, as_version=4), notebook.stem)
+    values = options.notebook_values()
+    return [Page(name=a.slug, title=f"Feedback to {a.label}", description=description, source=notebook,
+                 parameters={**values, "agency": a.id}) for a in agencies]
+
+
+def _run(pages: list[Page], executed_dir: Path, cwd: Path, timeout: int, jobs: int):
+    """Run every page's notebook into ``executed_dir/<name>.ipynb``, ``jobs`` at a time."""
+
+    def one(page: Page) -> Page:
+        started = time.monotonic()
+        try:
+            run.run_notebook(page, executed_dir / f"{page.name}.ipynb", cwd, timeout)
+        except Exception as exc:  # a failing page must not stop the others
+            page.error = one_line(exc)
+        page.seconds = time.monotonic() - started
+        return page
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pages)))) as pool:
+        for future in as_completed([pool.submit(one, p) for p in pages]):
+            yield future.result()
+
+
+def render_index(pages: list[Page], *, month: str, banners, internal: bool) -> str:
+    """The agencies' index: every page that worked (linked), every page that failed (its error)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(render.TEMPLATES_DIR)), autoescape=True)
+    return env.get_template("agencies_index.html.j2").render(
+        month_label=month_name(month), banners=banners, pages=[p for p in pages if p.ok],
+        failed=[p for p in pages if not p.ok], footer=render.footer(internal), css=render.house_css())
+
+
+def build_feedback(options: ReportOptions, agencies: Iterable[str] | None = None, echo: Echo = print) -> FeedbackResult:
+    """Build the feedback pages of ``agencies`` (default: every agency of ``reference/feedback.yml``)
+    for ``options.month`` into ``options.out_dir/YYYY-MM/agencies/`` (see the module docstring)."""
+    started = time.monotonic()
+    chosen = feedback_agencies(list(agencies or []))
+    notebook = feedback_notebook(options.notebooks_dir)
+    pages = agency_pages(options, chosen, notebook)
+    target = options.pack_dir / FOLDER
+    echo(f"feedback pages for {options.month}: {len(pages)} agenc{'y' if len(pages) == 1 else 'ies'}")
+    with publish.month_lock(options.out_dir, options.month):
+        data = prepare(options, echo)
+        banners = render.banners_for(data.synthetic, options.internal)
+        options.pack_dir.mkdir(parents=True, exist_ok=True)
+        with publish.staging(target, echo) as folder:
+            executed_dir = folder / "notebooks"
+            executed_dir.mkdir(exist_ok=True)
+            if agencies and target.is_dir():  # some agencies again: keep the others' pages
+                _keep_others(target, folder, [p.name for p in pages])
+            for done, page in enumerate(_run(pages, executed_dir, notebook.parent, options.timeout, options.jobs), 1):
+                if page.error is None:
+                    render.write_page(page, executed_dir / f"{page.name}.ipynb", folder, month=options.month,
+                                      banners=banners, internal=options.internal)
+                status = "ok" if page.error is None else f"FAILED — {page.error}"
+                echo(f"[{done}/{len(pages)}] {page.name}: {status} ({page.seconds:.1f} s)")
+            if not options.keep_notebooks:
+                shutil.rmtree(executed_dir)
+            everything = _listed(folder, pages)
+            (folder / "index.html").write_text(render_index(everything, month=options.month, banners=banners,
+                                                            internal=options.internal), encoding="utf-8")
+            publish.publish(folder, target, echo)
+    failed = [p.name for p in pages if not p.ok]
+    echo(f"feedback pages written to {target}: {len(pages) - len(failed)} ok"
+         + (f", {len(failed)} FAILED: {', '.join(failed)}" if failed else ""))
+    return FeedbackResult(target / "index.html", everything, failed, time.monotonic() - started)
+
+
+def _keep_others(target: Path, folder: Path, names: list[str]) -> None:
+    """Copy the earlier pages of agencies not built again."""
+    for path in target.glob("*.html"):
+        if path.stem not in names and path.name != "index.html":
+            shutil.copy2(path, folder / path.name)
+
+
+def _listed(folder: Path, pages: list[Page]) -> list[Page]:
+    """The pages just built, and those kept from an earlier build (in the agencies' order)."""
+    built = {p.name for p in pages}
+    order = [a.slug for a in feedback_agencies()]
+    kept = [Page(name=p.stem, title=f"Feedback to {_label(p.stem)}", description="", source=p, html=p.name)
+            for p in folder.glob("*.html") if p.stem not in built and p.name != "index.html"]
+    every = pages + kept
+    return sorted(every, key=lambda p: order.index(p.name) if p.name in order else len(order))
+
+
+def _label(slug: str) -> str:
+    return next((a.label for a in feedback_agencies() if a.slug == slug), slug)
