@@ -79,8 +79,8 @@ def _stricter(page_plan: Decisions, pack: Decisions, page: FeedbackPage) -> Deci
         who = page.agency.id if r["who"] == page.agency.group else "all"
         pack_num, pack_den = PACK_COUNTS[r["kpi"]]
         group = "all" if who == "all" else page.agency.group
-        for pack_what, mine, value in ((pack_num, key(r["kpi"], who, "this month", "num"), r["month_num"]),
-                                       (pack_den, key(r["kpi"], who, "this month", "den"), r["month_den"])):
+        for pack_what, mine in ((pack_num, key(r["kpi"], who, "this month", "num")),
+                                (pack_den, key(r["kpi"], who, "this month", "den"))):
             if pack_what is None or mine not in status:
                 continue
             theirs = published.count_key(pack_what, page.view, group, page.month)

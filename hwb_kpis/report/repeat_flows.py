@@ -107,3 +107,64 @@ def row_shares(flows: pd.DataFrame, hidden: pd.DataFrame | None = None) -> pd.Da
         row_total = hidden.loc[flows.index, TOTAL].to_numpy(bool)[:, None]
         shares = shares.mask(inner | row_total)
     return shares
+
+
+def flows_plan(flows: pd.DataFrame, end: str, *, internal: bool = False):
+    """The disclosure decisions for :func:`with_totals` (every cell published; each row's and each
+    column's total is the sum of its cells, the grand total the sum of the row totals), by
+    complementary suppression (:class:`hwb_kpis.privacy.secondary.Ledger`)."""
+    from hwb_kpis.privacy.secondary import Ledger
+
+    ledger = Ledger()
+    full = with_totals(flows)
+    for (k, n, is_total) in flow_cells(flows, end):
+        ledger.count(k, n, margin=is_total)
+    for e in flows.index:
+        ledger.total(flow_key(e, TOTAL, end), [flow_key(e, r, end) for r in flows.columns], what=f"repeats after {e}")
+    for r in flows.columns:
+        ledger.total(flow_key(TOTAL, r, end), [flow_key(e, r, end) for e in flows.index], what=f"repeats from {r}")
+    if len(full):
+        ledger.total(flow_key(TOTAL, TOTAL, end), [flow_key(e, TOTAL, end) for e in flows.index], what="all repeats")
+    return ledger.protect(internal=internal)
+
+
+def published_flows(flows: pd.DataFrame, end: str, decisions) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the table as published — each count shown, ``<5`` or ``c`` —, which cells are hidden) for
+    :func:`with_totals`."""
+    full = with_totals(flows)
+    shown = full.astype(object).copy()
+    hidden = pd.DataFrame(False, index=full.index, columns=full.columns)
+    for e in full.index:
+        for r in full.columns:
+            k = flow_key(e, r, end)
+            shown.loc[e, r] = decisions.cell(k, int(full.loc[e, r]))
+            hidden.loc[e, r] = not decisions.shown((k, int(full.loc[e, r])))
+    return shown, hidden
+
+
+def flows_sentence(flows: pd.DataFrame, hidden: pd.DataFrame, month: str) -> str:
+    """How many repeats followed an earlier contact from the same agency, and the largest flow
+    between two different agencies (figures only where the table shows them)."""
+    from hwb_kpis.periods import month_name
+
+    if flows.empty or int(flows.to_numpy().sum()) == 0:
+        return "There were no repeat contacts in the 12 months."
+    total = int(flows.to_numpy().sum())
+    same = int(np.trace(flows.reindex(index=flows.columns).fillna(0).to_numpy()))
+    diagonal_hidden = any(bool(hidden.loc[g, g]) for g in flows.columns if g in flows.index)
+    if diagonal_hidden or bool(hidden.loc[TOTAL, TOTAL]):
+        text = f"Of the repeat contacts in the 12 months to {month_name(month)}, many came from a different agency"
+    else:
+        text = (f"Of the repeat contacts in the 12 months to {month_name(month)}, {same / total:.0%} came from the "
+                "same agency as the earlier contact")
+    others = flows.copy()
+    for g in others.columns:
+        if g in others.index:
+            others.loc[g, g] = -1
+    e, r = np.unravel_index(int(np.argmax(others.to_numpy())), others.shape)
+    earlier, later = others.index[e], others.columns[r]
+    if others.iloc[e, r] > 0 and not bool(hidden.loc[earlier, later]) and not bool(hidden.loc[earlier, TOTAL]):
+        text += (f"; the largest flow between two agencies was from {_label(earlier)} to {_label(later)} "
+                 f"({flows.loc[earlier, later] / flows.loc[earlier].sum():.0%} of the repeats after a contact from "
+                 f"{_label(earlier)})")
+    return text + "."

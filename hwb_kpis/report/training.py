@@ -10,10 +10,10 @@ shocks: the rise in conversion through 2015 moved every agency), over at most
 training month) and the slope change, each with its 95% CI. The months before and after needed
 (``reference/feedback.yml``) are stated; with fewer, no model is fitted and the page says so.
 
-**Naming a change.** Many agencies and two measures make many tests; a change is named only when
-its 95% CI excludes zero *and* it survives the Benjamini–Hochberg false-discovery control across
-every agency, measure and change (level, slope) of the pack (``statsmodels.stats.multitest``), so
-the board pack and every agency page name the same changes.
+**Naming a change.** Many agencies make many tests; a change is named only when its 95% CI
+excludes zero *and* it survives the Benjamini–Hochberg false-discovery control across the
+agencies with a training date (one family per measure and kind of change: level, slope;
+``statsmodels.stats.multitest``), so the board pack and every agency page name the same changes.
 
 Where ``training.csv`` is read from: the analyst's settings folder; on synthetic data only, the
 demo's example (:mod:`hwb_kpis.report.declared`'s rule); else the package's empty template.
@@ -56,7 +56,8 @@ DEMO_NOTE = ("The training dates below are the synthetic demonstration's example
              "these agencies), not a real training record.")
 RESULT_COLUMNS = ("agency", "measure", "month", "what", "status", "n_before", "n_after", "min_before", "min_after", "level_pp", "level_pp_low",
                   "level_pp_high", "level_odds_ratio", "level_low", "level_high", "level_p", "slope_odds_ratio",
-                  "slope_low", "slope_high", "slope_p", "level_q", "slope_q", "level_named", "slope_named")
+                  "slope_low", "slope_high", "slope_p", "level_q", "slope_q", "level_excludes", "slope_excludes",
+                  "level_named", "slope_named")
 
 
 @dataclass(frozen=True)
@@ -195,27 +196,47 @@ def fit_training(flagged: pd.DataFrame, trainings: list[Training], *, view: str,
 
 
 def named_changes(results: pd.DataFrame) -> pd.DataFrame:
-    """``results`` with ``level_q``/``slope_q`` (Benjamini–Hochberg across every fitted level and
-    slope change) and ``level_named``/``slope_named``: the 95% CI excludes no change (odds ratio 1)
-    and q is below the false-discovery rate."""
+    """``results`` with ``level_q``/``slope_q`` — Benjamini–Hochberg q-values across agencies, within
+    each family of one measure and one kind of change (level, slope) — and ``level_named``/
+    ``slope_named``: the 95% CI excludes no change (odds ratio 1) and q is below the
+    false-discovery rate."""
     out = results.copy()
-    fitted = (out["status"] == "fitted").to_numpy()
-    pvals = np.r_[out.loc[fitted, "level_p"].to_numpy(float), out.loc[fitted, "slope_p"].to_numpy(float)]
-    q = np.full(len(pvals), np.nan)
-    if len(pvals):
-        q = multipletests(pvals, alpha=settings()["training"]["false_discovery_rate"], method="fdr_bh")[1]
-    k = int(fitted.sum())
-    out["level_q"], out["slope_q"] = np.nan, np.nan
-    out.loc[fitted, "level_q"] = q[:k]
-    out.loc[fitted, "slope_q"] = q[k:]
     rate = settings()["training"]["false_discovery_rate"]
+    fitted = (out["status"] == "fitted").to_numpy()
     for term in ("level", "slope"):
+        out[f"{term}_q"] = np.nan
+        for measure in out.loc[fitted, "measure"].unique():
+            family = fitted & (out["measure"] == measure).to_numpy()
+            pvals = out.loc[family, f"{term}_p"].to_numpy(float)
+            out.loc[family, f"{term}_q"] = multipletests(pvals, alpha=rate, method="fdr_bh")[1]
         excludes = (out[f"{term}_low"] > 1) | (out[f"{term}_high"] < 1)
-        out[f"{term}_named"] = (fitted & excludes.fillna(False).to_numpy(bool)
-                                & (out[f"{term}_q"] < rate).fillna(False).to_numpy(bool))
+        out[f"{term}_excludes"] = fitted & excludes.fillna(False).to_numpy(bool)
+        out[f"{term}_named"] = out[f"{term}_excludes"] & (out[f"{term}_q"] < rate).fillna(False).to_numpy(bool)
     return out
 
 
 def when_words(t: Training) -> str:
     """``police, March 2015``."""
     return f"{t.agency.label}, {month_name(t.month)}"
+
+
+def board_sentences(contacts: pd.DataFrame, *, view: str, month: str, settings_dir, synthetic: bool,
+                    lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, exclude_months: Iterable[str] = ()) -> list[str]:
+    """The board pack's summary of every training line (the same models and false-discovery
+    control as the agency pages): one sentence per agency and measure, or how to add a file."""
+    from hwb_kpis import kpis
+    from hwb_kpis.report.verdict import training_sentence
+
+    origin = training_origin(settings_dir, synthetic)
+    lines = read_training(origin.path)
+    if not lines:
+        return [HOW_TO_ADD]
+    flagged = kpis.flag_repeats(contacts, lookback_days=lookback_days)
+    results = fit_training(flagged, lines, view=view, month=month, lookback_days=lookback_days,
+                           exclude_months=exclude_months)
+    out = [DEMO_NOTE] if origin.kind == "demo" else []
+    for t in lines:
+        rows = results[(results["agency"] == t.agency.id) & (results["month"] == t.month)]
+        out += [training_sentence(t.agency.label[:1].upper() + t.agency.label[1:], month_name(t.month),
+                                  MEASURE_WORDS[r["measure"]], r) for _, r in rows.iterrows()]
+    return out

@@ -291,6 +291,11 @@ def training_sentence(who: str, when: str, measure_words: str, row: Mapping) -> 
         direction = "rose" if row["level_pp"] > 0 else "fell"
         text = (f"{who}: from {when}, {measure_words} {direction} by about {_pp(row['level_pp'])} against the agencies "
                 f"with no training date ({interval}; {months})")
+    elif row.get("level_excludes"):
+        text = (f"{who}: {measure_words} from {when} differed from the agencies with no training date by about "
+                f"{_signed_points(row['level_pp'])} points ({interval}; {months}), but with several agencies "
+                "compared this could be chance: it does not survive the control of false discoveries, so it is "
+                "not called a change")
     else:
         text = (f"{who}: no clear change in {measure_words} from {when} against the agencies with no training date "
                 f"(about {_signed_points(row['level_pp'])} points, {interval}; consistent with no change; {months})")

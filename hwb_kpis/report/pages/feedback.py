@@ -76,6 +76,12 @@ def decision_days(contacts: pd.DataFrame) -> pd.Series:
     return days.dropna().astype(float)
 
 
+def _within(days: float) -> str:
+    """``on the day`` or ``within 3 days``."""
+    whole = round(float(days))
+    return "on the day" if whole == 0 else f"within {whole} day{'' if whole == 1 else 's'}"
+
+
 class FeedbackPage(BasePage):
     """One agency's feedback page, section by section."""
 
@@ -205,7 +211,9 @@ class FeedbackPage(BasePage):
                 if kpi == "contacts":
                     row[f"{span}: count"] = d.cell(k_num, own[num])
                     share = own[num] / every[num] if every[num] else np.nan
-                    row[f"{span}: rate"] = d.rate_words(share, (k_num, own[num])) if every[num] else "n/a"
+                    k_all = key(kpi, "all", span, "num")
+                    row[f"{span}: rate"] = (d.rate_words(share, (k_num, own[num]), (k_all, every[num])) if every[num]
+                                            else "n/a")
                     row[f"{span}: all agencies"] = d.cell(key(kpi, "all", span, "num"), every[num])
                     continue
                 row[f"{span}: count"] = d.cell(k_num, own[num])
@@ -254,9 +262,9 @@ class FeedbackPage(BasePage):
             return "The extract gives no decision dates, so how long decisions took cannot be shown."
         if not self.decisions.shown((n_key, len(own))):
             return "Too few of its contacts have a decision date to say how long decisions took."
-        return (f"Half of its contacts were decided within {own.median():.0f} day{'s' if own.median() != 1 else ''} "
-                f"and 9 in 10 within {own.quantile(0.9):.0f} days (all agencies: {every.median():.0f} and "
-                f"{every.quantile(0.9):.0f} days), over the 12 months to {month_name(self.month)}.")
+        return (f"Over the 12 months to {month_name(self.month)}, half of its contacts were decided "
+                f"{_within(own.median())} and 9 in 10 {_within(own.quantile(0.9))} (all agencies: "
+                f"{_within(every.median())} and {_within(every.quantile(0.9))}).")
 
     # --- the quality of what it sends ----------------------------------------------------------
     @cached_property
