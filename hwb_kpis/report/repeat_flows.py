@@ -59,6 +59,7 @@ def labelled(table: pd.DataFrame) -> pd.DataFrame:
     """A flow table with plain agency names and the earlier agency as the first column."""
     out = table.rename(index=_label, columns=_label)
     out.index.name = "earlier contact from"
+    out.columns.name = None
     return out.reset_index()
 
 
@@ -93,6 +94,9 @@ def flow_heatmap(shares: pd.DataFrame, *, title: str, as_of: str | None = None, 
             ax.text(j, i, text, ha="center", va="center", fontsize=8,
                     color="white" if not np.isnan(v) and v > 0.6 * float(np.nanmax(values)) else "black")
     fig.colorbar(image, ax=ax, format=plots.PercentFormatter(1.0, decimals=0), label="Share of the row's repeats")
+    fig.subplots_adjust(bottom=0.3)
+    if np.isnan(values).any():
+        note = f"{note or plots.DEFAULT_NOTE} A blank cell: a count the table does not show."
     return plots._finish(fig, title, note, as_of)
 
 

@@ -293,12 +293,13 @@ def training_sentence(who: str, when: str, measure_words: str, row: Mapping) -> 
                 f"with no training date ({interval}; {months})")
     elif row.get("level_excludes"):
         text = (f"{who}: {measure_words} from {when} differed from the agencies with no training date by about "
-                f"{_signed_points(row['level_pp'])} points ({interval}; {months}), but with several agencies "
+                f"{_signed_points(row['level_pp'])} percentage points ({interval}; {months}), but with several agencies "
                 "compared this could be chance: it does not survive the control of false discoveries, so it is "
                 "not called a change")
     else:
         text = (f"{who}: no clear change in {measure_words} from {when} against the agencies with no training date "
-                f"(about {_signed_points(row['level_pp'])} points, {interval}; consistent with no change; {months})")
+                f"(about {_signed_points(row['level_pp'])} percentage points, {interval}; consistent with no change; "
+                f"{months})")
     if row["slope_named"]:
         way = "rising" if row["slope_odds_ratio"] > 1 else "falling"
         text += (f"; its monthly trend turned {way} (odds {abs(row['slope_odds_ratio'] - 1):.0%} a month "
