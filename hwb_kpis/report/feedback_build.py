@@ -23,7 +23,7 @@ from hwb_kpis.periods import month_name
 from hwb_kpis.report import publish, render, run
 from hwb_kpis.report.build import prepare
 from hwb_kpis.report.feedback_agencies import Agency, feedback_agencies
-from hwb_kpis.report.notebooks import Page, describe_notebook, one_line
+from hwb_kpis.report.notebooks import Page, describe_notebook, inspect_parameters, one_line
 from hwb_kpis.report.options import ReportOptions
 
 Echo = Callable[[str], Any]
@@ -52,7 +52,8 @@ def agency_pages(options: ReportOptions, agencies: list[Agency], notebook: Path)
     import nbformat
 
     _, description = describe_notebook(nbformat.read(notebook, as_version=4), notebook.stem)
-    values = options.notebook_values()
+    declared = inspect_parameters(notebook)
+    values = {k: v for k, v in options.notebook_values().items() if k in declared}
     return [Page(name=a.slug, title=f"Feedback to {a.label}", description=description, source=notebook,
                  parameters={**values, "agency": a.id}) for a in agencies]
 
