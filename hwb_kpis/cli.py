@@ -106,11 +106,13 @@ def kpis(
     lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
     iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = True,
+    internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = False,
 ) -> None:
     """Print every board KPI the extract can give (numerator, denominator, rate) for a month or all
-    months; the KPIs it cannot give are never printed (`hwb-kpis clean` says why)."""
+    months; small numbers suppressed unless --internal (a note on stderr says which figures are not
+    shown); the KPIs the extract cannot give are never printed (`hwb-kpis clean` says why)."""
     from hwb_kpis.kpis import format_kpis, kpi_table, load_processed
+    from hwb_kpis.kpis.output import kpi_plan, suppressed_note
 
     tables = load_processed(processed)
     result = kpi_table(
@@ -121,7 +123,12 @@ def kpis(
         lookback_days=lookback_days,
         iha_limit=iha_limit.value,
     )
-    typer.echo(format_kpis(result, format.value, internal=internal))
+    decisions = None if internal else kpi_plan(result)
+    typer.echo(format_kpis(result, format.value, internal=internal, decisions=decisions))
+    if decisions is not None:
+        note = suppressed_note(result, decisions)
+        if note:
+            typer.echo(note, err=True)
 
 
 @app.command()
@@ -178,7 +185,7 @@ def report(
         key_file=key_file, link_days=link_days, source_format=format.value, settings_dir=settings,
         maturing_share=maturing_share,
     )
-    typer.echo(f"board pack: {result.index_path}")
+    typer.echo(f"{result.kind}: {result.index_path}")
     if result.failed:
         typer.echo(f"error: {len(result.failed)} notebook(s) failed: {', '.join(result.failed)} (see the index)", err=True)
         raise typer.Exit(code=1)

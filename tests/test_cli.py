@@ -23,7 +23,7 @@ COMMANDS = {
     "clean": {"--raw": "data/raw", "--out": "data/processed", "--mapping": None, "--key-file": None,
               "--format": "auto", "--link-days": 7},
     "kpis": {"--processed": "data/processed", "--month": None, "--view": "recoded", "--as-of": None,
-             "--lookback-days": 365, "--iha-limit": "28d", "--format": "table", "--internal": True},
+             "--lookback-days": 365, "--iha-limit": "28d", "--format": "table", "--internal": False},
     "synth": {"--out": "data/raw", "--seed": 20151130, "--start": "2013-04", "--end": "2015-11", "--scale": 1.0,
               "--authorities": 1},
     "report": {"--month": "2015-11", "--raw": "data/raw", "--processed": "data/processed", "--out": "reports",
@@ -83,6 +83,12 @@ def test_cli_report_exit_codes(tmp_path: Path, monkeypatch) -> None:
     assert again.exit_code == 2 and "--force" in again.output and "Traceback" not in again.output
     ok_only = runner.invoke(app, [*args, "--force", "--only", "01_ok"])
     assert ok_only.exit_code == 0, ok_only.output
+    assert f"board pack: {dirs['out_dir'] / MONTH / 'index.html'}" in ok_only.output
+    # an internal pack goes beside the board's, never over it, and the terminal calls it internal
+    internal = runner.invoke(app, [*args, "--only", "01_ok", "--internal"])
+    assert internal.exit_code == 0, internal.output
+    assert f"internal pack: {dirs['out_dir'] / f'{MONTH}-internal' / 'index.html'}" in internal.output
+    assert "board pack" not in internal.output and (dirs["out_dir"] / MONTH / "index.html").exists()
 
 
 def test_cli_report_bad_date_is_one_line(tmp_path: Path) -> None:

@@ -1,23 +1,102 @@
 """A KPI table as text for the ``hwb-kpis kpis`` command: JSON records, CSV or an aligned table,
-with small numbers suppressed by :mod:`hwb_kpis.privacy.disclosure` unless internal."""
+published through disclosure control unless internal: the small-number rule of
+:mod:`hwb_kpis.privacy.disclosure`, and complementary suppression (:mod:`hwb_kpis.privacy.secondary`)
+over the relations the table itself holds — every group adds up to ``all``, every code to its
+group and to ``all``, the six health codes to ``health``, ``decided = contacts − pending``, and
+each rate's denominator is a count of another row."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 
+import numpy as np
 import pandas as pd
 
-from hwb_kpis.privacy.disclosure import SUPPRESSED_COUNT, SUPPRESSED_RATE, suppress_kpi_rows
+from hwb_kpis.privacy.disclosure import (
+    SHOWN,
+    SUPPRESSED_COUNT,
+    SUPPRESSED_RATE,
+    WITHHELD_COUNT,
+    Decisions,
+)
+from hwb_kpis.privacy.secondary import Ledger
 from hwb_kpis.safe_files import csv_text
 
 RECORD_KEYS = ("kpi", "group", "month", "numerator", "denominator", "rate")
 FORMATS = ("json", "csv", "table")
 _TABLE_HEADER = ["kpi", "group", "month", "numerator", "denominator", "rate", "note"]
 _RIGHT_ALIGNED = {3, 4, 5}
-Hidden = tuple | None  #: (numerators, denominators, rates) not to publish, or None when internal
+Hidden = tuple | None  #: (numerator markers, denominator markers, rates hidden), or None when internal
 
 
-def format_kpis(df: pd.DataFrame, fmt: str, *, internal: bool = True) -> str:
+#: each KPI's numerator and denominator, as the counts they are (a group's contacts are out of all contacts)
+COUNTS = {
+    "contacts": ("contacts", "contacts"), "marf": ("marf", "contacts"), "conversion": ("referrals", "decided"),
+    "pending": ("pending", "contacts"), "repeat_contacts": ("repeats", "contacts"),
+    "rereferral_12m": ("rereferrals", "listed referrals"), "referral_nfa": ("referrals closed nfa", "listed referrals"),
+    "iha_within_28_days": ("iha done", "iha due"),
+}
+#: the counts whose groups add up to ``all``, and codes to their group ("referrals" are contacts
+#: progressed to referral; "listed referrals" the referrals of the extract's list)
+ADDITIVE = ("contacts", "marf", "referrals", "decided", "pending", "repeats", "rereferrals", "listed referrals",
+            "referrals closed nfa")
+
+
+def _keys(row) -> tuple[Hashable | None, Hashable | None]:
+    """The keys of a row's numerator and denominator in :func:`kpi_plan`."""
+    group, when = str(row.group), (str(row.month), str(getattr(row, "period", "month")), str(getattr(row, "limit", "")))
+    if row.kpi == "health_share":
+        return ("contacts", "health", *when[:2]), ("contacts", "all", *when[:2])
+    if row.kpi == "contacts":
+        return ("contacts", group, *when[:2]), ("contacts", "all", *when[:2])
+    if row.kpi == "referral_health_share":
+        return ("listed referrals", "health", *when[:2]), ("listed referrals", "all", *when[:2])
+    if row.kpi == "referrals":
+        return ("listed referrals", group, *when[:2]), ("listed referrals", "all", *when[:2])
+    num, den = COUNTS.get(str(row.kpi), (f"{row.kpi} numerator", f"{row.kpi} denominator"))
+    iha = str(row.kpi) == "iha_within_28_days"
+    tail = when if iha else when[:2]
+    return (num, group, *tail), (None if den is None else (den, group, *tail))
+
+
+def kpi_plan(df: pd.DataFrame) -> Decisions:
+    """The disclosure decisions for a whole KPI table as published (see the module docstring)."""
+    from hwb_kpis.coding import load_reference
+
+    ledger = Ledger()
+    for row in df.itertuples(index=False):
+        num, den = _keys(row)
+        ledger.count(num, row.numerator, margin=num[1] == "all")
+        if den is not None and not pd.isna(row.denominator):
+            ledger.count(den, row.denominator, margin=den[1] == "all")
+    # decided contacts are contacts less pending ones (denominators of conversion and pending)
+    for key in [k for k in ledger.values if k[0] == "decided"]:
+        parts = [("contacts", *key[1:]), ("pending", *key[1:])]
+        if all(p in ledger for p in parts) and ledger.values[parts[0]] - ledger.values[parts[1]] == ledger.values[key]:
+            ledger.relation({parts[0]: 1.0, parts[1]: -1.0, key: -1.0}, 0.0, what=f"decided = contacts − pending {key}")
+    ref = load_reference()
+    of_group = {str(g): [f"code:{c}" for c in ref.loc[ref["group"] == g, "code"]] for g in ref["group"].unique()}
+    of_group.setdefault("unknown", []).append("code:missing")
+    groups = {}
+    for key in ledger.values:
+        groups.setdefault((key[0], *key[2:]), []).append(key[1])
+    for (what, *when), members in groups.items():
+        if what not in ADDITIVE or "all" not in members:
+            continue
+        total = (what, "all", *when)
+        lines = [[g for g in members if g != "all" and not g.startswith("code:")],
+                 [g for g in members if g.startswith("code:")]]
+        lines += [[c for c in codes if c in members] for g, codes in of_group.items() if g in members]
+        totals = [total, total] + [(what, g, *when) for g, codes in of_group.items() if g in members]
+        for whole, parts in zip(totals, lines, strict=True):
+            keys = [(what, g, *when) for g in parts]
+            if parts and sum(ledger.values[k] for k in keys) == ledger.values[whole]:
+                ledger.total(whole, keys, what=f"{whole} = Σ parts")
+    return ledger.protect()
+
+
+def format_kpis(df: pd.DataFrame, fmt: str, *, internal: bool = True, decisions: Decisions | None = None) -> str:
     """Render a KPI table as ``json``, ``csv`` or ``table`` text.
 
     * ``json``: a list of records ``{"kpi", "group", "month", "numerator", "denominator", "rate"}``
@@ -25,17 +104,45 @@ def format_kpis(df: pd.DataFrame, fmt: str, *, internal: bool = True) -> str:
     * ``csv``: every column of ``df``;
     * ``table``: aligned text, rate as a percentage, flags in a ``note`` column.
 
-    ``internal=False`` applies the small-number rule of :mod:`hwb_kpis.privacy.disclosure`:
-    suppressed counts and the rates based on them are shown by its markers (in JSON too, as
-    strings).
+    ``internal=False`` publishes it (``decisions``, by default :func:`kpi_plan`): a count from 1
+    to 4 shows as ``<5``, a count withheld so that none of those can be worked out as ``c``, and
+    a rate resting on either as ``*`` (in JSON too, as strings).
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be json, csv or table, not {fmt!r}")
-    if internal:
-        hidden = None
-    else:
-        hidden = tuple(mask.to_numpy(dtype=bool) for mask in suppress_kpi_rows(df))
+    hidden = None if internal else hidden_cells(df, decisions or kpi_plan(df))
     return {"json": _json, "csv": _csv, "table": _table}[fmt](df, hidden)
+
+
+def hidden_cells(df: pd.DataFrame, decisions: Decisions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: the numerator's and the denominator's marker (empty when shown) and whether the
+    rate is hidden."""
+    marks = {"small": SUPPRESSED_COUNT, "withheld": WITHHELD_COUNT, SHOWN: ""}
+    nums, dens, rates = [], [], []
+    for row in df.itertuples(index=False):
+        num, den = _keys(row)
+        n = decisions.status(num, row.numerator)
+        d = decisions.status(den, row.denominator) if den is not None else SHOWN
+        nums.append(marks[n])
+        dens.append(marks[d])
+        rates.append(n != SHOWN or d != SHOWN)
+    return np.array(nums, dtype=object), np.array(dens, dtype=object), np.array(rates, dtype=bool)
+
+
+def suppressed_note(df: pd.DataFrame, decisions: Decisions | None = None) -> str:
+    """A line for the terminal: how many figures a published KPI table hides, and which
+    (``kpi/group/month field``); empty when none."""
+    nums, dens, rates = hidden_cells(df, decisions or kpi_plan(df))
+    which = []
+    for row, n, d in zip(df.itertuples(index=False), nums, dens, strict=True):
+        for field, mark in (("numerator", n), ("denominator", d)):
+            if mark:
+                which.append(f"{row.kpi}/{row.group}/{row.month} {field} ({mark})")
+    if not which:
+        return ""
+    return (f"note: {len(which)} count(s) and {int(rates.sum())} rate(s) are not shown ({SUPPRESSED_COUNT}: a count "
+            f"from 1 to 4; {WITHHELD_COUNT}: withheld so that none of those can be worked out; {SUPPRESSED_RATE}: a "
+            f"rate resting on either); --internal shows them: " + "; ".join(which))
 
 
 
@@ -45,8 +152,8 @@ def _json(df: pd.DataFrame, hidden: Hidden) -> str:
         rate = None if pd.isna(row.rate) else float(row.rate)
         records.append({
             "kpi": str(row.kpi), "group": str(row.group), "month": str(row.month),
-            "numerator": SUPPRESSED_COUNT if hidden and hidden[0][i] else int(row.numerator),
-            "denominator": SUPPRESSED_COUNT if hidden and hidden[1][i] else int(row.denominator),
+            "numerator": hidden[0][i] if hidden and hidden[0][i] else int(row.numerator),
+            "denominator": hidden[1][i] if hidden and hidden[1][i] else int(row.denominator),
             "rate": SUPPRESSED_RATE if hidden and hidden[2][i] else rate,
         })
     return json.dumps(records, indent=2)
@@ -55,8 +162,8 @@ def _json(df: pd.DataFrame, hidden: Hidden) -> str:
 def _csv(df: pd.DataFrame, hidden: Hidden) -> str:
     out = df.copy()
     if hidden:
-        out["numerator"] = out["numerator"].astype("object").where(~hidden[0], SUPPRESSED_COUNT)
-        out["denominator"] = out["denominator"].astype("object").where(~hidden[1], SUPPRESSED_COUNT)
+        out["numerator"] = out["numerator"].astype("object").where(hidden[0] == "", hidden[0])
+        out["denominator"] = out["denominator"].astype("object").where(hidden[1] == "", hidden[1])
         out["rate"] = out["rate"].astype("object").where(~hidden[2], SUPPRESSED_RATE)
     return csv_text(out).rstrip("\n")  # formulas neutralised (hwb_kpis.safe_files)
 
@@ -80,8 +187,8 @@ def _table(df: pd.DataFrame, hidden: Hidden) -> str:
             rate = SUPPRESSED_RATE
         else:
             rate = "-" if pd.isna(r.rate) else f"{100 * r.rate:.1f}%"
-        num = SUPPRESSED_COUNT if hidden and hidden[0][i] else f"{int(r.numerator):,}"
-        den = SUPPRESSED_COUNT if hidden and hidden[1][i] else f"{int(r.denominator):,}"
+        num = hidden[0][i] if hidden and hidden[0][i] else f"{int(r.numerator):,}"
+        den = hidden[1][i] if hidden and hidden[1][i] else f"{int(r.denominator):,}"
         rows.append([str(r.kpi), str(r.group), str(r.month), num, den, rate, _notes(df, r)])
     widths = [max([len(h)] + [len(row[j]) for row in rows]) for j, h in enumerate(_TABLE_HEADER)]
 

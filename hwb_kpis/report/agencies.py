@@ -1,6 +1,7 @@
 """Agencies (source groups) compared with each other: whose monthly rate varies beyond chance,
 who lies outside the funnel, and which agencies get a panel of their own in a small-multiples
-chart (the largest, the rest named) — with the sentences that say so."""
+chart (the largest, the rest named) — with the sentences that say so. A point resting on a count
+from 1 to 4, or on one the pack withholds, is not drawn (nor named in a sentence)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from hwb_kpis import stats
-from hwb_kpis.report.kpi_charts import kpi_spc
+from hwb_kpis import config, stats
+from hwb_kpis.privacy.disclosure import Decisions, decisions_for, hidden_points_note
+from hwb_kpis.report.kpi_charts import judged_rows, kpi_spc, point_hidden
 from hwb_kpis.report.labels import group_label
+from hwb_kpis.report.published import kpi_keys
 from hwb_kpis.report.words import join_words, shift_month
 
 #: small multiples beyond this many panels cannot be read at a glance
@@ -91,30 +94,68 @@ def left_out_sentence(shown: Sequence[str], rest: Sequence[str], *, where: str) 
 
 
 def agency_panels(kpi_df: pd.DataFrame, kpi: str, groups: Sequence[str], month: str, *,
-                  start: str | None = None) -> pd.DataFrame:
+                  start: str | None = None, decisions: Decisions | None = None,
+                  view: str = config.DEFAULT_VIEW) -> pd.DataFrame:
     """Each group's own SPC chart (:func:`hwb_kpis.report.kpi_charts.kpi_spc`) of ``kpi``, stacked
-    with an ``agency`` column (its label), for :func:`hwb_kpis.report.plots.small_multiples`."""
-    panels = []
+    with an ``agency`` column (its label), for :func:`hwb_kpis.report.plots.small_multiples`; a
+    point ``decisions`` do not let it show has ``y`` missing (``attrs["hidden"]`` counts them)."""
+    decisions = decisions or decisions_for(False)
+    panels, hidden = [], 0
     for group in groups:
         chart, _ = kpi_spc(kpi_df, kpi, group, month, start=start)
+        hide = point_hidden(judged_rows(kpi_df, kpi, group, month, start=start), kpi, group, decisions, view)
+        if len(hide) == len(chart):
+            chart = chart.assign(y=chart["y"].astype(float).where(~hide))
+            hidden += int(hide.sum())
         panels.append(chart.assign(agency=group_label(group)))
-    if not panels:  # no agency large enough: an empty frame, which the chart says in words
-        return pd.DataFrame({"x": pd.Series(dtype="datetime64[ns]"), "y": pd.Series(dtype="float64"),
-                             "agency": pd.Series(dtype="string")})
-    return pd.concat(panels, ignore_index=True)
+    if not panels:  # no agency with enough figures: an empty frame the chart says so about
+        out = pd.DataFrame({"x": pd.Series(dtype="datetime64[ns]"), "y": pd.Series(dtype="float64"),
+                            "agency": pd.Series(dtype="string")})
+    else:
+        out = pd.concat(panels, ignore_index=True)
+    out.attrs["hidden"] = hidden
+    return out
 
 
-def kpi_funnel(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int = 1, min_denominator: int = 10) -> pd.DataFrame:
+def panels_note(panels: pd.DataFrame) -> str | None:
+    """The source note of a chart of :func:`agency_panels` with what it leaves out (None: default)."""
+    from hwb_kpis.report.plots import DEFAULT_NOTE
+
+    text = hidden_points_note(int(panels.attrs.get("hidden", 0)))
+    return f"{DEFAULT_NOTE} {text}" if text else None
+
+
+def kpi_funnel(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int = 1, min_denominator: int = 10,
+               decisions: Decisions | None = None, view: str = config.DEFAULT_VIEW) -> pd.DataFrame:
     """Funnel-plot limits (:func:`hwb_kpis.stats.funnel_limits`) of a KPI across source groups,
     pooled over the ``months`` to ``month``; groups with fewer than ``min_denominator`` are left
-    out (listed in ``attrs["left_out"]``)."""
+    out (listed in ``attrs["left_out"]``), and so are groups whose rate rests on a count
+    ``decisions`` do not show (``attrs["not_drawn"]``: neither drawn nor named; the limits still
+    use them)."""
+    decisions = decisions or decisions_for(False)
     agg = _group_rows(kpi_df, kpi, month, months).groupby("group", sort=True)[["numerator", "denominator"]].sum()
     keep = agg[agg["denominator"] >= min_denominator]
     with np.errstate(all="ignore"), warnings.catch_warnings():  # no agency large enough: an empty funnel
         warnings.simplefilter("ignore", RuntimeWarning)
         funnel = stats.funnel_limits(keep["numerator"], keep["denominator"], labels=[str(g) for g in keep.index])
     funnel.attrs["left_out"] = [str(g) for g in agg.index.difference(keep.index)]
+    shown = []
+    for g, n, d in zip(keep.index, keep["numerator"], keep["denominator"], strict=True):
+        num, den = kpi_keys(kpi, str(g), month, view) if months == 1 else (None, None)
+        shown.append(decisions.shown((num, n), (den, d)))
+    attrs = dict(funnel.attrs)
+    funnel = funnel.loc[np.asarray(shown, dtype=bool)].reset_index(drop=True)
+    funnel.attrs = attrs
+    funnel.attrs["not_drawn"] = [str(g) for g, ok in zip(keep.index, shown, strict=True) if not ok]
     return funnel
+
+
+def funnel_note(funnel: pd.DataFrame) -> str | None:
+    """The source note of a funnel plot with what it leaves out (None: the default note)."""
+    from hwb_kpis.report.plots import DEFAULT_NOTE
+
+    text = hidden_points_note(len(funnel.attrs.get("not_drawn", [])))
+    return f"{DEFAULT_NOTE} {text}" if text else None
 
 
 def funnel_sentence(funnel: pd.DataFrame, *, what: str = "rate", name_col: str = "label") -> str:

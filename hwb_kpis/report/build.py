@@ -3,7 +3,8 @@
 (:mod:`~hwb_kpis.report.notebooks`), make the **data** current (:mod:`~hwb_kpis.report.data`:
 clean when the raw files changed), **run** every notebook with papermill (:mod:`~hwb_kpis.report.run`),
 **render** each to HTML without code and write ``index.html`` (:mod:`~hwb_kpis.report.render`), and
-**publish** the pack to ``reports/YYYY-MM/`` (:mod:`~hwb_kpis.report.publish`).
+**publish** the pack to ``reports/YYYY-MM/`` — an internal copy (small numbers not suppressed) to
+``reports/YYYY-MM-internal/``, and the terminal calls it an internal pack (:mod:`~hwb_kpis.report.publish`).
 
 The pack is written atomically: everything is built in a hidden temporary folder beside it
 (``reports/.YYYY-MM.tmp-<pid>-xxxx``) and renamed into place at the end, so a month's pack is either
@@ -51,8 +52,8 @@ Echo = Callable[[str], Any]
 class ReportResult:
     """What a build made: the index, the pages (failed ones named in ``failed``), whether the data
     are synthetic, the pack's size, what was done to the processed folder (``refresh``: kept,
-    reused or cleaned) and the seconds of each stage (``timings``: plan, data, notebooks — run
-    and render —, index, publish)."""
+    reused or cleaned), the seconds of each stage (``timings``: plan, data, notebooks — run
+    and render —, index, publish) and whether it is an internal pack."""
 
     index_path: Path
     failed: list[str]  # names of the notebooks of this build that failed
@@ -61,6 +62,12 @@ class ReportResult:
     size_bytes: int = 0
     refresh: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    internal: bool = False
+
+    @property
+    def kind(self) -> str:
+        """``"board pack"`` or ``"internal pack"``."""
+        return "internal pack" if self.internal else "board pack"
 
 
 class _Timings(dict):
@@ -84,7 +91,7 @@ def plan(options: ReportOptions, echo: Echo = print) -> list[Page]:
     pages = notebooks.plan_pages(options.notebooks_dir, options.notebook_values(), options.parameters,
                                  options.only)
     publish.check_target(options.pack_dir, options.force)
-    echo(f"board pack for {options.month}: {len(pages)} notebook(s) in {options.notebooks_dir}")
+    echo(f"{options.kind} for {options.month}: {len(pages)} notebook(s) in {options.notebooks_dir}")
     return pages
 
 
@@ -96,7 +103,8 @@ def prepare(options: ReportOptions, echo: Echo = print) -> PackData:
     if data.synthetic:
         echo(f"note: SYNTHETIC data — every page carries the banner '{render.SYNTHETIC_BANNER}'")
     if options.internal:
-        echo(f"note: internal pack — small numbers are not suppressed; every page says '{disclosure.INTERNAL_BANNER}'")
+        echo(f"note: INTERNAL pack — small numbers are not suppressed; every page says '{disclosure.INTERNAL_BANNER}'; "
+             f"written to {options.pack_dir}, apart from the board's copy")
     return data
 
 
@@ -125,7 +133,8 @@ def assemble(options: ReportOptions, pages: list[Page], data: PackData, folder: 
     """What is made from every page of the pack (not only those just run): the index and
     ``pack.json``."""
     index = render.render_index(pages, month=options.month, summary=data.summary,
-                                synthetic=data.synthetic, internal=options.internal)
+                                synthetic=data.synthetic, internal=options.internal,
+                                processed_dir=options.processed_dir)
     (folder / "index.html").write_text(index, encoding="utf-8")
     manifest.write_manifest(folder, options.month, pages)
 
@@ -170,12 +179,12 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
         size, everything = write_pack(options, pages, data, echo, timings)
     failed = [p.name for p in pages if not p.ok]  # of the pages built now; earlier failures are in the index
     echo(
-        f"pack written to {options.pack_dir} ({size / 1e6:.1f} MB): {len(pages) - len(failed)} page(s) ok"
+        f"{options.kind} written to {options.pack_dir} ({size / 1e6:.1f} MB): {len(pages) - len(failed)} page(s) ok"
         + (f", {len(failed)} FAILED: {', '.join(failed)}" if failed else "")
         + (f"; {len(everything) - len(pages)} page(s) kept from the earlier pack" if len(everything) > len(pages) else "")
     )
     return ReportResult(options.pack_dir / "index.html", failed, everything, synthetic=data.synthetic,
-                        size_bytes=size, refresh=data.refresh, timings=dict(timings))
+                        size_bytes=size, refresh=data.refresh, timings=dict(timings), internal=options.internal)
 
 
 def build_report(
@@ -204,7 +213,8 @@ def build_report(
     settings_dir: str | Path | None = None,
     maturing_share: float = DEFAULT_MATURING_SHARE,
 ) -> ReportResult:
-    """Build the board pack for ``month`` into ``out_dir/month/``: :func:`build` with these
+    """Build the board pack for ``month`` into ``out_dir/month/`` (an internal one into
+    ``out_dir/month-internal/``): :func:`build` with these
     arguments as a :class:`ReportOptions` (checked there; see it for each one)."""
     options = ReportOptions(
         month=month, raw_dir=raw_dir, processed_dir=processed_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,

@@ -1,6 +1,8 @@
 """This month against last month and the same month last year: one KPI for one group, in a
-frame, a sentence and the board summary's table. Figures resting on a count of 1 to 4 are
-withheld through :mod:`hwb_kpis.privacy.disclosure` unless the copy is internal."""
+frame, a sentence and the board summary's table. Every figure is published through the pack's
+disclosure decisions (:mod:`hwb_kpis.privacy.disclosure`; the rule alone when none are given):
+a count from 1 to 4 as ``<5`` (in words "fewer than 5"), a count withheld to protect another as
+``c``, a rate resting on either as ``*`` — and no change is stated from or to a figure not shown."""
 
 from __future__ import annotations
 
@@ -8,9 +10,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
+from hwb_kpis import config
 from hwb_kpis.kpis import registry
-from hwb_kpis.privacy.disclosure import SUPPRESSED_RATE, SUPPRESSED_WORDS, is_small, suppress
+from hwb_kpis.privacy.disclosure import (
+    SHOWN,
+    SMALL,
+    SUPPRESSED_RATE,
+    SUPPRESSED_WORDS,
+    Decisions,
+    decisions_for,
+)
 from hwb_kpis.report.labels import measure_label
+from hwb_kpis.report.published import kpi_keys
 from hwb_kpis.report.words import count, month_name, percent, shift_month, value_text
 from hwb_kpis.report.words import missing as _missing
 
@@ -51,17 +62,59 @@ def compare_periods(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: s
     frame.attrs["kpi"] = kpi
     frame.attrs["group"] = group
     frame.attrs["is_rate"] = rate_kpi
+    limits = rows["limit"].dropna() if "limit" in rows.columns else pd.Series(dtype=object)
+    frame.attrs["limit"] = str(limits.iloc[0]) if len(limits) else config.DEFAULT_IHA_LIMIT
     return frame
 
 
+def period_status(comparison: pd.DataFrame, period: str, decisions: Decisions, view: str = config.DEFAULT_VIEW) -> str:
+    """Whether a period's figure may be published: ``shown``, ``small`` (it is, or rests on, a
+    count from 1 to 4) or ``withheld`` (it is, or rests on, a count withheld to protect another)."""
+    r = comparison.loc[period]
+    num, den = kpi_keys(comparison.attrs.get("kpi", ""), comparison.attrs.get("group", "all"), r["month"], view,
+                        comparison.attrs.get("limit", config.DEFAULT_IHA_LIMIT))
+    statuses = [decisions.status(num, r["numerator"])]
+    if comparison.attrs.get("is_rate", True):
+        statuses.append(decisions.status(den, r["denominator"]))
+    if all(s == SHOWN for s in statuses):
+        return SHOWN
+    return SMALL if SMALL in statuses else "withheld"
+
+
+def shown_values(comparison: pd.DataFrame, decisions: Decisions, view: str = config.DEFAULT_VIEW) -> dict[str, float]:
+    """Each period's value as it may be published: missing where it may not be."""
+    return {p: (comparison.loc[p, "value"] if period_status(comparison, p, decisions, view) == SHOWN else float("nan"))
+            for p in PERIODS}
+
+
+def hidden_words(comparison: pd.DataFrame, decisions: Decisions, view: str = config.DEFAULT_VIEW) -> str:
+    """This month's figure when it may not be given: a count KPI's count in words (``"fewer than
+    5"``), a rate's ``"not shown, as it rests on fewer than 5"``."""
+    status = period_status(comparison, "this month", decisions, view)
+    if comparison.attrs.get("is_rate", True):
+        return f"not shown, {not_shown_words(status)}"
+    r = comparison.loc["this month"]
+    num, _ = kpi_keys(comparison.attrs.get("kpi", ""), comparison.attrs.get("group", "all"), r["month"], view)
+    return decisions.words(num, r["numerator"])
+
+
+def not_shown_words(status: str) -> str:
+    """Why a figure is not given, as a clause: ``"as it rests on fewer than 5"``."""
+    return (f"as it rests on {SUPPRESSED_WORDS}" if status == SMALL
+            else f"as it would let a figure resting on {SUPPRESSED_WORDS} be worked out")
+
+
 def change_sentence(current, previous, *, is_rate: bool = True, previous_label: str = "last month",
-                    tolerance: float | None = None) -> str:
+                    tolerance: float | None = None, previous_hidden: bool = False) -> str:
     """How a value moved: ``"up 3 points from 55% last month"``, ``"down 120 from 1,520 last month"``,
     ``"the same as last month (55%)"``; ``"no comparable figure last month"`` when one is missing.
 
     Rates are compared as the pack prints them (whole percent); counts as whole numbers, or within
-    ``tolerance`` (a share of the previous value) for "about the same".
+    ``tolerance`` (a share of the previous value) for "about the same". Give a figure that may not
+    be published as missing (``previous_hidden``: the previous one exists but is not shown).
     """
+    if previous_hidden:
+        return f"the figure {previous_label} is not shown"
     if _missing(previous):
         return f"no comparable figure {previous_label}"
     if _missing(current):
@@ -82,31 +135,38 @@ def change_sentence(current, previous, *, is_rate: bool = True, previous_label: 
 
 
 def comparison_sentence(comparison: pd.DataFrame, label: str | None = None, *, internal: bool = False,
+                        decisions: Decisions | None = None, view: str = config.DEFAULT_VIEW,
                         maturing: Mapping[str, float] | None = None, maturing_what: str = "contacts") -> str:
     """One sentence from :func:`compare_periods`: this month's value and how it compares with last
-    month and the same month last year. A figure resting on a count of 1 to 4 is not given
-    (unless ``internal``). When this month is still maturing (``maturing``: month -> share still
-    pending) the figure is given but not compared: it will move as the decisions are made."""
+    month and the same month last year, each figure published through ``decisions`` (the rule
+    alone when None; everything when ``internal``). When this month is still maturing
+    (``maturing``: month -> share still pending) the figure is given but not compared: it will
+    move as the decisions are made."""
+    decisions = decisions or decisions_for(internal)
     kpi = comparison.attrs.get("kpi", "")
     is_rate = bool(comparison.attrs.get("is_rate", True))
     label = label or registry.label(kpi)
-    values = {}
-    for p in PERIODS:
-        r = comparison.loc[p]
-        hidden = not internal and is_small(r["numerator"], r["denominator"] if is_rate else None)
-        values[p] = float("nan") if hidden else r["value"]
+    values = shown_values(comparison, decisions, view)
     this = comparison.loc["this month"]
-    if _missing(values["this month"]) and not _missing(this["value"]):
-        return f"**{label}** in {month_name(this['month'])}: not shown, as it rests on {SUPPRESSED_WORDS}."
+    status = period_status(comparison, "this month", decisions, view)
+    if status != SHOWN:
+        return f"**{label}** in {month_name(this['month'])}: {hidden_words(comparison, decisions, view)}."
     head = f"**{label}** in {month_name(this['month'])}: {value_text(values['this month'], is_rate=is_rate)}"
     if is_rate and not _missing(this["denominator"]):
-        head += f" ({count(this['numerator'])} of {count(this['denominator'])})"
+        num, den = kpi_keys(kpi, comparison.attrs.get("group", "all"), this["month"], view,
+                            comparison.attrs.get("limit", config.DEFAULT_IHA_LIMIT))
+        head += f" ({decisions.words(num, this['numerator'])} of {decisions.words(den, this['denominator'])})"
     if maturing and str(this["month"]) in maturing:
         return (f"{head}. The month is still maturing (more of its {maturing_what} will be decided), so this figure "
                 "will move and is not compared with earlier months.")
-    last = change_sentence(values["this month"], values["last month"], is_rate=is_rate, previous_label="last month")
-    year = change_sentence(values["this month"], values["same month last year"], is_rate=is_rate,
-                           previous_label=f"in {month_name(comparison.loc['same month last year', 'month'])}")
+
+    def change(period: str, previous_label: str) -> str:
+        hidden = _missing(values[period]) and not _missing(comparison.loc[period, "value"])
+        return change_sentence(values["this month"], values[period], is_rate=is_rate, previous_label=previous_label,
+                               previous_hidden=hidden)
+
+    last = change("last month", "last month")
+    year = change("same month last year", f"in {month_name(comparison.loc['same month last year', 'month'])}")
     return f"{head}; {last}; {year}."
 
 
@@ -124,50 +184,42 @@ def compare_items(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month:
 
 def comparison_table(kpi_df: pd.DataFrame, items: Sequence[tuple[str, str]], month: str, *,
                      internal: bool = False, month_for: Mapping[tuple[str, str], str] | None = None,
+                     decisions: Decisions | None = None, view: str = config.DEFAULT_VIEW,
                      maturing: Mapping[tuple[str, str], Iterable[str]] | None = None) -> pd.DataFrame:
     """The board summary table: one row per (kpi, group) with this month, last month and the same
     month last year as printed text, and this month's counts.
 
-    Every figure goes through :func:`hwb_kpis.privacy.suppress` (unless ``internal``): a count of 1
-    to 4 prints as ``<5`` and a rate based on one as ``*``. Columns: ``measure``, ``this month``,
-    ``last month``, ``same month last year``, ``count``, ``out of``. ``month_for`` gives an item
-    its own month (e.g. the latest IHA cohort whose children are all due), named in its label;
+    Every figure is published through ``decisions`` (the rule alone when None; everything when
+    ``internal``): a count of 1 to 4 prints as ``<5``, a count withheld to protect another as
+    ``c``, and a rate resting on either as ``*``. Columns: ``measure``, ``this month``, ``last
+    month``, ``same month last year``, ``count``, ``out of``. ``month_for`` gives an item its own
+    month (e.g. the latest IHA cohort whose children are all due), named in its label;
     ``maturing`` the months still maturing of each item, whose figures get :data:`MATURING_MARK`.
     """
-    long = []
+    decisions = decisions or decisions_for(internal)
+    columns = ["measure", *PERIODS, "count", "out of"]
+    rows = []
     for kpi, group, own, comp in compare_items(kpi_df, items, month, month_for):
         label = measure_label(kpi, group)
         if own != month:
             label += f" ({month_name(own)})"
+        row = {"measure": label}
         still = {str(m) for m in (maturing or {}).get((kpi, group), ())}
         for period in PERIODS:
             r = comp.loc[period]
-            long.append({"measure": label, "period": period, "is_rate": comp.attrs["is_rate"],
-                         "maturing": str(r["month"]) in still,
-                         "numerator": r["numerator"],
-                         "denominator": r["denominator"] if comp.attrs["is_rate"] else float("nan"),
-                         "rate": r["rate"]})
-    columns = ["measure", *PERIODS, "count", "out of"]
-    if not long:
-        return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(long)
-    shown = suppress(frame, count_columns=["numerator", "denominator"], rate_columns=["rate"], internal=internal)
-    if internal:
-        for c in ("numerator", "denominator"):
-            shown[c] = shown[c].map(count).astype("object")
-    shown["value"] = [percent(r) if is_rate else num for r, num, is_rate in
-                      zip(shown["rate"], shown["numerator"], shown["is_rate"], strict=True)]
-    shown["value"] = shown["value"].map(lambda v: "n/a" if v in ("", None) else v)
-    shown["value"] = [f"{v}{MATURING_MARK}" if still and v not in ("n/a", SUPPRESSED_RATE) else v
-                      for v, still in zip(shown["value"], frame["maturing"], strict=True)]
-    wide = shown.pivot(index="measure", columns="period", values="value")
-    this = shown[shown["period"] == "this month"].set_index("measure")
-    out = pd.DataFrame({"measure": list(dict.fromkeys(shown["measure"]))})
-    for p in PERIODS:
-        out[p] = out["measure"].map(wide[p])
-    out["count"] = out["measure"].map(this["numerator"])
-    out["out of"] = out["measure"].map(this["denominator"]).fillna("").replace({"n/a": ""})
-    return out[columns]
+            num, den = kpi_keys(kpi, group, r["month"], view, comp.attrs["limit"])
+            if comp.attrs["is_rate"]:
+                shown = decisions.rate(r["rate"], (num, r["numerator"]), (den, r["denominator"]))
+                row[period] = SUPPRESSED_RATE if shown == SUPPRESSED_RATE else percent(shown)
+            else:
+                row[period] = decisions.cell(num, r["numerator"]) or "n/a"
+            if str(r["month"]) in still and row[period] not in ("n/a", SUPPRESSED_RATE):
+                row[period] = f"{row[period]}{MATURING_MARK}"
+            if period == "this month":
+                row["count"] = decisions.cell(num, r["numerator"])
+                row["out of"] = decisions.cell(den, r["denominator"]) if comp.attrs["is_rate"] else ""
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def maturing_note(maturing: Mapping[tuple[str, str], Iterable[str]], share: float) -> str:

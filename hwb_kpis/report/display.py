@@ -8,11 +8,11 @@ small static PNGs (the pack is opened from an e-mail); sentences as markdown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import pandas as pd
 
-from hwb_kpis.privacy.disclosure import published_html, suppress
+from hwb_kpis.privacy.disclosure import Decisions, published_html, suppress
 from hwb_kpis.report.escape import without_html
 from hwb_kpis.report.unavailable import Unavailable
 from hwb_kpis.report.words import bullets, count, percent
@@ -31,12 +31,17 @@ def format_rates(table: pd.DataFrame, columns: Sequence[str] = ("rate",)) -> pd.
 
 
 def publish(table: pd.DataFrame, *, internal: bool = False, count_columns: Sequence[str] = ("numerator", "denominator"),
-            rate_columns: Sequence[str] = ("rate",), rate_basis: dict[str, list[str]] | None = None) -> pd.DataFrame:
-    """A table ready to show in the pack: small numbers suppressed (:func:`hwb_kpis.privacy.suppress`,
-    skipped when ``internal``), counts with thousands separators, rates as whole percent. The count
-    columns are remembered (``attrs``) for :func:`show_published`."""
+            rate_columns: Sequence[str] = ("rate",), rate_basis: dict[str, list[str]] | None = None,
+            decisions: Decisions | None = None, keys: Callable[[int, str], Hashable | None] | None = None,
+            ) -> pd.DataFrame:
+    """A table ready to show in the pack: every count through disclosure control
+    (:func:`hwb_kpis.privacy.disclosure.suppress`: ``<5``, ``c`` for a count the pack's ``decisions``
+    withhold — ``keys`` names each cell's count —, ``*`` for a rate resting on either; skipped when
+    ``internal``), counts with thousands separators, rates as whole percent. The count columns are
+    remembered (``attrs``) for :func:`show_published`."""
+    internal = internal or (decisions is not None and decisions.internal)
     shown = suppress(table, count_columns=list(count_columns), rate_columns=list(rate_columns),
-                     rate_basis=rate_basis, internal=internal)
+                     rate_basis=rate_basis, internal=internal, decisions=decisions, keys=keys)
     if internal:  # suppress() leaves the table as it is: format the counts the same way
         for c in count_columns:
             if c in shown.columns:

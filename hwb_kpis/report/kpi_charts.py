@@ -1,16 +1,20 @@
 """A KPI's monthly series and the SPC chart that suits it: XmR on the count for a count KPI; for
 a rate, a p-chart, or Laney's p′-chart when the over-dispersion test recommends it (and the
 sentence that says which was chosen and why). The verdict on the chart, one per KPI per pack, is
-:func:`hwb_kpis.report.kpi_verdicts.kpi_verdict`."""
+:func:`hwb_kpis.report.kpi_verdicts.kpi_verdict`; which of its points may not be drawn,
+:func:`point_hidden`."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
-from hwb_kpis import stats
+from hwb_kpis import config, stats
 from hwb_kpis.kpis import registry
+from hwb_kpis.privacy.disclosure import Decisions
+from hwb_kpis.report.published import kpi_keys
 
 
 def series(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: str | None = None, *,
@@ -78,6 +82,22 @@ def kpi_spc(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: str | Non
     chart = stats.p_chart(num, den, laney=bool(test and test["use_laney"]), x=rows["month"],
                           improvement_direction=direction, rebase_at=rebase_at, target=target)
     return chart, test
+
+
+def point_hidden(rows: pd.DataFrame, kpi: str, group: str, decisions: Decisions,
+                 view: str = config.DEFAULT_VIEW) -> np.ndarray:
+    """Per row of a KPI series (``month``, ``numerator``, ``denominator``; ``limit`` for IHA):
+    True when its point may not be drawn (its count, or a count its rate rests on, is not shown by
+    ``decisions``: a count from 1 to 4, a count withheld to protect another, or a rate resting on
+    either)."""
+    is_rate = registry.is_rate(kpi)
+    out = []
+    for r in rows.itertuples(index=False):
+        limit = getattr(r, "limit", None)
+        num, den = kpi_keys(kpi, group, str(r.month), view, limit if isinstance(limit, str) else config.DEFAULT_IHA_LIMIT)
+        cells = [(num, r.numerator)] + ([(den, r.denominator)] if is_rate else [])
+        out.append(not decisions.shown(*cells))
+    return np.array(out, dtype=bool)
 
 
 def overdispersion_sentence(test: Mapping | None, *, what: str = "month to month") -> str:

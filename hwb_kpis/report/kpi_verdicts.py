@@ -9,18 +9,25 @@ cannot disagree. The words are :mod:`hwb_kpis.report.verdict`'s; the icons
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from hwb_kpis import stats
+from hwb_kpis import config, stats
 from hwb_kpis.kpis import registry
+from hwb_kpis.privacy.disclosure import Decisions
 from hwb_kpis.report import verdict as words
 from hwb_kpis.report.declared import Change, Target, VerdictRules
-from hwb_kpis.report.kpi_charts import judged_rows, kpi_spc, overdispersion_sentence, series
+from hwb_kpis.report.kpi_charts import (
+    judged_rows,
+    kpi_spc,
+    overdispersion_sentence,
+    point_hidden,
+    series,
+)
 from hwb_kpis.report.labels import measure_label
 from hwb_kpis.report.maturing import maturing_months
 
@@ -61,7 +68,10 @@ class Verdict:
     :func:`~hwb_kpis.stats.p_chart` columns, one segment per declared change); ``maturing`` the
     months shown but not judged (``month, x, y, numerator, denominator, share``), ``maturing_kind``
     what is pending in them (``decisions`` or ``due``); ``changes`` the declared changes applied;
-    ``target`` the declared target; ``test`` the over-dispersion test (rates)."""
+    ``target`` the declared target; ``test`` the over-dispersion test (rates). ``hidden`` and
+    ``maturing_hidden`` flag, per point, those the chart may not draw (:meth:`published`); the
+    limits, icons and verdict still use every month (statistics on many months, not a month's
+    figure)."""
 
     kpi: str
     group: str
@@ -74,6 +84,8 @@ class Verdict:
     changes: tuple[Change, ...] = ()
     target: Target | None = None
     internal: bool = False
+    hidden: np.ndarray | None = None
+    maturing_hidden: np.ndarray | None = None
 
     # --- what the KPI is -----------------------------------------------------------------------
     @property
@@ -282,11 +294,33 @@ class Verdict:
 
     def figure(self, *, y_label: str, as_of: str | None = None) -> Any:
         """The SPC chart (:func:`hwb_kpis.report.plots.spc_chart`) titled with the verdict, the
-        maturing months drawn hollow."""
+        maturing months drawn hollow, the points :meth:`published` withholds left out."""
         from hwb_kpis.report import plots  # imported when drawn: the summary page draws no figure
 
+        maturing = self.maturing
+        if self.maturing_hidden is not None and len(maturing):
+            maturing = maturing[~self.maturing_hidden]
         return plots.spc_chart(self.frame, title=self.title, y_label=y_label, percent=self.is_rate, as_of=as_of,
-                               maturing=self.maturing, note=words.maturing_note(self) or None)
+                               maturing=maturing, note=words.maturing_note(self) or None, hidden=self.hidden)
+
+    def published(self, decisions: Decisions, view: str = config.DEFAULT_VIEW) -> Verdict:
+        """This verdict with the chart points it may not draw marked (:func:`point_hidden`, by the
+        pack's disclosure ``decisions``); unchanged in an internal pack."""
+        if decisions.internal:
+            return self
+        return replace(self, hidden=point_hidden(self._points(self.frame), self.kpi, self.group, decisions, view),
+                       maturing_hidden=point_hidden(self._points(self.maturing), self.kpi, self.group, decisions, view))
+
+    @staticmethod
+    def _points(frame: pd.DataFrame) -> pd.DataFrame:
+        """``month, numerator, denominator`` of each point of an SPC or maturing frame."""
+        if frame.empty:
+            return pd.DataFrame({"month": [], "numerator": [], "denominator": []})
+        months = frame["month"] if "month" in frame else frame["x"].map(_month)
+        numerator = frame["numerator"] if "numerator" in frame else frame["y"]
+        denominator = frame["denominator"] if "denominator" in frame else pd.Series(np.nan, index=frame.index)
+        return pd.DataFrame({"month": months.astype(str).to_numpy(), "numerator": numerator.to_numpy(),
+                             "denominator": denominator.to_numpy()})
 
     def record(self) -> dict[str, Any]:
         """The verdict as plain values (for tests, exports and other pages)."""

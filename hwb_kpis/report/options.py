@@ -136,8 +136,14 @@ class ReportOptions:
 
     @property
     def pack_dir(self) -> Path:
-        """Where the pack is published: ``out_dir/YYYY-MM``."""
-        return self.out_dir / self.month
+        """Where the pack is published: ``out_dir/YYYY-MM`` for the board, ``out_dir/YYYY-MM-internal``
+        for an internal copy (small numbers not suppressed), so that one is never taken for the other."""
+        return self.out_dir / (f"{self.month}-internal" if self.internal else self.month)
+
+    @property
+    def kind(self) -> str:
+        """``"board pack"`` or ``"internal pack"``: what the terminal calls it."""
+        return "internal pack" if self.internal else "board pack"
 
     def notebook_values(self) -> dict[str, Any]:
         """The standard notebook parameters for this build (:func:`parameters.standard_values`)."""

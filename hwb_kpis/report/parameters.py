@@ -56,7 +56,8 @@ PARAMETERS: tuple[Parameter, ...] = (
               "lookback_days", cli="--lookback-days"),
     Parameter("iha_limit", DEFAULT_IHA_LIMIT, "IHA limit: 28 calendar days or 20 working days.", "iha_limit",
               IHA_LIMITS, "--iha-limit"),
-    Parameter("internal", False, "Do not suppress small numbers; every page says INTERNAL.", "internal",
+    Parameter("internal", False, "Do not suppress small numbers: the pack goes to reports/YYYY-MM-internal/ and "
+              "every page says INTERNAL.", "internal",
               cli="--internal"),
     Parameter("settings_dir", "../settings", "Folder of your changes.yml and targets.yml (docs/verdicts.md).",
               "settings_dir", cli="--settings"),

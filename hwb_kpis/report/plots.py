@@ -182,6 +182,7 @@ def spc_chart(
     note: str | None = None,
     as_of: str | None = None,
     show_icons: bool = True,
+    hidden: Sequence[bool] | np.ndarray | None = None,
     maturing: pd.DataFrame | None = None,
 ) -> Figure:
     """SPC chart of an :func:`hwb_kpis.stats.xmr` / :func:`~hwb_kpis.stats.p_chart` frame.
@@ -195,7 +196,10 @@ def spc_chart(
 
     Needs the columns ``x, y, mean, lpl, upl, variation, segment`` of the stats functions; the
     icons read the latest point only. Not for a series with gaps (the line would join them).
+    ``hidden`` (one flag per point) leaves points out — the disclosure rule's (a figure resting on
+    a count from 1 to 4) — and says so in the note; limits and icons still use every point.
     """
+    from hwb_kpis.privacy.disclosure import hidden_points_note
     from hwb_kpis.stats.spc import spc_summary
 
     if spc_df.empty:
@@ -209,11 +213,13 @@ def spc_chart(
         ax.set_yticks([])
         return _finish(fig, title, note, as_of)
     x = _x_values(spc_df["x"])
-    ax.plot(x, spc_df["y"], color=SPC_COLOURS["common_cause"], linewidth=1.5, zorder=2)
+    hide = np.zeros(len(spc_df), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
+    drawn_y = spc_df["y"].astype(float).where(~hide)
+    ax.plot(x, drawn_y, color=SPC_COLOURS["common_cause"], linewidth=1.5, zorder=2)
     has_maturing = maturing is not None and len(maturing) > 0
     if has_maturing:
         mx = pd.concat([x.iloc[-1:], _x_values(pd.Series(maturing["x"]))], ignore_index=True)
-        my = pd.concat([spc_df["y"].iloc[-1:], pd.Series(maturing["y"], dtype=float)], ignore_index=True)
+        my = pd.concat([drawn_y.iloc[-1:], pd.Series(maturing["y"], dtype=float)], ignore_index=True)
         ax.plot(mx, my, color=SPC_COLOURS["common_cause"], linewidth=1.2, linestyle=":", zorder=2)
         ax.scatter(mx.iloc[1:], my.iloc[1:], facecolor="white", edgecolor=NOTE_COLOUR, s=36, linewidth=1.3,
                    zorder=3)
@@ -228,7 +234,7 @@ def spc_chart(
         ax.plot(x, spc_df["target"], color=SPC_COLOURS["target"], linewidth=1.2, linestyle=":")
     present = [v for v in VARIATION_NAMES if (spc_df["variation"] == v).any()]
     for v in present:
-        m = (spc_df["variation"] == v).to_numpy(bool)
+        m = (spc_df["variation"] == v).to_numpy(bool) & ~hide
         ax.scatter(x[m], spc_df["y"][m], color=SPC_COLOURS[v], s=36, zorder=3,
                    edgecolor="white", linewidth=0.5)
     handles = [Line2D([], [], marker="o", linestyle="", color=SPC_COLOURS[v], label=VARIATION_NAMES[v])
@@ -257,6 +263,8 @@ def spc_chart(
     if summary["trial_limits"]:
         extra = f"Trial limits: only {summary['n_points']} points."
         note = f"{note or DEFAULT_NOTE} {extra}"
+    if hide.any():
+        note = f"{note or DEFAULT_NOTE} {hidden_points_note(int(hide.sum()))}"
     return _finish(fig, title, note, as_of)
 
 
@@ -283,9 +291,9 @@ def funnel_plot(
     """
     from hwb_kpis.stats.funnel import funnel_curve, level_tag
 
-    if funnel_df.empty:
-        return empty_figure(title, message="No agency had enough contacts this month for a funnel plot.", note=note,
-                            as_of=as_of)
+    if funnel_df.empty:  # every agency left out (too few contacts, or resting on a count not published)
+        return empty_figure(title, message="No agency can be drawn: none had enough contacts, or only figures "
+                            "too small to publish.", note=note, as_of=as_of)
     fig, axes = _figure()
     ax = axes[0, 0]
     pooled = funnel_df.attrs.get("pooled", float(funnel_df["pooled"].iloc[0]))

@@ -1,5 +1,5 @@
 """Publishing a pack atomically: it is built in a hidden folder beside its final place
-(``reports/.YYYY-MM.tmp-<pid>-xxxx``) and renamed into place at the end, so a month's pack is
+(``reports/.YYYY-MM.tmp-<pid>-xxxx``; an internal pack's final place is ``reports/YYYY-MM-internal``) and renamed into place at the end, so a month's pack is
 either complete or absent; an older pack is set aside (``.YYYY-MM.old-<pid>-xxxx``) and removed
 only once the new one is in. What a build killed outright left behind is cleared by the next.
 One build of a month runs at a time (:func:`month_lock`)."""
@@ -66,7 +66,7 @@ def remove_abandoned_builds(out_dir: Path, echo: Callable[[str], Any] = print) -
         if remove_if_unlocked(lock):
             found.append(lock)
     for folder in sorted(out_dir.glob(".*-*")):
-        match = re.fullmatch(r"\.(\d{4}-\d{2})\.(tmp|old)-.+", folder.name)
+        match = re.fullmatch(r"\.(\d{4}-\d{2}(?:-internal)?)\.(tmp|old)-.+", folder.name)
         if not match or not folder.is_dir() or _owner_alive(folder.name):
             continue
         month, kind = match.groups()

@@ -6,11 +6,13 @@ model's table is labelled and explained on the page."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
+from hwb_kpis.privacy.disclosure import rests_on_small, say_rate
 from hwb_kpis.report.labels import group_label
-from hwb_kpis.report.words import count, join_words, percent
+from hwb_kpis.report.words import count, join_words
 from hwb_kpis.report.words import missing as _missing
 
 #: the decisions on a contact (``hwb_kpis.config.OUTCOMES``) in plain words
@@ -148,7 +150,8 @@ def _term_finding(term: str, levels: pd.DataFrame, reference: str | None) -> tup
     return s, effect
 
 
-def repeat_reduction_findings(odds_table: pd.DataFrame, *, potential: pd.DataFrame | None = None) -> list[str]:
+def repeat_reduction_findings(odds_table: pd.DataFrame, *, potential: pd.DataFrame | None = None,
+                              internal: bool = False) -> list[str]:
     """Plain-words "what would reduce repeats", driven by the odds ratios of
     :func:`hwb_kpis.stats.recontact_drivers` (``term, level, odds_ratio, ci_low, ci_high,
     is_reference``).
@@ -160,7 +163,8 @@ def repeat_reduction_findings(odds_table: pd.DataFrame, *, potential: pd.DataFra
     partnership can act on them (MARF first). Levels that are unknown, and an earlier *referral*
     (which by definition cannot make a repeat), are not turned into findings. ``potential``
     (from :func:`hwb_kpis.report.pages.repeats.repeats_avoidable`) adds how many repeats a month would not happen if the
-    higher-risk group had the lower group's rate. Never returns an empty list.
+    higher-risk group had the lower group's rate (not when either rate rests on a count from 1 to 4,
+    unless ``internal``). Never returns an empty list.
     """
     if odds_table is None or len(odds_table) == 0:
         return ["The re-contact model could not be fitted, so no driver of repeats can be named."]
@@ -180,10 +184,14 @@ def repeat_reduction_findings(odds_table: pd.DataFrame, *, potential: pd.DataFra
     out = [f for _, _, f in sorted(findings)]
     if potential is not None:
         for _, r in potential.iterrows():
+            counts = [r.get(k) for k in ("n_risk", "n_risk_repeats", "n_reference", "n_reference_repeats") if k in r]
+            if rests_on_small(*counts, internal=internal):
+                continue
             if not _missing(r["avoidable_per_month"]) and r["avoidable_per_month"] >= 1:
                 out.append(
                     f"If contacts where {r['risk_words']} had the same repeat rate as those where "
-                    f"{r['reference_words']} ({percent(r['rate_risk'])} against {percent(r['rate_reference'])}), "
+                    f"{r['reference_words']} ({say_rate(r['rate_risk'], internal=True)} against "
+                    f"{say_rate(r['rate_reference'], internal=True)}), "
                     f"about {count(r['avoidable_per_month'])} fewer repeat contacts a month would be expected. "
                     "This is an upper bound: the link may not be wholly cause and effect."
                 )
@@ -216,10 +224,21 @@ def definitional_note(odds_table: pd.DataFrame) -> str:
             "was not met, so that comparison only restates the definition.")
 
 
-def excluded_note(odds_table: pd.DataFrame) -> str:
+#: a level ``recontact_drivers`` left out, as it describes it: ``"(12 contacts, all repeats)"``
+_LEFT_OUT = re.compile(r"\((\d+) contacts, (all|none) repeats\)")
+
+
+def excluded_note(odds_table: pd.DataFrame, *, internal: bool = False) -> str:
     """The groups ``recontact_drivers`` left out (``attrs["excluded"]``: every or no contact in them
-    is a repeat, so there is nothing to compare), in plain words; empty when none."""
-    items = [str(x).replace("Earlier outcome: unknown", "no earlier contact").replace("none repeats", "none are repeats")
+    is a repeat, so there is nothing to compare), in plain words; empty when none. A group of 1 to
+    4 contacts is not described (its count, and that all or none are repeats, rest on it)."""
+
+    def describe(match: re.Match) -> str:
+        if rests_on_small(int(match.group(1)), internal=internal):
+            return "(too few contacts to describe)"
+        return f"({int(match.group(1)):,} contacts, {'all are' if match.group(2) == 'all' else 'none are'} repeats)"
+
+    items = [_LEFT_OUT.sub(describe, str(x)).replace("Earlier outcome: unknown", "no earlier contact")
              for x in odds_table.attrs.get("excluded", [])]
     if not items:
         return ""

@@ -173,9 +173,16 @@ _TABLE_LABELS = {"contacts": "Contacts", "looked_after": "Children becoming look
 _COUNT_KEYS = ("raw_rows", "clean_rows", "quarantined", "duplicates_dropped")
 
 
-def _count_rows(summary: dict[str, Any], internal: bool) -> list[dict[str, str]]:
-    """The index's "data in this pack" rows from the ingest summary; counts follow the
-    small-number rule like every other published count."""
+def _count_rows(summary: dict[str, Any], internal: bool, processed_dir: Path | None = None) -> list[dict[str, str]]:
+    """The index's "data in this pack" rows from the ingest summary; counts are published as page
+    01 publishes them (the same disclosure plan: :func:`hwb_kpis.report.published.rows_plan`),
+    so "received − used" cannot narrow a ``<5``."""
+    import json
+
+    from hwb_kpis.report.published import rows_key, rows_plan
+
+    decisions = (disclosure.Decisions(internal=True) if internal else
+                 rows_plan(json.dumps(summary, sort_keys=True, default=str), str(processed_dir) if processed_dir else None))
     rows = []
     for name, table in (summary.get("tables") or {}).items():
         if not isinstance(table, dict):
@@ -184,7 +191,7 @@ def _count_rows(summary: dict[str, Any], internal: bool) -> list[dict[str, str]]
         for key in _COUNT_KEYS:
             value = table.get(key)
             if isinstance(value, int):
-                row[key] = disclosure.count_cell(value, internal)
+                row[key] = decisions.cell(rows_key(name, key), value)
             else:
                 row[key] = "" if value is None else str(value)
         rows.append(row)
@@ -192,7 +199,8 @@ def _count_rows(summary: dict[str, Any], internal: bool) -> list[dict[str, str]]
 
 
 def render_index(
-    pages: list[Page], *, month: str, summary: dict[str, Any], synthetic: bool, internal: bool
+    pages: list[Page], *, month: str, summary: dict[str, Any], synthetic: bool, internal: bool,
+    processed_dir: Path | None = None,
 ) -> str:
     """HTML of the contents page: every page that worked (linked, with its description), every
     page that failed (with its error), the data's row counts, banners and footer."""
@@ -209,7 +217,7 @@ def render_index(
         extract_date=summary.get("extract_date"),
         synthetic=synthetic,
         banners=banners_for(synthetic, internal),
-        counts=_count_rows(summary, internal),
+        counts=_count_rows(summary, internal, processed_dir),
         pages=[p for p in pages if p.ok],
         failed=[p for p in pages if not p.ok],
         footer=footer(internal),

@@ -23,7 +23,8 @@ def write_processed(folder):
 
 def test_cli_kpis_json(tmp_path):
     folder = write_processed(tmp_path / "processed")
-    result = CliRunner().invoke(app, ["kpis", "--processed", str(folder), "--month", "2015-11", "--format", "json"])
+    result = CliRunner().invoke(app, ["kpis", "--processed", str(folder), "--month", "2015-11", "--format", "json",
+                                      "--internal"])
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
     names = {r["kpi"] for r in records}
@@ -38,7 +39,7 @@ def test_cli_kpis_table_and_options(tmp_path):
     folder = write_processed(tmp_path / "processed")
     result = CliRunner().invoke(app, ["kpis", "--processed", str(folder), "--month", "2015-10",
                                       "--view", "recorded", "--iha-limit", "20wd", "--lookback-days", "30",
-                                      "--as-of", "2015-12-01", "--format", "table"])
+                                      "--as-of", "2015-12-01", "--format", "table", "--internal"])
     assert result.exit_code == 0, result.output
     assert "iha_within_28_days" in result.stdout and "limit 20wd" in result.stdout
     assert "100.0%" in result.stdout
@@ -58,3 +59,16 @@ def test_cli_kpis_no_internal_suppresses_small_numbers(tmp_path):
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
     assert records[0]["numerator"] == "<5" and records[0]["rate"] == "*"
+
+
+def test_cli_kpis_suppresses_by_default_and_says_which(tmp_path):
+    """Without --internal every count from 1 to 4 is <5, and a note on stderr names what is hidden."""
+    folder = write_processed(tmp_path / "processed")
+    result = CliRunner().invoke(app, ["kpis", "--processed", str(folder), "--month", "2015-11", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert all(r["numerator"] in (0, "<5", "c") and r["denominator"] in (0, "<5", "c") for r in records)
+    assert "note:" in result.stderr and "--internal shows them" in result.stderr
+    assert "contacts/all/2015-11 numerator (<5)" in result.stderr
+    table = CliRunner().invoke(app, ["kpis", "--processed", str(folder), "--month", "2015-11"])
+    assert "<5" in table.stdout and "note:" not in table.stdout and "note:" in table.stderr

@@ -60,3 +60,18 @@ def test_agency_panels_stack_each_agency_chart():
     panels = ag.agency_panels(kpi_df, "conversion", ["la_services", "police"], "2015-12", start="2015-01")
     assert list(dict.fromkeys(panels["agency"])) == ["LA services", "police"]
     assert len(panels) == 24 and {"x", "y", "mean", "upl"} <= set(panels.columns)
+
+
+def test_the_funnel_leaves_out_an_agency_whose_rate_rests_on_a_small_count():
+    """An agency at 10 contacts and 40% (4 referrals) is neither drawn nor named."""
+    from hwb_kpis.report import plots
+
+    frame = pd.concat([monthly("conversion", "police", [120], start="2015-11", den=400),
+                       monthly("conversion", "health", [90], start="2015-11", den=150),
+                       monthly("conversion", "housing", [4], start="2015-11", den=10)])
+    funnel = ag.kpi_funnel(frame, "conversion", "2015-11")
+    assert list(funnel["label"]) == ["health", "police"] and funnel.attrs["not_drawn"] == ["housing"]
+    fig = plots.funnel_plot(funnel, title="t", y_label="y", note=ag.funnel_note(funnel))
+    drawn = np.vstack([c.get_offsets() for c in fig.axes[0].collections if len(c.get_offsets())])
+    assert not any(abs(x - 10) < 1e-9 and abs(y - 0.4) < 1e-9 for x, y in drawn)
+    assert "not drawn" in fig.texts[-1].get_text()

@@ -227,11 +227,19 @@ def test_empty_raw_dir_writes_synthetic_extract_loudly(tmp_path: Path, fake_pipe
 
 
 def test_internal_banner_on_index_and_pages(tmp_path: Path, fake_pipeline, monkeypatch) -> None:
+    """An internal pack goes to its own folder (never the board's), says INTERNAL on every page,
+    and the terminal calls it an internal pack."""
     dirs = workspace(tmp_path)
     without_kernels(monkeypatch)
-    result = build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, internal=True, echo=lambda s: None)
-    for html_file in (dirs["out_dir"] / MONTH).glob("*.html"):
+    lines: list[str] = []
+    result = build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, internal=True, echo=lines.append)
+    assert result.index_path.parent == dirs["out_dir"] / f"{MONTH}-internal" and not (dirs["out_dir"] / MONTH).exists()
+    pages = list((dirs["out_dir"] / f"{MONTH}-internal").glob("*.html"))
+    assert len(pages) >= 2
+    for html_file in pages:
         assert INTERNAL_BANNER in html_file.read_text(encoding="utf-8")
+    assert lines[0].startswith("internal pack for") and any(line.startswith("internal pack written to") for line in lines)
+    assert not any("board pack" in line for line in lines) and result.kind == "internal pack"
     ok = [p for p in result.pages if p.name == "01_ok"][0]
     assert ok.parameters["internal"] is True
 

@@ -16,8 +16,13 @@ def test_completeness_shares_and_sentence():
         "recode_rule": [None, None, "nurse_dsl", "from_text", None],
     })
     found = completeness(contacts, "2015-11")
-    assert found == {"n": 4, "no_source": 0.5, "unknown_after_coding": 0.25, "marf_unknown": 0.25, "recoded": 0.5}
-    assert completeness_sentence(found, "2015-11") == (
+    assert {k: found[k] for k in ("n", "no_source", "unknown_after_coding", "marf_unknown", "recoded")} == {
+        "n": 4, "no_source": 0.5, "unknown_after_coding": 0.25, "marf_unknown": 0.25, "recoded": 0.5}
+    assert found["n_no_source"] == 2 and found["n_recoded"] == 2
+    # on 4 contacts every share rests on a count from 1 to 4: a published copy gives none of them
+    published = completeness_sentence(found, "2015-11")
+    assert "%" not in published and "not shown" in published
+    assert completeness_sentence(found, "2015-11", internal=True) == (
         "In November 2015, 50% of contacts arrived with no usable source code, 25% still had no known source "
         "after the free text was read, 25% did not record whether a MARF was used, and 50% had their source "
         "corrected by the recoding rules.")

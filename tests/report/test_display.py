@@ -68,4 +68,6 @@ def test_show_markdown_bullets_and_figure(shown):
 
 
 def test_the_small_number_rule_as_a_page_states_it():
-    assert disclosure.rule_clause() == "a count from 1 to 4 is shown as `<5` and a rate resting on it as `*`"
+    assert disclosure.rule_clause() == ("a count from 1 to 4 is shown as `<5` and a rate resting on it as `*`; `c` "
+                                        "marks a count withheld so that a hidden one cannot be worked out from the "
+                                        "others")

@@ -1,8 +1,11 @@
-"""The board pack end to end (issues 7 and 8): built by ``build_report`` on an extract whose
+"""The board pack end to end (issues 7, 8 and 15): built by ``build_report`` on an extract whose
 identifiers, referrer names and dates of birth are distinctive strings, treated as real data
 (own key, no synthetic marker). Checks that none of them, nor the key, reaches the pack; that
 every published count follows the small-number rule; that the board summary shows the seed
-report's figures; and that an internal run says INTERNAL on every page."""
+report's figures; that an internal run goes to its own folder and says INTERNAL on every page;
+and that the audit (tests/privacy/audit.py), attacking the built pages as a reader would, finds
+no hidden count it can narrow — on the default November 2015 pack and on a pack of a month of 3
+contacts."""
 
 from __future__ import annotations
 
@@ -17,6 +20,9 @@ import pytest
 
 from hwb_kpis.demo import write_extract
 from hwb_kpis.report.build import build_report
+from tests.privacy.audit import attack_pack, read_pack
+from tests.privacy.extracts import KEY as SMALL_KEY
+from tests.privacy.extracts import SMALL_MONTH, three_contact_extract
 from tests.support import DFE_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pack")]
@@ -103,7 +109,21 @@ def pack(tmp_path_factory):
         internal = build_report(MONTH, root / "raw", root / "processed", root / "internal", jobs=2,
                                 echo=lambda m: None, internal=True, only=["00_board_summary", "05_iha_timeliness"])
     return {"result": result, "internal": internal, "forbidden": forbidden, "dir": root / "reports" / MONTH,
-            "internal_dir": root / "internal" / MONTH}
+            "internal_dir": root / "internal" / f"{MONTH}-internal"}
+
+
+@pytest.fixture(scope="module")
+def small_pack(tmp_path_factory):
+    """The pack of December 2015, a month of 3 contacts after the default extract's history."""
+    root = tmp_path_factory.mktemp("small")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HWB_KPIS_PSEUDONYM_KEY", SMALL_KEY)
+        mp.delenv("HWB_KPIS_PSEUDONYM_KEY_FILE", raising=False)
+        raw = three_contact_extract(root / "raw")
+        parameters = {"dfe_dir": str(DFE_DIR)} if DFE_DIR.exists() else None
+        result = build_report(SMALL_MONTH, raw, root / "processed", root / "reports", jobs=2, echo=lambda m: None,
+                              parameters=parameters)
+    return {"result": result, "dir": root / "reports" / SMALL_MONTH}
 
 
 def test_every_page_built(pack):
@@ -159,7 +179,7 @@ def test_pages_have_no_code_and_the_pack_is_small(pack):
 def test_real_data_pack_has_no_synthetic_banner_and_internal_pack_says_internal(pack):
     assert "Synthetic data" not in (pack["dir"] / "index.html").read_text(encoding="utf-8")
     assert "INTERNAL – not for circulation" not in (pack["dir"] / "00_board_summary.html").read_text(encoding="utf-8")
-    assert pack["internal"].failed == []
+    assert pack["internal"].failed == [] and pack["internal"].index_path.parent == pack["internal_dir"]
     pages = sorted(pack["internal_dir"].glob("*.html"))
     assert len(pages) == 3
     for page in pages:
@@ -168,6 +188,23 @@ def test_real_data_pack_has_no_synthetic_banner_and_internal_pack_says_internal(
     assert "7%" in (pack["internal_dir"] / "05_iha_timeliness.html").read_text(encoding="utf-8")
 
 
+def test_the_default_pack_withstands_the_audit(pack):
+    """Every hidden count of the November 2015 pack still ranges over its band, given every figure
+    and relation on its pages; and the plan did withhold counts to get there."""
+    pages = read_pack(pack["dir"])
+    assert len(pages) == 8
+    assert attack_pack(pages, MONTH) == []
+    assert any(">c<" in html for html in pages.values())  # complementary suppression was needed
+
+
+def test_a_pack_of_a_month_of_3_contacts_withstands_the_audit(small_pack):
+    assert small_pack["result"].failed == [], small_pack["result"].failed
+    pages = read_pack(small_pack["dir"])
+    assert attack_pack(pages, SMALL_MONTH) == []
+    # the sentences the old pack printed on this month
+    assert "down 1,377" not in pages["00_board_summary.html"]
+    assert "lowest 3 in" not in pages["02_contacts_and_sources.html"]
+    assert "&lt;5" in pages["00_board_summary.html"]
 def test_real_data_gets_no_change_or_target_the_package_made_up(pack):
     """On real data (no synthetic marker) the demo's example changes and target are not used: the
     IHA chart is not rebased, no target is set, and the internal copy proposes change points."""

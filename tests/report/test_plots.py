@@ -201,3 +201,22 @@ def test_benchmark_figure_draws_one_line_per_area_in_the_house_colours():
     assert any(line.get_linestyle() == ":" and list(line.get_xdata()) == [2015, 2015] for line in fig.axes[0].lines)
     png = plots.figure_png(fig)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 300_000
+
+
+def test_spc_chart_leaves_out_hidden_points_and_says_so():
+    """A month of 2 contacts is not drawn (nor its dot), and the note says a point was left out."""
+    df = xmr([140.0, 150.0, 2.0, 145.0], x=MONTHS[:4])
+    fig = plots.spc_chart(df, title="t", y_label="Contacts", hidden=[False, False, True, False])
+    ax = fig.axes[0]
+    line = ax.get_lines()[0]
+    assert np.isnan(np.asarray(line.get_ydata(), dtype=float)[2])
+    dots = np.vstack([c.get_offsets() for c in ax.collections if len(c.get_offsets())])
+    assert 2.0 not in dots[:, 1]
+    assert any("1 point is not drawn" in t for t in _texts(fig))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the pooled rate of no agency is undefined
+def test_funnel_plot_with_no_agency_to_draw():
+    empty = funnel_limits([], [], labels=[])
+    fig = plots.funnel_plot(empty, title="Too few", y_label="y")
+    assert any("No agency can be drawn" in t.get_text() for t in fig.axes[0].texts)

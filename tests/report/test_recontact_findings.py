@@ -76,6 +76,10 @@ def test_definitional_levels_and_exclusions_are_explained():
     assert not ((shown["term"] == "previous_outcome") & (shown["level"] == "referral")).any()
     assert shown.attrs["excluded"] == table.attrs["excluded"]
     assert "a referral to social care" in rf.definitional_note(table) and rf.definitional_note(shown) == ""
-    assert rf.excluded_note(table).endswith("no earlier contact (9832 contacts, none are repeats).")
+    assert rf.excluded_note(table).endswith("no earlier contact (9,832 contacts, none are repeats).")
+    # a group of 1 to 4 contacts is not described: its count, and "all repeats", rest on it
+    table.attrs["excluded"] = ["Agency: anonymous (3 contacts, all repeats)"]
+    assert rf.excluded_note(table).endswith("Agency: anonymous (too few contacts to describe).")
+    assert "(3 contacts, all are repeats)" in rf.excluded_note(table, internal=True)
     labels = rf.odds_table_labels(table)
     assert labels.iloc[0] == "Agency: police (reference)" and labels.iloc[1] == "Agency: health vs police"

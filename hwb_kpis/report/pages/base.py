@@ -1,5 +1,6 @@
 """What every page stands on: its month, the processed tables (made current by
-:func:`hwb_kpis.report.data.ensure_processed`), the date its figures are judged at, the rules its
+:func:`hwb_kpis.report.data.ensure_processed`), the date its figures are judged at, the pack's disclosure
+decisions for the counts it shows (:func:`hwb_kpis.report.published.pack_plan`), the rules its
 verdicts are judged by (:class:`~hwb_kpis.report.declared.VerdictRules`: the same for every page of
 a pack, so a KPI gets one verdict), the lines at its top (the INTERNAL banner, where the figures
 come from, and what this extract cannot show), and the one way a page leaves out what the extract
@@ -30,7 +31,8 @@ from hwb_kpis import config, kpis
 from hwb_kpis.kpis import registry
 from hwb_kpis.kpis.capabilities import Capabilities, of_tables
 from hwb_kpis.periods import check_month
-from hwb_kpis.privacy.disclosure import banner_markdown
+from hwb_kpis.privacy.disclosure import Decisions, banner_markdown
+from hwb_kpis.report import published
 from hwb_kpis.report.data import ensure_processed
 from hwb_kpis.report.declared import VerdictRules, verdict_rules
 from hwb_kpis.report.kpi_verdicts import Verdict, kpi_verdict
@@ -86,6 +88,8 @@ class PageData:
     internal: bool = False
     #: the folder the processed tables (and the cleaning's quarantine and audit files) are in
     processed_dir: Path | None = None
+    #: the pack's view of referral sources (its disclosure plan depends on which codes it shows)
+    view: str = config.DEFAULT_VIEW
     #: the declared changes, targets and maturing share every verdict is judged by
     rules: VerdictRules = VerdictRules()
 
@@ -135,15 +139,16 @@ class PageData:
 
 
 def load_data(month: str, processed_dir: Path | str | None = None, raw_dir: Path | str | None = None, *,
-              as_of: str = "", internal: bool = False, settings_dir: Path | str | None = None,
-              maturing_share: float = config.DEFAULT_MATURING_SHARE, link_days: int | None = None) -> PageData:
+              as_of: str = "", internal: bool = False, view: str = config.DEFAULT_VIEW,
+              settings_dir: Path | str | None = None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
+              link_days: int | None = None) -> PageData:
     """The tables of ``processed_dir`` (cleaned from ``raw_dir`` when missing or stale; the
     synthetic extract when there is nothing at all), for ``month``; ``as_of`` (empty: the latest
-    date in the extract) is the date IHA due-ness is judged at; ``settings_dir`` (default the
-    project's ``settings/``) and ``maturing_share`` make the verdicts' rules
-    (:func:`hwb_kpis.report.declared.verdict_rules`; the demo's example files on synthetic data);
-    ``link_days`` is the window of the outcomes derived for an extract without them (None: as
-    last cleaned)."""
+    date in the extract) is the date IHA due-ness is judged at; ``view`` is the pack's;
+    ``settings_dir`` (default the project's ``settings/``) and ``maturing_share`` make the
+    verdicts' rules (:func:`hwb_kpis.report.declared.verdict_rules`; the demo's example files on
+    synthetic data); ``link_days`` is the window of the outcomes derived for an extract without
+    them (None: as last cleaned)."""
     processed = Path(processed_dir or config.default_processed_dir())
     tables = ensure_processed(processed, raw_dir or config.default_raw_dir(), echo=lambda _: None,
                               link_days=link_days)
@@ -151,7 +156,7 @@ def load_data(month: str, processed_dir: Path | str | None = None, raw_dir: Path
     synthetic = bool((tables.get("summary") or {}).get("synthetic"))
     rules = verdict_rules(settings_dir if settings_dir is not None else config.default_settings_dir(),
                           synthetic=synthetic, maturing_share=maturing_share)
-    return PageData(check_month(month), tables, as_of_date, bool(internal), processed.resolve(), rules)
+    return PageData(check_month(month), tables, as_of_date, bool(internal), processed.resolve(), view, rules)
 
 
 def relevant_derivations(summary: Mapping, kpi_ids) -> list[str]:
@@ -169,12 +174,15 @@ def relevant_derivations(summary: Mapping, kpi_ids) -> list[str]:
 
 
 class BasePage:
-    """A page of the pack: its data, and what stands at its top.
+    """A page of the pack: its data, the disclosure decisions for what it shows, and what stands
+    at its top.
 
     ``MEASURES`` names the KPIs the page shows (its :attr:`extract_note` says which of them the
     extract cannot give, and why; :attr:`measures` may choose among them from the extract)."""
 
     MEASURES: tuple[str, ...] = ()
+    #: the families of counts the page shows (:data:`hwb_kpis.report.published.FAMILIES`)
+    FAMILIES: tuple[str, ...] = published.FAMILIES
 
     def __init__(self, data: PageData) -> None:
         self.data = data
@@ -223,6 +231,19 @@ class BasePage:
         if self.derivations:
             parts.append("**How some figures were worked out**\n\n" + bullets(self.derivations))
         return "\n\n".join(parts)
+
+    @property
+    def decisions(self) -> Decisions:
+        """Which of the page's counts are shown, ``<5`` or withheld: the pack's plan for its
+        families (the same on every page that shows a count), or everything for an internal copy."""
+        return published.pack_plan(self.data.tables, self.data.month, view=self.data.view, as_of=self.data.as_of,
+                                   processed_dir=self.data.processed_dir, families=self.FAMILIES,
+                                   internal=self.data.internal)
+
+    def verdict(self, kpi_df: pd.DataFrame, kpi: str, group: str = "all", *, label: str | None = None) -> Verdict:
+        """The pack's verdict on ``kpi`` for ``group`` (:meth:`PageData.verdict`), with the chart
+        points the page's disclosure :attr:`decisions` withhold marked (:meth:`Verdict.published`)."""
+        return self.data.verdict(kpi_df, kpi, group, label=label).published(self.decisions, self.data.view)
 
     @property
     def month(self) -> str:

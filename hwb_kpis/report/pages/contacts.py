@@ -10,27 +10,43 @@ from functools import cached_property
 import pandas as pd
 
 from hwb_kpis import coding, config, periods
+from hwb_kpis.privacy.disclosure import (
+    SUPPRESSED_RATE,
+    Decisions,
+    chart_values,
+    decisions_for,
+    hidden_points_note,
+)
 from hwb_kpis.report import display, plots
 from hwb_kpis.report.kpi_charts import series
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
+from hwb_kpis.report.published import code12_key, code_key, count_key, kpi_keys
 from hwb_kpis.report.words import count, month_name, percent, shift_month
 
 #: the main agencies whose contacts are drawn month by month
 MAIN_GROUPS = ("schools", "police", "health", "individual", "la_services", "education")
 
 
-def average_sentence(rows: pd.DataFrame, label: str = "contacts") -> str:
+def average_sentence(rows: pd.DataFrame, label: str = "contacts", *, decisions: Decisions | None = None,
+                     view: str = config.DEFAULT_VIEW) -> str:
     """``"From April 2014 to November 2015 the front door received on average 1,402 contacts a
-    month (lowest 1,150 in August 2015, highest 1,610 in March 2015)."``"""
+    month (lowest 1,150 in August 2015, highest 1,610 in March 2015)."``; the lowest and highest
+    months as the pack publishes them (``decisions``: the rule alone when None)."""
+    decisions = decisions or decisions_for(False)
     r = rows.dropna(subset=["numerator"])
     if r.empty:
         return f"No {label} in this period."
     lo, hi = r.loc[r["numerator"].idxmin()], r.loc[r["numerator"].idxmax()]
+
+    def words(row) -> str:
+        return decisions.words(count_key("contacts", view, str(row["group"]) if "group" in row else "all",
+                                         str(row["month"])), row["numerator"])
+
     return (f"From {month_name(r['month'].min())} to {month_name(r['month'].max())} the front door received on average "
-            f"{count(r['numerator'].mean())} {label} a month (lowest {count(lo['numerator'])} in {month_name(lo['month'])}, "
-            f"highest {count(hi['numerator'])} in {month_name(hi['month'])}).")
+            f"{count(r['numerator'].mean())} {label} a month (lowest {words(lo)} in {month_name(lo['month'])}, "
+            f"highest {words(hi)} in {month_name(hi['month'])}).")
 
 
 def seasonal_profile(rows: pd.DataFrame, value: str = "numerator") -> pd.DataFrame:
@@ -81,15 +97,27 @@ def seasonality_title(profile: pd.DataFrame, by_group: Mapping[str, pd.DataFrame
     return f"Contacts by agency: {group_label(g)} dip most in {low['name']}"
 
 
-def range_sentence(rows: pd.DataFrame, label: str, *, start: str | None = None) -> str:
-    """``"Since April 2015, <label> has been between 15% and 19% each month."``"""
+def range_sentence(rows: pd.DataFrame, label: str, *, start: str | None = None, decisions: Decisions | None = None,
+                   view: str = config.DEFAULT_VIEW) -> str:
+    """``"Since April 2015, <label> has been between 15% and 19% each month."``: over the months
+    whose rate may be published (a month resting on a count from 1 to 4, or on one withheld, is
+    left out and the sentence says so)."""
+    decisions = decisions or decisions_for(False)
     r = rows if start is None else rows[rows["month"].astype(str) >= start]
     r = r.dropna(subset=["rate"])
+    shown = [decisions.shown(*[(k, v) for k, v in zip(kpi_keys(str(x.kpi), str(x.group), str(x.month), view),
+                                                        (x.numerator, x.denominator), strict=True) if k is not None])
+             for x in r.itertuples(index=False)]
+    left_out = len(r) - sum(shown)
+    r = r[shown]
     if r.empty:
         return f"No figures for {label} in this period."
     lo, hi = float(r["rate"].min()), float(r["rate"].max())
     since = f"Since {month_name(start)}" if start else f"From {month_name(r['month'].min())}"
-    return f"{since}, {label} has been between {percent(lo)} and {percent(hi)} each month."
+    s = f"{since}, {label} has been between {percent(lo)} and {percent(hi)} each month"
+    if left_out:
+        s += f" (leaving out {left_out} month{'s' if left_out > 1 else ''} whose figure is not shown)"
+    return s + "."
 
 
 def health_breakdown(kpi_df: pd.DataFrame, month: str, reference: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
@@ -117,30 +145,58 @@ def health_breakdown(kpi_df: pd.DataFrame, month: str, reference: pd.DataFrame, 
     return out.sort_values(f"last {months} months", ascending=False).reset_index(drop=True)
 
 
-def health_breakdown_sentence(table: pd.DataFrame, *, months: int = 12) -> str:
-    """Which health sources refer most, and the smallest, from :func:`health_breakdown`."""
+def health_breakdown_sentence(table: pd.DataFrame, *, months: int = 12, shares_shown: bool = True) -> str:
+    """Which health sources refer most, and the smallest, from :func:`health_breakdown`
+    (``shares_shown``: False when the pack does not show the 12-month shares: names only)."""
     col = f"last {months} months"
     t = table[table[col] > 0]
     if t.empty:
         return "There were no health contacts in this period."
+
+    def share(row, words: str = "") -> str:
+        return f" ({percent(row['share'])}{words})" if shares_shown else ""
+
     first, rest = t.iloc[0], t.iloc[1:]
-    s = f"Over the last {months} months the largest health referrer was {first['source']} ({percent(first['share'])} of health contacts)"
+    s = f"Over the last {months} months the largest health referrer was {first['source']}{share(first, ' of health contacts')}"
     if len(rest):
         second = rest.iloc[0]
-        close = "closely " if first["share"] - second["share"] < 0.05 else ""
-        s += f", {close}followed by {second['source']} ({percent(second['share'])})"
+        close = "closely " if shares_shown and first["share"] - second["share"] < 0.05 else ""
+        s += f", {close}followed by {second['source']}{share(second)}"
     low = table.iloc[-1]
-    s += f"; the smallest was {low['source']} ({percent(low['share'])})"
+    s += f"; the smallest was {low['source']}{share(low)}"
     return s + "."
+
+
+def published_breakdown(table: pd.DataFrame, month: str, decisions: Decisions, *, view: str = config.DEFAULT_VIEW,
+                        months: int = 12) -> pd.DataFrame:
+    """:func:`health_breakdown` as the pack publishes it: each count through ``decisions``, a share
+    only when its count and the health total it is a share of are shown (this month: the month's
+    health contacts; over the year: the six services' counts, all shown)."""
+    col = f"last {months} months"
+    total = (count_key("contacts", view, "health", month), int(table["this month"].sum()))
+    year = [(code12_key(view, c, month), v) for c, v in zip(table["code"], table[col], strict=True)]
+    out = table[["code", "source"]].copy()
+    this, this_share, year_cells, year_share = [], [], [], []
+    for code, n, share_now, n_year, share_year in zip(table["code"], table["this month"], table["share this month"],
+                                                      table[col], table["share"], strict=True):
+        cell, y = (code_key(view, code, month), n), (code12_key(view, code, month), n_year)
+        this.append(decisions.cell(*cell))
+        this_share.append(percent(decisions.rate(share_now, cell, total)))
+        year_cells.append(decisions.cell(*y))
+        year_share.append(percent(decisions.rate(share_year, y, *year)))
+    out["this month"], out["share this month"], out[col], out["share"] = this, this_share, year_cells, year_share
+    return display.declare_counts(out, ["this month", col])
 
 
 class ContactsPage(BasePage):
     """What page 02 shows, section by section."""
 
+    FAMILIES = ("contacts",)
     MEASURES = ("contacts", "health_share", "marf")
 
     def __init__(self, data: PageData, *, view: str) -> None:
         super().__init__(data)
+        self.view = view
         self.kpi_df = data.kpis(view=view)
         #: the April that starts the reporting year of the month
         self.year_start = f"{periods.reporting_year_start(self.month)}-{periods.APRIL:02d}"
@@ -150,8 +206,8 @@ class ContactsPage(BasePage):
     # --- contacts each month ------------------------------------------------------------------
     @cached_property
     def contacts_chart(self) -> Verdict:
-        """The verdict on contacts (the one the summary gives)."""
-        return self.data.verdict(self.kpi_df, "contacts")
+        """The verdict on contacts (the one the summary gives), its withheld points marked."""
+        return self.verdict(self.kpi_df, "contacts")
 
     @needs("contacts")
     def contacts_figure(self):
@@ -165,7 +221,8 @@ class ContactsPage(BasePage):
     @property
     @needs("contacts", quiet=True)
     def average_sentence(self) -> str:
-        return average_sentence(series(self.kpi_df, "contacts", "all", self.month, start=self.since))
+        return average_sentence(series(self.kpi_df, "contacts", "all", self.month, start=self.since),
+                                decisions=self.decisions, view=self.view)
 
     # --- time of year -------------------------------------------------------------------------
     @cached_property
@@ -186,14 +243,16 @@ class ContactsPage(BasePage):
         k = self.kpi_df
         panel = k[(k["kpi"] == "contacts") & k["group"].isin(MAIN_GROUPS)].copy()
         panel["agency"] = panel["group"].map(group_label)
+        panel["numerator"] = chart_values(panel["numerator"], internal=self.internal)
         return plots.small_multiples(panel, x="month", y="numerator", group="agency",
                                      title=seasonality_title(*self._profiles), y_label="Contacts per month",
-                                     as_of=self.as_of_text, sharey=False)
+                                     as_of=self.as_of_text, sharey=False,
+                                     note=_note(int(panel["numerator"].isna().sum())))
 
     # --- share of contacts from health --------------------------------------------------------
     @cached_property
     def health_share_chart(self) -> Verdict:
-        return self.data.verdict(self.kpi_df, "health_share")
+        return self.verdict(self.kpi_df, "health_share")
 
     @needs("health_share")
     def health_share_figure(self):
@@ -207,7 +266,7 @@ class ContactsPage(BasePage):
     # --- share of contacts on a MARF ------------------------------------------------------------
     @cached_property
     def marf_chart(self) -> Verdict:
-        return self.data.verdict(self.kpi_df, "marf")
+        return self.verdict(self.kpi_df, "marf")
 
     @needs("marf")
     def marf_figure(self):
@@ -217,13 +276,14 @@ class ContactsPage(BasePage):
     @needs("marf", quiet=True)
     def marf_verdicts(self) -> list[Verdict]:
         """All agencies, then health (the summary's two MARF measures)."""
-        return [self.marf_chart, self.data.verdict(self.kpi_df, "marf", "health")]
+        return [self.marf_chart, self.verdict(self.kpi_df, "marf", "health")]
 
     @property
     @needs("health_share", quiet=True)
     def health_share_range(self) -> str:
         return range_sentence(series(self.kpi_df, "health_share", "all", self.month),
-                              "the share of contacts from health", start=self.year_start)
+                              "the share of contacts from health", start=self.year_start, decisions=self.decisions,
+                              view=self.view)
 
     # --- which health services refer ----------------------------------------------------------
     @cached_property
@@ -233,29 +293,37 @@ class ContactsPage(BasePage):
     @property
     @needs("health_share")
     def health_breakdown_sentence(self) -> str:
-        return health_breakdown_sentence(self.health_breakdown)
+        shares = self.health_breakdown_table["share"]
+        return health_breakdown_sentence(self.health_breakdown, shares_shown=not (shares == SUPPRESSED_RATE).any())
 
     @property
     @needs("health_share", quiet=True)
     def health_breakdown_table(self) -> pd.DataFrame:
-        return display.publish(self.health_breakdown, count_columns=["this month", "last 12 months"],
-                               rate_columns=["share this month", "share"],
-                               rate_basis={"share this month": ["this month"], "share": ["last 12 months"]},
-                               internal=self.internal)
+        return published_breakdown(self.health_breakdown, self.month, self.decisions, view=self.view)
 
     @needs("health_share", quiet=True)
     def health_services_figure(self):
-        """Health contacts by service month by month since :attr:`since`."""
+        """Health contacts by service month by month since :attr:`since` (a month whose count is not
+        shown is not drawn)."""
         k, b = self.kpi_df, self.health_breakdown
         codes = k[(k["kpi"] == "contacts") & k["group"].isin([f"code:{c}" for c in b["code"]]) & (k["month"] >= self.since)].copy()
         codes["service"] = codes["group"].str[5:].map(dict(zip(b["code"], b["source"], strict=True)))
+        codes["numerator"] = [self.decisions.number(code_key(self.view, g[5:], m), v)
+                              for g, m, v in zip(codes["group"], codes["month"], codes["numerator"], strict=True)]
         return plots.small_multiples(codes, x="month", y="numerator", group="service", title="Health contacts by service",
-                                     y_label="Contacts per month", as_of=self.as_of_text)
+                                     y_label="Contacts per month", as_of=self.as_of_text,
+                                     note=_note(int(codes["numerator"].isna().sum())))
+
+
+def _note(n_hidden: int) -> str | None:
+    """A chart's source note with what it leaves out (None: the default note)."""
+    text = hidden_points_note(n_hidden)
+    return f"{plots.DEFAULT_NOTE} {text}" if text else None
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
          internal: bool = False, settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
          link_days: int = config.DEFAULT_LINK_DAYS) -> ContactsPage:
     """Page 02 for the notebook's parameters."""
-    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal, settings_dir=settings_dir,
+    return ContactsPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view, settings_dir=settings_dir,
                                   maturing_share=maturing_share, link_days=link_days), view=view)

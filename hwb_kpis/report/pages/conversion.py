@@ -28,17 +28,19 @@ LABEL = "Contacts progressed to referral"
 class ConversionPage(BasePage):
     """What page 03 shows, section by section."""
 
+    FAMILIES = ("contacts",)
     MEASURES = (KPI, "pending", "referrals", "referral_health_share", "referral_nfa")
 
     def __init__(self, data: PageData, *, view: str) -> None:
         super().__init__(data)
+        self.view = view
         self.kpi_df = data.kpis(view=view)
 
     # --- month by month -----------------------------------------------------------------------
     @cached_property
     def chart(self) -> Verdict:
-        """The verdict on conversion (the one the summary gives)."""
-        return self.data.verdict(self.kpi_df, KPI)
+        """The verdict on conversion (the one the summary gives), its withheld points marked."""
+        return self.verdict(self.kpi_df, KPI)
 
     @property
     def judged_month(self) -> str:
@@ -53,7 +55,7 @@ class ConversionPage(BasePage):
     @needs(KPI, quiet=True)
     def verdicts(self) -> list[Verdict]:
         """All agencies, then health (the summary's two conversion measures)."""
-        return [self.chart, self.data.verdict(self.kpi_df, KPI, "health")]
+        return [self.chart, self.verdict(self.kpi_df, KPI, "health")]
 
     @property
     @needs(KPI, quiet=True)
@@ -68,10 +70,10 @@ class ConversionPage(BasePage):
         judged, then the share still awaiting a decision."""
         maturing = dict(zip(self.chart.maturing["month"], self.chart.maturing["share"], strict=True))
         months = [self.month] if self.judged_month == self.month else [self.month, self.judged_month]
-        out = [comparison_sentence(compare_periods(self.kpi_df, KPI, "all", m), internal=self.internal,
-                                   maturing=maturing) for m in months]
+        out = [comparison_sentence(compare_periods(self.kpi_df, KPI, "all", m), decisions=self.decisions,
+                                   view=self.view, maturing=maturing) for m in months]
         out.append(comparison_sentence(compare_periods(self.kpi_df, "pending", "all", self.month),
-                                       internal=self.internal, maturing=maturing))
+                                       decisions=self.decisions, view=self.view, maturing=maturing))
         return out
 
     # --- is it rising? ------------------------------------------------------------------------
@@ -95,9 +97,11 @@ class ConversionPage(BasePage):
     def agencies_figure(self):
         """Each of the largest agencies' own SPC chart over the last two years."""
         panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.judged_month,
-                                        start=shift_month(self.judged_month, -23))
+                                        start=shift_month(self.judged_month, -23), decisions=self.decisions,
+                                        view=self.view)
         return plots.small_multiples(panels, x="x", y="y", group="agency", title=f"{LABEL}, by agency",
-                                     y_label="Share progressed", percent=True, as_of=self.as_of_text)
+                                     y_label="Share progressed", percent=True, as_of=self.as_of_text,
+                                     note=agencies.panels_note(panels))
 
     @property
     @needs(KPI, quiet=True)
@@ -119,20 +123,20 @@ class ConversionPage(BasePage):
         table = f.assign(agency=f["group"].map(group_label))[["agency", "numerator", "denominator", "rate", "verdict"]]
         table = table.rename(columns={"numerator": "referrals", "denominator": "decided contacts", "rate": "progressed"})
         return display.publish(table, count_columns=["referrals", "decided contacts"], rate_columns=["progressed"],
-                               internal=self.internal)
+                               decisions=self.decisions)
 
     # --- which agencies differ from the rest? -------------------------------------------------
     @cached_property
     def funnel(self) -> pd.DataFrame:
         """This month's funnel of agencies, labelled."""
-        funnel = agencies.kpi_funnel(self.kpi_df, KPI, self.judged_month)
+        funnel = agencies.kpi_funnel(self.kpi_df, KPI, self.judged_month, decisions=self.decisions, view=self.view)
         funnel["label"] = funnel["label"].map(group_label)
         return funnel
 
     @needs(KPI)
     def funnel_figure(self):
         return plots.funnel_plot(self.funnel, title=f"{LABEL} by agency, {month_name(self.judged_month)}",
-                                 y_label="Share progressed", as_of=self.as_of_text)
+                                 y_label="Share progressed", as_of=self.as_of_text, note=agencies.funnel_note(self.funnel))
 
     @property
     @needs(KPI, quiet=True)
@@ -146,7 +150,7 @@ class ConversionPage(BasePage):
     @cached_property
     def referrals_chart(self) -> Verdict:
         """The verdict on the referrals received (the one the summary gives, when it shows it)."""
-        return self.data.verdict(self.kpi_df, "referrals")
+        return self.verdict(self.kpi_df, "referrals")
 
     @needs("referrals")
     def referrals_figure(self):
@@ -170,5 +174,5 @@ def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, vi
          internal: bool = False, settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
          link_days: int = config.DEFAULT_LINK_DAYS) -> ConversionPage:
     """Page 03 for the notebook's parameters."""
-    return ConversionPage(load_data(month, processed_dir, raw_dir, internal=internal, settings_dir=settings_dir,
+    return ConversionPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view, settings_dir=settings_dir,
                                     maturing_share=maturing_share, link_days=link_days), view=view)

@@ -11,14 +11,16 @@ import pandas as pd
 
 from hwb_kpis import coding, config, kpis
 from hwb_kpis.kpis import registry
-from hwb_kpis.privacy.disclosure import SUPPRESSED_RATE, is_small, safe_count, suppress
-from hwb_kpis.report import display, plots
+from hwb_kpis.privacy.disclosure import SUPPRESSED_RATE, Decisions, decisions_for
+from hwb_kpis.privacy.secondary import Ledger
+from hwb_kpis.report import display, plots, published
 from hwb_kpis.report.comparisons import compare_periods
 from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.labels import measure_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
-from hwb_kpis.report.words import count, month_name, percent, shift_month
+from hwb_kpis.report.published import code12_key, kpi_keys, moved_key, recode_key, rows_key
 from hwb_kpis.report.words import missing as _missing
+from hwb_kpis.report.words import month_name, percent, shift_month
 
 #: the health measures compared as recorded and as recoded: (kpi, group)
 VIEW_ITEMS: tuple[tuple[str, str], ...] = (
@@ -29,14 +31,21 @@ VIEW_ITEMS: tuple[tuple[str, str], ...] = (
 SCHOOL_NURSE = "3C"
 
 
-def reconciliation_sentence(summary: Mapping, *, internal: bool = False) -> str:
+#: the row-count columns of page 01's first table, by the summary's names
+ROW_COLUMNS = {"raw_rows": "raw rows", "clean_rows": "used", "quarantined": "quarantined",
+               "duplicates_dropped": "exact duplicates dropped"}
+
+
+def reconciliation_sentence(summary: Mapping, *, internal: bool = False, decisions: Decisions | None = None) -> str:
     """``"contacts: 44,950 raw rows = 44,861 clean + 65 quarantined + 24 exact duplicates dropped"``
-    for each table, and whether every row is accounted for."""
+    for each table, and whether every row is accounted for (each count as the pack publishes it:
+    ``decisions``, or the rows family of the plan made from ``summary`` alone)."""
+    decisions = decisions or published.rows_ledger(summary, None).protect(internal=internal)
     parts, ok = [], True
     for name, t in summary.get("tables", {}).items():
-        c = {k: safe_count(t[k], internal) for k in ("raw_rows", "clean_rows", "quarantined", "duplicates_dropped")}
-        filtered = (f" + {safe_count(t['filtered_out'], internal)} left out by the mapping's row filters"
-                    if t.get("filtered_out") else "")
+        c = {k: decisions.words(rows_key(name, k), t[k]) for k in ROW_COLUMNS}
+        filtered = (f" + {decisions.words(rows_key(name, 'filtered_out'), t['filtered_out'])} left out by the "
+                    "mapping's row filters" if t.get("filtered_out") else "")
         parts.append(f"{name.replace('_', ' ')}: {c['raw_rows']} raw rows = {c['clean_rows']} used + "
                      f"{c['quarantined']} quarantined + {c['duplicates_dropped']} exact duplicates dropped{filtered}")
         ok = ok and bool(t.get("reconciled", True))
@@ -91,58 +100,72 @@ def recoding_by_rule(rec_summary: pd.DataFrame, start: str, end: str) -> pd.Data
     return wide.reset_index()
 
 
-def school_nurse_sentence(rec_summary: pd.DataFrame, recorded: int, recoded: int, *, start: str, end: str,
-                          code: str = SCHOOL_NURSE, internal: bool = False) -> str:
-    """How recoding changes the school nurse count over ``start``–``end``: moved in, moved out."""
-    r = rec_summary[(rec_summary["month"].astype(str) >= start) & (rec_summary["month"].astype(str) <= end)]
-    moved_in = int(r.loc[(r["source_code"] == code) & (r["source_code_recorded"].astype("string").fillna("") != code), "contacts"].sum())
-    moved_out = int(r.loc[(r["source_code_recorded"].astype("string").fillna("") == code) & (r["source_code"] != code), "contacts"].sum())
+def school_nurse_sentence(recorded: int, recoded: int, moved_in: int, moved_out: int, *, start: str, end: str,
+                          code: str = SCHOOL_NURSE, decisions: Decisions | None = None,
+                          internal: bool = False) -> str:
+    """How recoding changes the school nurse count over ``start``–``end``: moved in, moved out
+    (each count as the pack publishes it — ``decisions``, or a plan of these four counts alone,
+    tied by ``recoded = recorded + in − out`` —; the ratio only when both counts are shown)."""
+    k_rec, k_new = code12_key("recorded", code, end), code12_key("recoded", code, end)
+    k_in, k_out = moved_key("in", code, end), moved_key("out", code, end)
+    if decisions is None:
+        ledger = Ledger()
+        for key, value in ((k_rec, recorded), (k_new, recoded), (k_in, moved_in), (k_out, moved_out)):
+            ledger.count(key, value)
+        ledger.relation({k_new: 1.0, k_rec: -1.0, k_in: -1.0, k_out: 1.0}, 0.0)
+        decisions = ledger.protect(internal=internal)
     span = f"From {month_name(start)} to {month_name(end)}"
-    s = (f"{span}, {safe_count(recorded, internal)} contacts were recorded as coming from a school nurse; after recoding "
-         f"there are {safe_count(recoded, internal)}. {safe_count(moved_in, internal)} came in — mostly contacts recorded as Schools where the school nurse "
-         f"was the referrer or the school's DSL passed on the nurse's concern — and {safe_count(moved_out, internal)} went out, "
-         "recorded as school nurse but plainly made by school staff")
-    if recorded and (internal or not is_small(recorded, recoded)):
+    s = (f"{span}, {decisions.words(k_rec, recorded)} contacts were recorded as coming from a school nurse; after recoding "
+         f"there are {decisions.words(k_new, recoded)}. {decisions.words(k_in, moved_in)} came in — mostly contacts "
+         "recorded as Schools where the school nurse was the referrer or the school's DSL passed on the nurse's concern "
+         f"— and {decisions.words(k_out, moved_out)} went out, recorded as school nurse but plainly made by school staff")
+    if recorded and decisions.shown((k_rec, recorded), (k_new, recoded)):
         s += f". The school nurse count is {recoded / recorded:.1f} times what was recorded"
     return s + "."
 
 
-def views_comparison(kpi_recorded: pd.DataFrame, kpi_recoded: pd.DataFrame, items: Sequence[tuple[str, str]],
-                     month: str, *, internal: bool = False) -> pd.DataFrame:
-    """Each KPI as recorded and as recoded for ``month``, display-ready (suppressed unless
-    ``internal``): ``measure, as recorded, as recoded, difference``."""
+def moved(rec_summary: pd.DataFrame, start: str, end: str, code: str = SCHOOL_NURSE) -> tuple[int, int]:
+    """Contacts the recoding rules moved into ``code`` and out of it over ``start``–``end``."""
+    r = rec_summary[(rec_summary["month"].astype(str) >= start) & (rec_summary["month"].astype(str) <= end)]
+    recorded = r["source_code_recorded"].astype("string").fillna("")
+    moved_in = int(r.loc[(r["source_code"] == code) & (recorded != code), "contacts"].sum())
+    moved_out = int(r.loc[(recorded == code) & (r["source_code"] != code), "contacts"].sum())
+    return moved_in, moved_out
 
+
+def views_comparison(kpi_recorded: pd.DataFrame, kpi_recoded: pd.DataFrame, items: Sequence[tuple[str, str]],
+                     month: str, *, internal: bool = False, decisions: Decisions | None = None) -> pd.DataFrame:
+    """Each KPI as recorded and as recoded for ``month``, display-ready (published through
+    ``decisions``: the rule alone when None): ``measure, as recorded, as recoded, difference``
+    (a difference only between two figures both shown)."""
+    decisions = decisions or decisions_for(internal)
     rows = []
     for kpi, group in items:
-        rec = compare_periods(kpi_recorded, kpi, group, month).loc["this month"]
-        cod = compare_periods(kpi_recoded, kpi, group, month).loc["this month"]
-        rows.append({"measure": measure_label(kpi, group),
-                     "is_rate": registry.is_rate(kpi), "n1": rec["numerator"], "d1": rec["denominator"], "as recorded": rec["value"],
-                     "n2": cod["numerator"], "d2": cod["denominator"], "as recoded": cod["value"]})
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return pd.DataFrame(columns=["measure", "as recorded", "as recoded", "difference"])
-    frame["difference"] = frame["as recoded"] - frame["as recorded"]
-    shown = suppress(frame, count_columns=["n1", "d1", "n2", "d2"], rate_columns=["as recorded", "as recoded", "difference"],
-                     rate_basis={"as recorded": ["n1", "d1"], "as recoded": ["n2", "d2"], "difference": ["n1", "d1", "n2", "d2"]},
-                     internal=internal)
-
-    def fmt(v, is_rate, diff=False):
-        if isinstance(v, str):
-            return v
-        if _missing(v):
-            return "n/a"
-        if not is_rate:
-            return f"{round(float(v)):+,}" if diff else count(v)
-        if diff:
-            d = round(float(v) * 100)
-            return f"{d:+d} point" if abs(d) == 1 else f"{d:+d} points"
-        return percent(v)
-
-    for c in ("as recorded", "as recoded", "difference"):
-        shown[c] = [fmt(v, r, c == "difference") for v, r in zip(shown[c], shown["is_rate"], strict=True)]
-    shown["difference"] = shown["difference"].replace({"+0 points": "none", "+0": "none", SUPPRESSED_RATE: SUPPRESSED_RATE})
-    return shown[["measure", "as recorded", "as recoded", "difference"]].reset_index(drop=True)
+        is_rate = registry.is_rate(kpi)
+        row = {"measure": measure_label(kpi, group)}
+        shown = {}
+        for view, frame, column in (("recorded", kpi_recorded, "as recorded"), ("recoded", kpi_recoded, "as recoded")):
+            r = compare_periods(frame, kpi, group, month).loc["this month"]
+            num, den = kpi_keys(kpi, group, month, view)
+            cells = [(num, r["numerator"])] + ([(den, r["denominator"])] if is_rate else [])
+            if is_rate:
+                row[column] = percent(decisions.rate(r["value"], *cells))
+            else:
+                row[column] = decisions.cell(num, r["numerator"]) or "n/a"
+            shown[view] = r["value"] if decisions.shown(*cells) else None
+        a, b = shown["recorded"], shown["recoded"]
+        if a is None or b is None:
+            row["difference"] = SUPPRESSED_RATE
+        elif _missing(a) or _missing(b):
+            row["difference"] = "n/a"
+        elif is_rate:
+            d = round(float(b) * 100) - round(float(a) * 100)
+            row["difference"] = "none" if d == 0 else (f"{d:+d} point" if abs(d) == 1 else f"{d:+d} points")
+        else:
+            d = round(float(b)) - round(float(a))
+            row["difference"] = "none" if d == 0 else f"{d:+,}"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["measure", "as recorded", "as recoded", "difference"])
 
 
 def health_views(counts_by_view: Mapping[str, pd.DataFrame], reference: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
@@ -163,6 +186,7 @@ def health_views(counts_by_view: Mapping[str, pd.DataFrame], reference: pd.DataF
 class DataQualityPage(BasePage):
     """What page 01 shows, section by section."""
 
+    FAMILIES = ("rows", "contacts")
     #: the contacts and their sources, and the health measures compared in both views
     MEASURES = ("contacts", "health_share", "marf", "conversion", "repeat_contacts")
 
@@ -175,25 +199,35 @@ class DataQualityPage(BasePage):
     @property
     def rows_table(self) -> pd.DataFrame:
         """Raw rows, used, quarantined and dropped, per table (published)."""
-        rows = pd.DataFrame([
-            {"table": name.replace("_", " "), "raw rows": t["raw_rows"], "used": t["clean_rows"],
-             "quarantined": t["quarantined"], "exact duplicates dropped": t["duplicates_dropped"]}
-            for name, t in self.data.summary["tables"].items()
-        ])
-        return display.publish(rows, count_columns=["raw rows", "used", "quarantined", "exact duplicates dropped"],
-                               rate_columns=(), internal=self.internal)
+        names = list(self.data.summary["tables"])
+        rows = pd.DataFrame([{"table": name.replace("_", " "), **{ROW_COLUMNS[k]: t[k] for k in ROW_COLUMNS}}
+                             for name, t in self.data.summary["tables"].items()])
+        field = {v: k for k, v in ROW_COLUMNS.items()}
+        return display.publish(rows, count_columns=list(ROW_COLUMNS.values()), rate_columns=(), decisions=self.decisions,
+                               keys=lambda i, c: rows_key(names[i], field[c]))
 
     @property
     def reconciliation_sentence(self) -> str:
-        return reconciliation_sentence(self.data.summary, internal=self.internal)
+        return reconciliation_sentence(self.data.summary, decisions=self.decisions)
 
     @property
     def reasons_table(self) -> pd.DataFrame:
-        """Quarantined rows by table, column and reason (never the values), most first (published)."""
-        quarantine = pd.read_csv(self.data.processed_dir / "quarantine.csv", dtype="string")
-        reasons = (quarantine.groupby(["table", "column", "reason"]).size().rename("rows").reset_index()
-                   .sort_values("rows", ascending=False))
-        return display.publish(reasons, count_columns=["rows"], rate_columns=(), internal=self.internal)
+        """Quarantined rows by table, column and reason (never the values), most first (published);
+        a table whose quarantined rows are from 1 to 4 gets one line, its reasons not listed."""
+        quarantine = published.read_quarantine(self.data.processed_dir)
+        reasons = published.reasons(quarantine)
+        parts = [published.listed_reasons(reasons[reasons["table"] == t]) for t in dict.fromkeys(reasons["table"])]
+        table = (pd.concat(parts, ignore_index=True) if parts else reasons).sort_values(
+            "rows", ascending=False, kind="stable").reset_index(drop=True)
+        alone = table.groupby("table")["rows"].transform("size") == 1
+
+        def key(i: int, _column: str):
+            r = table.iloc[i]
+            if bool(alone.iloc[i]):  # a table's only line is its quarantined total
+                return rows_key(r["table"], "quarantined")
+            return published.reason_key(r["table"], r["column"], r["reason"])
+
+        return display.publish(table, count_columns=["rows"], rate_columns=(), decisions=self.decisions, keys=key)
 
     # --- contacts with no known source --------------------------------------------------------
     @property
@@ -201,16 +235,20 @@ class DataQualityPage(BasePage):
     def unknown_table(self) -> pd.DataFrame:
         """:func:`unknown_by_month` over the last year, months named (published)."""
         unknown = unknown_by_month(self.data.contacts, self.start, self.month)
+        months = list(unknown["month"])
+        keys = {"contacts": lambda m: published.count_key("contacts", "any", "all", m),
+                "no code recorded": published.no_code_key,
+                "unknown after coding": lambda m: published.code_key("recoded", config.UNKNOWN_CODE, m)}
         unknown["month"] = unknown["month"].map(month_name)
-        return display.publish(unknown, count_columns=["contacts", "no code recorded", "unknown after coding"],
-                               rate_columns=["rate"], rate_basis={"rate": ["contacts", "unknown after coding"]},
-                               internal=self.internal)
+        return display.publish(unknown, count_columns=list(keys), rate_columns=["rate"],
+                               rate_basis={"rate": ["contacts", "unknown after coding"]}, decisions=self.decisions,
+                               keys=lambda i, c: keys[c](months[i]))
 
     @property
     @needs("contacts", quiet=True)
     def completeness_sentence(self) -> str:
         return completeness_sentence(completeness(self.data.contacts, self.month), self.month,
-                                     marf_in_extract=self.can_show("marf"))
+                                     decisions=self.decisions, marf_in_extract=self.can_show("marf"))
 
     # --- sources changed by the recoding rules ------------------------------------------------
     @cached_property
@@ -220,24 +258,28 @@ class DataQualityPage(BasePage):
         return coding.recoding_summary(audit)
 
     @cached_property
-    def _by_rule(self) -> pd.DataFrame:
+    def _by_rule(self) -> tuple[pd.DataFrame, dict[str, str]]:
         by_rule = recoding_by_rule(self.recoding_summary, self.start, self.month)
         month_cols = [c for c in by_rule.columns if c not in ("rule", "change", "total")]
-        return by_rule.rename(columns={m: pd.Period(m, "M").strftime("%b %y") for m in month_cols})
+        names = {m: pd.Period(m, "M").strftime("%b %y") for m in month_cols}
+        return by_rule.rename(columns=names), {v: k for k, v in names.items()}
 
     @property
     @needs("contacts")
     def recoding_table(self) -> pd.DataFrame:
         """Contacts recoded by rule and month (published)."""
-        counts = [c for c in self._by_rule.columns if c not in ("rule", "change")]
-        return display.publish(self._by_rule, count_columns=counts, rate_columns=(), internal=self.internal)
+        table, month_of = self._by_rule
+        counts = [c for c in table.columns if c not in ("rule", "change")]
+        rules = list(table["rule"])
+        return display.publish(table, count_columns=counts, rate_columns=(), decisions=self.decisions,
+                               keys=lambda i, c: recode_key(rules[i], month_of.get(c)))
 
     @property
     @needs("contacts", quiet=True)
     def rule_descriptions(self) -> list[str]:
         """What each rule in the table does, from ``recoding_rules.yml``."""
         descriptions = {r.name: r.description for r in coding.load_rules()[0]}
-        return [f"**{rule}**: {recode_rule_words(rule, descriptions)}" for rule in self._by_rule["rule"]]
+        return [f"**{rule}**: {recode_rule_words(rule, descriptions)}" for rule in self._by_rule[0]["rule"]]
 
     # --- school nurse contacts ----------------------------------------------------------------
     @cached_property
@@ -246,10 +288,17 @@ class DataQualityPage(BasePage):
         counts = {v: kpis.contacts(self.data.contacts, view=v) for v in ("recorded", "recoded")}
         return health_views(counts, coding.load_reference(), self.start, self.month)
 
+    def _view_key(self, i: int, column: str):
+        return code12_key(column.removeprefix("as "), self.health_views["code"].iloc[i], self.month)
+
     @needs("health_share")
     def health_views_figure(self):
+        """The 12-month counts by service in both views; a bar whose count is not shown is not drawn."""
+        shown = self.health_views.copy()
+        for column in ("as recorded", "as recoded"):
+            shown[column] = [self.decisions.number(self._view_key(i, column), v) for i, v in enumerate(shown[column])]
         return plots.before_after_bars(
-            self.health_views, group="source", before="as recorded", after="as recoded",
+            shown, group="source", before="as recorded", after="as recoded",
             labels=("As recorded", "As recoded"),
             title="Health contacts in the last 12 months by service, as recorded and as recoded",
             y_label="Contacts in the last 12 months", as_of=self.as_of_text)
@@ -258,27 +307,29 @@ class DataQualityPage(BasePage):
     @needs("health_share", quiet=True)
     def health_views_table(self) -> pd.DataFrame:
         return display.publish(self.health_views, count_columns=["as recorded", "as recoded"], rate_columns=(),
-                               internal=self.internal)
+                               decisions=self.decisions, keys=self._view_key)
 
     @property
     @needs("health_share", quiet=True)
     def school_nurse_sentence(self) -> str:
         sn = self.health_views.set_index("code").loc[SCHOOL_NURSE]
-        return school_nurse_sentence(self.recoding_summary, int(sn["as recorded"]), int(sn["as recoded"]),
-                                     start=self.start, end=self.month, code=SCHOOL_NURSE, internal=self.internal)
+        moved_in, moved_out = moved(self.recoding_summary, self.start, self.month)
+        return school_nurse_sentence(int(sn["as recorded"]), int(sn["as recoded"]), moved_in, moved_out,
+                                     start=self.start, end=self.month, code=SCHOOL_NURSE, decisions=self.decisions)
 
     # --- each health measure in both views ----------------------------------------------------
     @property
     @needs("health_share")
     def views_table(self) -> pd.DataFrame:
-        """The health measures this month as recorded and as recoded (suppressed unless internal);
-        only those the extract gives."""
+        """The health measures this month as recorded and as recoded (published); only those the
+        extract gives."""
         views = {v: self.data.kpis(view=v) for v in ("recorded", "recoded")}
         items = [item for item in VIEW_ITEMS if self.can_show(item[0])]
-        return views_comparison(views["recorded"], views["recoded"], items, self.month, internal=self.internal)
+        return views_comparison(views["recorded"], views["recoded"], items, self.month, decisions=self.decisions)
 
 
-def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, internal: bool = False,
-         link_days: int = config.DEFAULT_LINK_DAYS) -> DataQualityPage:
-    """Page 01 for the notebook's parameters."""
-    return DataQualityPage(load_data(month, processed_dir, raw_dir, internal=internal, link_days=link_days))
+def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
+         internal: bool = False, link_days: int = config.DEFAULT_LINK_DAYS) -> DataQualityPage:
+    """Page 01 for the notebook's parameters (``view``: the pack's, on which its disclosure plan
+    depends; the page itself shows both views)."""
+    return DataQualityPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view, link_days=link_days))

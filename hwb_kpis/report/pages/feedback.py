@@ -147,7 +147,7 @@ class FeedbackPage(BasePage):
     # --- month by month against all agencies --------------------------------------------------
     def verdict_for(self, kpi: str) -> Verdict:
         """The pack's verdict on ``kpi`` for the agency (the one page 02, 03 or 04 gives for its group)."""
-        return self.data.verdict(self.kpi_df, kpi, self.agency.group,
+        return self.verdict(self.kpi_df, kpi, self.agency.group,
                             label=f"{KPIS[kpi]} by {self.agency.label}")
 
     @property

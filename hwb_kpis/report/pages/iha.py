@@ -12,30 +12,49 @@ import numpy as np
 import pandas as pd
 
 from hwb_kpis import config, kpis, stats
-from hwb_kpis.privacy.disclosure import SUPPRESSED_WORDS, is_small, safe_count, suppress
+from hwb_kpis.privacy.disclosure import (
+    SHOWN,
+    Decisions,
+    chart_values,
+    decisions_for,
+    hidden_points_note,
+    rests_on_small,
+    suppress,
+)
 from hwb_kpis.report import display, iha_cohort, plots, trends
 from hwb_kpis.report.kpi_charts import series
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
+from hwb_kpis.report.published import iha_key
 from hwb_kpis.report.verdict import assurance_sentence
 from hwb_kpis.report.words import missing as _missing
 from hwb_kpis.report.words import month_name, percent, shift_month
 
 
 def iha_headline(iha: pd.DataFrame, month: str, *, limit_words: str = "within 28 days",
-                 internal: bool = False, maturing_share: float = config.DEFAULT_MATURING_SHARE) -> str:
+                 internal: bool = False, decisions: Decisions | None = None, limit: str | None = None,
+                 maturing_share: float = config.DEFAULT_MATURING_SHARE) -> str:
     """``"For children who became looked after in October 2015, 90% of initial health assessments
     were completed within 28 days, compared with 7% for those who did in January 2015."``: the
     latest cohort month up to ``month`` no longer maturing (:func:`hwb_kpis.report.iha_cohort.quotable`),
-    against January of the same year. A rate resting on a count of 1 to 4 is given as "fewer than
-    5 of N" unless ``internal``."""
+    against January of the same year. A rate resting on a count the pack does not show
+    (``decisions``: the rule alone when None) is given as "fewer than 5 of N" (or "not shown")."""
+    decisions = decisions or decisions_for(internal)
     rows = iha_cohort.quotable(iha, month, maturing_share)
     if rows.empty:
         return "No child has become looked after in this period."
+    if limit is None:
+        limits = iha["limit"].dropna() if "limit" in iha.columns else pd.Series(dtype=object)
+        limit = str(limits.iloc[0]) if len(limits) else config.DEFAULT_IHA_LIMIT
+
     def share(r) -> str:
-        if not internal and is_small(r["numerator"], r["denominator"]):
-            return f"{SUPPRESSED_WORDS} of {safe_count(r['denominator'], internal)}"
-        return percent(r["rate"])
+        m = str(r["month"])
+        done, due = (iha_key(limit, m, "done"), r["numerator"]), (iha_key(limit, m, "due"), r["denominator"])
+        if decisions.shown(done, due):
+            return percent(r["rate"])
+        if decisions.status(*done) == SHOWN or decisions.status(*due) != SHOWN:
+            return "a share that is not shown"
+        return f"{decisions.words(*done)} of {decisions.words(*due)}"
 
     latest = rows.sort_values("month").iloc[-1]
     s = (f"For children who became looked after in {month_name(latest['month'])}, "
@@ -61,15 +80,22 @@ def step_words(step: str) -> str:
 
 
 def delay_sentence(steps: pd.DataFrame, *, early: str | None = None, late: str | None = None,
-                   month_col: str = "month", step_col: str = "step", value_col: str = "median_days") -> str:
+                   month_col: str = "month", step_col: str = "step", value_col: str = "median_days",
+                   internal: bool = False) -> str:
     """Where the delay sits: the step with the longest median in an early and a late month.
-    ``steps`` is long (``month``, ``step``, ``median_days``)."""
+    ``steps`` is long (``month``, ``step``, ``median_days`` and, when known, ``n``: a median on 1
+    to 4 children is not quoted, nor used to find the longest step)."""
     if steps is None or len(steps) == 0:
         return "No step dates are recorded, so the delay cannot be located."
-    wide = steps.pivot_table(index=month_col, columns=step_col, values=value_col, aggfunc="first", sort=False)
+    steps = steps.copy()
+    if "n" in steps.columns:
+        steps[value_col] = chart_values(steps[value_col], steps["n"], internal=internal)
+    wide = steps.pivot_table(index=month_col, columns=step_col, values=value_col, aggfunc="first", sort=False,
+                             dropna=False)
     wide = wide.apply(pd.to_numeric, errors="coerce").dropna(how="all").sort_index()
     if wide.empty:
-        return "No step dates are recorded, so the delay cannot be located."
+        return ("No step has a median on enough children to quote, so the delay cannot be located."
+                if "n" in steps.columns else "No step dates are recorded, so the delay cannot be located.")
     early = early if early in wide.index else str(wide.index.min())
     late = late if late in wide.index else str(wide.index.max())
     e, lt = wide.loc[early].dropna(), wide.loc[late].dropna()
@@ -85,41 +111,48 @@ def delay_sentence(steps: pd.DataFrame, *, early: str | None = None, late: str |
 
 
 def iha_table(iha_by_limit: Mapping[str, pd.DataFrame], start: str, end: str, *, internal: bool = False,
-              maturing: Iterable[str] = ()) -> pd.DataFrame:
+              decisions: Decisions | None = None, maturing: Iterable[str] = ()) -> pd.DataFrame:
     """IHA timeliness by cohort month over ``start``–``end`` for each limit (``{"28d": frame,
-    "20wd": frame}`` from :func:`hwb_kpis.kpis.iha_within`), display-ready (suppressed unless
-    ``internal``): month, children due, not yet due, and done / % within each limit. A cohort
-    month in ``maturing`` is labelled "still maturing"."""
-
+    "20wd": frame}`` from :func:`hwb_kpis.kpis.iha_within`), display-ready (published through
+    ``decisions``: the rule alone when None): month, children due, not yet due, and done / % within
+    each limit (each % only when its own done and due are shown). A cohort month in ``maturing``
+    is labelled "still maturing"."""
+    decisions = decisions or decisions_for(internal)
     base = None
-    basis: dict[str, list[str]] = {}
     for limit, frame in iha_by_limit.items():
         f = frame[(frame["month"].astype(str) >= start) & (frame["month"].astype(str) <= end)]
-        cols = {"numerator": f"done {iha_cohort.limit_words(limit)}", "rate": f"% {iha_cohort.limit_words(limit)}"}
-        part = f[["month", "numerator", "rate"]].rename(columns=cols)
+        words = iha_cohort.limit_words(limit)
+        part = pd.DataFrame({"month": f["month"].astype(str).to_numpy()})
+        part[f"done {words}"] = [decisions.cell(iha_key(limit, m, "done"), v) for m, v in zip(part["month"], f["numerator"], strict=True)]
+        part[f"% {words}"] = [percent(decisions.rate(r, (iha_key(limit, m, "done"), n), (iha_key(limit, m, "due"), d)))
+                              for m, r, n, d in zip(part["month"], f["rate"], f["numerator"], f["denominator"], strict=True)]
         if base is None:
-            base = f[["month", "denominator", "not_yet_due"]].rename(
-                columns={"denominator": "children due", "not_yet_due": "not yet due"}).merge(part, on="month")
-        else:
-            base = base.merge(part, on="month")
-        basis[cols["rate"]] = ["children due", cols["numerator"]]
+            base = pd.DataFrame({"month": part["month"]})
+            base["children due"] = [decisions.cell(iha_key(limit, m, "due"), v)
+                                    for m, v in zip(part["month"], f["denominator"], strict=True)]
+            base["not yet due"] = [decisions.cell(iha_key(limit, m, "not_yet_due"), v)
+                                   for m, v in zip(part["month"], f["not_yet_due"], strict=True)]
+        base = base.merge(part, on="month")
     base = base.sort_values("month").reset_index(drop=True)
     still = {str(m) for m in maturing}
     base["month"] = base["month"].map(lambda m: f"{month_name(m)} (still maturing)" if str(m) in still else month_name(m))
     counts = ["children due", "not yet due", *[c for c in base.columns if c.startswith("done ")]]
-    return display.publish(base, internal=internal, count_columns=counts, rate_columns=list(basis), rate_basis=basis)
+    return display.declare_counts(base, counts)
 
 
-def iha_before_after(iha_by_limit: Mapping[str, pd.DataFrame], at: str, end: str) -> pd.DataFrame:
+def iha_before_after(iha_by_limit: Mapping[str, pd.DataFrame], at: str, end: str, *,
+                     internal: bool = False) -> pd.DataFrame:
     """Pooled share on time before ``at`` and from ``at`` to ``end`` for each limit: ``measure,
-    before, after`` (for :func:`hwb_kpis.report.plots.before_after_bars`)."""
+    before, after`` (for :func:`hwb_kpis.report.plots.before_after_bars`); a share resting on a
+    pooled count from 1 to 4 is missing (not drawn) unless ``internal``."""
     rows = []
     for limit, frame in iha_by_limit.items():
         f = frame[frame["month"].astype(str) <= end]
-        pre, post = f[f["month"].astype(str) < at], f[f["month"].astype(str) >= at]
-        rows.append({"measure": iha_cohort.limit_words(limit),
-                     "before": pre["numerator"].sum() / max(pre["denominator"].sum(), 1),
-                     "after": post["numerator"].sum() / max(post["denominator"].sum(), 1)})
+        row = {"measure": iha_cohort.limit_words(limit)}
+        for side, part in (("before", f[f["month"].astype(str) < at]), ("after", f[f["month"].astype(str) >= at])):
+            done, due = int(part["numerator"].sum()), int(part["denominator"].sum())
+            row[side] = float("nan") if rests_on_small(done, due, internal=internal) else done / max(due, 1)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -157,6 +190,7 @@ KPI = iha_cohort.IHA_KPI
 class IhaPage(BasePage):
     """What page 05 shows, section by section."""
 
+    FAMILIES = ("iha",)
     MEASURES = (KPI,)
 
     def __init__(self, data: PageData, *, iha_limit: str) -> None:
@@ -178,21 +212,21 @@ class IhaPage(BasePage):
     @property
     @needs(KPI)
     def headline(self) -> str:
-        return iha_headline(self.chosen, self.iha_month, limit_words=self.limit_words, internal=self.internal,
-                            maturing_share=self.data.rules.maturing_share)
+        return iha_headline(self.chosen, self.iha_month, limit_words=self.limit_words, decisions=self.decisions,
+                            limit=self.iha_limit, maturing_share=self.data.rules.maturing_share)
 
     @property
     @needs(KPI, quiet=True)
     def cohort_table(self) -> pd.DataFrame:
         """The last year's cohorts for both limits (published)."""
-        return iha_table(self.iha, self.start, self.month, internal=self.internal,
+        return iha_table(self.iha, self.start, self.month, decisions=self.decisions,
                          maturing=self.chart.maturing["month"])
 
     # --- month by month -----------------------------------------------------------------------
     @cached_property
     def chart(self) -> Verdict:
-        """The verdict on IHA timeliness (the one the summary gives)."""
-        return self.data.verdict(self.iha[self.iha_limit], iha_cohort.IHA_KPI)
+        """The verdict on IHA timeliness (the one the summary gives), its withheld points marked."""
+        return self.verdict(self.iha[self.iha_limit], iha_cohort.IHA_KPI)
 
     @needs(KPI)
     def chart_figure(self):
@@ -238,7 +272,7 @@ class IhaPage(BasePage):
 
     @needs(KPI, quiet=True)
     def before_after_figure(self):
-        before_after = iha_before_after(self.iha, self.its_break, self.iha_month)
+        before_after = iha_before_after(self.iha, self.its_break, self.iha_month, internal=self.internal)
         brk = month_name(self.its_break)
         return plots.before_after_bars(before_after, group="measure", before="before", after="after",
                                        labels=(f"Before {brk}", f"{brk} to {month_name(self.iha_month)}"),
@@ -259,7 +293,8 @@ class IhaPage(BasePage):
     @property
     @needs(KPI)
     def delay_sentence(self) -> str:
-        return delay_sentence(self._parts, early=f"{self.its_break[:4]}-01", late=self.iha_month)
+        return delay_sentence(self._parts, early=f"{self.its_break[:4]}-01", late=self.iha_month,
+                              internal=self.internal)
 
     @property
     @needs(KPI, quiet=True)
@@ -270,9 +305,13 @@ class IhaPage(BasePage):
     def steps_figure(self):
         recent = self._parts[self._parts["month"] >= shift_month(self.iha_month, -23)].copy()
         recent["step"] = recent["step"].map(step_words)
+        drawn = chart_values(recent["median_days"], recent["n"], internal=self.internal)
+        hidden = int(pd.isna(drawn).sum() - recent["median_days"].isna().sum())
+        recent["median_days"] = drawn
+        note = hidden_points_note(hidden)
         return plots.small_multiples(recent, x="month", y="median_days", group="step",
                                      title="Median days for each step of the IHA", y_label="Median days",
-                                     as_of=self.as_of_text, ncols=3)
+                                     as_of=self.as_of_text, ncols=3, note=f"{plots.DEFAULT_NOTE} {note}" if note else None)
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, as_of: str = "",

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from hwb_kpis import coding, config, kpis, stats
-from hwb_kpis.privacy.disclosure import safe_count
+from hwb_kpis.privacy.disclosure import Decisions, chart_values, hidden_points_note
+from hwb_kpis.privacy.secondary import Ledger
 from hwb_kpis.report import agencies, display, plots, recontact_findings, repeat_flows
 from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
 from hwb_kpis.report.kpi_charts import series
@@ -19,7 +20,7 @@ from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.verdict import NOT_JUDGED
-from hwb_kpis.report.words import count, join_words, month_name, percent, shift_month
+from hwb_kpis.report.words import join_words, month_name, percent, shift_month
 
 KPI = "repeat_contacts"
 
@@ -30,7 +31,8 @@ def repeats_avoidable(contacts: pd.DataFrame, column: str, risk_value, reference
     rate of those with ``column == reference_value`` (uses ``is_repeat`` from ``flag_repeats``).
 
     Returns one row: ``rate_risk``, ``rate_reference``, ``n_risk``, ``avoidable``,
-    ``avoidable_per_month``, ``risk_words``, ``reference_words``.
+    ``avoidable_per_month``, ``risk_words``, ``reference_words``, and the counts the rates rest on
+    (``n_risk_repeats``, ``n_reference``, ``n_reference_repeats``).
     """
     col = contacts[column]
     risk = contacts[(col == risk_value).fillna(False).to_numpy(bool)]
@@ -43,7 +45,8 @@ def repeats_avoidable(contacts: pd.DataFrame, column: str, risk_value, reference
     return pd.DataFrame([{
         "rate_risk": rate_risk, "rate_reference": rate_ref, "n_risk": len(risk), "avoidable": avoidable,
         "avoidable_per_month": avoidable / max(months, 1), "risk_words": risk_words,
-        "reference_words": reference_words,
+        "reference_words": reference_words, "n_risk_repeats": int(risk["is_repeat"].astype(float).sum()),
+        "n_reference": len(ref), "n_reference_repeats": int(ref["is_repeat"].astype(float).sum()),
     }])
 
 
@@ -61,16 +64,51 @@ def repeats_per_child(contacts: pd.DataFrame, *, child_col: str = "child_id", to
     return pd.DataFrame({"repeats": labels, "children": dist.to_numpy(dtype="int64")})
 
 
-def repeats_per_child_sentence(dist: pd.DataFrame) -> str:
+def per_child_plan(dist: pd.DataFrame, *, internal: bool = False) -> Decisions:
+    """The disclosure decisions for :func:`repeats_per_child` and the sentence that gives its total
+    (``total = Σ rows``: a row hidden in the table must not come back as the total less the rest)."""
+    ledger = Ledger()
+    keys = [ledger.count(("children with repeats", str(k)), v) for k, v in zip(dist["repeats"], dist["children"], strict=True)]
+    ledger.count(("children with repeats", "any"), int(dist["children"].sum()), margin=True)
+    ledger.total(("children with repeats", "any"), keys)
+    return ledger.protect(internal=internal)
+
+
+def repeats_per_child_sentence(dist: pd.DataFrame, decisions: Decisions | None = None) -> str:
+    """How many children had a repeat contact, the share with exactly one and how many had the
+    most (each figure as :func:`per_child_plan` publishes it)."""
+    decisions = decisions or per_child_plan(dist)
     total = int(dist["children"].sum())
     if total == 0:
         return "No child had a repeat contact in this period."
     one = int(dist["children"].iloc[0])
     many = int(dist["children"].iloc[-1])
     top = dist["repeats"].iloc[-1].rstrip("+")
-    many_text = "none" if many == 0 else safe_count(many)
-    return (f"{count(total)} children had at least one repeat contact; {one / total:.0%} of them had exactly one, "
-            f"and {many_text} had {top} or more.")
+    k_total, k_one = ("children with repeats", "any"), ("children with repeats", str(dist["repeats"].iloc[0]))
+    k_many = ("children with repeats", str(dist["repeats"].iloc[-1]))
+    many_text = "none" if many == 0 else decisions.words(k_many, many)
+    share = decisions.rate_words(one / total, (k_one, one), (k_total, total))
+    return (f"{decisions.words(k_total, total)} children had at least one repeat contact; {share} of them had exactly "
+            f"one, and {many_text} had {top} or more.")
+
+
+def drivers_plan(drivers: pd.DataFrame, *, internal: bool = False) -> Decisions:
+    """The disclosure decisions for the model's table of contacts per level: within a term the
+    levels add up to the contacts modelled (the time row's count), so the reference level (not
+    shown) and a level the table leaves out are in the sums, unpublished."""
+    ledger = Ledger()
+    rows = drivers.dropna(subset=["n"])
+    total = rows.loc[rows["term"].astype(str) == "time", "n"]
+    shown = set(zip(*[recontact_findings.without_definitional(drivers)[c].astype(str) for c in ("term", "level")],
+                    strict=True))
+    for term, group in rows[rows["term"].astype(str) != "time"].groupby("term", sort=True):
+        keys = [ledger.count(("model contacts", str(term), str(lv)), n,
+                             published=(str(term), str(lv)) in shown and not bool(ref))
+                for lv, n, ref in zip(group["level"], group["n"], group["is_reference"], strict=True)]
+        if len(total) and int(group["n"].sum()) == int(total.iloc[0]):
+            whole = ledger.count(("model contacts", "time", "per 12 months"), int(total.iloc[0]), margin=True)
+            ledger.total(whole, keys, what=f"contacts modelled = Σ levels of {term}")
+    return ledger.protect(internal=internal)
 
 
 def km_sentence(shares: pd.DataFrame) -> str:
@@ -100,10 +138,12 @@ def km_sentence(shares: pd.DataFrame) -> str:
 class RepeatsPage(BasePage):
     """What page 04 shows, section by section."""
 
+    FAMILIES = ("contacts",)
     MEASURES = (KPI,)
 
     def __init__(self, data: PageData, *, view: str, lookback_days: int) -> None:
         super().__init__(data)
+        self.view = view
         self.lookback_days = lookback_days
         self.kpi_df = data.kpis(view=view, lookback_days=lookback_days)
         #: the column of the contacts' source group in the chosen view
@@ -125,8 +165,8 @@ class RepeatsPage(BasePage):
     # --- the repeat rate month by month -------------------------------------------------------
     @cached_property
     def chart(self) -> Verdict:
-        """The verdict on repeat contacts (the one the summary gives)."""
-        return self.data.verdict(self.kpi_df, KPI)
+        """The verdict on repeat contacts (the one the summary gives), its withheld points marked."""
+        return self.verdict(self.kpi_df, KPI)
 
     @property
     def judged_month(self) -> str:
@@ -141,7 +181,7 @@ class RepeatsPage(BasePage):
     @needs(KPI, quiet=True)
     def verdicts(self) -> list[Verdict]:
         """All agencies, then health (the summary's two repeat measures)."""
-        return [self.chart, self.data.verdict(self.kpi_df, KPI, "health")]
+        return [self.chart, self.verdict(self.kpi_df, KPI, "health")]
 
     @property
     @needs(KPI, quiet=True)
@@ -149,10 +189,11 @@ class RepeatsPage(BasePage):
         """All agencies, then health: this month against last month and last year (a month still
         maturing is given, not compared)."""
         maturing = dict(zip(self.chart.maturing["month"], self.chart.maturing["share"], strict=True))
-        return [comparison_sentence(compare_periods(self.kpi_df, KPI, "all", self.month), internal=self.internal,
-                                    maturing=maturing),
+        return [comparison_sentence(compare_periods(self.kpi_df, KPI, "all", self.month), decisions=self.decisions,
+                                    view=self.view, maturing=maturing),
                 comparison_sentence(compare_periods(self.kpi_df, KPI, "health", self.month),
-                                    label="Repeat contacts from health", internal=self.internal, maturing=maturing)]
+                                    label="Repeat contacts from health", decisions=self.decisions, view=self.view,
+                                    maturing=maturing)]
 
     # --- by agency ----------------------------------------------------------------------------
     @cached_property
@@ -162,9 +203,11 @@ class RepeatsPage(BasePage):
     @needs(KPI)
     def agencies_figure(self):
         """Each of the largest agencies' own SPC chart."""
-        panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.judged_month)
+        panels = agencies.agency_panels(self.kpi_df, KPI, self._panels[0], self.judged_month, decisions=self.decisions,
+                                        view=self.view)
         return plots.small_multiples(panels, x="x", y="y", group="agency", title="Repeat contacts by agency",
-                                     y_label="Share that are repeats", percent=True, as_of=self.as_of_text)
+                                     y_label="Share that are repeats", percent=True, as_of=self.as_of_text,
+                                     note=agencies.panels_note(panels))
 
     @property
     @needs(KPI, quiet=True)
@@ -174,7 +217,8 @@ class RepeatsPage(BasePage):
     @cached_property
     def funnel(self) -> pd.DataFrame:
         """The agencies' funnel over the 12 months to the judged month, labelled."""
-        funnel = agencies.kpi_funnel(self.kpi_df, KPI, self.judged_month, months=12)
+        funnel = agencies.kpi_funnel(self.kpi_df, KPI, self.judged_month, months=12, decisions=self.decisions,
+                                     view=self.view)
         funnel["label"] = funnel["label"].map(group_label)
         return funnel
 
@@ -182,7 +226,8 @@ class RepeatsPage(BasePage):
     def funnel_figure(self):
         return plots.funnel_plot(self.funnel, improvement_direction="decrease",
                                  title=f"Repeat contacts by agency over the 12 months to {month_name(self.judged_month)}",
-                                 y_label="Share that are repeats", as_of=self.as_of_text)
+                                 y_label="Share that are repeats", as_of=self.as_of_text,
+                                 note=agencies.funnel_note(self.funnel))
 
     @property
     @needs(KPI, quiet=True)
@@ -212,17 +257,28 @@ class RepeatsPage(BasePage):
         return plots.odds_ratio_plot(self._labelled_drivers, title="What goes with a repeat contact",
                                      as_of=self.as_of_text)
 
+    @cached_property
+    def _drivers_plan(self) -> Decisions:
+        return drivers_plan(self.drivers, internal=self.internal)
+
     @property
     @needs(KPI, quiet=True)
     def drivers_table(self) -> pd.DataFrame:
-        """Each factor's odds ratio and interval (published)."""
+        """Each factor's odds ratio and interval (published: a level on fewer than 5 contacts, or on
+        a number withheld, has its count and its odds ratio hidden)."""
         labelled = self._labelled_drivers
-        shown = labelled[~labelled["is_reference"].astype(bool)][["label", "odds_ratio", "ci_low", "ci_high", "n"]].copy()
+        shown = labelled[~labelled["is_reference"].astype(bool)][["term", "level", "label", "odds_ratio", "ci_low",
+                                                                   "ci_high", "n"]]
+        shown = shown.reset_index(drop=True)
+        keys = [("model contacts", str(t), str(lv)) for t, lv in zip(shown["term"], shown["level"], strict=True)]
+        shown = shown.drop(columns=["term", "level"])
         for c in ("odds_ratio", "ci_low", "ci_high"):
             shown[c] = shown[c].map(lambda v: f"{v:.2f}")
         shown = shown.rename(columns={"label": "factor", "odds_ratio": "odds ratio", "ci_low": "95% from",
                                       "ci_high": "95% to", "n": "contacts"})
-        return display.publish(shown, count_columns=["contacts"], rate_columns=(), internal=self.internal)
+        return display.publish(shown, count_columns=["contacts"], rate_columns=["odds ratio", "95% from", "95% to"],
+                               rate_basis={c: ["contacts"] for c in ("odds ratio", "95% from", "95% to")},
+                               decisions=self._drivers_plan, keys=lambda i, _c: keys[i])
 
     @property
     @needs(KPI, quiet=True)
@@ -232,7 +288,7 @@ class RepeatsPage(BasePage):
     @property
     @needs(KPI, quiet=True)
     def excluded_note(self) -> str:
-        return recontact_findings.excluded_note(self.drivers)
+        return recontact_findings.excluded_note(self.drivers, internal=self.internal)
 
     # --- how soon do children come back? ------------------------------------------------------
     @cached_property
@@ -253,8 +309,15 @@ class RepeatsPage(BasePage):
         curves = stats.km_curves(self.episodes)
         curves = curves[curves["group"].isin([*main, "all"])]
         curves = curves.assign(group=curves["group"].map(lambda g: g if g == "all" else group_label(g)))
+        hidden = 0
+        if "n_risk" in curves.columns:  # a step resting on fewer than 5 children still followed is not drawn
+            for c in ("recontacted", "recontacted_ci_low", "recontacted_ci_high"):
+                values = chart_values(curves[c], curves["n_risk"], internal=self.internal)
+                hidden = max(hidden, int(pd.isna(values).sum() - curves[c].isna().sum()))
+                curves[c] = values
+        note = hidden_points_note(hidden)
         return plots.km_plot(curves, title="Children contacted about again after a threshold-not-met decision",
-                             as_of=self.as_of_text)
+                             as_of=self.as_of_text, note=f"{plots.DEFAULT_NOTE} {note}" if note else None)
 
     @property
     @needs(KPI, quiet=True)
@@ -298,16 +361,22 @@ class RepeatsPage(BasePage):
     def per_child(self) -> pd.DataFrame:
         return repeats_per_child(self.last_year)
 
+    @cached_property
+    def _per_child_plan(self) -> Decisions:
+        return per_child_plan(self.per_child, internal=self.internal)
+
     @property
     @needs(KPI)
     def per_child_table(self) -> pd.DataFrame:
+        keys = [("children with repeats", str(k)) for k in self.per_child["repeats"]]
         return display.publish(self.per_child.rename(columns={"repeats": "repeat contacts in the year"}),
-                               count_columns=["children"], rate_columns=(), internal=self.internal)
+                               count_columns=["children"], rate_columns=(), decisions=self._per_child_plan,
+                               keys=lambda i, _c: keys[i])
 
     @property
     @needs(KPI, quiet=True)
     def per_child_sentence(self) -> str:
-        return repeats_per_child_sentence(self.per_child)
+        return repeats_per_child_sentence(self.per_child, self._per_child_plan)
 
     # --- what would reduce repeats ------------------------------------------------------------
     @property
@@ -316,12 +385,12 @@ class RepeatsPage(BasePage):
         potential = repeats_avoidable(self.last_year, "previous_marf", False, True,
                                       risk_words="the earlier contact was not on a MARF",
                                       reference_words="the earlier contact was on a MARF")
-        return recontact_findings.repeat_reduction_findings(self.drivers, potential=potential)
+        return recontact_findings.repeat_reduction_findings(self.drivers, potential=potential, internal=self.internal)
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
          lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, internal: bool = False, settings_dir=None,
          maturing_share: float = config.DEFAULT_MATURING_SHARE, link_days: int = config.DEFAULT_LINK_DAYS) -> RepeatsPage:
     """Page 04 for the notebook's parameters."""
-    return RepeatsPage(load_data(month, processed_dir, raw_dir, internal=internal, settings_dir=settings_dir,
+    return RepeatsPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view, settings_dir=settings_dir,
                                  maturing_share=maturing_share, link_days=link_days), view=view, lookback_days=lookback_days)

@@ -19,7 +19,8 @@ from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.declared import changes_note, targets_note
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
-from hwb_kpis.report.words import month_name, percent, value_text
+from hwb_kpis.report.words import missing as _missing
+from hwb_kpis.report.words import month_name, value_text
 
 #: the measures of the board report, in its order: (kpi, group)
 ITEMS: tuple[tuple[str, str], ...] = (
@@ -43,7 +44,12 @@ DETAIL_PAGES = {
 
 
 def _change_words(v: Verdict) -> str:
+    """The supported month-on-month change in words; its figures left out when the chart withholds
+    the month's point (:meth:`Verdict.published`)."""
     test = v.month_change
+    if v.hidden is not None and len(v.hidden) and bool(v.hidden[-1]):
+        return (f"**{v.label}**, {month_name(v.latest_month)}: moved more than this measure's usual month-to-month "
+                "variation (the figures are not shown, to protect children's privacy)")
     this, last = v.value, v.value - test["difference"]
     move = comparisons.change_sentence(this, last, is_rate=v.is_rate,
                                        previous_label=f"in {month_name(v.previous_month)}")
@@ -57,7 +63,8 @@ def what_changed(verdicts: Mapping[tuple[str, str], Verdict]) -> list[str]:
     supports: a special cause that the month before did not show (a new signal), or a difference
     from the month before larger than the chart's own month-to-month variation gives
     (:func:`hwb_kpis.stats.difference_test`, p < 0.05). Months still maturing are never judged.
-    Signals that began earlier are named as continuing, not as changes. Never empty."""
+    Signals that began earlier are named as continuing, not as changes. A figure the pack withholds
+    is not quoted. Never empty."""
     out = []
     for v in verdicts.values():
         if v.too_few:
@@ -107,7 +114,7 @@ class SummaryPage(BasePage):
     def verdicts(self) -> dict[tuple[str, str], Verdict]:
         """The verdict on each measure the extract gives (:meth:`PageData.verdict`), in the board
         report's order."""
-        return {(kpi, group): self.data.verdict(self.iha if kpi == iha_cohort.IHA_KPI else self.kpi_df, kpi, group)
+        return {(kpi, group): self.verdict(self.iha if kpi == iha_cohort.IHA_KPI else self.kpi_df, kpi, group)
                 for kpi, group in self.items
                 if not self.kpi_df[(self.kpi_df["kpi"] == kpi) & (self.kpi_df["group"] == group)].empty}
 
@@ -167,10 +174,10 @@ class SummaryPage(BasePage):
 
     @cached_property
     def measures_table(self) -> pd.DataFrame:
-        """Every measure this month, last month and the same month last year (suppressed unless
-        internal), a figure for a month still maturing marked."""
-        return comparisons.comparison_table(self.kpi_df, self.items, self.month, internal=self.internal,
-                                            month_for=self.month_for, maturing=self.maturing)
+        """Every measure this month, last month and the same month last year (published through the
+        pack's disclosure decisions), a figure for a month still maturing marked."""
+        return comparisons.comparison_table(self.kpi_df, self.items, self.month, month_for=self.month_for,
+                                            decisions=self.decisions, view=self.data.view, maturing=self.maturing)
 
     @property
     def maturing_note(self) -> str:
@@ -210,26 +217,47 @@ class SummaryPage(BasePage):
         return "## Proposed change points (internal copy only)" if self.proposals else ""
 
     # --- the three recommendations ------------------------------------------------------------
-    def _rate(self, kpi: str, group: str) -> str:
-        return percent(comparisons.compare_periods(self.kpi_df, kpi, group, self.month).loc["this month", "rate"])
+    def _rate(self, kpi: str, group: str) -> str | None:
+        """This month's rate as a sentence gives it; None when it may not be published, ``""`` when
+        there is none (no contacts to take a share of)."""
+        comp = comparisons.compare_periods(self.kpi_df, kpi, group, self.month)
+        if _missing(comp.loc["this month", "rate"]):
+            return ""
+        if comparisons.period_status(comp, "this month", self.decisions, self.data.view) != "shown":
+            return None
+        return value_text(comp.loc["this month", "rate"], is_rate=True)
 
     @property
     @needs("health_share")
     def commissioning_answer(self) -> str:
-        """Recommendation 1: what health services send, and how well (the parts the extract gives)."""
+        """Recommendation 1: what health services send, and how well (the parts the extract gives;
+        a figure that rests on a count from 1 to 4, or on one withheld, is left out and the
+        sentence says so)."""
         r = self._rate
-        parts = {
-            "marf": f"{r('marf', 'health')} of health contacts came on a MARF (all agencies: {r('marf', 'all')})",
-            "conversion": f"{r('conversion', 'health')} were progressed to a referral "
-                          f"(all agencies: {r('conversion', 'all')})",
-            "repeat_contacts": f"{r('repeat_contacts', 'health')} were repeat contacts "
-                               f"(all agencies: {r('repeat_contacts', 'all')})",
-        }
-        shown = [text for kpi, text in parts.items() if self.can_show(kpi)]
-        said = f"In {self.month_words}, health services sent {r('health_share', 'all')} of all contacts. "
-        if shown:
-            said += "; ".join(shown) + ". "
-        return said + "The breakdown by health service is in *Contacts and sources*."
+        share = r("health_share", "all")
+        head = (f"In {self.month_words}, health services sent {share} of all contacts." if share else
+                f"In {self.month_words}, the share of contacts from health services is not shown, to protect "
+                "children's privacy." if share is None else f"There were no contacts in {self.month_words}.")
+        parts, hidden = [], []
+        for kpi, words in (("marf", "came on a MARF"), ("conversion", "were progressed to a referral"),
+                           ("repeat_contacts", "were repeat contacts")):
+            if not self.can_show(kpi):  # the parts the extract gives
+                continue
+            mine, everyone = r(kpi, "health"), r(kpi, "all")
+            if mine == "":
+                continue
+            if mine is None:
+                hidden.append(words.replace("were ", "").replace("came ", "coming "))
+                continue
+            parts.append(f"{mine} of health contacts {words}" + (f" (all agencies: {everyone})" if everyone else ""))
+        body = ""
+        if parts:
+            text = "; ".join(parts)
+            body += " " + text[:1].upper() + text[1:] + "."
+        if hidden:
+            body += (" The share of health contacts " + " / ".join(hidden) + " is not shown, to protect children's "
+                     "privacy.")
+        return head + body + " The breakdown by health service is in *Contacts and sources*."
 
     @property
     @needs("conversion")
@@ -240,7 +268,8 @@ class SummaryPage(BasePage):
         if judged is None:
             return verdict.NOT_JUDGED.format(what="conversion")
         trend = trends.rate_trend(self.kpi_df, "conversion", judged)
-        funnel = agencies.kpi_funnel(self.kpi_df, "conversion", judged, months=12)
+        funnel = agencies.kpi_funnel(self.kpi_df, "conversion", judged, months=12, decisions=self.decisions,
+                                     view=self.data.view)
         return (trends.trend_sentence(trend, "conversion") + " "
                 + agencies.funnel_sentence(funnel, what="conversion rate over the 12 months to "
                                            + month_name(judged)))
@@ -264,7 +293,7 @@ class SummaryPage(BasePage):
     def feedback_answer(self) -> str:
         """Recommendation 3: how complete what agencies send is."""
         return completeness_sentence(completeness(self.data.contacts, self.month), self.month,
-                                     marf_in_extract=self.can_show("marf"))
+                                     decisions=self.decisions, marf_in_extract=self.can_show("marf"))
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
@@ -272,7 +301,7 @@ def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, vi
          internal: bool = False, settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
          link_days: int = config.DEFAULT_LINK_DAYS) -> SummaryPage:
     """Page 00 for the notebook's parameters."""
-    data = load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal, settings_dir=settings_dir,
+    data = load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal, view=view, settings_dir=settings_dir,
                      maturing_share=maturing_share, link_days=link_days)
     return SummaryPage(data, view=view, lookback_days=lookback_days, iha_limit=iha_limit, settings_dir=settings_dir)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -63,3 +64,36 @@ def test_the_contacts_page_builds_on_the_default_data(page):
     assert page.health_share_range.startswith("Since April 2015, the share of contacts from health has been between")
     assert page.health_breakdown_sentence.startswith("Over the last 12 months the largest health referrer was")
     assert len(page.health_breakdown_table) == 6
+
+
+def test_a_small_month_is_not_quoted_as_the_lowest():
+    """"lowest 3 in December 2015": a month of 3 contacts is fewer than 5 in the sentence."""
+    rows = monthly("contacts", "all", [1380, 1481, 3], start="2015-10")
+    s = ct.average_sentence(rows)
+    assert "lowest fewer than 5 in December 2015" in s and "lowest 3" not in s
+
+
+def test_no_chart_draws_a_count_from_1_to_4(page):
+    """The health services panels (school nurse at 4 in August 2014) and every other figure of the
+    page: no point of a count chart is drawn at 1 to 4."""
+    for make in (page.health_services_figure, page.agencies_figure, page.contacts_figure):
+        fig = make()
+        for ax in fig.axes:
+            for line in ax.get_lines():
+                y = np.asarray(line.get_ydata(), dtype=float)
+                assert not ((y >= 1) & (y <= 4)).any(), (make.__name__, ax.get_title())
+    assert "not drawn" in page.health_services_figure().texts[-1].get_text()
+
+
+def test_the_health_breakdown_and_the_health_total_give_no_code_away():
+    """August 2014: the school nurse's 4 contacts, beside the month's health total on page 00."""
+    from hwb_kpis.privacy.disclosure import published_html
+    from hwb_kpis.report.pages import summary
+    from tests.privacy.audit import attack_pack
+
+    month = "2014-08"
+    contacts = ct.load(month=month)
+    assert (contacts.health_breakdown.set_index("code").loc["3C", "this month"]) == 4
+    pages = {"00_board_summary.html": published_html(summary.load(month=month).measures_table),
+             "02_contacts_and_sources.html": published_html(contacts.health_breakdown_table)}
+    assert attack_pack(pages, month) == []

@@ -17,7 +17,8 @@ def test_views_comparison_and_reconciliation():
     summary = {"tables": {"contacts": {"raw_rows": 100, "clean_rows": 93, "quarantined": 4, "duplicates_dropped": 3,
                                        "reconciled": True}}}
     s = dq.reconciliation_sentence(summary)
-    assert s == ("Every raw row is accounted for: contacts: 100 raw rows = 93 used + fewer than 5 quarantined + "
+    # 100 − 93 would leave 7 for the two small counts (each 3 or 4): "used" is withheld with them
+    assert s == ("Every raw row is accounted for: contacts: 100 raw rows = not shown used + fewer than 5 quarantined + "
                  "fewer than 5 exact duplicates dropped.")
     assert "4 quarantined" in dq.reconciliation_sentence(summary, internal=True)
 
@@ -29,10 +30,15 @@ def test_recoding_by_rule_and_school_nurse_sentence():
     wide = dq.recoding_by_rule(rec, "2015-10", "2015-11")
     assert list(wide.columns) == ["rule", "change", "2015-10", "2015-11", "total"]
     assert wide.iloc[0].tolist() == ["nurse_dsl", "2A → 3C", 20, 30, 50]
-    s = dq.school_nurse_sentence(rec, 12, 60, start="2015-10", end="2015-11")
+    moved_in, moved_out = dq.moved(rec, "2015-10", "2015-11")
+    assert (moved_in, moved_out) == (50, 2)
+    s = dq.school_nurse_sentence(12, 62, 50, 0, start="2015-10", end="2015-11")
     assert s.startswith("From October 2015 to November 2015, 12 contacts were recorded as coming from a school nurse; "
-                        "after recoding there are 60. 50 came in")
-    assert "fewer than 5 went out" in s and s.endswith("5.0 times what was recorded.")
+                        "after recoding there are 62. 50 came in")
+    assert "and 0 went out" in s and s.endswith("5.2 times what was recorded.")
+    # 2 went out: 60 = 12 + 50 − out would give it away, so another count is withheld with it
+    s = dq.school_nurse_sentence(14, 62, 50, 2, start="2015-10", end="2015-11")
+    assert "fewer than 5 went out" in s and "not shown" in s
     assert dq.recode_rule_words("unknown_source").startswith("No valid code recorded")
     assert dq.recode_rule_words("x", {"x": "  Does\n  this. "}) == "Does this."
 
@@ -52,3 +58,21 @@ def test_the_data_quality_page_builds_on_the_default_data(page):
     assert page.school_nurse_sentence.startswith("From December 2014 to November 2015, ")
     assert list(page.views_table["measure"])[-1] == "Contacts received – code 3C"
     assert list(page.health_views_table.columns) == ["code", "source", "as recorded", "as recoded"]
+
+
+def test_page_01_and_the_index_give_no_small_count_away(page):
+    """The recoding table's totals (a <5 beside a total of 84 whose visible cells sum to 80), the
+    rows received − used on the index, the flows of the recoding rules and the school nurse's
+    counts: attacked from the HTML they render to."""
+    from hwb_kpis.privacy.disclosure import published_html
+    from hwb_kpis.report import render
+    from tests.privacy.audit import attack_pack
+
+    tables = [page.rows_table, page.reasons_table, page.unknown_table, page.recoding_table,
+              page.health_views_table, page.views_table]
+    texts = [page.reconciliation_sentence, page.completeness_sentence, page.school_nurse_sentence]
+    html = "".join(published_html(t) for t in tables) + "".join(f"<p>{t}</p>" for t in texts)
+    index = render.render_index([], month=page.month, summary=dict(page.data.summary), synthetic=False, internal=False)
+    problems = attack_pack({"01_data_quality_and_coding.html": html, "index.html": index}, page.month)
+    assert problems == []
+    assert "c" in set(page.recoding_table.drop(columns=["rule", "change"]).to_numpy().ravel())

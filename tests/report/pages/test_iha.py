@@ -60,3 +60,13 @@ def test_the_iha_page_builds_on_the_default_data(page):
     assert "the share of IHAs done within 28 days from January 2015" in page.its_sentence
     assert page.delay_sentence.startswith("In January 2015 the longest step was")
     assert list(page.steps_table.columns)[0] == "month" and page.steps_table.attrs
+
+
+def test_the_delay_sentence_quotes_no_median_on_fewer_than_5_children():
+    """A median on 3 children ("median 30 days") is neither quoted nor used to find the longest step."""
+    steps = pd.DataFrame({"month": ["2015-01", "2015-01", "2015-10", "2015-10"],
+                          "step": ["start_to_consent", "notified_to_iha", "start_to_consent", "notified_to_iha"],
+                          "median_days": [40.0, 10.0, 30.0, 12.0], "n": [14, 14, 3, 9]})
+    s = page_iha.delay_sentence(steps)
+    assert "30" not in s and "in October 2015 it was health carrying out the assessment (median 12 days)" in s
+    assert "social care getting consent (median 30 days)" in page_iha.delay_sentence(steps, internal=True)

@@ -23,7 +23,11 @@ def test_repeats_avoidable_and_per_child_distribution_hold_no_ids():
     assert list(dist["repeats"]) == ["1", "2", "3+"]
     assert list(dist["children"]) == [1, 1, 0]
     assert not dist.astype(str).isin(["a", "b", "c", "d"]).any().any()
-    assert "2 children" in repeats.repeats_per_child_sentence(dist)
+    # 2 children: a total of 1 to 4, and a share of it, are not published (unless internal)
+    sentence = repeats.repeats_per_child_sentence(dist)
+    assert sentence.startswith("fewer than 5 children had at least one repeat contact") and "%" not in sentence
+    internal = repeats.repeats_per_child_sentence(dist, repeats.per_child_plan(dist, internal=True))
+    assert internal.startswith("2 children had at least one repeat contact; 50% of them")
 
 
 def test_km_sentence():

@@ -84,3 +84,41 @@ def test_the_summary_and_every_detail_page_give_one_verdict(page):
         assert mine.record() == theirs.record(), item
         assert mine.sentence == theirs.sentence, item
         pd.testing.assert_frame_equal(mine.frame, theirs.frame)
+
+
+def test_what_changed_on_a_month_of_3_contacts_gives_no_count_away():
+    """"Contacts received: 3, down 1,377": neither the count nor the change from last month."""
+    from hwb_kpis.privacy.disclosure import decisions_for
+    from hwb_kpis.report.kpi_verdicts import kpi_verdict
+    from tests.report.frames import monthly
+
+    frame = monthly("contacts", "all", [1380, 1400, 1350, 1420, 1390, 1370, 1410, 1380, 1400, 1390, 1380, 3],
+                    start="2015-01")
+    v = kpi_verdict(frame, "contacts", "all", "2015-12").published(decisions_for(False))
+    assert v.hidden is not None and v.hidden[-1] and not v.hidden[:-1].any()
+    moved = summary.what_changed({("contacts", "all"): v})
+    text = " ".join(moved)
+    assert "December 2015" in text  # the month is named as changed ...
+    assert "1,377" not in text and ": 3," not in text and "1,380" not in text  # ... its figures are not
+
+
+def test_the_commissioning_answer_gives_no_share_of_a_small_count():
+    """10 contacts, 4 from health all on a MARF: not "health services sent 40% of all contacts",
+    nor "100% of health contacts came on a MARF"."""
+    import pandas as pd
+
+    from hwb_kpis.report.pages.base import PageData
+    from tests.kpis.fixtures import make_contacts, make_looked_after
+
+    rows = [(f"h{i}", "2015-12-0" + str(1 + i), "referral", "3A", "3A", True) for i in range(4)]
+    rows += [(f"p{i}", "2015-12-0" + str(1 + i % 9), "nfa", "6", "6", False) for i in range(6)]
+    rows += [(f"q{i}", "2015-11-1" + str(i), "nfa", "6", "6", False) for i in range(9)]
+    tables = {"contacts": make_contacts(rows), "looked_after": make_looked_after([("x", "2015-06-01", "2015-06-20")]),
+              "summary": {"extract_date": "2015-12-09"}}
+    page = summary.SummaryPage(PageData("2015-12", tables, pd.Timestamp("2015-12-09")), view="recoded",
+                               lookback_days=365, iha_limit="28d")
+    answer = page.commissioning_answer
+    assert "40%" not in answer and "100%" not in answer and "not shown" in answer
+    table = page.measures_table.set_index("measure")
+    assert table.loc["Share of contacts from health", "this month"] == "*"
+    assert table.loc["Share of contacts from health", "count"] == "<5"
