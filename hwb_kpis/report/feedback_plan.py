@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from hwb_kpis.privacy.disclosure import SHOWN, Decisions
 from hwb_kpis.privacy.secondary import Ledger
-from hwb_kpis.report import published
+from hwb_kpis.report import published, repeat_flows
 
 if TYPE_CHECKING:
     from hwb_kpis.report.pages.feedback import FeedbackPage
@@ -44,14 +44,11 @@ def _headline(ledger: Ledger, page: FeedbackPage) -> None:
 
 
 def _outcomes(ledger: Ledger, page: FeedbackPage) -> None:
+    """Outcomes add up to the agency's 12 months' contacts (the headline's 12-month count)."""
     a = page.agency.id
-    total = ledger.count(key("outcome", a, "any"), int(page.outcomes.sum()), margin=True)
+    total = ledger.count(key("contacts_12m", a, "any"), int(page.outcomes.sum()), margin=True)
     parts = [ledger.count(key("outcome", a, o), n) for o, n in page.outcomes.items()]
     ledger.total(total, parts, what="the agency's contacts by outcome")
-    if key("contacts_12m", a, "any") in ledger:
-        ledger.total(key("contacts_12m", a, "any"), [total], what="outcomes of the 12 months' contacts")
-    else:
-        ledger.count(key("contacts_12m", a, "any"), int(page.outcomes.sum()), margin=True)
     ledger.count(key("decided_dated", a, "any"), page.decided_with_date, published=False)
 
 
@@ -62,6 +59,11 @@ def _quality(ledger: Ledger, page: FeedbackPage) -> None:
 
 
 def _flows(ledger: Ledger, page: FeedbackPage) -> None:
+    """A health service's flows (by code: not in the board pack's table) in the page's ledger; an
+    agency that is a source group shows a row and a column of the board pack's flow table, with
+    the board's decisions (:func:`_board_flows`)."""
+    if not page.agency.is_code:
+        return
     a = page.agency.id
     flows = page.own_flows
     for direction, col in (("flow_in", "earlier"), ("flow_out", "later")):
@@ -86,7 +88,35 @@ def _stricter(page_plan: Decisions, pack: Decisions, page: FeedbackPage) -> Deci
             theirs = published.count_key(pack_what, page.view, group, page.month)
             if theirs in pack and pack.status(theirs) != SHOWN and status[mine] == SHOWN:
                 status[mine] = pack.status(theirs)
+    if page.agency.is_code:
+        mine, theirs = key("contacts", page.agency.id, "12 months", "num"), published.code12_key(page.view, page.agency.id,
+                                                                                                 page.month)
+        if mine in status and theirs in pack and pack.status(theirs) != SHOWN and status[mine] == SHOWN:
+            status[mine] = pack.status(theirs)
+            status[key("contacts_12m", page.agency.id, "any")] = pack.status(theirs)
     return Decisions(status, values, internal=page_plan.internal, unresolved=page_plan.unresolved)
+
+
+def _board_flows(page: FeedbackPage) -> tuple[dict, dict]:
+    """(status, value) of the page's flow cells as the board pack's flow table (page 04) publishes
+    them: its repeats by the earlier agency are the board's column of the agency, the repeats
+    after its contacts the board's row."""
+    flows = page.flows
+    board = repeat_flows.flows_plan(flows, page.month, internal=page.internal)
+    full = repeat_flows.with_totals(flows)
+    a, status, values = page.agency.id, {}, {}
+    if flows.empty or a not in full.index:
+        return status, values
+    for g in page.own_flows["agency"]:
+        for mine, earlier, later in ((key("flow_in", a, g), g, a), (key("flow_out", a, g), a, g)):
+            if earlier in full.index and later in full.columns:
+                values[mine] = float(full.loc[earlier, later])
+                status[mine] = board.status(repeat_flows.flow_key(earlier, later, page.month), values[mine])
+    for mine, earlier, later in ((key("flow_in", a, "any"), repeat_flows.TOTAL, a),
+                                 (key("flow_out", a, "any"), a, repeat_flows.TOTAL)):
+        values[mine] = float(full.loc[earlier, later])
+        status[mine] = board.status(repeat_flows.flow_key(earlier, later, page.month), values[mine])
+    return status, values
 
 
 def agency_plan(page: FeedbackPage) -> Decisions:
@@ -99,6 +129,9 @@ def agency_plan(page: FeedbackPage) -> Decisions:
     plan = ledger.protect(internal=page.internal)
     if page.internal:
         return plan
+    if not page.agency.is_code:
+        status, values = _board_flows(page)
+        plan = Decisions({**plan._status, **status}, {**plan._values, **values}, unresolved=plan.unresolved)
     pack = published.pack_plan(page.data.tables, page.month, view=page.view, as_of=page.data.as_of,
                                processed_dir=page.data.processed_dir, families=("contacts",), internal=False)
     return _stricter(plan, pack, page)

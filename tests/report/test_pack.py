@@ -20,6 +20,9 @@ import pytest
 
 from hwb_kpis.demo import write_extract
 from hwb_kpis.report.build import build_report
+from hwb_kpis.report.feedback_agencies import feedback_agencies
+from hwb_kpis.report.feedback_build import build_feedback
+from hwb_kpis.report.options import ReportOptions
 from tests.privacy.audit import attack_pack, read_pack
 from tests.privacy.extracts import KEY as SMALL_KEY
 from tests.privacy.extracts import SMALL_MONTH, three_contact_extract
@@ -108,8 +111,11 @@ def pack(tmp_path_factory):
                               echo=lambda m: None, parameters=parameters)
         internal = build_report(MONTH, root / "raw", root / "processed", root / "internal", jobs=2,
                                 echo=lambda m: None, internal=True, only=["00_board_summary", "05_iha_timeliness"])
+        feedback = build_feedback(ReportOptions(MONTH, root / "raw", root / "processed", root / "reports", jobs=2),
+                                  echo=lambda m: None)
     return {"result": result, "internal": internal, "forbidden": forbidden, "dir": root / "reports" / MONTH,
-            "internal_dir": root / "internal" / f"{MONTH}-internal"}
+            "internal_dir": root / "internal" / f"{MONTH}-internal", "feedback": feedback,
+            "processed": root / "processed"}
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +129,9 @@ def small_pack(tmp_path_factory):
         parameters = {"dfe_dir": str(DFE_DIR)} if DFE_DIR.exists() else None
         result = build_report(SMALL_MONTH, raw, root / "processed", root / "reports", jobs=2, echo=lambda m: None,
                               parameters=parameters)
-    return {"result": result, "dir": root / "reports" / SMALL_MONTH}
+        feedback = build_feedback(ReportOptions(SMALL_MONTH, raw, root / "processed", root / "reports", jobs=2),
+                                  ["police", "3C", "housing"], echo=lambda m: None)
+    return {"result": result, "dir": root / "reports" / SMALL_MONTH, "feedback": feedback}
 
 
 def test_every_page_built(pack):
@@ -214,3 +222,68 @@ def test_real_data_gets_no_change_or_target_the_package_made_up(pack):
     assert "Proposed change points" not in page  # proposals are for the internal copy
     internal = (pack["internal_dir"] / "00_board_summary.html").read_text(encoding="utf-8")
     assert "Proposed change points (internal copy only)" in internal and "declare it in changes.yml" in internal
+
+
+# --- the agency feedback pages (issue 20) ------------------------------------------------------------
+
+
+def test_one_feedback_page_per_agency_and_an_index(pack):
+    feedback = pack["feedback"]
+    assert feedback.failed == [], feedback.failed
+    folder = pack["dir"] / "agencies"
+    names = sorted(p.stem for p in folder.glob("*.html"))
+    assert names == sorted([a.slug for a in feedback_agencies()] + ["index"])
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    for a in feedback_agencies():
+        assert f'href="{a.slug}.html"' in index
+    assert "individual" not in names and "anonymous" not in names
+    assert (pack["dir"] / "00_board_summary.html").exists()  # beside the board pack, which it leaves alone
+
+
+def _headline(page: Path) -> dict[str, list[str]]:
+    table = next(t for t in tables_of(page) if t["rows"][0][:2] == ["measure", "this month: count"])
+    return {row[0]: row for row in table["rows"][1:]}
+
+
+@pytest.mark.parametrize("slug,group", [("police", "police"), ("schools", "schools"), ("code-3e", "code:3E")])
+def test_each_feedback_page_gives_the_kpis_of_its_group(pack, slug, group):
+    """The page's counts this month and over 12 months are `hwb-kpis kpis` for that group."""
+    from hwb_kpis import kpis
+    from hwb_kpis.kpis.agency_kpis import code_kpi_rows
+
+    tables = kpis.load_processed(pack["processed"])
+    table = kpis.kpi_table(tables)
+    table = table[table["period"] == "month"]
+    if group.startswith("code:"):
+        table = pd.concat([table, code_kpi_rows(tables["contacts"])], ignore_index=True)
+    rows = _headline(pack["dir"] / "agencies" / f"{slug}.html")
+    year = [str(p) for p in pd.period_range("2014-12", MONTH, freq="M")]
+    checked = 0
+    for label, kpi in (("Contacts sent", "contacts"), ("Sent on a MARF", "marf"), ("Progressed to referral", "conversion"),
+                       ("Repeat contacts", "repeat_contacts")):
+        cells = table[(table["kpi"] == kpi) & (table["group"] == group)]
+        month = int(cells.loc[cells["month"] == MONTH, "numerator"].sum())
+        twelve = int(cells.loc[cells["month"].isin(year), "numerator"].sum())
+        for shown, expected in ((rows[label][1], month), (rows[label][4], twelve)):
+            if shown not in ("<5", "c"):
+                assert int(shown.replace(",", "")) == expected, (slug, label, shown, expected)
+                checked += 1
+    assert checked >= 6
+
+
+def test_the_board_pack_and_the_agency_pages_withstand_the_audit_together(pack):
+    """Every hidden count stays within its band given the board pack and all agency pages: the
+    same count on an agency page and in the board pack is printed the same way, and an agency's
+    repeat flows (a row and a column of page 04's table) give nothing away."""
+    pages = read_pack(pack["dir"], agencies=True)
+    assert sum(name.startswith("agencies/") for name in pages) == len(feedback_agencies()) + 1
+    assert attack_pack(pages, MONTH) == []
+
+
+def test_agency_pages_of_a_month_of_3_contacts(small_pack):
+    """A month of 3 contacts: each agency's page builds (a short page of 12-month totals where the
+    agency sent few contacts) and the audit finds nothing."""
+    assert small_pack["feedback"].failed == [], small_pack["feedback"].failed
+    pages = read_pack(small_pack["dir"], agencies=True)
+    assert {"agencies/police.html", "agencies/code-3c.html", "agencies/housing.html"} <= set(pages)
+    assert attack_pack(pages, SMALL_MONTH) == []

@@ -238,7 +238,7 @@ class FeedbackPage(BasePage):
     def outcomes_table(self) -> pd.DataFrame:
         d = self.decisions
         total = int(self.outcomes.sum())
-        k_total = key("outcome", self.agency.id, "any")
+        k_total = key("contacts_12m", self.agency.id, "any")
         rows = []
         for o, n in self.outcomes.items():
             k = key("outcome", self.agency.id, o)
