@@ -140,9 +140,14 @@ def synth(
     end: Annotated[str, typer.Option(help="Last month YYYY-MM.")] = demo.DEFAULT_END,
     scale: Annotated[float, typer.Option(help="Multiply volumes (1 = one county's front door).")] = 1.0,
     authorities: Annotated[int, typer.Option(help="Number of independent authorities to simulate.")] = 1,
+    training: Annotated[Path | None, typer.Option(help="Also write the example training.csv (the agencies and months "
+                                                       "whose threshold training the extract plants) to this file, "
+                                                       "e.g. settings/training.csv.")] = None,
 ) -> None:
     """Write the seeded synthetic raw extract (never real data)."""
     paths = demo.write_extract(out, seed=seed, start=start, end=end, scale=scale, authorities=authorities, echo=typer.echo)
+    if training is not None:
+        paths.append(demo.write_training_example(training))
     for p in paths:
         typer.echo(f"wrote {p}")
 

@@ -155,6 +155,9 @@ def write_pack(
         everything = manifest.merged(earlier, pages)
         with timings.stage("index"):
             assemble(options, everything, data, folder)
+        agency_pages = options.pack_dir / "agencies"  # `hwb-kpis feedback`'s pages stay with the month
+        if agency_pages.is_dir() and not (folder / "agencies").exists():
+            shutil.copytree(agency_pages, folder / "agencies", symlinks=True)
         size = publish.folder_size(folder)
         if size > publish.PACK_SIZE_LIMIT:
             echo(f"warning: the pack is {size / 1e6:.1f} MB, over the 10 MB an email attachment allows")
