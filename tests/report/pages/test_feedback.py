@@ -1,0 +1,64 @@
+"""An agency's feedback page (hwb_kpis.report.pages.feedback) on the default data."""
+
+from __future__ import annotations
+
+import pytest
+
+from hwb_kpis.report import feedback_agencies, training
+from hwb_kpis.report.pages import feedback
+
+
+@pytest.fixture(scope="module")
+def police():
+    return feedback.load(agency="police")
+
+
+def test_the_police_page_builds_with_every_section(police):
+    assert police.full and police.title == "Feedback to police: November 2015"
+    table = police.headline_table
+    assert list(table["measure"]) == ["Contacts sent", "Sent on a MARF", "Progressed to referral", "Repeat contacts"]
+    assert [v.label for v in police.verdicts][0] == "Contacts sent by police"
+    assert len(police.figures()) == 4
+    outcomes = police.outcomes
+    assert int(outcomes.sum()) == len(police.own_year)
+    assert police.outcomes_table["what happened"].iloc[-1] == "all its contacts"
+    assert police.decision_sentence.startswith("Over the 12 months to November 2015, half of its contacts were decided")
+    assert set(police.quality_table["contacts with"]) >= {"no source code recorded", "MARF not recorded"}
+    flows = police.own_flows
+    assert int(flows["earlier"].sum()) == int(police.year["is_repeat"].astype(bool)[
+        police.agency.members(police.year, "recoded")].sum())
+    assert police.flows_sentence.startswith("Of police's repeat contacts")
+    assert police.recontact_sentence.startswith("After police's contacts that did not meet the threshold")
+
+
+def test_the_planted_police_training_is_named_on_the_agency_page(police):
+    sentences = police.training_sentences
+    assert sentences[0] == training.DEMO_NOTE
+    conversion = next(s for s in sentences if "progressed to referral" in s)
+    assert "rose by about" in conversion and "from March 2015" in conversion
+
+
+def test_without_a_training_file_the_page_says_how_to_add_one(tmp_path):
+    (tmp_path / "training.csv").write_text("agency,date,what\n", encoding="utf-8")
+    page = feedback.load(agency="schools", settings_dir=str(tmp_path))
+    assert page.training_sentences == [training.HOW_TO_ADD]
+    (tmp_path / "training.csv").write_text("agency,date,what\npolice,2015-03-01,x\n", encoding="utf-8")
+    page = feedback.load(agency="schools", settings_dir=str(tmp_path))
+    assert page.training_sentences[0].startswith("training.csv lists no threshold training for schools")
+
+
+def test_an_agency_with_few_contacts_gets_a_short_page(monkeypatch):
+    monkeypatch.setitem(feedback_agencies.settings(), "full_page_min_contacts", 10**9)
+    page = feedback.load(agency="3C")
+    assert not page.full
+    assert page.verdicts == [] and page.figures() == []
+    assert not any(c.startswith("this month") for c in page.headline_table.columns)
+    assert "too few for monthly charts" in page.size_note
+
+
+def test_a_health_service_page_counts_by_code():
+    page = feedback.load(agency="3E")
+    assert page.agency.label == "A&E / NHS 111" and page.agency.slug == "code-3e"
+    contacts = page.kpi_df[(page.kpi_df["kpi"] == "conversion") & (page.kpi_df["group"] == "code:3E")]
+    assert len(contacts) > 12
+    assert len(page.own_year) == int((page.year["source_code"] == "3E").sum())
