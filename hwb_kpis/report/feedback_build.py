@@ -85,9 +85,11 @@ def render_index(pages: list[Page], *, month: str, banners, internal: bool) -> s
         failed=[p for p in pages if not p.ok], footer=render.footer(internal), css=render.house_css())
 
 
-def build_feedback(options: ReportOptions, agencies: Iterable[str] | None = None, echo: Echo = print) -> FeedbackResult:
+def build_feedback(options: ReportOptions, agencies: Iterable[str] | None = None, echo: Echo = print, *,
+                   keep_notebooks: bool = False) -> FeedbackResult:
     """Build the feedback pages of ``agencies`` (default: every agency of ``reference/feedback.yml``)
-    for ``options.month`` into ``options.out_dir/YYYY-MM/agencies/`` (see the module docstring)."""
+    for ``options.month`` into ``options.out_dir/YYYY-MM/agencies/`` (see the module docstring);
+    ``keep_notebooks`` keeps the executed notebooks in ``agencies/notebooks/`` for analysts."""
     started = time.monotonic()
     chosen = feedback_agencies(list(agencies or []))
     notebook = feedback_notebook(options.notebooks_dir)
@@ -109,7 +111,7 @@ def build_feedback(options: ReportOptions, agencies: Iterable[str] | None = None
                                       banners=banners, internal=options.internal)
                 status = "ok" if page.error is None else f"FAILED — {page.error}"
                 echo(f"[{done}/{len(pages)}] {page.name}: {status} ({page.seconds:.1f} s)")
-            if not options.keep_notebooks:
+            if not keep_notebooks:  # each page is sent on its own: no executed notebooks beside it
                 shutil.rmtree(executed_dir)
             everything = _listed(folder, pages)
             (folder / "index.html").write_text(render_index(everything, month=options.month, banners=banners,

@@ -180,8 +180,14 @@ def test_pages_have_no_code_and_the_pack_is_small(pack):
         assert not re.search(r'class="[^"]*jp-(InputArea|InputPrompt|CodeCell-input)', text), page.name
         assert "from hwb_kpis" not in text and "import pandas" not in text and "Traceback" not in text, page.name
         assert "<script" not in text.lower(), page.name
-    size = sum(p.stat().st_size for p in pack["dir"].rglob("*") if p.is_file())
+    agencies = pack["dir"] / "agencies"
+    size = sum(p.stat().st_size for p in pack["dir"].rglob("*") if p.is_file() and agencies not in p.parents)
     assert size < 10 * 1024 * 1024
+    for page in agencies.glob("*.html"):  # each agency's page is sent on its own
+        assert page.stat().st_size < 2 * 1024 * 1024, page.name
+        text = page.read_text(encoding="utf-8")
+        assert "from hwb_kpis" not in text and "Traceback" not in text and "<script" not in text.lower(), page.name
+    assert not (agencies / "notebooks").exists()
 
 
 def test_real_data_pack_has_no_synthetic_banner_and_internal_pack_says_internal(pack):
