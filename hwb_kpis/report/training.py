@@ -44,6 +44,7 @@ DEMO_TRAINING = config.PACKAGE_DIR / "demo" / TRAINING_FILE
 COLUMNS = ("agency", "date", "what")
 #: measure -> (numerator, denominator) of :func:`monthly_counts`, and its words
 MEASURES = {"conversion": ("referrals", "decided"), "repeat_contacts": ("repeats", "contacts")}
+MEASURE_LABELS = {"conversion": "Progressed to referral", "repeat_contacts": "Repeat contacts"}
 MEASURE_WORDS = {"conversion": "the share of its contacts progressed to referral",
                  "repeat_contacts": "the share of its contacts that were repeat contacts"}
 #: what a page says without a training.csv

@@ -416,6 +416,29 @@ class FeedbackPage(BasePage):
         return out
 
     @property
+    def training_table(self) -> pd.DataFrame:
+        """The models behind :attr:`training_sentences`: months used, level change (percentage
+        points and odds ratio) and slope change (odds ratio a month), each with its 95% interval,
+        and whether the change is named. Statistics only (the counts behind them are not shown)."""
+        mine = self.training_results[self.training_results["agency"] == self.agency.id] if self.trainings else \
+            self.training_results.iloc[:0]
+        rows = []
+        for _, r in mine.iterrows():
+            row = {"measure": training.MEASURE_LABELS[r["measure"]], "from": month_name(r["month"]),
+                   "months before / after": f"{r['n_before']} / {r['n_after']}"}
+            if r["status"] == "fitted":
+                row.update({
+                    "level change (points)": f"{r['level_pp']:+.1f} ({r['level_pp_low']:+.1f} to {r['level_pp_high']:+.1f})",
+                    "level change (odds ratio)": f"{r['level_odds_ratio']:.2f} ({r['level_low']:.2f} to {r['level_high']:.2f})",
+                    "slope change (odds ratio a month)": f"{r['slope_odds_ratio']:.3f} ({r['slope_low']:.3f} to "
+                                                         f"{r['slope_high']:.3f})",
+                    "change named": "level" if r["level_named"] else ("slope" if r["slope_named"] else "none")})
+            else:
+                row["level change (points)"] = r["status"]
+            rows.append(row)
+        return display.declare_counts(pd.DataFrame(rows), [])
+
+    @property
     def label(self) -> str:
         return measure_label("contacts", self.agency.group)
 
