@@ -22,6 +22,7 @@ from hwb_kpis.privacy.disclosure import Decisions
 from hwb_kpis.report import display, repeat_flows, training
 from hwb_kpis.report.feedback_agencies import Agency, agency, settings
 from hwb_kpis.report.feedback_plan import agency_plan, key
+from hwb_kpis.report.kpi_charts import series
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import measure_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
@@ -287,15 +288,22 @@ class FeedbackPage(BasePage):
 
     # --- its children's repeat contacts ---------------------------------------------------------
     @cached_property
+    def repeat_year(self) -> pd.DataFrame:
+        """:attr:`year` from the first month with a full look-back of history (page 04's months)."""
+        first = series(self.kpi_df, "repeat_contacts", "all", self.month)["month"].min()
+        return self.year[self.year["month"] >= first] if isinstance(first, str) else self.year.iloc[:0]
+
+    @cached_property
     def flows(self) -> pd.DataFrame:
-        """The 12 months' repeat flows between every pair of agencies (groups of the view)."""
-        return repeat_flows.repeat_flows(self.year, self.group_col)
+        """The 12 months' repeat flows between every pair of agencies (groups of the view): page
+        04's table."""
+        return repeat_flows.repeat_flows(self.repeat_year, self.group_col)
 
     @cached_property
     def own_flows(self) -> pd.DataFrame:
         """``earlier`` and ``later`` for the agency: its repeats by the agency of the earlier contact,
         and the repeats that followed its own threshold-not-met contacts by the agency that came back."""
-        f = self.year[self.year["is_repeat"].astype(bool).to_numpy()]
+        f = self.repeat_year[self.repeat_year["is_repeat"].astype(bool).to_numpy()]
         earlier_col = f"earlier_{coding.view_columns(self.view)[0 if self.agency.is_code else 1]}"
         own_col = coding.view_columns(self.view)[0 if self.agency.is_code else 1]
         if earlier_col not in f.columns:
