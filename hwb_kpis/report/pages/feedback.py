@@ -419,7 +419,8 @@ class FeedbackPage(BasePage):
         for t in mine:
             rows = results[(results["agency"] == t.agency.id) & (results["month"] == t.month)]
             for _, r in rows.iterrows():
-                out.append(training_sentence(self.agency.label, month_name(t.month),
+                who = self.agency.label[:1].upper() + self.agency.label[1:]
+                out.append(training_sentence(who, month_name(t.month),
                                              training.MEASURE_WORDS[r["measure"]], r))
         return out
 
