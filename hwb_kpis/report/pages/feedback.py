@@ -429,8 +429,9 @@ class FeedbackPage(BasePage):
         """The models behind :attr:`training_sentences`: months used, level change (percentage
         points and odds ratio) and slope change (odds ratio a month), each with its 95% interval,
         and whether the change is named. Statistics only (the counts behind them are not shown)."""
-        mine = self.training_results[self.training_results["agency"] == self.agency.id] if self.trainings else \
-            self.training_results.iloc[:0]
+        if not any(t.agency == self.agency for t in self.trainings):  # nothing to fit for this agency
+            return display.declare_counts(pd.DataFrame(), [])
+        mine = self.training_results[self.training_results["agency"] == self.agency.id]
         rows = []
         for _, r in mine.iterrows():
             row = {"measure": training.MEASURE_LABELS[r["measure"]], "from": month_name(r["month"]),
