@@ -14,8 +14,11 @@
   and hwb_kpis, as that notebook imports them), run by plain ``papermill.execute_notebook`` (one
   fresh kernel each, as papermill does by default), rendered to HTML by the pack's renderer
   (``hwb_kpis.report.render.render_page``: nbconvert without code), ``--jobs`` notebooks at a time, in its
-  own process. That is the least any pack of these notebooks can cost: start the interpreter,
-  start a kernel per notebook, import the libraries, render.
+  own process, and printed to one A4 PDF by the pack's printer as the pack prints
+  (``hwb_kpis.report.pdf.PrintJob``: its own process loads WeasyPrint while the notebooks run and
+  prints each page once it is rendered; the PDF is put together at the end). That is the least
+  any pack of these notebooks can cost: start the interpreter, start a kernel per notebook, import
+  the libraries, render, print. (Skipped on both sides where WeasyPrint cannot load.)
 
 Both sides are timed wall-clock from process start to exit. The table shows both totals, the
 ratio (target: pack <= 1.5 x floor) and the seconds each notebook took on each side (pack: running
@@ -81,17 +84,24 @@ def write_floor_notebooks(notebooks: list[Path], out: Path) -> list[Path]:
 
 
 def run_floor(nb_dir: Path, out: Path, month: str, processed: Path, raw: Path, jobs: int) -> dict[str, float]:
-    """(In the floor's own process.) papermill + render, ``jobs`` at a time; seconds per notebook."""
+    """(In the floor's own process.) papermill + render, ``jobs`` at a time, each page printed as
+    the pack prints it, then the PDF put together; seconds per notebook (and ``pdf``: seconds from
+    the last page rendered to the PDF written)."""
     import nbformat
     import papermill
 
+    from hwb_kpis.report import pdf
     from hwb_kpis.report.notebooks import Page
     from hwb_kpis.report.render import render_page
 
     out.mkdir(parents=True, exist_ok=True)
     params = {"month": month, "processed_dir": str(processed), "raw_dir": str(raw)}
+    notebooks = sorted(nb_dir.glob("*.ipynb"))
+    printed = [pdf.PrintPage(f"{src.stem}.html", src.stem, i) for i, src in enumerate(notebooks, start=1)]
+    printer = pdf.PrintJob(out)
 
-    def one(src: Path) -> tuple[str, float]:
+    def one(args: tuple[Path, pdf.PrintPage]) -> tuple[str, float]:
+        src, page_to_print = args
         started = time.monotonic()
         declared = papermill.inspect_notebook(str(src))
         executed = out / src.name
@@ -102,11 +112,18 @@ def run_floor(nb_dir: Path, out: Path, month: str, processed: Path, raw: Path, j
         page = Page(src.stem, src.stem, "", src)
         html = render_page(nbformat.read(executed, as_version=4), page, month=month, banners=[], internal=False)
         (out / f"{src.stem}.html").write_text(html, encoding="utf-8")
+        if page_to_print is not printed[0]:  # the first page stands for the contents, printed at the end
+            printer.add(page_to_print)
         return src.stem, time.monotonic() - started
 
-    notebooks = sorted(nb_dir.glob("*.ipynb"))
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(notebooks)))) as pool:
-        return dict(pool.map(one, notebooks))
+        seconds = dict(pool.map(one, zip(notebooks, printed, strict=True)))
+    started = time.monotonic()
+    with printer:
+        if printer.problem() is None:
+            printer.finish(printed[0], printed[1:], pdf.Document.of(month, "Floor", "Floor"))
+    seconds["pdf"] = time.monotonic() - started
+    return seconds
 
 
 def run_pack(month: str, raw: Path, processed: Path, out: Path, jobs: int) -> dict:
@@ -187,7 +204,9 @@ def print_results(notebooks: list[Path], floors: list, packs: list, month: str, 
     print(f"|{'-' * 30}|{'-' * 10}:|{'-' * 10}:|")
     for nb in notebooks:
         print(f"| {nb.stem:<28} | {pack_per.get(nb.stem, float('nan')):>9.1f} | {floor_per.get(nb.stem, float('nan')):>9.1f} |")
+    floor_pdf = floor_per.pop("pdf", float("nan"))
     print(f"| {'sum of notebooks':<28} | {sum(pack_per.values()):>9.1f} | {sum(floor_per.values()):>9.1f} |")
+    print(f"| {'PDF (pack: after the tables)':<28} | {pack_stages.get('pdf', float('nan')):>9.1f} | {floor_pdf:>9.1f} |")
     print(f"| {'**wall clock, whole command**':<28} | {pack_s:>9.1f} | {floor_s:>9.1f} |")
     print()
     verdict = "met" if ratio <= TARGET else "NOT met"

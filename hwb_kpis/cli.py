@@ -51,6 +51,7 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     table = "table"
+    xlsx = "xlsx"
 
 
 class BenchFormat(StrEnum):
@@ -105,14 +106,19 @@ def kpis(
     as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD at which IHA due-ness is judged; default latest date in the extract.")] = None,
     lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
     iha_limit: Annotated[IhaLimit, typer.Option(help=HELP["iha_limit"])] = _IHA_LIMIT,
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    format: Annotated[Format, typer.Option("--format", help="Output format (xlsx: an Excel workbook, needs --out).")] = Format.table,
     internal: Annotated[bool, typer.Option(help="Show small numbers unsuppressed (analysts only).")] = False,
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal (needed for xlsx).")] = None,
 ) -> None:
     """Print every board KPI the extract can give (numerator, denominator, rate) for a month or all
-    months; small numbers suppressed unless --internal (a note on stderr says which figures are not
-    shown); the KPIs the extract cannot give are never printed (`hwb-kpis clean` says why)."""
+    months, or write them to a file; small numbers suppressed unless --internal (a note on stderr
+    says which figures are not shown); xlsx is the board's Excel copy (human labels, a README sheet
+    with definitions). The KPIs the extract cannot give are never printed (`hwb-kpis clean` says why)."""
     from hwb_kpis.kpis import format_kpis, kpi_table, load_processed
     from hwb_kpis.kpis.output import kpi_plan, suppressed_note
+
+    if format is Format.xlsx and out is None:
+        raise HwbKpisError("--format xlsx writes a workbook: give the file with --out FILE.xlsx")
 
     tables = load_processed(processed)
     result = kpi_table(
@@ -123,8 +129,20 @@ def kpis(
         lookback_days=lookback_days,
         iha_limit=iha_limit.value,
     )
+    if format is Format.xlsx:
+        from hwb_kpis.report.workbook import write_kpi_workbook
+
+        written = write_kpi_workbook(out, result, summary=tables.get("summary") or {}, internal=internal)
+        typer.echo(f"KPI workbook written to {written}" + ("" if internal else " (small numbers suppressed)"))
+        return
     decisions = None if internal else kpi_plan(result)
-    typer.echo(format_kpis(result, format.value, internal=internal, decisions=decisions))
+    text = format_kpis(result, format.value, internal=internal, decisions=decisions)
+    if out is not None:
+        from hwb_kpis.report.tabular import write_text
+
+        typer.echo(f"KPIs written to {write_text(text + chr(10), out)}")
+    else:
+        typer.echo(text)
     if decisions is not None:
         note = suppressed_note(result, decisions)
         if note:
@@ -158,7 +176,7 @@ def report(
     month: Annotated[str, typer.Option(help=HELP["month"])] = DEFAULT_MONTH,
     raw: Annotated[Path, typer.Option(help=HELP["raw_dir"])] = Path("data/raw"),
     processed: Annotated[Path, typer.Option(help=HELP["processed_dir"])] = Path("data/processed"),
-    out: Annotated[Path, typer.Option(help="Reports folder; the pack goes to OUT/YYYY-MM/.")] = Path("reports"),
+    out: Annotated[Path, typer.Option(help=HELP["reports_dir"])] = Path("reports"),
     only: Annotated[list[str] | None, typer.Option(help="Run only this notebook (name without .ipynb); repeatable.")] = None,
     internal: Annotated[bool, typer.Option(help=HELP["internal"])] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing pack for the month.")] = False,
@@ -177,8 +195,10 @@ def report(
     comparator: Annotated[list[str] | None, typer.Option(help=HELP["comparators"])] = None,
     jobs: Annotated[int, typer.Option(help="Notebooks run in parallel.")] = 2,
     timeout: Annotated[int, typer.Option(help="Seconds one notebook cell may run before it is stopped.")] = 600,
+    notebooks: Annotated[Path | None, typer.Option(help="Folder of the pack's notebooks; default the project's notebooks/.")] = None,
 ) -> None:
-    """Clean (if the raw files changed), run every notebook for the month and render the HTML pack."""
+    """Clean (if the raw files changed), run every notebook for the month and render the pack:
+    HTML pages, one A4 PDF (pack.pdf) and the board's tables in Excel (kpis.xlsx)."""
     from hwb_kpis.report.build import build_report
     from hwb_kpis.report.parameters import extra_values
 
@@ -187,8 +207,8 @@ def report(
         internal=internal, force=force, mapping_path=mapping, jobs=jobs, echo=typer.echo,
         timeout=timeout, view=view.value, as_of=as_of or None, lookback_days=lookback_days,
         iha_limit=iha_limit.value, parameters=extra_values(dfe_dir=dfe_dir, la_code=la, comparators=comparator),
-        key_file=key_file, link_days=link_days, source_format=format.value, settings_dir=settings,
-        maturing_share=maturing_share,
+        key_file=key_file, notebooks_dir=notebooks, link_days=link_days, source_format=format.value,
+        settings_dir=settings, maturing_share=maturing_share,
     )
     typer.echo(f"{result.kind}: {result.index_path}")
     if result.failed:
@@ -246,6 +266,27 @@ def benchmark(
 
     table = la_summary(dfe, la, comparators=comparators)
     typer.echo(format_benchmark(table, format.value))
+
+
+dfe_app = typer.Typer(help="The DfE published statistics the benchmarking page reads (shipped with the package).",
+                      no_args_is_help=True)
+app.add_typer(dfe_app, name="dfe")
+
+
+@dfe_app.command("update")
+@_one_line_errors
+def dfe_update(
+    source: Annotated[Path, typer.Option("--from", help="A newer DfE download (CSV from explore-education-statistics): "
+                                                      "referrals and re-referrals (C1), children in need (B1) or "
+                                                      "children looked after numbers and rates.")],
+    to: Annotated[Path | None, typer.Option(help="Folder of DfE tables to update; default the package's own.")] = None,
+) -> None:
+    """Check a newer DfE download and put it in place of the shipped table of the same kind."""
+    from hwb_kpis.dfe import shipped
+
+    written = shipped.update(source, to)
+    entry = shipped.sources(written.parent).get(shipped.kind_of_file(written), {})
+    typer.echo(f"DfE table updated: {written} ({entry.get('title', '')}, {entry.get('years', '')})")
 
 
 if __name__ == "__main__":  # pragma: no cover

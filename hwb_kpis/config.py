@@ -49,6 +49,14 @@ def default_reports_dir() -> Path:
     return project_root() / "reports"
 
 
+def default_notebooks_dir() -> Path:
+    """The pack's notebooks: ``notebooks/`` of the project folder (:func:`project_root`), else of
+    the checkout this package was installed from (so ``hwb-kpis report`` runs from any folder),
+    else the project folder's ``notebooks/`` (which the build then says is missing)."""
+    candidates = [project_root() / "notebooks", PACKAGE_DIR.parent / "notebooks"]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
 def default_settings_dir() -> Path:
     """The analyst's own editable files for the pack (``changes.yml``, ``targets.yml``):
     ``<project>/settings`` (see docs/verdicts.md)."""

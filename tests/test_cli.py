@@ -23,19 +23,21 @@ COMMANDS = {
     "clean": {"--raw": "data/raw", "--out": "data/processed", "--mapping": None, "--key-file": None,
               "--format": "auto", "--link-days": 7},
     "kpis": {"--processed": "data/processed", "--month": None, "--view": "recoded", "--as-of": None,
-             "--lookback-days": 365, "--iha-limit": "28d", "--format": "table", "--internal": False},
+             "--lookback-days": 365, "--iha-limit": "28d", "--format": "table", "--internal": False, "--out": None},
     "synth": {"--out": "data/raw", "--seed": 20151130, "--start": "2013-04", "--end": "2015-11", "--scale": 1.0,
               "--authorities": 1, "--training": None},
     "report": {"--month": "2015-11", "--raw": "data/raw", "--processed": "data/processed", "--out": "reports",
                "--only": None, "--internal": False, "--force": False, "--mapping": None, "--key-file": None,
                "--view": "recoded", "--as-of": None, "--lookback-days": 365, "--iha-limit": "28d",
                "--settings": None, "--maturing-share": 0.05, "--link-days": 7, "--format": "auto",
-               "--dfe-dir": None, "--la": None, "--comparator": None, "--jobs": 2, "--timeout": 600},
+               "--dfe-dir": None, "--la": None, "--comparator": None, "--jobs": 2, "--timeout": 600,
+               "--notebooks": None},
     "feedback": {"--month": "2015-11", "--agency": None, "--raw": "data/raw", "--processed": "data/processed",
                  "--out": "reports", "--internal": False, "--mapping": None, "--key-file": None, "--view": "recoded",
                  "--lookback-days": 365, "--link-days": 7, "--format": "auto", "--settings": None,
                  "--maturing-share": 0.05, "--jobs": 2, "--timeout": 600},
     "benchmark": {"--dfe": None, "--la": None, "--format": "table", "--comparators": None},
+    "dfe": {},  # a group: `hwb-kpis dfe update`
 }
 
 

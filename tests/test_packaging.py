@@ -25,6 +25,9 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
     conda_names = {
         CONDA_ALIASES.get(_name(d), _name(d)) for d in env["dependencies"] if isinstance(d, str)
     } - {"python", "pip"}
+    # packages conda-forge lacks are installed by pip inside the environment
+    conda_names |= {_name(d) for entry in env["dependencies"] if isinstance(entry, dict)
+                    for d in entry.get("pip", []) if not d.startswith("-")}
     assert conda_names == pip_names, {"only in environment.yml": conda_names - pip_names,
                                       "only in pyproject.toml": pip_names - conda_names}
     assert "conda-forge" in env["channels"]

@@ -40,7 +40,7 @@ CODING_COLUMNS = (
 BLANK = "blank"
 #: the rule name of a contact no rule gave a code (the safety net when no rule catches all)
 UNKNOWN_RULE = "unknown_source"
-_RULE_KEYS = {"name", "description", "recorded_in", "recorded_not_in", "match", "unless", "target", "lookup"}
+_RULE_KEYS = {"name", "description", "board", "recorded_in", "recorded_not_in", "match", "unless", "target", "lookup"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ class Rule:
     unless: tuple[Clause, ...]
     target: str
     lookup: tuple[str, ...]
+    #: the rule in a few plain words without codes, for the board (empty: not written)
+    board: str = ""
 
 
 # --- reading the rules ---------------------------------------------------------------------------
@@ -120,7 +122,7 @@ def _rule(raw: object, i: int, seen: set[str], valid: set[str], path: Path) -> R
         recorded_in=recorded_in, recorded_not_in=recorded_not_in,
         match=_clauses(raw.get("match"), f"{where} match"),
         unless=_clauses(raw.get("unless"), f"{where} unless"),
-        target=target, lookup=lookup,
+        target=target, lookup=lookup, board=" ".join(str(raw.get("board") or "").split()),
     )
 
 

@@ -6,6 +6,7 @@ comparators (:mod:`.compare`), the words of the benchmarking page (:mod:`.senten
 from hwb_kpis.dfe.compare import (
     LEVELS,
     LOOKALIKE_NOTE,
+    children_in_need,
     cla_starts,
     la_summary,
     latest_year,
@@ -29,7 +30,7 @@ from hwb_kpis.dfe.sentences import MEASURES, comparison_sentences, figure_alt_te
 
 __all__ = [
     "DFE_FILES", "DOWNLOAD_HINT", "ID_COLUMNS", "LA_CODE_ALIASES", "LEVELS", "LOOKALIKE_NOTE", "MEASURES",
-    "SUPPRESSION_MARKERS", "cla_starts", "comparison_sentences", "figure_alt_text", "find_dfe_file",
+    "SUPPRESSION_MARKERS", "children_in_need", "cla_starts", "comparison_sentences", "figure_alt_text", "find_dfe_file",
     "format_benchmark", "la_summary", "latest_year", "lookalikes", "own_vs_published", "read_dfe",
     "reporting_year", "resolve_la", "year_label",
 ]

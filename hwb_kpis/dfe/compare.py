@@ -117,6 +117,30 @@ def cla_starts(path_cla: str | Path, la: str) -> pd.DataFrame:
     return out.sort_values(["year", "_order"]).drop(columns="_order").reset_index(drop=True)
 
 
+def children_in_need(path_cin: str | Path, la: str) -> pd.DataFrame:
+    """Children in need at 31 March per year (count and rate per 10,000 children) for ``la``, its
+    region and England, from DfE's table B1 (children in need): columns ``year``, ``area``,
+    ``level``, ``children``, ``rate_per_10000``, ``code``."""
+    path = Path(path_cin)
+    df = read_dfe(path)
+    for c in ("at31_episodes", "at31_episodes_rate"):
+        if c not in df.columns:
+            raise HwbKpisError(f"{path}: column {c} missing; expected DfE table B1 (children in need)")
+    rows = _area_rows(df, la, None, path)
+    out = pd.DataFrame(
+        {
+            "year": rows["year"].astype("int64"),
+            "area": rows["area"].astype("string"),
+            "level": rows["level"].astype("string"),
+            "children": rows["at31_episodes"].astype("Int64"),
+            "rate_per_10000": rows["at31_episodes_rate"],
+            "code": rows["code"].astype("string"),
+            "_order": rows["level_order"],
+        }
+    )
+    return out.sort_values(["year", "_order"]).drop(columns="_order").reset_index(drop=True)
+
+
 def lookalikes(path: str | Path, la: str, n: int = 5, year: int | None = None) -> pd.DataFrame:
     """The ``n`` authorities nearest to ``la`` on referral rate per 10,000 children and
     re-referral % (each standardised across authorities) in ``year`` (default: the latest year

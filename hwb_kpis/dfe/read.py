@@ -54,6 +54,7 @@ DOWNLOAD_HINT = (
 DFE_FILES = {
     "referrals": "c1_children_in_need_referrals_and_rereferrals*.csv",
     "cla": "cla_number_and_rate_per_10k_children*.csv",
+    "cin": "b1_children_in_need_*.csv",
 }
 
 

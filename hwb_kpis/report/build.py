@@ -2,7 +2,11 @@
 :class:`~hwb_kpis.report.options.ReportOptions`: **plan** the notebooks and their parameters
 (:mod:`~hwb_kpis.report.notebooks`), make the **data** current (:mod:`~hwb_kpis.report.data`:
 clean when the raw files changed), **run** every notebook with papermill (:mod:`~hwb_kpis.report.run`),
-**render** each to HTML without code and write ``index.html`` (:mod:`~hwb_kpis.report.render`), and
+**render** each to HTML without code (:mod:`~hwb_kpis.report.render`), write the pack's **tables**
+(``kpis.csv`` and ``pack.json`` for next month's comparison, the revisions since last month's pack
+and ``kpis.xlsx``: :mod:`~hwb_kpis.report.kpi_tables`, :mod:`~hwb_kpis.report.revisions`,
+:mod:`~hwb_kpis.report.workbook`), the glossary and ``index.html``, print the whole pack to one
+A4 **PDF** (:mod:`~hwb_kpis.report.pdf`; skipped, saying why, when WeasyPrint cannot load), and
 **publish** the pack to ``reports/YYYY-MM/`` — an internal copy (small numbers not suppressed) to
 ``reports/YYYY-MM-internal/``, and the terminal calls it an internal pack (:mod:`~hwb_kpis.report.publish`).
 
@@ -37,8 +41,19 @@ from hwb_kpis.config import (
     DEFAULT_SOURCE_FORMAT,
     DEFAULT_VIEW,
 )
+from hwb_kpis.periods import month_name
 from hwb_kpis.privacy import disclosure
-from hwb_kpis.report import manifest, notebooks, publish, render, run
+from hwb_kpis.report import (
+    kpi_tables,
+    manifest,
+    notebooks,
+    pdf,
+    publish,
+    render,
+    revisions,
+    run,
+    workbook,
+)
 from hwb_kpis.report.data import PackData, pack_data
 from hwb_kpis.report.notebooks import Page
 from hwb_kpis.report.options import ReportOptions
@@ -53,7 +68,10 @@ class ReportResult:
     """What a build made: the index, the pages (failed ones named in ``failed``), whether the data
     are synthetic, the pack's size, what was done to the processed folder (``refresh``: kept,
     reused or cleaned), the seconds of each stage (``timings``: plan, data, notebooks — run
-    and render —, index, publish) and whether it is an internal pack."""
+    and render —, tables, index, pdf, publish) and whether it is an internal pack. ``pdf_path`` is
+    the pack's PDF, or None with ``pdf_problem`` saying why there is none; ``revised`` counts the
+    figures of earlier months that moved since last month's pack (None: there was no pack to
+    compare with)."""
 
     index_path: Path
     failed: list[str]  # names of the notebooks of this build that failed
@@ -62,6 +80,10 @@ class ReportResult:
     size_bytes: int = 0
     refresh: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    pdf_path: Path | None = None
+    pdf_problem: str | None = None
+    workbook_path: Path | None = None
+    revised: int | None = None
     internal: bool = False
 
     @property
@@ -108,9 +130,11 @@ def prepare(options: ReportOptions, echo: Echo = print) -> PackData:
     return data
 
 
-def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, echo: Echo = print) -> None:
+def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, echo: Echo = print,
+                   rendered: Callable[[Page], Any] | None = None) -> None:
     """Run the notebooks (executed copies in ``folder/notebooks``) and render each one that ran
-    to ``folder/<name>.html`` as soon as it ends, with a progress line per page."""
+    to ``folder/<name>.html`` as soon as it ends, with a progress line per page; ``rendered`` is
+    called with each page rendered (the PDF prints it while the others run)."""
     executed_dir = folder / "notebooks"
     executed_dir.mkdir(exist_ok=True)  # present when --only copied the earlier pack
     banners = render.banners_for(data.synthetic, options.internal)
@@ -121,7 +145,14 @@ def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, fo
         if page.error is None:
             render.write_page(page, executed_dir / page.source.name, folder, month=options.month,
                               banners=banners, internal=options.internal)
-        status = "ok" if page.error is None else f"FAILED — {page.error}"
+            if page.ok and rendered is not None:
+                rendered(page)
+        if page.error is not None:
+            status = f"FAILED — {page.error}"
+        elif page.gaps:
+            status = "INCOMPLETE — could not show " + "; ".join(page.gaps)
+        else:
+            status = "ok"
         echo(f"[{done}/{len(pages)}] {page.name}: {status} ({page.seconds:.1f} s)")
         for line in page.kernel_messages:
             echo(f"    kernel of {page.name}: {line}")
@@ -129,11 +160,97 @@ def run_and_render(options: ReportOptions, pages: list[Page], data: PackData, fo
         shutil.rmtree(executed_dir)
 
 
-def assemble(options: ReportOptions, pages: list[Page], data: PackData, folder: Path) -> None:
-    """What is made from every page of the pack (not only those just run): the index and
+@dataclass
+class _Written:
+    """What :func:`write_pack` made besides the pages."""
+
+    size: int = 0
+    pdf_problem: str | None = None
+    pdf: bool = False
+    workbook: bool = False
+    revised: int | None = None
+
+
+@dataclass
+class _Prepared:
+    """What the build prepares while the notebooks run: the published KPI table (already kept as
+    ``kpis.csv``; None, with ``kpi_problem`` saying why, when the processed tables cannot give
+    one) and the revisions since last month's pack."""
+
+    published: Any
+    revisions: revisions.Revisions
+    kpi_problem: str | None = None
+
+
+def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
+                   printer: pdf.PrintJob | None = None) -> _Prepared:
+    """Work that needs no page, done while the notebooks run: the glossary page (handed to the
+    ``printer``), the KPI table as published, kept in ``kpis.csv`` and ``pack.json`` (what next
+    month's pack compares with), and the revisions since last month's pack. A KPI table that
+    cannot be computed leaves the pack without ``kpis.csv`` (the pages say what they can)."""
+    from hwb_kpis.kpis import kpi_table, load_processed
+
+    (folder / "glossary.html").write_text(
+        render.render_glossary_page(month=options.month, synthetic=data.synthetic, internal=options.internal),
+        encoding="utf-8")
+    if printer is not None:
+        printer.add(pdf.PrintPage("glossary.html", "Glossary"))
+    try:
+        tables = load_processed(options.processed_dir)
+        kpi_df = kpi_table(tables, view=options.view, as_of=options.as_of, lookback_days=options.lookback_days,
+                           iha_limit=options.iha_limit)
+    except Exception as exc:  # the pages still stand on their own
+        kpi_tables.write_pack_kpis(None, folder, month=options.month, summary=data.summary,
+                                   internal=options.internal, synthetic=data.synthetic)
+        return _Prepared(None, revisions.Revisions(revisions.shift_month(options.month, -1), False),
+                         kpi_problem=notebooks.one_line(exc))
+    published = kpi_tables.published_kpis(kpi_df, options.month, internal=options.internal)
+    kpi_tables.write_pack_kpis(published, folder, month=options.month, summary=data.summary,
+                               internal=options.internal, synthetic=data.synthetic)
+    return _Prepared(published, revisions.against_previous_pack(published, options.month, options.out_dir,
+                                                                internal=options.internal))
+
+
+def write_tables(options: ReportOptions, pages: list[Page], data: PackData, folder: Path,
+                 prepared: _Prepared) -> None:
+    """``kpis.xlsx``: README, every KPI (when there is a KPI table), one sheet per page (its tables
+    as shown), revisions."""
+    found = prepared.revisions
+    header, rows = revisions.readable(found)
+    rendered = [(p.name, p.title, (folder / p.html).read_text(encoding="utf-8")) for p in pages if p.ok]
+    workbook.write_workbook(
+        folder / workbook.WORKBOOK_FILE, prepared.published, summary=data.summary, month=options.month,
+        internal=options.internal, synthetic=data.synthetic, pages=workbook.page_sheets(rendered),
+        revisions=workbook.revisions_sheet(header, rows, found.sentence()) if found.found else None)
+
+
+def _print_pages(pages: list[Page]) -> list[pdf.PrintPage]:
+    """The pages to print, each with its number among the pack's pages (its appendix tables are
+    A<number>.1, A<number>.2 …)."""
+    return [pdf.PrintPage(p.html or f"{p.name}.html", p.title, i) for i, p in enumerate(pages, start=1)]
+
+
+def finish_print(options: ReportOptions, pages: list[Page], data: PackData, printer: pdf.PrintJob) -> None:
+    """Put the PDF together: the contents page, the pages that were rendered, the glossary, the
+    appendix."""
+    printed = [p for p, page in zip(_print_pages(pages), pages, strict=True) if page.ok]
+    document = pdf.Document.of(month_name(options.month), render.TITLE, render.ORGANISATION,
+                               render.banners_for(data.synthetic, options.internal), render.footer(options.internal))
+    printer.finish(pdf.PrintPage("index.html", render.TITLE), [*printed, pdf.PrintPage("glossary.html", "Glossary")],
+                   document)
+
+
+def write_index(options: ReportOptions, pages: list[Page], data: PackData, folder: Path, prepared: _Prepared,
+                with_pdf: bool) -> None:
+    """What is made from every page of the pack (not only those just run): ``index.html`` (the
+    pages, the PDF when there is one and Excel copies, the revisions) and the list of pages in
     ``pack.json``."""
-    index = render.render_index(pages, month=options.month, summary=data.summary,
-                                synthetic=data.synthetic, internal=options.internal,
+    downloads = [{"href": pdf.PDF_FILE, "text": "The whole pack as one PDF, to print (A4)"}] if with_pdf else []
+    downloads.append({"href": workbook.WORKBOOK_FILE, "text": "The board's tables in Excel (kpis.xlsx)"})
+    found = prepared.revisions
+    index = render.render_index(pages, month=options.month, summary=data.summary, synthetic=data.synthetic,
+                                internal=options.internal, downloads=downloads,
+                                revisions=revisions.index_section(found) if found.found else None,
                                 processed_dir=options.processed_dir)
     (folder / "index.html").write_text(index, encoding="utf-8")
     manifest.write_manifest(folder, options.month, pages)
@@ -141,29 +258,63 @@ def assemble(options: ReportOptions, pages: list[Page], data: PackData, folder: 
 
 def write_pack(
     options: ReportOptions, pages: list[Page], data: PackData, echo: Echo, timings: _Timings
-) -> tuple[int, list[Page]]:
-    """Build the pack in a temporary folder and publish it; returns its size in bytes and every
-    page of the pack (with ``only``: the pages just built and those kept from the earlier pack)."""
+) -> tuple[_Written, list[Page]]:
+    """Build the pack in a temporary folder and publish it; returns what was written and every
+    page of the pack (with ``only``: the pages just built and those kept from the earlier pack).
+    While the notebooks run, the KPI table, the revisions and the glossary are prepared beside
+    them, and the PDF's own process loads its renderer and prints each page as soon as it is
+    rendered; at the end the Excel copy is written while the PDF is put together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    written = _Written()
     earlier = manifest.earlier_pages(options.pack_dir, options.notebooks_dir) if options.only else []
-    with publish.staging(options.pack_dir, echo) as folder:
+    everything = manifest.merged(earlier, pages)
+    numbered = {page.name: printed for page, printed in zip(everything, _print_pages(everything), strict=True)}
+    with (publish.staging(options.pack_dir, echo) as folder, ThreadPoolExecutor(1) as side,
+          pdf.PrintJob(folder) as printer):
         if earlier:
             publish.copy_earlier(options.pack_dir, folder, leave_out=[p.name for p in pages])
-            echo(f"--only: {len(pages)} page(s) built again; {len(manifest.merged(earlier, pages)) - len(pages)} "
-                 "kept from the earlier pack")
+            echo(f"--only: {len(pages)} page(s) built again; {len(everything) - len(pages)} kept from the earlier pack")
+            rebuilt = {p.name for p in pages}
+            for page in everything:
+                if page.name not in rebuilt and page.ok:
+                    printer.add(numbered[page.name])
+        early = side.submit(prepare_tables, options, data, folder, printer)
         with timings.stage("notebooks"):
-            run_and_render(options, pages, data, folder, echo)
-        everything = manifest.merged(earlier, pages)
+            run_and_render(options, pages, data, folder, echo, rendered=lambda page: printer.add(numbered[page.name]))
         with timings.stage("index"):
-            assemble(options, everything, data, folder)
+            prepared = early.result()
+            if prepared.kpi_problem:
+                echo(f"warning: no kpis.csv and no KPI sheet in kpis.xlsx: {prepared.kpi_problem}")
+            else:
+                echo(f"revisions: {prepared.revisions.sentence()}")
+            written.revised = prepared.revisions.count if prepared.revisions.found else None
+            problem = printer.problem()
+            write_index(options, everything, data, folder, prepared, with_pdf=problem is None)
+        printing = side.submit(finish_print, options, everything, data, printer) if problem is None else None
+        with timings.stage("tables"):
+            write_tables(options, everything, data, folder, prepared)
+            written.workbook = True
+        with timings.stage("pdf"):
+            if printing is not None:
+                try:
+                    printing.result()
+                except Exception as exc:  # the HTML pack is still worth publishing
+                    problem = f"the PDF could not be made ({notebooks.one_line(exc)})"
+                    write_index(options, everything, data, folder, prepared, with_pdf=False)
+            written.pdf_problem, written.pdf = problem, problem is None
+            if problem:
+                echo(f"warning: no pack.pdf: {problem}; the HTML pack is written")
+        printer.close()  # its working folder goes before the pack's size is taken
+        written.size = size = publish.folder_size(folder)
+        if size > publish.PACK_SIZE_LIMIT:
+            echo(f"warning: the pack is {size / 1e6:.1f} MB, over the 10 MB an email attachment allows")
         agency_pages = options.pack_dir / "agencies"  # `hwb-kpis feedback`'s pages stay with the month
         if agency_pages.is_dir() and not (folder / "agencies").exists():
             shutil.copytree(agency_pages, folder / "agencies", symlinks=True)
-        size = publish.folder_size(folder)
-        if size > publish.PACK_SIZE_LIMIT:
-            echo(f"warning: the pack is {size / 1e6:.1f} MB, over the 10 MB an email attachment allows")
         with timings.stage("publish"):
             publish.publish(folder, options.pack_dir, echo)
-    return size, everything
+    return written, everything
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -179,15 +330,23 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
             publish.check_target(options.pack_dir, options.force)  # another build may have ended meanwhile
         with timings.stage("data"):
             data = prepare(options, echo)
-        size, everything = write_pack(options, pages, data, echo, timings)
+        written, everything = write_pack(options, pages, data, echo, timings)
+    size = written.size
     failed = [p.name for p in pages if not p.ok]  # of the pages built now; earlier failures are in the index
+    incomplete = [p.name for p in pages if p.ok and p.gaps]
     echo(
-        f"{options.kind} written to {options.pack_dir} ({size / 1e6:.1f} MB): {len(pages) - len(failed)} page(s) ok"
+        f"{options.kind} written to {options.pack_dir} ({size / 1e6:.1f} MB): "
+        f"{len(pages) - len(failed) - len(incomplete)} page(s) ok"
+        + (f", {len(incomplete)} INCOMPLETE: {', '.join(incomplete)}" if incomplete else "")
         + (f", {len(failed)} FAILED: {', '.join(failed)}" if failed else "")
         + (f"; {len(everything) - len(pages)} page(s) kept from the earlier pack" if len(everything) > len(pages) else "")
     )
     return ReportResult(options.pack_dir / "index.html", failed, everything, synthetic=data.synthetic,
-                        size_bytes=size, refresh=data.refresh, timings=dict(timings), internal=options.internal)
+                        size_bytes=size, refresh=data.refresh, timings=dict(timings),
+                        pdf_path=options.pack_dir / pdf.PDF_FILE if written.pdf else None,
+                        pdf_problem=written.pdf_problem,
+                        workbook_path=options.pack_dir / workbook.WORKBOOK_FILE if written.workbook else None,
+                        revised=written.revised, internal=options.internal)
 
 
 def build_report(

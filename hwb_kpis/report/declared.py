@@ -187,17 +187,21 @@ def verdict_rules(settings_dir: Path | str | None = None, *, synthetic: bool = F
 
 
 # --- saying where they come from -------------------------------------------------------------------
+#: what each file declares, in the board's words (file names are for the analyst: docs/verdicts.md)
+_DECLARED = {CHANGES_FILE: "change points", TARGETS_FILE: "targets"}
+
+
 def _where(origin: Origin) -> str:
-    return {"settings": f"the settings folder's {origin.path.name}",
-            "demo": f"the synthetic demonstration's example {origin.path.name}, not a real one"}.get(origin.kind, "")
+    what = _DECLARED.get(origin.path.name, "settings")
+    return {"settings": f"the {what} the board agreed (the pack's settings)",
+            "demo": f"the synthetic demonstration's example {what}, not real ones"}.get(origin.kind, "")
 
 
 def targets_note(rules: VerdictRules) -> str:
     """Where the targets on a page come from, and each target's own source, in words."""
     if not rules.targets:
-        return ("No targets are set: the January 2016 report gives none, and the pack invents none. An analyst adds "
-                "the board's agreed targets in targets.yml in the settings folder (docs/verdicts.md); the assurance "
-                "icon then says whether each process, as it stands, will meet its target.")
+        return ("No targets are set: the January 2016 report gives none, and the pack invents none. Once the board "
+                "agrees targets, the assurance icon says whether each process, as it stands, will meet its target.")
     listed = "; ".join(f"{registry.label(t.kpi)}{'' if t.group == 'all' else f' ({t.group})'}"
                        f"{f' ({t.source})' if t.source else ''}" for t in rules.targets)
     return f"Targets come from {_where(rules.targets_origin)}: {listed}."
@@ -206,8 +210,7 @@ def targets_note(rules: VerdictRules) -> str:
 def changes_note(rules: VerdictRules) -> str:
     """Where the change points that restart a chart's limits come from, in words."""
     if not rules.changes:
-        return ("No change in any process is declared (changes.yml in the settings folder), so each chart has one "
-                "set of limits over all its months.")
+        return ("No change in any process is declared, so each chart has one set of limits over all its months.")
     listed = "; ".join(f"{registry.label(c.kpi)} from {month_name(c.month)}: {c.what}" for c in rules.changes)
     return (f"Limits start again at the changes declared in {_where(rules.changes_origin)}: {listed}. A chart's "
             "average and limits are those of the months since its latest change.")

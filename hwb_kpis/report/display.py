@@ -3,7 +3,10 @@
 Tables pass through disclosure control (:mod:`hwb_kpis.privacy.disclosure`: small numbers
 suppressed unless the copy is internal) and are shown as HTML that declares their count columns,
 so the pack's disclosure check can hold every published count to the rule; figures are shown as
-small static PNGs (the pack is opened from an e-mail); sentences as markdown.
+small static PNGs (the pack is opened from an e-mail) with alt text that states their finding and
+the table of their figures collapsed under them (:mod:`hwb_kpis.report.chart_data`); sentences as
+markdown. What a page could not show is said on the page and told to the build
+(:func:`report_gap`), which then does not call the page "ok".
 """
 
 from __future__ import annotations
@@ -13,12 +16,19 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 import pandas as pd
 
 from hwb_kpis.privacy.disclosure import Decisions, published_html, suppress
+from hwb_kpis.report import chart_data
 from hwb_kpis.report.escape import without_html
+from hwb_kpis.report.tables import with_caption
 from hwb_kpis.report.unavailable import Unavailable
 from hwb_kpis.report.words import bullets, count, percent
 
 #: where a published table keeps the names of its count columns (read by :func:`show_published`)
 COUNTS_ATTR = "hwb_count_columns"
+#: where a table may keep its caption (read by :func:`show_published`)
+CAPTION_ATTR = "hwb_caption"
+#: the output a page sends the build when it could not show something (never shown to readers;
+#: the renderer, hwb_kpis.report.render, drops it and reads it)
+GAP_MIME = "application/vnd.hwb-kpis.gap+json"
 
 
 def format_rates(table: pd.DataFrame, columns: Sequence[str] = ("rate",)) -> pd.DataFrame:
@@ -63,12 +73,13 @@ def show_table(table: pd.DataFrame, **kwargs) -> None:
     show_published(publish(table, **kwargs))
 
 
-def show_published(table: pd.DataFrame, counts: Sequence[str] | None = None) -> None:
+def show_published(table: pd.DataFrame, counts: Sequence[str] | None = None, caption: str | None = None) -> None:
     """Display a table that is already display-ready (:func:`publish`, or a table that suppresses
     its own figures such as :func:`hwb_kpis.report.comparisons.comparison_table`) as HTML without
     the index. ``counts`` names its count columns; by default those :func:`publish` or
     :func:`declare_counts` recorded, else every column but the first, which the disclosure check
-    then holds to the small-number rule."""
+    then holds to the small-number rule. ``caption`` (default the table's ``attrs`` caption, else
+    the heading above it when the page is rendered) says what the table holds."""
     from IPython.display import HTML, display
 
     if isinstance(table, Unavailable):
@@ -76,26 +87,54 @@ def show_published(table: pd.DataFrame, counts: Sequence[str] | None = None) -> 
         return
     if counts is None:
         counts = table.attrs.get(COUNTS_ATTR)
-    display(HTML(published_html(table, count_columns=None if counts is None else list(counts))))
+    markup = published_html(table, count_columns=None if counts is None else list(counts))
+    display(HTML(with_caption(markup, caption or table.attrs.get(CAPTION_ATTR))))
+
+
+def chart_table_html(fig) -> str:
+    """The collapsed table of a chart's figures (:mod:`hwb_kpis.report.chart_data`), as HTML; empty
+    for a chart without one."""
+    import html
+
+    data = chart_data.of(fig)
+    if data is None or not len(data.table):
+        return ""
+    finding = chart_data.finding(fig)
+    caption = f"{chart_data.TABLE_NAME}: {finding}" if finding else chart_data.TABLE_NAME
+    table = with_caption(published_html(data.table, count_columns=data.counts), caption)
+    return (f'<details class="hwb-chart-data"><summary>{html.escape(chart_data.TABLE_NAME)}</summary>\n'
+            f"{table}\n</details>")
 
 
 def show_figure(fig, *, dpi: int = 100, alt: str | None = None) -> None:
-    """Display a matplotlib figure as a PNG (static, small: the pack opens from an e-mail), with
-    ``alt`` text when given, and release its memory. Works for figures made without pyplot, as
-    ``hwb_kpis.report.plots`` makes them."""
+    """Display a matplotlib figure as a PNG (static, small: the pack opens from an e-mail) with alt
+    text (``alt`` when given, else the finding in its title and what it shows:
+    :func:`hwb_kpis.report.chart_data.alt_text`), then the table of its figures, collapsed, and
+    release its memory. Works for figures made without pyplot, as ``hwb_kpis.report.plots`` makes
+    them."""
     import matplotlib.pyplot as plt
-    from IPython.display import Image, display
+    from IPython.display import HTML, Image, display
 
     from hwb_kpis.report.plots import figure_png
 
     if isinstance(fig, Unavailable):
         show_markdown(fig)
         return
-    if alt is None:
-        display(Image(data=figure_png(fig, dpi=dpi), format="png"))
-    else:
-        display(Image(data=figure_png(fig, dpi=dpi), metadata={"alt": alt}))
+    display(Image(data=figure_png(fig, dpi=dpi), metadata={"alt": chart_data.alt_text(fig, alt)}))
+    table = chart_table_html(fig)
+    if table:
+        display(HTML(table))
     plt.close(fig)
+
+
+def report_gap(what: str, why: str) -> None:
+    """Tell the build (not the board) that this page could not show ``what``, and ``why`` (for the
+    analyst: where it looked, what to do). The build's progress line then names the gap instead
+    of saying "ok"; the rendered page carries nothing of it, so the page must say in its own
+    words what it cannot show."""
+    from IPython.display import display
+
+    display({GAP_MIME: {"what": what, "why": why}}, raw=True)
 
 
 def show_markdown(text: str | Unavailable) -> None:

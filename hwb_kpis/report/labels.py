@@ -24,11 +24,29 @@ GROUP_LABELS: dict[str, str] = {
 
 
 def group_label(group: str) -> str:
-    """``"la_services"`` → ``"LA services"``; ``"code:3E"`` → ``"code 3E"``."""
+    """``"la_services"`` → ``"LA services"``; a single source code by its short name in the code
+    list: ``"code:3C"`` → ``"school nurse"`` (``"code 3Z"`` for a code the list does not have)."""
     g = str(group)
     if g.startswith("code:"):
-        return f"code {g[5:]}"
+        return source_label(g[5:])
     return GROUP_LABELS.get(g, g.replace("_", " "))
+
+
+def source_label(code: str) -> str:
+    """A source code as a reader names it, from the code list's short label: ``"3C"`` →
+    ``"school nurse"``, ``"3A"`` → ``"GP"``; ``""``/``"blank"`` → ``"none recorded"``; a code
+    the list does not have → ``"code 3Z"``."""
+    code = str(code).strip()
+    if code in ("", "blank"):
+        return "none recorded"
+    from hwb_kpis import coding
+
+    reference = coding.load_reference()
+    found = reference.loc[reference["code"].astype(str) == code, "short_label"]
+    if not len(found):
+        return f"code {code}"
+    name = str(found.iloc[0])
+    return name if name[:2].isupper() or "&" in name else name[0].lower() + name[1:]
 
 
 def measure_label(kpi: str, group: str = "all", *, brackets: bool = False) -> str:

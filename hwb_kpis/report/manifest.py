@@ -14,10 +14,18 @@ _FIELDS = ("name", "title", "description", "html", "error")
 
 
 def write_manifest(folder: Path, month: str, pages: list[Page]) -> Path:
-    """Write ``pack.json``: the month and, per page, its name, title, description, HTML file and error."""
+    """Write the month and, per page, its name, title, description, HTML file and error into
+    ``pack.json`` (keeping what else it holds: :mod:`hwb_kpis.report.kpi_tables` records there
+    what the pack was built from)."""
     path = folder / MANIFEST
+    try:
+        info = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        info = {}
     entries = [{f: getattr(p, f) for f in _FIELDS} for p in pages]
-    path.write_text(json.dumps({"month": month, "pages": entries}, indent=2), encoding="utf-8")
+    info.update({"month": month, "pages": entries})
+    path.write_text(json.dumps(info if isinstance(info, dict) else {"month": month, "pages": entries}, indent=2),
+                    encoding="utf-8")
     return path
 
 

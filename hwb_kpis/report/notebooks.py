@@ -35,6 +35,8 @@ class Page:
     seconds: float = 0.0  # running the notebook (rendering not included)
     #: what the notebook's kernel printed outside the notebook (routine chatter removed)
     kernel_messages: list[str] = field(default_factory=list)
+    #: what the page told the build it could not show, with why (hwb_kpis.report.display.report_gap)
+    gaps: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -104,7 +106,7 @@ def discover_notebooks(notebooks_dir: Path, only: Iterable[str] | None = None) -
     """``NN_name.ipynb`` files of ``notebooks_dir`` in name order, filtered by ``only`` (names with
     or without ``.ipynb``; an unknown name is an error)."""
     if not notebooks_dir.is_dir():
-        raise HwbKpisError(f"{notebooks_dir}: notebooks folder not found")
+        raise HwbKpisError(f"{notebooks_dir}: notebooks folder not found (give the folder with --notebooks DIR)")
     found = sorted(p for p in notebooks_dir.iterdir() if NOTEBOOK_PATTERN.match(p.name))
     if only:
         wanted = [Path(str(n)).name.removesuffix(".ipynb") for n in only]

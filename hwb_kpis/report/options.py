@@ -20,8 +20,8 @@ from hwb_kpis.config import (
     IHA_LIMITS,
     SOURCE_FORMATS,
     VIEWS,
+    default_notebooks_dir,
     default_settings_dir,
-    project_root,
 )
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.periods import check_month
@@ -123,7 +123,7 @@ class ReportOptions:
         put("jobs", max(1, int(self.jobs)))
         for name in ("raw_dir", "processed_dir", "out_dir"):
             put(name, absolute(getattr(self, name)))
-        put("notebooks_dir", absolute(self.notebooks_dir) if self.notebooks_dir else project_root() / "notebooks")
+        put("notebooks_dir", absolute(self.notebooks_dir) if self.notebooks_dir else default_notebooks_dir())
         put("settings_dir", absolute(self.settings_dir) if self.settings_dir else default_settings_dir())
         put("maturing_share", _share(self.maturing_share, "maturing_share"))
         for name in ("mapping_path", "key_file"):

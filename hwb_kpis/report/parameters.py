@@ -59,6 +59,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("internal", False, "Do not suppress small numbers: the pack goes to reports/YYYY-MM-internal/ and "
               "every page says INTERNAL.", "internal",
               cli="--internal"),
+    Parameter("reports_dir", "../reports", "Reports folder; the pack goes to OUT/YYYY-MM/ (the summary compares "
+              "with last month's pack there).", "out_dir", cli="--out"),
     Parameter("settings_dir", "../settings", "Folder of your changes.yml and targets.yml (docs/verdicts.md).",
               "settings_dir", cli="--settings"),
     Parameter("maturing_share", DEFAULT_MATURING_SHARE,
@@ -69,8 +71,8 @@ PARAMETERS: tuple[Parameter, ...] = (
               "child counts it as progressed to referral.", "link_days", cli="--link-days"),
     Parameter("agency", "police", "The agency of a feedback page: a source group (police) or a source code (3E) "
               "of reference/feedback.yml.", cli="--agency"),
-    Parameter("dfe_dir", "../../shared/data/dfe", "Folder of DfE published CSVs for the benchmarking page.",
-              cli="--dfe-dir"),
+    Parameter("dfe_dir", "", "Folder of DfE published CSVs for the benchmarking page; empty: the tables shipped "
+              "with the package (hwb-kpis dfe update loads a newer download).", cli="--dfe-dir"),
     Parameter("la_code", "E10000002", "The authority's LA code for benchmarking (default E10000002).", cli="--la"),
     Parameter("comparators", [], "Comparator LA code (statistical neighbour); repeatable.", cli="--comparator"),
 )

@@ -5,8 +5,12 @@ safe under the Agg backend, in threads and in notebooks) and returns it; the cal
 (``fig.savefig(path)``; PNG at 100 dpi keeps e-mail attachments small) or lets Jupyter show it.
 
 House style: Okabe-Ito palette for categories; NHS "Making Data Count" colours on SPC charts
-(grey common cause, blue improvement, orange concern, purple neither); the title states the
-finding (the caller writes it); axis labels carry units; a source/date note sits bottom left.
+(grey common cause, blue improvement, orange concern, purple neither), darkened so that every
+point and line keeps at least 3:1 against the white plot (WCAG 2.2 non-text contrast), and a
+shape for each status as well (:data:`SPC_MARKERS`), so that a chart printed in greyscale still
+says which months are signals; the title states the finding (the caller writes it); axis labels
+carry units; a source/date note sits bottom left. Every chart carries the table of its figures
+and what it shows in words (:mod:`hwb_kpis.report.chart_data`) for its alt text and data table.
 """
 
 from __future__ import annotations
@@ -30,24 +34,24 @@ from matplotlib.ticker import (
     PercentFormatter,
 )
 
+from hwb_kpis.report import chart_data
+from hwb_kpis.report.palette import (  # noqa: F401  (the chart status style lives with the house colours)
+    SPC_COLOUR_WORDS,
+    SPC_COLOURS,
+    SPC_MARKER_WORDS,
+    SPC_MARKERS,
+    VARIATION_ICON_LETTERS,
+)
 from hwb_kpis.report.verdict import ASSURANCE_LETTERS, VARIATION_LABELS, VARIATION_NAMES
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black last
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
-#: NHS Making Data Count / NHSRplotthedots point colours
-SPC_COLOURS = {
-    "common_cause": "#a6a6a6",
-    "improvement": "#00b0f0",
-    "concern": "#e46c0a",
-    "neither": "#490092",
-    "mean": "#000000",
-    "limit": "#7f7f7f",
-    "target": "#de1b1b",
-}
+#: categories on a white plot with at least 3:1 contrast (Okabe-Ito, its light colours left out)
+CATEGORY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#767676")
 #: DfE benchmarking chart: one colour per area level, then the comparators'
 AREA_COLOURS = {"authority": "#0072B2", "region": "#009E73", "england": "#000000"}
-COMPARATOR_COLOURS = ("#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#F0E442")
-ASSURANCE_COLOURS = {"consistent_pass": "#00b0f0", "consistent_fail": "#e46c0a", "inconsistent": "#7f7f7f"}
+COMPARATOR_COLOURS = ("#D55E00", "#CC79A7", "#767676", "#8F4F00", "#5C3C92", "#B3006B")
+ASSURANCE_COLOURS = {"consistent_pass": "#0070c0", "consistent_fail": "#c55a11", "inconsistent": "#595959"}
 FIGSIZE = (8.0, 4.5)  #: inches; at 100 dpi an 800 x 450 PNG
 DPI = 100
 NOTE_COLOUR = "#595959"
@@ -235,9 +239,9 @@ def spc_chart(
     present = [v for v in VARIATION_NAMES if (spc_df["variation"] == v).any()]
     for v in present:
         m = (spc_df["variation"] == v).to_numpy(bool) & ~hide
-        ax.scatter(x[m], spc_df["y"][m], color=SPC_COLOURS[v], s=36, zorder=3,
-                   edgecolor="white", linewidth=0.5)
-    handles = [Line2D([], [], marker="o", linestyle="", color=SPC_COLOURS[v], label=VARIATION_NAMES[v])
+        ax.scatter(x[m], spc_df["y"][m], color=SPC_COLOURS[v], marker=SPC_MARKERS[v],
+                   s=36 if v == "common_cause" else 48, zorder=3, edgecolor="white", linewidth=0.5)
+    handles = [Line2D([], [], marker=SPC_MARKERS[v], linestyle="", color=SPC_COLOURS[v], label=VARIATION_NAMES[v])
                for v in present]
     handles += [Line2D([], [], color=SPC_COLOURS["mean"], label="Mean"),
                 Line2D([], [], color=SPC_COLOURS["limit"], linestyle="--", label="Process limits")]
@@ -255,8 +259,8 @@ def spc_chart(
     summary = spc_summary(spc_df)
     if show_icons:
         v = summary["variation"]
-        letter = "" if v == "common_cause" else ("H" if summary["variation_icon"].endswith("high") else "L")
-        _icon(ax, (0.92, 1.07), SPC_COLOURS[v], letter or "~")
+        side = "common_cause" if v == "common_cause" else ("high" if summary["variation_icon"].endswith("high") else "low")
+        _icon(ax, (0.92, 1.07), SPC_COLOURS[v], VARIATION_ICON_LETTERS[side])
         if summary["assurance"]:
             _icon(ax, (0.98, 1.07), ASSURANCE_COLOURS[summary["assurance"]], ASSURANCE_LETTERS[summary["assurance"]])
     ax.set_title(VARIATION_LABELS[summary["variation"]], fontsize=9, fontweight="normal", color=NOTE_COLOUR)
@@ -265,7 +269,9 @@ def spc_chart(
         note = f"{note or DEFAULT_NOTE} {extra}"
     if hide.any():
         note = f"{note or DEFAULT_NOTE} {hidden_points_note(int(hide.sum()))}"
-    return _finish(fig, title, note, as_of)
+    return chart_data.attach(_finish(fig, title, note, as_of),
+                             chart_data.spc(spc_df, percent=percent, status_names=VARIATION_NAMES,
+                                            status_words=VARIATION_LABELS, hidden=hide))
 
 
 # --- funnel --------------------------------------------------------------------------------------
@@ -324,8 +330,12 @@ def funnel_plot(
         raise ValueError(f"improvement_direction must be increase, decrease or neutral, not {improvement_direction!r}")
     colours = np.where(out_n, side, SPC_COLOURS["common_cause"])
     faces = np.where(out_w | ~out_n, colours, "white")
-    ax.scatter(funnel_df["denominator"], rate, c=list(faces), edgecolors=list(colours), linewidths=1.8,
-               s=44, zorder=3)
+    by_colour = {c: k for k, c in SPC_COLOURS.items() if k in SPC_MARKERS}
+    shapes = np.array([SPC_MARKERS[by_colour[c]] for c in colours], dtype=object)
+    for shape in dict.fromkeys(shapes):  # one shape per status (matplotlib draws one marker per call)
+        m = shapes == shape
+        ax.scatter(funnel_df["denominator"][m], rate[m], c=list(faces[m]), edgecolors=list(colours[m]),
+                   linewidths=1.8, s=44, zorder=3, marker=shape)
     ax.scatter([], [], c="white", edgecolors=SPC_COLOURS["limit"], linewidths=1.8, s=44,
                label="Outside 95% only (hollow)")
     if label_points:
@@ -337,7 +347,7 @@ def funnel_plot(
     if percent:
         _percent_axis(ax)
     ax.legend(loc="upper right")
-    return _finish(fig, title, note, as_of)
+    return chart_data.attach(_finish(fig, title, note, as_of), chart_data.funnel(funnel_df, percent=percent))
 
 
 # --- small multiples ---------------------------------------------------------------------------------
@@ -383,8 +393,9 @@ def small_multiples(
             ax.plot(xs, d["mean"], color=SPC_COLOURS["mean"], linewidth=1)
             for c in ("lpl", "upl"):
                 ax.plot(xs, d[c], color=SPC_COLOURS["limit"], linewidth=0.8, linestyle="--")
-            ax.scatter(xs, d[y], c=[SPC_COLOURS.get(str(v), "#a6a6a6") for v in d["variation"]],
-                       s=14, zorder=3)
+            for v, points in d.groupby(d["variation"].astype(str), sort=False):
+                ax.scatter(_x_values(points[x]), points[y], color=SPC_COLOURS.get(v, SPC_COLOURS["common_cause"]),
+                           marker=SPC_MARKERS.get(v, "o"), s=14 if v == "common_cause" else 22, zorder=3)
         if reference is not None:
             ax.axhline(reference, color=OKABE_ITO[5], linewidth=1, linestyle=":")
         ax.set_title(str(g), fontsize=10, loc="left")
@@ -397,7 +408,8 @@ def small_multiples(
         axes[j // ncols, j % ncols].set_visible(False)
     fig.supxlabel(x_label, fontsize=10)
     fig.supylabel(y_label, fontsize=10)
-    return _finish(fig, title, note, as_of)
+    return chart_data.attach(_finish(fig, title, note, as_of),
+                             chart_data.small_multiples(df, x=x, y=y, group=group, percent=percent))
 
 
 # --- before / after ------------------------------------------------------------------------------------
@@ -428,15 +440,15 @@ def before_after_bars(
     cats = [str(g) for g in df[group]]
     pos = np.arange(len(cats))
     w = 0.38
-    for k, (col, lab, colour) in enumerate(zip((before, after), labels, (OKABE_ITO[1], OKABE_ITO[4]),
-                                                strict=True)):
+    for k, (col, lab, colour, hatch) in enumerate(zip((before, after), labels, (SPC_COLOURS["common_cause"], OKABE_ITO[4]),
+                                                       ("///", None), strict=True)):
         vals = df[col].to_numpy(float)
         err = None
         if ci and col in ci:
             lo, hi = (df[c].to_numpy(float) for c in ci[col])
             err = np.vstack([vals - lo, hi - vals])
-        bars = ax.bar(pos + (k - 0.5) * w, vals, width=w, color=colour, label=lab, yerr=err,
-                      capsize=3, error_kw={"elinewidth": 1, "ecolor": "#333333"})
+        bars = ax.bar(pos + (k - 0.5) * w, vals, width=w, color=colour, label=lab, yerr=err, hatch=hatch,
+                      edgecolor="white", capsize=3, error_kw={"elinewidth": 1, "ecolor": "#333333"})
         fmt = (lambda v: f"{v:.0%}") if percent else (lambda v: f"{v:,.3g}")
         ax.bar_label(bars, labels=[fmt(v) if np.isfinite(v) else "" for v in vals], fontsize=8,
                      padding=2)
@@ -447,7 +459,9 @@ def before_after_bars(
     if percent:
         _percent_axis(ax)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return _finish(fig, title, note, as_of)
+    return chart_data.attach(_finish(fig, title, note, as_of),
+                             chart_data.before_after(df, group=group, before=before, after=after, labels=labels,
+                                                     percent=percent))
 
 
 # --- Kaplan-Meier ---------------------------------------------------------------------------------
@@ -474,7 +488,7 @@ def km_plot(
     names = list(groups) if groups is not None else list(pd.unique(curves["group"]))
     for i, g in enumerate(names):
         d = curves[curves["group"] == g]
-        colour = "#000000" if g == "all" else OKABE_ITO[i % (len(OKABE_ITO) - 1)]
+        colour = "#000000" if g == "all" else CATEGORY_COLOURS[i % (len(CATEGORY_COLOURS) - 1)]
         ax.step(d["time"], d["recontacted"], where="post", color=colour, linewidth=1.6, label=str(g))
         if show_ci:
             ax.fill_between(d["time"], d["recontacted_ci_low"], d["recontacted_ci_high"], step="post",
@@ -487,7 +501,7 @@ def km_plot(
     ax.set_ylim(0, None)
     ax.set_xlim(0, None)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title=None)
-    return _finish(fig, title, note, as_of)
+    return chart_data.attach(_finish(fig, title, note, as_of), chart_data.recontact_curves(curves, names, horizons))
 
 
 # --- odds ratios ------------------------------------------------------------------------------------
@@ -518,7 +532,10 @@ def odds_ratio_plot(
     sig = (lo > 1) | (hi < 1)
     colours = np.where(sig, np.where(orv > 1, OKABE_ITO[5], OKABE_ITO[4]), SPC_COLOURS["common_cause"])
     ax.hlines(pos, lo, hi, color=list(colours), linewidth=2)
-    ax.scatter(orv, pos, color=list(colours), s=30, zorder=3)
+    # clear of chance: a filled diamond; not: a hollow circle (the difference is not colour alone)
+    ax.scatter(orv[sig], pos[sig], color=list(colours[sig]), marker="D", s=34, zorder=3)
+    ax.scatter(orv[~sig], pos[~sig], facecolors="white", edgecolors=list(colours[~sig]), marker="o", s=30,
+               linewidths=1.5, zorder=3)
     ax.axvline(1, color="#000000", linewidth=0.8)
     ax.set_xscale("log")
     finite = np.concatenate([lo, hi, orv, [1.0]])
@@ -533,7 +550,7 @@ def odds_ratio_plot(
     ax.set_yticks(pos, list(d["label"]))
     ax.set_xlabel(x_label)
     ax.grid(axis="y", visible=False)
-    return _finish(fig, title, note, as_of)
+    return chart_data.attach(_finish(fig, title, note, as_of), chart_data.odds_ratios(or_df))
 
 
 # --- benchmarking (DfE published statistics) ----------------------------------------------------
@@ -576,7 +593,7 @@ def benchmark_figure(summary: pd.DataFrame, *, highlight_year: int | None = None
         "Open Government Licence v3.0.",
         fontsize=9, color=NOTE_COLOUR,
     )
-    return fig
+    return chart_data.attach(fig, chart_data.benchmark(summary, MEASURES))
 
 
 def figure_png(fig: Figure, *, dpi: int = DPI) -> bytes:

@@ -18,8 +18,9 @@ import nbformat
 
 from hwb_kpis.periods import month_name
 from hwb_kpis.privacy import disclosure
+from hwb_kpis.report.display import GAP_MIME
 from hwb_kpis.report.notebooks import Page, markdown_text, one_line
-from hwb_kpis.report.tables import align_tables
+from hwb_kpis.report.tables import align_tables, scope_headers, with_caption
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SYNTHETIC_BANNER = "Synthetic data — not real children"
@@ -31,6 +32,9 @@ _NOISE = re.compile(r"Traceback \(most recent call last\)|^\s*File \".*\", line 
 #: a bare object repr such as ``<Figure size 800x450 with 1 Axes>`` or ``<... at 0x7f...>``
 _REPR = re.compile(r"^\s*<[^<>]*(?: at 0x[0-9a-f]+|Figure size [^<>]*)>\s*$")
 _REMOVE = {"remove", "remove_cell"}
+#: the tag of a notebook cell only the internal pack shows (method names, notes to analysts)
+INTERNAL_TAG = "internal"
+
 
 
 # --- the board's copy of a notebook ---------------------------------------------------------------
@@ -46,6 +50,7 @@ def _shown_output(out: nbformat.NotebookNode, cell: nbformat.NotebookNode, headi
     if out.output_type not in ("display_data", "execute_result"):
         return True
     data = out.get("data", {})
+    data.pop(GAP_MIME, None)  # a note to the build, never to the board
     for mime in list(data):
         if "javascript" in mime or "widget" in mime or "plotly" in mime:
             del data[mime]
@@ -57,23 +62,58 @@ def _shown_output(out: nbformat.NotebookNode, cell: nbformat.NotebookNode, headi
         meta = out.setdefault("metadata", {})
         png_meta = meta.get("image/png", {}) if isinstance(meta.get("image/png"), dict) else {}
         meta["alt"] = png_meta.get("alt") or cell.get("metadata", {}).get("alt") or f"Chart: {heading}"
+    if "text/html" in data and "<table" in str(data["text/html"]).lower():
+        data["text/html"] = with_caption(str(data["text/html"]), heading)  # a table says what it holds
     return True
 
 
-def board_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+def _heading_level(cell: nbformat.NotebookNode) -> int:
+    """The level of the heading a markdown cell opens with (0: it does not open with one)."""
+    if cell.cell_type != "markdown":
+        return 0
+    first = next((ln.strip() for ln in cell.source.splitlines() if ln.strip()), "")
+    match = re.match(r"^(#{1,6})\s", first)
+    return len(match.group(1)) if match else 0
+
+
+def _without_empty_sections(cells: list[tuple[nbformat.NotebookNode, bool]]) -> list[nbformat.NotebookNode]:
+    """Drop every section (a markdown cell opening with a heading, to the next heading) whose code
+    cells all came out empty: a heading with nothing under it tells the board nothing. A section
+    of prose only (no code cells) stays. ``cells``: (cell, is a code cell that was dropped)."""
+    out: list[nbformat.NotebookNode] = []
+    section: list[tuple[nbformat.NotebookNode, bool]] = []
+
+    def flush() -> None:
+        codes = [dropped for cell, dropped in section if cell.cell_type == "code" or dropped]
+        if not (section and _heading_level(section[0][0]) > 1 and codes and all(codes)):
+            out.extend(cell for cell, dropped in section if not dropped)
+        section.clear()
+
+    for cell, dropped in cells:
+        if _heading_level(cell):
+            flush()
+        section.append((cell, dropped))
+    flush()
+    return out
+
+
+def board_notebook(nb: nbformat.NotebookNode, title: str, internal: bool = False) -> nbformat.NotebookNode:
     """A copy of an executed notebook fit for the board: no error outputs, no stderr (warnings
-    name files and lines), nothing that looks like a traceback, no JavaScript, cells tagged
-    ``remove``/``remove_cell`` dropped, and alt text on every PNG (from the cell's ``alt``
-    metadata or the nearest heading above it)."""
+    name files and lines), nothing that looks like a traceback, no JavaScript, no note to the
+    build (:func:`hwb_kpis.report.display.report_gap`), cells tagged ``remove``/``remove_cell``
+    dropped, cells tagged ``internal`` (method names, notes to analysts) dropped unless
+    ``internal``, sections left with nothing to show dropped, alt text on every PNG (from the
+    cell's ``alt`` metadata or the nearest heading above it) and a caption on every table (the
+    heading above it, unless it has its own)."""
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
     heading = title
-    cells = []
+    cells: list[tuple[nbformat.NotebookNode, bool]] = []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & (_REMOVE | {"injected-parameters"}) and cell.cell_type == "code":
             cell.outputs = []
-        if tags & _REMOVE:
+        if tags & _REMOVE or (INTERNAL_TAG in tags and not internal):
             continue
         if cell.cell_type == "markdown":
             if "papermill-error-cell-tag" in tags:
@@ -84,10 +124,23 @@ def board_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNo
         if cell.cell_type == "code":
             cell.outputs = [out for out in cell.get("outputs", []) if _shown_output(out, cell, heading)]
             if not cell.outputs:
-                continue  # nothing to show (the code itself is never shown)
-        cells.append(cell)
-    nb.cells = cells
+                cells.append((cell, True))  # nothing to show (the code itself is never shown)
+                continue
+        cells.append((cell, False))
+    nb.cells = _without_empty_sections(cells)
     return nb
+
+
+def page_gaps(nb: nbformat.NotebookNode) -> list[str]:
+    """What an executed notebook told the build it could not show
+    (:func:`hwb_kpis.report.display.report_gap`), one line each: ``what (why)``."""
+    gaps = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            gap = out.get("data", {}).get(GAP_MIME)
+            if isinstance(gap, dict):
+                gaps.append(f"{gap.get('what', 'something')} ({gap.get('why', 'no reason given')})")
+    return gaps
 
 
 # --- banners and footer ---------------------------------------------------------------------------
@@ -151,16 +204,17 @@ def render_page(nb: nbformat.NotebookNode, page: Page, *, month: str, banners, i
             "footer": footer(internal),
         },
     }
-    body, _ = _page_exporter().from_notebook_node(board_notebook(nb, page.title), resources=resources)
-    return align_tables(body)
+    body, _ = _page_exporter().from_notebook_node(board_notebook(nb, page.title, internal), resources=resources)
+    return scope_headers(align_tables(body))
 
 
 def write_page(page: Page, executed: Path, folder: Path, *, month: str, banners, internal: bool) -> None:
     """Render the executed notebook of ``page`` to ``folder/<name>.html`` and set ``page.html``;
     a page that cannot be rendered gets an ``error`` instead."""
     try:
-        html = render_page(nbformat.read(executed, as_version=4), page, month=month, banners=banners,
-                           internal=internal)
+        nb = nbformat.read(executed, as_version=4)
+        page.gaps = page_gaps(nb)
+        html = render_page(nb, page, month=month, banners=banners, internal=internal)
         page.html = f"{page.name}.html"
         (folder / page.html).write_text(html, encoding="utf-8")
     except Exception as exc:
@@ -200,16 +254,21 @@ def _count_rows(summary: dict[str, Any], internal: bool, processed_dir: Path | N
 
 def render_index(
     pages: list[Page], *, month: str, summary: dict[str, Any], synthetic: bool, internal: bool,
+    downloads: list[dict[str, str]] | None = None, revisions: dict[str, Any] | None = None,
     processed_dir: Path | None = None,
 ) -> str:
-    """HTML of the contents page: every page that worked (linked, with its description), every
-    page that failed (with its error), the data's row counts, banners and footer."""
+    """HTML of the contents page: every page that worked (linked, with its description), the
+    pack's PDF and Excel copies (``downloads``: ``href``, ``text``), what changed since last
+    month's pack (``revisions``: ``sentence``, ``header``, ``rows``), every page that failed
+    (with its error), the data's row counts, banners and footer."""
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True
     )
     return env.get_template("index.html.j2").render(
+        downloads=downloads or [],
+        revisions=revisions,
         title=TITLE,
         organisation=ORGANISATION,
         month=month,
@@ -225,6 +284,15 @@ def render_index(
         version=_version(),
         css=house_css(),
     )
+
+
+def render_glossary_page(*, month: str, synthetic: bool, internal: bool) -> str:
+    """HTML of the glossary page (:mod:`hwb_kpis.report.glossary`) with the pack's banners."""
+    from hwb_kpis.report.glossary import render_glossary
+
+    return render_glossary(title=TITLE, organisation=ORGANISATION, month_label=month_name(month),
+                           banners=banners_for(synthetic, internal), footer=footer(internal), css=house_css(),
+                           rule=disclosure.RULE_TEXT)
 
 
 def _version() -> str:

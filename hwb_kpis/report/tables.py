@@ -1,8 +1,11 @@
 """Tables in the pack's HTML: columns of figures right-aligned (class ``hwb-num``), words left
-as they are, so that a reader compares figures down a column."""
+as they are, so that a reader compares figures down a column; every table with a caption that
+says what it holds, and every header cell with the scope it heads (a column, or a row), so that
+a screen reader reads each figure with its headings."""
 
 from __future__ import annotations
 
+import html as _html
 import re
 
 from hwb_kpis.privacy import disclosure
@@ -73,3 +76,56 @@ def align_tables(html: str) -> str:
     leave words left-aligned: a column is numeric when every non-empty body cell is a figure.
     Tables with merged cells (colspan) are left as they are."""
     return _TABLE.sub(_align_table, html)
+
+
+_OPEN_TABLE = re.compile(r"<table\b[^>]*>", re.I)
+_TH = re.compile(r"<th\b(?![^>]*\bscope=)([^>]*)>", re.I)
+
+
+def with_caption(markup: str, caption: str | None) -> str:
+    """``markup`` with ``<caption>caption</caption>`` in its first table (escaped), unless the table
+    already has one or ``caption`` is empty."""
+    if not caption or not caption.strip():
+        return markup
+    match = _OPEN_TABLE.search(markup)
+    if match is None or re.search(r"<caption\b", markup[match.end():match.end() + 200], re.I):
+        return markup
+    text = _html.escape(" ".join(caption.split()), quote=False)
+    return f"{markup[:match.end()]}\n<caption>{text}</caption>{markup[match.end():]}"
+
+
+def _scoped_table(match: re.Match) -> str:
+    table = match.group(0)
+    body_start = table.lower().find("<tbody")
+    if body_start == -1:
+        body_start = len(table)
+    head = _TH.sub(lambda m: f'<th scope="col"{m.group(1)}>', table[:body_start])
+    body = _TH.sub(lambda m: f'<th scope="row"{m.group(1)}>', table[body_start:])
+    return head + body
+
+
+def scope_headers(markup: str) -> str:
+    """Every ``th`` of every table with a ``scope``: ``col`` in the table's head, ``row`` in its
+    body (a row label); cells that already have one are left alone."""
+    return _TABLE.sub(_scoped_table, markup)
+
+
+_DATA_URI = re.compile(r'(src=")(data:image/[a-z+]+;base64,[^"]*)(")', re.I)
+
+
+def without_images(markup: str) -> tuple[str, list[str]]:
+    """``markup`` with every embedded image's data replaced by a short placeholder (``hwb-image:N``),
+    and the data taken out, in order: a page parses many times faster without its megabytes of
+    base64. :func:`with_images` puts them back."""
+    images: list[str] = []
+
+    def take(match: re.Match) -> str:
+        images.append(match.group(2))
+        return f"{match.group(1)}hwb-image:{len(images) - 1}{match.group(3)}"
+
+    return _DATA_URI.sub(take, markup), images
+
+
+def with_images(markup: str, images: list[str]) -> str:
+    """Undo :func:`without_images`."""
+    return re.sub(r'src="hwb-image:(\d+)"', lambda m: f'src="{images[int(m.group(1))]}"', markup)

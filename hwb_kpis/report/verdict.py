@@ -243,6 +243,16 @@ def sparkline_title(v: Verdict) -> str:
     return text
 
 
+def panels_latest_clause(special: list[str]) -> str:
+    """The latest month of small-multiple panels in words (a chart's alt text): which panels show
+    special cause variation, or that none does."""
+    from hwb_kpis.report.words import join_words
+
+    if special:
+        return f"The latest month shows special cause variation for {join_words(special)}"
+    return "In every panel the latest month shows common cause variation (no signal of change)"
+
+
 def chart_title(variation: str, label: str) -> str:
     """A chart title that states the finding: ``"Repeat contacts: no signal of change"``."""
     words = {"common_cause": "no signal of change", "improvement": "a signal of improvement",

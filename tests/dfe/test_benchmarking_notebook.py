@@ -38,22 +38,42 @@ def test_notebook_parameters_are_simple() -> None:
 
 @pytest.mark.slow
 def test_notebook_skips_cleanly_without_dfe_file(tmp_path: Path) -> None:
-    nb = _run_notebook(tmp_path, dfe_dir=str(tmp_path / "no_dfe_here"), processed_dir=str(tmp_path / "p"),
+    """Without DfE tables the board reads why there is no comparison, with no server path, no
+    download steps and no empty sections; the build is told where the page looked."""
+    from hwb_kpis.report import render
+    from hwb_kpis.report.display import GAP_MIME
+    from hwb_kpis.report.notebooks import Page
+
+    missing = tmp_path / "no_dfe_here"
+    nb = _run_notebook(tmp_path, dfe_dir=str(missing), processed_dir=str(tmp_path / "p"),
                        raw_dir=str(tmp_path / "r"))
     outputs = _outputs(nb)
     assert not [o for o in outputs if o.output_type == "error"]
     text = " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
-    assert "explore-education-statistics" in text and "Characteristics of children in need" in text
+    assert "no comparison" in text and str(missing) not in text and "explore-education" not in text
     assert not [o for o in outputs if "image/png" in o.get("data", {})]
+    assert [o["data"][GAP_MIME]["what"] for o in outputs if GAP_MIME in o.get("data", {})] == [
+        "the comparison with DfE's published statistics"]
+    assert any(str(missing) in gap for gap in render.page_gaps(nb))
+    html = render.render_page(nb, Page("06_benchmarking", "Benchmarking", "", NOTEBOOK), month="2015-11",
+                              banners=[], internal=False)
+    main = html[html.index("<main>"):]
+    assert str(missing) not in main and "hwb-kpis dfe update" not in main and "explore-education" not in main
+    # no section heading is left with nothing under it: the sections that need DfE's figures are gone
+    import re
+
+    headings = [h for h in re.findall(r"<h[2-6][^>]*>([^<]*)<", main)]
+    assert headings == [], headings
 
 
 @pytest.mark.slow
-def test_notebook_shows_benchmark_with_png(tmp_path: Path, dfe_dir: Path) -> None:
+def test_notebook_shows_benchmark_with_png_from_the_shipped_tables(tmp_path: Path) -> None:
+    """A fresh clone (no ../shared): the default dfe_dir is the DfE tables shipped with the package."""
     # a processed folder with a summary but no tables, and no raw extract: the own-rate section
     # reports it cannot compute (no synthetic build in this test) and the page still renders
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "ingest_summary.json").write_text("{}", encoding="utf-8")
-    nb = _run_notebook(tmp_path, dfe_dir=str(dfe_dir), comparators=["Oxfordshire"],
+    nb = _run_notebook(tmp_path, comparators=["Oxfordshire"],
                        processed_dir=str(tmp_path / "p"), raw_dir=str(tmp_path / "r"))
     outputs = _outputs(nb)
     assert not [o for o in outputs if o.output_type == "error"]
@@ -63,3 +83,5 @@ def test_notebook_shows_benchmark_with_png(tmp_path: Path, dfe_dir: Path) -> Non
     assert "South East" in html and "England" in html and "Oxfordshire" in html
     assert "2014/15" in " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
     assert "application/javascript" not in {k for o in outputs for k in o.get("data", {})}
+    text = " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    assert "Open Government Licence v3.0" in text and "/shared/" not in text

@@ -316,6 +316,22 @@ class Attack:
 # --- the reader's key to the pack -----------------------------------------------------------------
 
 
+def code_of_name(name: str) -> str:
+    """A source as the board reads it (``"school nurse"``, ``"A&E / NHS 111"``, ``"none
+    recorded"``) → its code (``"3C"``, ``"3E"``, :data:`BLANK`); a code stays itself."""
+    from hwb_kpis import coding
+
+    name = name.strip()
+    if name.lower() in ("none recorded", BLANK):
+        return BLANK
+    ref = coding.load_reference()
+    for column in ("short_label", "health_breakdown", "label"):
+        found = ref.loc[ref[column].astype(str).str.lower() == name.lower(), "code"]
+        if len(found):
+            return str(found.iloc[0])
+    return name.removeprefix("code ")
+
+
 def _find(page: Page, first: Iterable[str]) -> list[Table]:
     first = list(first)
     return [t for t in page.tables if t.header[:len(first)] == first]
@@ -365,11 +381,15 @@ def _unknown(attack: Attack, page: Page) -> None:
 def _recoding(attack: Attack, page: Page, month: str) -> dict[str, list[tuple[str, str]]]:
     """The recoding table and its flows: each rule's cell is the sum of its changes ``from → to``."""
     changes: dict[str, list[tuple[str, str]]] = {}
-    for table in _find(page, ["rule", "change"]):
+    # the internal copy names rules and codes; the board's copy reads each rule in words (several
+    # rules may share "Other corrections": each row is its own rule) and each change by source name
+    tables = [(t, False) for t in _find(page, ["rule", "change"])] + [(t, True) for t in _find(page, ["correction", "from → to"])]
+    for table, board in tables:
         months = [month_of(h) for h in table.header[2:-1]]
-        for row in table.rows:
-            rule = row[0]
-            changes[rule] = [tuple(x.strip().replace("blank", BLANK) for x in part.split("→"))
+        for i, row in enumerate(table.rows):
+            rule = f"{row[0]} #{i}" if board else row[0]
+            changes[rule] = [tuple((code_of_name(x) if board else x.strip().replace("blank", BLANK))
+                                   for x in part.split("→"))
                              for part in row[1].split(",") if "→" in part]
             cells = []
             for m, text in zip(months, row[2:-1], strict=True):
@@ -409,6 +429,11 @@ def _school_nurse(attack: Attack, page: Page, changes: dict[str, list[tuple[str,
         for row in table.rows:
             attack.count(("code12", "recorded", row[0]), row[2], f"{page.name} health views table")
             attack.count(("code12", "recoded", row[0]), row[3], f"{page.name} health views table")
+    for table in _find(page, ["source", "as recorded", "as recoded"]):  # the board's copy: sources by name
+        for row in table.rows:
+            code = code_of_name(row[0])
+            attack.count(("code12", "recorded", code), row[1], f"{page.name} health views table")
+            attack.count(("code12", "recoded", code), row[2], f"{page.name} health views table")
     for text in page.texts:
         m = re.search(rf"({COUNT}) contacts were recorded as coming from a school nurse; after recoding there are "
                       rf"({COUNT})\. ({COUNT}) came in .* and ({COUNT}) went out", text)

@@ -1,9 +1,14 @@
-"""The board pack in a real browser (issue 8, item 4): headless Chromium opens ``index.html`` and
-every page of a freshly built pack and checks what a reader would meet: no console error and no
-failed load, every image loaded, embedded (the pack opens from an e-mail attachment) and described
-by alt text, every link leading somewhere that exists inside the pack, headings in order, and the
-contrast of the text as the browser actually draws it (WCAG AA). A screenshot of every page is
-saved in the pack's ``screenshots/`` folder for review.
+"""The board pack in a real browser (issue 8, item 4; issue 19): headless Chromium opens
+``index.html`` and every page of a freshly built pack and checks what a reader would meet: no
+console error and no failed load, every image loaded, embedded (the pack opens from an e-mail
+attachment) and described by alt text, every link leading somewhere that exists inside the pack,
+headings in order, and the contrast of the text as the browser actually draws it (WCAG AA). A
+screenshot of every page is saved in the pack's ``screenshots/`` folder for review.
+
+Issue 19 adds axe-core (WCAG 2.2 AA and best practice, through axe-playwright-python driving the
+same Chromium): zero violations on every page, wide and at 400 px, where no page may scroll
+sideways; every chart's alt text states its finding and points to its collapsed data table; and
+the pack's PDF (``pack.pdf``): every sheet A4, every page of the pack in it, numbered.
 
 Chromium is driven over the DevTools protocol with the standard library only (a websocket on
 loopback, ``--remote-debugging-port=0``). The tests skip, saying why, when no Chromium is
@@ -454,7 +459,7 @@ def _report(problems: dict[str, list[str]]) -> str:
 
 def test_every_page_was_opened(seen, pack) -> None:
     names = {p.name for p in pack.dir.glob("*.html")}
-    assert set(seen) == names and "index.html" in names and len(names) == len(pack.result.pages) + 1
+    assert set(seen) == names and {"index.html", "glossary.html"} <= names and len(names) == len(pack.result.pages) + 2
     for page in seen.values():
         assert page.info["lang"] == "en" and page.info["title"], page.path.name
 
@@ -505,6 +510,139 @@ def test_contrast_formula() -> None:
     assert contrast([0, 0, 0, 0.5], [255, 255, 255, 1]) < 21  # translucent text is blended
 
 
+# --- issue 19: axe-core, 400 px, the charts' words and tables, the PDF ------------------------------
+
+#: the axe-core rule sets run on every page: WCAG 2.0-2.2 A and AA, and axe's best practice
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+NARROW = 400
+
+
+def axe_and_reflow(pack: Path, binary: str, widths=(WINDOW[0], NARROW)) -> dict[str, list[str]]:
+    """axe-core's violations on every page at each width, and at the narrow width any page that
+    scrolls sideways or the board summary's table not fitting: ``{"page @ width": [problems]}``."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    pages = [pack / "index.html", *sorted(p for p in pack.glob("*.html") if p.name != "index.html")]
+    found: dict[str, list[str]] = {}
+    axe = Axe()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=binary, args=[f for f in FLAGS if f != "--headless"])
+        try:
+            for width in widths:
+                tab = browser.new_page(viewport={"width": width, "height": 900})
+                for path in pages:
+                    tab.goto(path.resolve().as_uri())
+                    result = axe.run(tab, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+                    problems = [f"axe {v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['html'][:120]}"
+                                for v in result.response["violations"]]
+                    if width == NARROW:
+                        scroll = tab.evaluate("document.documentElement.scrollWidth")
+                        if scroll > width:
+                            problems.append(f"the page scrolls sideways at {width} px ({scroll} px wide)")
+                        if path.name.startswith("00_"):
+                            # the table of this month's figures (the Making Data Count matrix above it is a
+                            # wide data table that scrolls in its own box, as WCAG's reflow rule allows)
+                            first = tab.evaluate("(() => { const t = Array.from(document.querySelectorAll('main table'))"
+                                                 ".find(t => t.innerText.includes('same month last year'));"
+                                                 " return t ? [t.scrollWidth, t.parentElement.clientWidth] : null })()")
+                            if first and first[0] > first[1]:
+                                problems.append(f"the summary table is {first[0]} px wide in {first[1]} px")
+                    found[f"{path.name} @ {width} px"] = problems
+                tab.close()
+        finally:
+            browser.close()
+    return found
+
+
+def chart_problems(pack: Path) -> list[str]:
+    """Charts whose alt text does not state a finding and point to its data table, or that have
+    no collapsed table of their figures under them."""
+    problems = []
+    for path in sorted(pack.glob("0*.html")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r'<img src="data:image/png;base64,[^"]*"\s*alt="([^"]*)"', text):
+            alt = match.group(1)
+            if alt.startswith("Chart: ") or len(alt) < 60 or "Figures behind this chart" not in alt:
+                problems.append(f"{path.name}: alt text {alt[:80]!r} states no finding or no data table")
+            after = text[match.end():match.end() + 600]
+            if '<details class="hwb-chart-data">' not in after:
+                problems.append(f"{path.name}: the chart {alt[:50]!r} has no data table under it")
+    return problems
+
+
+def pdf_problems(pack: Path, html_pages: int) -> list[str]:
+    """The pack's PDF: every sheet A4, at least a sheet per page of the pack plus the contents, the
+    glossary and the appendix, every sheet numbered "Page N of M"."""
+    from pypdf import PdfReader
+
+    path = pack / "pack.pdf"
+    if not path.is_file():
+        return ["no pack.pdf in the pack"]
+    reader = PdfReader(path)
+    problems = []
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
+    if sizes != {(595, 842)}:
+        problems.append(f"sheets are not all A4 (595 x 842 pt): {sorted(sizes)}")
+    if len(reader.pages) < html_pages + 2:
+        problems.append(f"{len(reader.pages)} sheets for {html_pages} pages")
+    for i, sheet in enumerate(reader.pages, start=1):
+        if f"Page {i} of {len(reader.pages)}" not in (sheet.extract_text() or ""):
+            problems.append(f"sheet {i} is not numbered")
+    return problems
+
+
+def test_axe_core_finds_nothing_and_pages_reflow_at_400_px(pack, chromium) -> None:
+    pytest.importorskip("axe_playwright_python", reason="axe-playwright-python is a dev dependency")
+    found = axe_and_reflow(pack.dir, chromium)
+    assert len(found) == 2 * len(list(pack.dir.glob("*.html")))  # every page, at both widths
+    assert not any(found.values()), _report(found)
+
+
+def test_every_chart_states_its_finding_and_has_its_figures(pack) -> None:
+    assert sum(p.read_text(encoding="utf-8").count("<img ") for p in pack.dir.glob("0*.html")) >= 10
+    problems = chart_problems(pack.dir)
+    assert not problems, "\n".join(problems)
+
+
+#: what a board page must not say: rule ids and other snake_case names, source codes such as 3C,
+#: method names, instructions to analysts (they stay in the internal copy and the docs)
+JARGON = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|\b[1-9][A-F]\b|Laney|p′|p-chart|\bXmR\b|logistic regression|"
+                    r"Kaplan|\bGLM\b|binomial|interrupted time series|over-dispersion|\bp [<=] 0|parameter|"
+                    r"hwb_kpis|\.ya?ml\b|\.csv\b|explore-education-statistics")
+
+
+def jargon(pack: Path) -> list[str]:
+    """Jargon on the board's pages (visible text and alt text), with where it stands."""
+    import html
+
+    found = []
+    for path in sorted(pack.glob("*.html")):
+        text = re.sub(r"<(style|script)\b.*?</\1>", "", path.read_text(encoding="utf-8"), flags=re.S)
+        visible = html.unescape(re.sub(r"<[^>]+>", " ", text)) + " " + " ".join(
+            html.unescape(a) for a in re.findall(r'\salt="([^"]*)"', text))
+        for match in JARGON.finditer(visible):
+            found.append(f"{path.name}: {match.group(0)!r} in …{visible[max(0, match.start() - 40):match.end() + 20]}…")
+    return found
+
+
+def test_board_pages_speak_plain_words(pack) -> None:
+    problems = jargon(pack.dir)
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_the_pack_is_one_a4_pdf(pack) -> None:
+    if pack.result.pdf_problem:
+        pytest.skip(f"no PDF on this machine: {pack.result.pdf_problem}")
+    problems = pdf_problems(pack.dir, len(list(pack.dir.glob("*.html"))))
+    assert not problems, "\n".join(problems)
+    from pypdf import PdfReader
+
+    text = " ".join(sheet.extract_text() or "" for sheet in PdfReader(pack.dir / "pack.pdf").pages)
+    for page in pack.result.pages:  # every page of the pack is in it
+        assert page.title.split(":")[0] in text, page.title
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -531,7 +669,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {len(problems[name])} problem(s); screenshot {page.screenshot}")
         for p in problems[name]:
             print(f"    {p}")
-    return 1 if any(problems.values()) else 0
+    more = {**axe_and_reflow(args.pack, binary), "charts": chart_problems(args.pack),
+            "pack.pdf": pdf_problems(args.pack, len(list(args.pack.glob("*.html"))))}
+    for name, found in more.items():
+        print(f"{name}: {len(found)} problem(s)")
+        for p in found:
+            print(f"    {p}")
+    return 1 if any(problems.values()) or any(more.values()) else 0
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def test_pack_keeps_executed_notebooks_and_leaves_no_temp(built) -> None:
 def test_result_says_what_each_stage_took_and_what_was_done_to_the_data(built) -> None:
     """The public timing hook the pack benchmark reads (no log text)."""
     result = built.result
-    assert set(result.timings) == {"plan", "data", "notebooks", "index", "publish"}
+    assert set(result.timings) == {"plan", "data", "notebooks", "index", "tables", "pdf", "publish"}
     assert all(seconds >= 0 for seconds in result.timings.values())
     assert result.timings["notebooks"] >= max(p.seconds for p in result.pages)
     assert result.refresh == "reused"
@@ -263,3 +263,86 @@ def test_fake_run_is_the_notebook_run() -> None:
     import inspect
 
     assert list(inspect.signature(fake_run).parameters) == list(inspect.signature(run.run_notebook).parameters)
+
+
+# --- what every pack holds besides its pages (issue 19) ------------------------------------------
+
+
+def test_the_pack_holds_its_pdf_excel_kpis_and_glossary(built) -> None:
+    pack, result = built.pack, built.result
+    names = {p.name for p in pack.iterdir()}
+    assert {"glossary.html", "kpis.xlsx", "pack.json"} <= names
+    # the fake processed folder has no readable tables: no kpis.csv, and the run says so
+    assert "kpis.csv" not in names and result.revised is None
+    assert any(line.startswith("warning: no kpis.csv") for line in built.lines)
+    index = result.index_path.read_text(encoding="utf-8")
+    assert 'href="kpis.xlsx"' in index and 'href="glossary.html"' in index
+    if result.pdf_problem is None:
+        from pypdf import PdfReader
+
+        assert result.pdf_path == pack / "pack.pdf" and 'href="pack.pdf"' in index
+        pages = PdfReader(result.pdf_path).pages
+        assert len(pages) >= 3 and {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+                                     for p in pages} == {(595, 842)}
+    else:
+        assert result.pdf_path is None and 'href="pack.pdf"' not in index
+        assert any(line.startswith("warning: no pack.pdf") for line in built.lines)
+    page = (pack / "01_ok.html").read_text(encoding="utf-8")
+    assert 'href="glossary.html"' in page  # every page links the glossary
+
+
+def test_no_pdf_renderer_still_writes_the_html_pack_and_says_why(tmp_path, fake_pipeline, monkeypatch) -> None:
+    from hwb_kpis.report import pdf
+
+    monkeypatch.setattr(pdf, "renderer_problem", lambda: "WeasyPrint cannot load its system libraries (no pango)")
+    without_kernels(monkeypatch)
+    lines: list[str] = []
+    result = build_report(MONTH, **workspace(tmp_path), notebooks_dir=NOTEBOOKS, echo=lines.append)
+    assert result.pdf_path is None and result.pdf_problem.startswith("WeasyPrint cannot load")
+    assert not (result.index_path.parent / "pack.pdf").exists() and result.index_path.is_file()
+    assert "warning: no pack.pdf: WeasyPrint cannot load its system libraries (no pango); the HTML pack is written" in lines
+    assert 'href="pack.pdf"' not in result.index_path.read_text(encoding="utf-8")
+
+
+def test_a_page_that_could_not_show_something_is_not_called_ok(tmp_path, fake_pipeline, monkeypatch) -> None:
+    from hwb_kpis.report.display import GAP_MIME
+    from tests.report.fakes import fake_run
+
+    def run_with_gap(page, output, cwd, timeout):
+        fake_run(page, output, cwd, timeout)
+        nb = nbformat.read(output, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+            "display_data", data={GAP_MIME: {"what": "the comparison with DfE", "why": "no table in /srv/dfe"}})]))
+        nbformat.write(nb, output)
+
+    monkeypatch.setattr(run, "run_notebook", run_with_gap)
+    lines: list[str] = []
+    result = build_report(MONTH, **workspace(tmp_path), notebooks_dir=NOTEBOOKS, only=["01_ok"], echo=lines.append)
+    progress = next(line for line in lines if line.startswith("[1/1] 01_ok"))
+    assert "INCOMPLETE — could not show the comparison with DfE (no table in /srv/dfe)" in progress
+    assert ": ok" not in progress and "0 page(s) ok, 1 INCOMPLETE: 01_ok" in lines[-1]
+    assert "/srv/dfe" not in (result.index_path.parent / "01_ok.html").read_text(encoding="utf-8")
+
+
+def test_report_runs_from_any_folder(tmp_path, fake_pipeline, monkeypatch) -> None:
+    """From a folder that is not the project (no notebooks/ there): the checkout's notebooks by
+    default, or the folder given with --notebooks."""
+    from typer.testing import CliRunner
+
+    from hwb_kpis.cli import app
+    from hwb_kpis.config import default_notebooks_dir
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("HWB_KPIS_HOME", raising=False)
+    assert default_notebooks_dir() == Path(__file__).resolve().parents[2] / "notebooks"
+    without_kernels(monkeypatch)
+    dirs = workspace(tmp_path / "w")
+    args = ["report", "--raw", str(dirs["raw_dir"]), "--processed", str(dirs["processed_dir"]),
+            "--out", str(dirs["out_dir"]), "--notebooks", str(NOTEBOOKS), "--only", "01_ok"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"in {NOTEBOOKS}" in result.output and (dirs["out_dir"] / MONTH / "01_ok.html").is_file()
+    missing = CliRunner().invoke(app, [*args[:-4], "--notebooks", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "give the folder with --notebooks DIR" in missing.output

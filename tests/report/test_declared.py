@@ -39,7 +39,7 @@ def test_the_analysts_own_files_win_even_on_synthetic_data(tmp_path):
     assert rules.changes_origin.kind == "demo"  # no changes.yml of their own: the demo's, as the data are synthetic
     assert rules.maturing_share == 0.1 and rules.target_for("repeat_contacts", "health").value == 0.45
     assert rules.target_for("repeat_contacts", "all") is None
-    assert declared.targets_note(rules) == ("Targets come from the settings folder's targets.yml: Repeat contacts "
+    assert declared.targets_note(rules) == ("Targets come from the targets the board agreed (the pack's settings): Repeat contacts "
                                             "(health) (HWB, March 2016).")
 
 

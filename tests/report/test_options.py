@@ -8,6 +8,7 @@ import pytest
 
 from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.report.options import ReportOptions, check_date
+from tests.support import ROOT
 
 DIRS = {"raw_dir": "raw", "processed_dir": "processed", "out_dir": "reports"}
 
@@ -18,12 +19,15 @@ def test_defaults_and_absolute_folders(tmp_path: Path, monkeypatch) -> None:
     options = ReportOptions(" 2015-11 ", **DIRS)
     assert options.month == "2015-11" and options.pack_dir == tmp_path / "reports" / "2015-11"
     assert options.raw_dir == tmp_path / "raw" and options.processed_dir.is_absolute()
-    assert options.notebooks_dir == tmp_path / "home" / "notebooks"
+    assert options.notebooks_dir == ROOT / "notebooks"  # the project folder has none: this checkout's
+    (tmp_path / "home" / "notebooks").mkdir(parents=True)
+    assert ReportOptions("2015-11", **DIRS).notebooks_dir == tmp_path / "home" / "notebooks"
     assert (options.view, options.iha_limit, options.lookback_days, options.as_of) == ("recoded", "28d", 365, None)
     assert options.only == () and options.parameters == {} and options.mapping_path is None
     assert options.notebook_values() == {
         "month": "2015-11", "processed_dir": str(tmp_path / "processed"), "raw_dir": str(tmp_path / "raw"),
         "view": "recoded", "as_of": "", "lookback_days": 365, "iha_limit": "28d", "internal": False,
+        "reports_dir": str(tmp_path / "reports"),
         "settings_dir": str(tmp_path / "home" / "settings"), "maturing_share": 0.05, "link_days": 7,
     }
     assert ReportOptions("2015-11", settings_dir="mine", maturing_share=0.1, **DIRS).settings_dir == tmp_path / "mine"

@@ -140,7 +140,7 @@ def test_every_page_built(pack):
     pages = sorted(p.name for p in pack["dir"].glob("*.html"))
     assert pages == ["00_board_summary.html", "01_data_quality_and_coding.html", "02_contacts_and_sources.html",
                      "03_conversion_fluctuation.html", "04_repeat_contacts.html", "05_iha_timeliness.html",
-                     "06_benchmarking.html", "index.html"]
+                     "06_benchmarking.html", "glossary.html", "index.html"]
     index = (pack["dir"] / "index.html").read_text(encoding="utf-8")
     for page in pages[:-1]:
         assert f'href="{page}"' in index, page
@@ -195,7 +195,7 @@ def test_real_data_pack_has_no_synthetic_banner_and_internal_pack_says_internal(
     assert "INTERNAL – not for circulation" not in (pack["dir"] / "00_board_summary.html").read_text(encoding="utf-8")
     assert pack["internal"].failed == [] and pack["internal"].index_path.parent == pack["internal_dir"]
     pages = sorted(pack["internal_dir"].glob("*.html"))
-    assert len(pages) == 3
+    assert len(pages) == 4  # two pages, the index and the glossary
     for page in pages:
         assert "INTERNAL – not for circulation" in page.read_text(encoding="utf-8"), page.name
     # internal copies show the small numbers: January 2015's IHA cohort is 1 of 14 (7%)
@@ -206,7 +206,7 @@ def test_the_default_pack_withstands_the_audit(pack):
     """Every hidden count of the November 2015 pack still ranges over its band, given every figure
     and relation on its pages; and the plan did withhold counts to get there."""
     pages = read_pack(pack["dir"])
-    assert len(pages) == 8
+    assert len(pages) == 9  # seven pages, the index and the glossary
     assert attack_pack(pages, MONTH) == []
     assert any(">c<" in html for html in pages.values())  # complementary suppression was needed
 

@@ -44,7 +44,7 @@ def test_an_annex_a_export_in_another_shape_builds_every_page(hand_made):
     result, pack = hand_made
     assert result.exit_code == 0, result.output
     assert "format: Ofsted Annex A workbook (annex-a, detected)" in result.output
-    assert sorted(p.stem for p in pack.glob("*.html")) == sorted([*PAGES, "index"])
+    assert sorted(p.stem for p in pack.glob("*.html")) == sorted([*PAGES, "index", "glossary"])
 
 
 def test_each_page_says_what_the_extract_cannot_provide(hand_made):
@@ -74,5 +74,5 @@ def test_the_liia_tools_sample_builds_for_its_latest_month(tmp_path):
     (tmp_path / "raw" / sample.name).write_bytes(sample.read_bytes())
     result, pack = build(tmp_path, "2020-09")
     assert result.exit_code == 0, result.output
-    assert sorted(p.stem for p in pack.glob("*.html")) == sorted([*PAGES, "index"])
+    assert sorted(p.stem for p in pack.glob("*.html")) == sorted([*PAGES, "index", "glossary"])
     assert IHA_REASON in (pack / "05_iha_timeliness.html").read_text(encoding="utf-8")

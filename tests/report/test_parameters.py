@@ -26,7 +26,7 @@ def _declared(path: Path) -> dict:
 
 def test_names_required_standard_and_extra() -> None:
     assert parameters.NAMES == {"month", "processed_dir", "raw_dir", "view", "as_of", "lookback_days",
-                                "iha_limit", "internal", "settings_dir", "maturing_share", "link_days", "agency",
+                                "iha_limit", "internal", "reports_dir", "settings_dir", "maturing_share", "link_days", "agency",
                                 "dfe_dir", "la_code", "comparators"}
     assert parameters.REQUIRED == ("month", "processed_dir")
     assert set(parameters.STANDARD) | set(parameters.EXTRA) == parameters.NAMES
@@ -68,6 +68,6 @@ def test_cli_report_options_are_the_parameters() -> None:
             assert "--agency" in {q.opts[0] for q in typer.main.get_command(app).commands["feedback"].params}
             continue
         assert options[p.cli].help == p.help, p.name
-        if p.option and p.name not in ("processed_dir", "raw_dir", "settings_dir"):  # the CLI's folders are the project's
+        if p.option and p.name not in ("processed_dir", "raw_dir", "reports_dir", "settings_dir"):  # the CLI's folders are the project's
             default = options[p.cli].default
             assert getattr(default, "value", default) in (p.default, None), p.name

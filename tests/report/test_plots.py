@@ -13,7 +13,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from hwb_kpis.report import plots  # noqa: E402
+from hwb_kpis.report import plots
+from hwb_kpis.report.palette import contrast_ratio  # noqa: E402
 from hwb_kpis.stats import funnel_limits, km_curves, p_chart, xmr  # noqa: E402
 
 MONTHS = pd.period_range("2014-04", periods=20, freq="M").strftime("%Y-%m").tolist()
@@ -86,9 +87,15 @@ def test_funnel_plot():
 
 
 def _edge_colours(fig) -> list[str]:
+    """The edge colour of every drawn point, lowest first (the points may be drawn one shape at a time)."""
     from matplotlib.colors import to_hex
 
-    return [to_hex(c) for c in fig.axes[0].collections[0].get_edgecolors()]
+    points = []
+    for collection in fig.axes[0].collections:
+        offsets, edges = collection.get_offsets(), collection.get_edgecolors()
+        for i, (_, y) in enumerate(offsets):
+            points.append((float(y), to_hex(edges[i % len(edges)])))
+    return [colour for _, colour in sorted(points)]
 
 
 def test_funnel_colours_follow_the_improvement_direction():
@@ -97,6 +104,9 @@ def test_funnel_colours_follow_the_improvement_direction():
     fig = plots.funnel_plot(df, title="t", y_label="y", improvement_direction="decrease")
     assert _edge_colours(fig) == [plots.SPC_COLOURS["improvement"], plots.SPC_COLOURS["common_cause"],
                                   plots.SPC_COLOURS["concern"]]
+    # status by shape as well as colour: the three points are drawn with three different markers
+    drawn = [c for c in fig.axes[0].collections if len(c.get_offsets())]
+    assert len({c.get_paths()[0].vertices.tobytes() for c in drawn}) == 3
     fig = plots.funnel_plot(df, title="t", y_label="y", improvement_direction="increase")
     assert _edge_colours(fig)[0] == plots.SPC_COLOURS["concern"]
     fig = plots.funnel_plot(df, title="t", y_label="y")
@@ -197,7 +207,9 @@ def test_benchmark_figure_draws_one_line_per_area_in_the_house_colours():
         "Referrals per 10,000 children", "Re-referrals within 12 months, %", "Closed with no further action, %"]
     colours = {line.get_label(): matplotlib.colors.to_hex(line.get_color()) for line in fig.legends[0].get_lines()}
     assert colours["Buckinghamshire"] == "#0072b2" and colours["England"] == "#000000"
-    assert colours["South East"] == "#009e73" and colours["Oxfordshire"] == "#e69f00"
+    assert colours["South East"] == "#009e73" and colours["Oxfordshire"] == plots.COMPARATOR_COLOURS[0].lower()
+    for colour in colours.values():  # every line at least 3:1 against the white plot (WCAG 1.4.11)
+        assert contrast_ratio(colour, "#ffffff") >= 3.0, colour
     assert any(line.get_linestyle() == ":" and list(line.get_xdata()) == [2015, 2015] for line in fig.axes[0].lines)
     png = plots.figure_png(fig)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 300_000

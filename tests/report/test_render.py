@@ -105,3 +105,72 @@ def test_write_page_records_a_rendering_failure(tmp_path: Path) -> None:
     page = Page("01_x", "X", "", Path("01_x.ipynb"))
     write_page(page, tmp_path / "broken.ipynb", tmp_path, month=MONTH, banners=[], internal=False)
     assert page.error.startswith("rendering failed: ") and page.html is None and not page.ok
+
+
+def _md(text: str, tags=()) -> nbformat.NotebookNode:
+    return nbformat.v4.new_markdown_cell(text, metadata={"tags": list(tags)})
+
+
+def _code(outputs, tags=()) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell("x", outputs=outputs, metadata={"tags": list(tags)})
+
+
+def _shown(text: str):
+    return nbformat.v4.new_output("display_data", data={"text/markdown": text})
+
+
+def test_method_notes_for_analysts_stay_out_of_the_board_copy() -> None:
+    from hwb_kpis.report.display import GAP_MIME
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        _md("# Page"),
+        _md("## Month by month\n\nThe chart."),
+        _md("*Method:* Laney's p′ chart.", tags=["internal"]),
+        _code([_shown("The share varies.")]),
+        _code([_shown("p < 0.001, so Laney's p′ limits")], tags=["internal"]),
+        _code([nbformat.v4.new_output("display_data", data={GAP_MIME: {"what": "x", "why": "y"}})]),
+    ]
+    board = "\n".join(str(c.get("source", "")) + str(c.get("outputs", "")) for c in board_notebook(nb, "Page").cells)
+    assert "Laney" not in board and GAP_MIME not in board and "The share varies." in board
+    internal = "\n".join(str(c.get("source", "")) + str(c.get("outputs", ""))
+                         for c in board_notebook(nb, "Page", internal=True).cells)
+    assert internal.count("Laney") == 2
+
+
+def test_a_section_with_nothing_to_show_is_dropped_but_prose_sections_stay() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        _md("# Page"),
+        _md("## Empty section\n\nNothing will follow."),
+        _code([]),  # the DfE file is missing: the cell showed nothing
+        _md("More about the empty section."),
+        _md("## Shown section"),
+        _code([_shown("A figure.")]),
+        _md("## About these figures\n\n- prose only"),
+    ]
+    kept = [c.source for c in board_notebook(nb, "Page").cells if c.cell_type == "markdown"]
+    assert kept == ["# Page", "## Shown section", "## About these figures\n\n- prose only"]
+
+
+def test_page_gaps_are_read_for_the_build_and_never_shown() -> None:
+    from hwb_kpis.report.display import GAP_MIME
+
+    nb = nbformat.v4.new_notebook()
+    gap = {"what": "the comparison with DfE's published statistics", "why": "no DfE table in /srv/x"}
+    nb.cells = [_md("# Page"), _code([nbformat.v4.new_output("display_data", data={GAP_MIME: gap})])]
+    assert render.page_gaps(nb) == ["the comparison with DfE's published statistics (no DfE table in /srv/x)"]
+    html = render_page(nb, Page("06_x", "Page", "", Path("06_x.ipynb")), month=MONTH, banners=[], internal=False)
+    assert "/srv/x" not in html and "DfE" not in html
+
+
+def test_tables_get_a_caption_and_header_scopes() -> None:
+    table = ("<table><thead><tr><th>measure</th><th>n</th></tr></thead>"
+             "<tbody><tr><th>Contacts</th><td>1</td></tr></tbody></table>")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [_md("# Page\n\n## The measures at a glance"),
+                _code([nbformat.v4.new_output("display_data", data={"text/html": table})])]
+    html = render_page(nb, Page("00_x", "Page", "", Path("00_x.ipynb")), month=MONTH, banners=[], internal=False)
+    assert "<caption>The measures at a glance</caption>" in html
+    assert '<th scope="col">measure</th>' in html and '<th scope="row">Contacts</th>' in html
+    assert 'href="glossary.html"' in html  # every page links the glossary

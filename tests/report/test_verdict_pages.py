@@ -113,7 +113,7 @@ def test_the_matrix_agrees_with_the_verdicts_and_draws_icons_targets_and_sparkli
     iha = rows[-1]
     assert iha[3] == "90%" and iha[-1] == "The target will consistently be missedF"  # its title, then its letter
     page = (packs[month] / "00_board_summary.html").read_text(encoding="utf-8")
-    assert "synthetic demonstration&#x27;s example targets.yml" in page or "synthetic demonstration's example targets.yml" in page
+    assert "synthetic demonstration&#x27;s example targets" in page or "synthetic demonstration's example targets" in page
     assert "How to read the icons" in page
 
 

@@ -1,7 +1,9 @@
 """Page 06, benchmarking: our referral, re-referral and "no further action" figures beside the
 Department for Education's published statistics for England, our region and comparator (or
-look-alike) authorities, and our own re-referral rate beside the published one. Without the DfE
-files the page says where to get them."""
+look-alike) authorities, and our own re-referral rate beside the published one. The DfE tables
+ship with the package (:mod:`hwb_kpis.dfe.shipped`); without them the page says in plain words
+that it has no comparison, and tells the build (not the board) where it looked and how to load
+a download."""
 
 from __future__ import annotations
 
@@ -11,29 +13,30 @@ from pathlib import Path
 import pandas as pd
 
 from hwb_kpis import config, dfe
-from hwb_kpis.config import project_root
+from hwb_kpis.config import default_notebooks_dir
+from hwb_kpis.dfe import shipped
 from hwb_kpis.privacy.disclosure import banner_markdown, suppress
 from hwb_kpis.report import display, plots
 from hwb_kpis.report.escape import markdown_text
 from hwb_kpis.report.words import decimal, month_name
 
-#: where to get the DfE files, for a page without them (``{folder}``: the name of the folder
-#: searched, escaped; never its full path)
-MISSING_FILE_NOTE = (
-    "**The DfE statistics file was not found in the folder {folder}, so this page has no comparison.**\n\n"
-    "To add it: open explore-education-statistics.service.gov.uk, find the release "
-    "*Characteristics of children in need*, and from its data catalogue download "
-    "*Children in need referrals and re-referrals* (file "
-    "`c1_children_in_need_referrals_and_rereferrals_….csv`); optionally also "
-    "*Children looked after in England* (`cla_number_and_rate_per_10k_children….csv`). "
-    "Put the files in one folder and give that folder as the `dfe_dir` parameter."
-)
+#: what the board reads when the DfE tables are missing (no folder, no download steps: those go
+#: to the analyst through :func:`hwb_kpis.report.display.report_gap`)
+MISSING_NOTE = ("**This pack has no comparison with England and our region:** the Department for "
+                "Education's published statistics were not available when it was built.")
+#: what the analyst reads (the build's terminal), ``{folder}``: the folder searched
+MISSING_DETAIL = ("no DfE referrals table (c1_children_in_need_referrals_and_rereferrals_*.csv) in {folder}; "
+                  "load a download with `hwb-kpis dfe update --from FILE`, or leave dfe_dir empty for the "
+                  "tables shipped with the package")
 
 
 def resolve(path: str | Path) -> Path:
-    """A parameter path: absolute as given, relative ones against the notebooks folder."""
+    """A parameter path: absolute as given, relative ones against the notebooks folder; an empty
+    ``dfe_dir`` is the DfE tables shipped with the package."""
+    if str(path).strip() == "":
+        return shipped.shipped_dir()
     p = Path(path).expanduser()
-    return p if p.is_absolute() else (project_root() / "notebooks" / p).resolve()
+    return p if p.is_absolute() else (default_notebooks_dir() / p).resolve()
 
 
 def _folder(path: Path) -> str:
@@ -66,6 +69,7 @@ class BenchmarkingPage:
         self.comparators, self.view, self.lookback_days, self.internal = comparators, view, lookback_days, internal
         self.referrals_file = dfe.find_dfe_file(dfe_dir, "referrals")
         self.cla_file = dfe.find_dfe_file(dfe_dir, "cla")
+        self.cin_file = dfe.find_dfe_file(dfe_dir, "cin")
         self.have_dfe = self.referrals_file is not None
         #: the DfE year (ending 31 March) that holds the month
         self.our_year = dfe.reporting_year(month)
@@ -76,8 +80,26 @@ class BenchmarkingPage:
 
     @property
     def missing_note(self) -> str:
-        """Where to get the DfE file, when it is missing (empty otherwise)."""
-        return "" if self.have_dfe else MISSING_FILE_NOTE.format(folder=_folder(self.dfe_dir))
+        """What the board reads when the DfE tables are missing (empty otherwise)."""
+        return "" if self.have_dfe else MISSING_NOTE
+
+    @property
+    def missing_detail(self) -> str:
+        """What the analyst reads when the DfE tables are missing: where the page looked and how
+        to load them (empty otherwise)."""
+        return "" if self.have_dfe else MISSING_DETAIL.format(folder=self.dfe_dir)
+
+    def show_missing(self) -> None:
+        """Say on the page that there is no comparison, and tell the build why (it then does not
+        call the page "ok"). Nothing when the DfE tables are there."""
+        if not self.have_dfe:
+            display.show_markdown(self.missing_note)
+            display.report_gap("the comparison with DfE's published statistics", self.missing_detail)
+
+    @property
+    def attribution(self) -> str:
+        """Where the published figures come from, with the Open Government Licence statement."""
+        return shipped.attribution(self.dfe_dir)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -92,7 +114,7 @@ class BenchmarkingPage:
     @property
     def authority_note(self) -> str:
         name = markdown_text(self.summary.loc[self.summary["level"] == "authority", "area"].iloc[0])
-        return (f"Authority: **{name}** (code {markdown_text(self.la_code)}). The comparison below uses "
+        return (f"Authority: **{name}**. The comparison below uses "
                 f"**{dfe.year_label(self.year)}** (the year ending 31 March {self.year}), the latest complete "
                 f"reporting year before {month_name(self.month)}.")
 
@@ -119,7 +141,7 @@ class BenchmarkingPage:
         shown = _decimals(shown, ("referral_rate", "rereferral_pct", "nfa_pct"))
         shown = shown.rename(columns={"year": "Year", "area": "Area", "referrals": "Referrals",
                                       "referral_rate": "Per 10,000 children", "rereferral_pct": "Re-referral %",
-                                      "nfa_pct": "NFA %"})
+                                      "nfa_pct": "No further action %"})
         return display.declare_counts(shown, ["Referrals"])
 
     # --- our own re-referral rate -------------------------------------------------------------
@@ -174,7 +196,11 @@ class BenchmarkingPage:
 
     @property
     def lookalikes_note(self) -> str:
-        return f"*{self._lookalikes.attrs['note']}*"
+        """What the look-alikes are, in plain words (the CLI's note, which tells analysts where the
+        official neighbours come from, stays out of the board's page)."""
+        year = int(self._lookalikes["year"].iloc[0]) if len(self._lookalikes) else self.year
+        return (f"*The five authorities nearest to ours on referrals per 10,000 children and re-referral % "
+                f"in DfE's published figures for {dfe.year_label(year)}: look-alikes, not an official grouping.*")
 
     @property
     def lookalikes_table(self) -> pd.DataFrame:
@@ -186,14 +212,27 @@ class BenchmarkingPage:
         })
         return display.declare_counts(shown, [])  # published rates only
 
-    comparators_note = "Comparator authorities chosen by the analyst are shown in the chart and table above."
+    comparators_note = "Comparator authorities chosen for the board are shown in the chart and table above."
 
-    # --- children starting to be looked after -------------------------------------------------
+    # --- children in need and children starting to be looked after ---------------------------
     starts_intro = "Children starting to be looked after, per ten thousand children, by year ending 31 March:"
+    cin_intro = "Children in need on 31 March, per ten thousand children:"
 
     @property
-    def cla_missing_note(self) -> str:
-        return f"The looked-after file was not found in the folder {_folder(self.dfe_dir)}; this section is skipped."
+    def cin_table(self) -> pd.DataFrame | None:
+        """Children in need at 31 March per 10,000 children by area (rows) and year (columns), the
+        last five years up to the one the comparison uses (None without DfE's table B1)."""
+        if self.cin_file is None:
+            return None
+        cin = dfe.children_in_need(self.cin_file, self.la_code)
+        last = self.year or int(cin["year"].max())
+        cin = cin[(cin["year"] <= last) & (cin["year"] > last - 5)]
+        wide = cin.assign(year=cin["year"].map(dfe.year_label)).pivot(index="area", columns="year",
+                                                                       values="rate_per_10000")
+        wide = wide.reindex(list(dict.fromkeys(cin["area"]))).map(lambda v: decimal(v, 0))
+        return display.declare_counts(wide.rename_axis(index="Area", columns=None).reset_index(), [])  # rates only
+
+    cla_missing_note = "The published figures on children looked after were not available for this pack."
 
     @property
     def starts_table(self) -> pd.DataFrame:
@@ -208,11 +247,12 @@ class BenchmarkingPage:
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir="../data/processed", raw_dir="../data/raw",
-         dfe_dir="../../shared/data/dfe", la_code: str = "E10000002", comparators=(), view: str = config.DEFAULT_VIEW,
+         dfe_dir="", la_code: str = "E10000002", comparators=(), view: str = config.DEFAULT_VIEW,
          as_of: str = "", lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, iha_limit: str = config.DEFAULT_IHA_LIMIT,
          internal: bool = False, link_days: int = config.DEFAULT_LINK_DAYS) -> BenchmarkingPage:
     """Page 06 for the notebook's parameters (relative paths are read against the notebooks
-    folder; ``as_of`` and ``iha_limit`` are accepted for the pack's common parameters)."""
+    folder; an empty ``dfe_dir`` is the DfE tables shipped with the package; ``as_of`` and
+    ``iha_limit`` are accepted for the pack's common parameters)."""
     return BenchmarkingPage(month, dfe_dir=resolve(dfe_dir), processed_dir=resolve(processed_dir),
                             raw_dir=resolve(raw_dir), la_code=la_code, comparators=list(comparators or []),
                             view=view, lookback_days=lookback_days, internal=internal, link_days=link_days)

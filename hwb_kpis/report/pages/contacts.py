@@ -299,7 +299,11 @@ class ContactsPage(BasePage):
     @property
     @needs("health_share", quiet=True)
     def health_breakdown_table(self) -> pd.DataFrame:
-        return published_breakdown(self.health_breakdown, self.month, self.decisions, view=self.view)
+        """Health contacts by service this month and over the last year, published through the
+        pack's plan (the source codes in the internal copy only)."""
+        table = published_breakdown(self.health_breakdown, self.month, self.decisions, view=self.view)
+        return table if self.internal else display.declare_counts(table.drop(columns="code"),
+                                                                  ["this month", "last 12 months"])
 
     @needs("health_share", quiet=True)
     def health_services_figure(self):

@@ -60,8 +60,21 @@ class ConversionPage(BasePage):
     @property
     @needs(KPI, quiet=True)
     def chart_choice_sentence(self) -> str:
-        """Why a p-chart or Laney's p′-chart."""
+        """Why a p-chart or Laney's p′-chart (the method, for the internal copy)."""
         return self.chart.chart_choice_sentence
+
+    @property
+    @needs(KPI, quiet=True)
+    def chart_limits_sentence(self) -> str:
+        """Why the chart's limits are as wide as they are, in plain words (the board's copy)."""
+        test = self.chart.test
+        if not test:
+            return ""
+        if test.get("use_laney"):
+            return (f"The share varies from month to month more than sampling alone would explain (about "
+                    f"{float(test['sigma_z']):.1f} times as much), so the chart's limits allow for that extra "
+                    "variation and flag only changes beyond it.")
+        return "The chart uses the usual limits for a share: its months vary about as much as sampling alone explains."
 
     @property
     @needs(KPI, "pending", quiet=True)

@@ -4,6 +4,7 @@ problem) and how much the coding moves the board's health measures."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
@@ -16,7 +17,7 @@ from hwb_kpis.privacy.secondary import Ledger
 from hwb_kpis.report import display, plots, published
 from hwb_kpis.report.comparisons import compare_periods
 from hwb_kpis.report.completeness import completeness, completeness_sentence
-from hwb_kpis.report.labels import measure_label
+from hwb_kpis.report.labels import measure_label, source_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.published import code12_key, kpi_keys, moved_key, recode_key, rows_key
 from hwb_kpis.report.words import missing as _missing
@@ -78,6 +79,33 @@ def recode_rule_words(rule: str, descriptions: Mapping[str, str] | None = None) 
     if rule == "unknown_source":
         return "No valid code recorded and nothing in the free text matched: coded 10 (unknown)."
     return str(rule).replace("_", " ")
+
+
+#: columns of the data contract whose name does not read as words
+COLUMN_WORDS = {"period_start": "date care started", "iha_date": "date of the health assessment",
+                "marf": "MARF", "child_dob": "date of birth"}
+
+
+def column_words(column: str) -> str:
+    """A contract column as the board reads it: ``"contact_date"`` → ``"contact date"``."""
+    return COLUMN_WORDS.get(str(column), str(column).replace("_", " "))
+
+
+def board_recoding(by_rule: pd.DataFrame, rules: Sequence | None = None) -> pd.DataFrame:
+    """:func:`recoding_by_rule`'s table as the board reads it: each rule by its plain words (its
+    ``board`` text in ``recoding_rules.yml``, else "other corrections") and each change by source
+    name (``2A → 3C`` → ``schools → school nurse``)."""
+    rules = coding.load_rules()[0] if rules is None else rules
+    words = {r.name: r.board for r in rules if r.board}
+
+    def change(text: str) -> str:
+        pairs = [p.split(" → ") for p in str(text).split(", ") if " → " in p]
+        return ", ".join(dict.fromkeys(f"{source_label(a)} → {source_label(b)}" for a, b in pairs)) or str(text)
+
+    out = by_rule.copy()
+    out.insert(0, "correction", out["rule"].map(lambda r: words.get(str(r), "Other corrections")))
+    out["change"] = out["change"].map(change)
+    return out.drop(columns="rule").rename(columns={"change": "from → to"})
 
 
 def recoding_by_rule(rec_summary: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
@@ -213,7 +241,8 @@ class DataQualityPage(BasePage):
     @property
     def reasons_table(self) -> pd.DataFrame:
         """Quarantined rows by table, column and reason (never the values), most first (published);
-        a table whose quarantined rows are from 1 to 4 gets one line, its reasons not listed."""
+        a table whose quarantined rows are from 1 to 4 gets one line, its reasons not listed. The
+        board reads the tables and columns in words, the internal copy by their names."""
         quarantine = published.read_quarantine(self.data.processed_dir)
         reasons = published.reasons(quarantine)
         parts = [published.listed_reasons(reasons[reasons["table"] == t]) for t in dict.fromkeys(reasons["table"])]
@@ -227,7 +256,13 @@ class DataQualityPage(BasePage):
                 return rows_key(r["table"], "quarantined")
             return published.reason_key(r["table"], r["column"], r["reason"])
 
-        return display.publish(table, count_columns=["rows"], rate_columns=(), decisions=self.decisions, keys=key)
+        shown = table.copy()
+        if not self.internal:
+            shown["table"] = shown["table"].map(lambda v: str(v).replace("_", " "))
+            shown["column"] = shown["column"].map(column_words)
+            shown["reason"] = shown["reason"].map(
+                lambda r: re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", lambda m: column_words(m.group(0)), str(r)))
+        return display.publish(shown, count_columns=["rows"], rate_columns=(), decisions=self.decisions, keys=key)
 
     # --- contacts with no known source --------------------------------------------------------
     @property
@@ -267,17 +302,23 @@ class DataQualityPage(BasePage):
     @property
     @needs("contacts")
     def recoding_table(self) -> pd.DataFrame:
-        """Contacts recoded by rule and month (published)."""
+        """Contacts recoded by rule and month (published). The board reads each rule in plain words
+        (its ``board`` text) and each change by source name; the internal copy keeps the rule names
+        and codes."""
         table, month_of = self._by_rule
-        counts = [c for c in table.columns if c not in ("rule", "change")]
         rules = list(table["rule"])
-        return display.publish(table, count_columns=counts, rate_columns=(), decisions=self.decisions,
+        shown = table if self.internal else board_recoding(table)
+        counts = [c for c in shown.columns if c not in ("rule", "change", "correction", "from → to")]
+        return display.publish(shown, count_columns=counts, rate_columns=(), decisions=self.decisions,
                                keys=lambda i, c: recode_key(rules[i], month_of.get(c)))
 
     @property
     @needs("contacts", quiet=True)
     def rule_descriptions(self) -> list[str]:
-        """What each rule in the table does, from ``recoding_rules.yml``."""
+        """What each rule in the table does, from ``recoding_rules.yml`` (the internal copy only:
+        the board's table says it in plain words)."""
+        if not self.internal:
+            return []
         descriptions = {r.name: r.description for r in coding.load_rules()[0]}
         return [f"**{rule}**: {recode_rule_words(rule, descriptions)}" for rule in self._by_rule[0]["rule"]]
 
@@ -306,7 +347,10 @@ class DataQualityPage(BasePage):
     @property
     @needs("health_share", quiet=True)
     def health_views_table(self) -> pd.DataFrame:
-        return display.publish(self.health_views, count_columns=["as recorded", "as recoded"], rate_columns=(),
+        """Health contacts by service, as recorded and as recoded (published; the source codes in
+        the internal copy only)."""
+        views = self.health_views if self.internal else self.health_views.drop(columns="code")
+        return display.publish(views, count_columns=["as recorded", "as recoded"], rate_columns=(),
                                decisions=self.decisions, keys=self._view_key)
 
     @property

@@ -249,9 +249,9 @@ class IhaPage(BasePage):
     def its_note(self) -> str:
         """Where the time series breaks, and why there."""
         if self.its_change is not None:
-            return (f"The break is the change declared for {month_name(self.its_break)} in changes.yml: "
+            return (f"The break is the change declared for {month_name(self.its_break)}: "
                     f"{self.its_change.what}. It was declared for what happened, not chosen by looking at the chart.")
-        return (f"No change is declared for initial health assessments (changes.yml), so the break is set at the start "
+        return (f"No change is declared for initial health assessments, so the break is set at the start "
                 f"of the calendar year, {month_name(self.its_break)}, as a question to test, not a known change.")
 
     @property

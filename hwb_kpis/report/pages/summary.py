@@ -14,13 +14,23 @@ import pandas as pd
 from hwb_kpis import config
 from hwb_kpis.kpis.table import referrals_listed
 from hwb_kpis.privacy.disclosure import rule_clause
-from hwb_kpis.report import agencies, comparisons, icons, iha_cohort, trends, verdict, verdict_html
+from hwb_kpis.report import (
+    agencies,
+    comparisons,
+    icons,
+    iha_cohort,
+    kpi_tables,
+    revisions,
+    trends,
+    verdict,
+    verdict_html,
+)
 from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.declared import changes_note, targets_note
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.words import missing as _missing
-from hwb_kpis.report.words import month_name, value_text
+from hwb_kpis.report.words import month_name, shift_month, value_text
 
 #: the measures of the board report, in its order: (kpi, group)
 ITEMS: tuple[tuple[str, str], ...] = (
@@ -91,8 +101,10 @@ def what_changed(verdicts: Mapping[tuple[str, str], Verdict]) -> list[str]:
 class SummaryPage(BasePage):
     """What page 00 shows, section by section."""
 
-    def __init__(self, data: PageData, *, view: str, lookback_days: int, iha_limit: str, settings_dir=None) -> None:
+    def __init__(self, data: PageData, *, view: str, lookback_days: int, iha_limit: str,
+                 reports_dir=None, settings_dir=None) -> None:
         super().__init__(data)
+        self.reports_dir = reports_dir
         self.iha_limit = iha_limit
         self.view, self.lookback_days, self.settings_dir = view, lookback_days, settings_dir
         self.kpi_df = data.kpis(view=view, as_of=data.as_of, lookback_days=lookback_days, iha_limit=iha_limit)
@@ -175,9 +187,28 @@ class SummaryPage(BasePage):
     @cached_property
     def measures_table(self) -> pd.DataFrame:
         """Every measure this month, last month and the same month last year (published through the
-        pack's disclosure decisions), a figure for a month still maturing marked."""
-        return comparisons.comparison_table(self.kpi_df, self.items, self.month, month_for=self.month_for,
-                                            decisions=self.decisions, view=self.data.view, maturing=self.maturing)
+        pack's disclosure decisions), a figure for a month still maturing marked, and figures
+        revised since last month's pack marked."""
+        table = comparisons.comparison_table(self.kpi_df, self.items, self.month, month_for=self.month_for,
+                                             decisions=self.decisions, view=self.data.view, maturing=self.maturing)
+        cells = {}
+        for i, (kpi, group) in enumerate(self.items):
+            own = self.month_for.get((kpi, group), self.month)
+            for column, back in (("last month", 1), ("same month last year", 12)):
+                cells[(i, column)] = (kpi, group, shift_month(own, -back))
+        return revisions.mark(table, self.revisions, cells)
+
+    # --- what changed since last month's pack -------------------------------------------------
+    @cached_property
+    def revisions(self) -> revisions.Revisions:
+        """The figures of earlier months that moved since last month's pack (its ``kpis.csv``)."""
+        published = kpi_tables.published_kpis(self.kpi_df, self.month, internal=self.internal)
+        return revisions.against_previous_pack(published, self.month, self.reports_dir, internal=self.internal)
+
+    @property
+    def revisions_note(self) -> str:
+        """How many earlier figures moved since last month's pack, and what the mark means."""
+        return self.revisions.sentence(self.items)
 
     @property
     def maturing_note(self) -> str:
@@ -299,9 +330,11 @@ class SummaryPage(BasePage):
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
          as_of: str = "", lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, iha_limit: str = config.DEFAULT_IHA_LIMIT,
          internal: bool = False, settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
-         link_days: int = config.DEFAULT_LINK_DAYS) -> SummaryPage:
-    """Page 00 for the notebook's parameters."""
+         link_days: int = config.DEFAULT_LINK_DAYS, reports_dir=None) -> SummaryPage:
+    """Page 00 for the notebook's parameters (``reports_dir``: where last month's pack is, to show
+    what was revised since; default the project's reports folder)."""
     data = load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal, view=view, settings_dir=settings_dir,
                      maturing_share=maturing_share, link_days=link_days)
-    return SummaryPage(data, view=view, lookback_days=lookback_days, iha_limit=iha_limit, settings_dir=settings_dir)
+    return SummaryPage(data, view=view, lookback_days=lookback_days, iha_limit=iha_limit,
+                       reports_dir=reports_dir or config.default_reports_dir(), settings_dir=settings_dir)
 

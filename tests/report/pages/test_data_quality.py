@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -54,10 +56,28 @@ def test_the_data_quality_page_builds_on_the_default_data(page):
     assert list(page.reasons_table.columns) == ["table", "column", "reason", "rows"]
     assert len(page.unknown_table) == 12 and page.unknown_table["month"].iloc[-1] == "November 2015"
     assert page.completeness_sentence.startswith("In November 2015, ")
-    assert len(page.rule_descriptions) == len(page.recoding_table)
+    assert page.rule_descriptions == []  # the board's table says each rule in plain words
     assert page.school_nurse_sentence.startswith("From December 2014 to November 2015, ")
-    assert list(page.views_table["measure"])[-1] == "Contacts received – code 3C"
-    assert list(page.health_views_table.columns) == ["code", "source", "as recorded", "as recoded"]
+    assert list(page.views_table["measure"])[-1] == "Contacts received – school nurse"
+    assert list(page.health_views_table.columns) == ["source", "as recorded", "as recoded"]
+
+
+def test_the_board_reads_no_rule_names_or_source_codes(page):
+    """Rule ids (``dsl_on_behalf_of_school_nurse``) and codes (``2A → 3C``) stay in the internal copy."""
+    import re
+
+    board = page.recoding_table
+    assert list(board.columns[:2]) == ["correction", "from → to"]
+    text = " ".join(board["correction"]) + " " + " ".join(board["from → to"])
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), text  # no snake_case rule ids
+    assert not re.search(r"\b(?:[1-9][A-F]?|10)\b", text), text  # no source codes
+    assert "schools → school nurse" in text
+    internal = dq.DataQualityPage(dataclasses.replace(page.data, internal=True))
+    assert "dsl_on_behalf_of_school_nurse" in set(internal.recoding_table["rule"])
+    assert "2A → 3C" in " ".join(internal.recoding_table["change"])
+    assert len(internal.rule_descriptions) == len(internal.recoding_table)
+    assert list(internal.health_views_table.columns) == ["code", "source", "as recorded", "as recoded"]
+
 
 
 def test_page_01_and_the_index_give_no_small_count_away(page):
@@ -75,4 +95,4 @@ def test_page_01_and_the_index_give_no_small_count_away(page):
     index = render.render_index([], month=page.month, summary=dict(page.data.summary), synthetic=False, internal=False)
     problems = attack_pack({"01_data_quality_and_coding.html": html, "index.html": index}, page.month)
     assert problems == []
-    assert "c" in set(page.recoding_table.drop(columns=["rule", "change"]).to_numpy().ravel())
+    assert "c" in set(page.recoding_table.drop(columns=["correction", "from → to"]).to_numpy().ravel())
