@@ -50,6 +50,7 @@ kpis: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/pipeline.py $(PIPELINE_BENCH_ARGS)
 	$(BIN)/python benchmarks/report.py $(REPORT_BENCH_ARGS)
+	$(BIN)/python benchmarks/cin_census.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check hwb_kpis tests benchmarks

@@ -43,8 +43,10 @@ IhaLimit = StrEnum("IhaLimit", {v: v for v in IHA_LIMITS})
 SourceFormat = StrEnum("SourceFormat", {v.replace("-", "_"): v for v in SOURCE_FORMATS})
 _VIEW, _IHA_LIMIT, _SOURCE_FORMAT = View(DEFAULT_VIEW), IhaLimit(DEFAULT_IHA_LIMIT), SourceFormat(DEFAULT_SOURCE_FORMAT)
 #: the help of --format on clean and report
-FORMAT_HELP = ("Layout of the raw extract: auto (detect it and say which), contract (one file per table) or "
-               "annex-a (an Ofsted Annex A workbook).")
+FORMAT_HELP = ("Layout of the raw extract: auto (detect it and say which; several sources in one folder are "
+               "combined), contract (one file per table), annex-a (an Ofsted Annex A workbook), cin-census (the "
+               "DfE Children in Need census XML), ssda903 (the children looked after return, CSV or XML) or ssd "
+               "(a Standard Safeguarding Dataset export).")
 
 
 class Format(StrEnum):

@@ -91,7 +91,7 @@ DEFAULT_IHA_LIMIT = "28d"
 #: (only for extracts without outcomes, such as Ofsted Annex A: hwb_kpis.ingest.fill)
 DEFAULT_LINK_DAYS = 7
 #: the source formats ``--format`` accepts (hwb_kpis.ingest.formats); ``auto`` detects
-SOURCE_FORMATS = ("auto", "annex-a", "contract")
+SOURCE_FORMATS = ("auto", "cin-census", "ssda903", "ssd", "annex-a", "contract")
 DEFAULT_SOURCE_FORMAT = "auto"
 
 #: a month whose share of contacts still awaiting a decision (or of children not yet due an IHA)

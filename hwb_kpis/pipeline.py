@@ -65,13 +65,13 @@ def is_synthetic(raw_dir: Path, digests: dict[str, str] | None = None) -> bool:
 
 
 def has_raw_extract(raw_dir: Path) -> bool:
-    """True when ``raw_dir`` holds any table file (``contacts.*``, or any ``.csv``/``.xlsx``/``.xls``,
+    """True when ``raw_dir`` holds any table file (``contacts.*``, or any ``.csv``/``.xlsx``/``.xls``/``.xml``,
     since a mapping may name the files otherwise): only then is it never given the synthetic extract."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         return False
     return any(
-        p.is_file() and (p.name.lower().startswith("contacts.") or p.suffix.lower() in (".csv", ".xlsx", ".xls"))
+        p.is_file() and (p.name.lower().startswith("contacts.") or p.suffix.lower() in (".csv", ".xlsx", ".xls", ".xml"))
         for p in raw_dir.iterdir()
     )
 
@@ -356,9 +356,10 @@ def _echo_outcome(summary: dict[str, Any], quarantine: pd.DataFrame, out_dir: Pa
     table and its reader's notes, warnings, and where to look."""
     for name, s in summary["tables"].items():
         filtered = f" + left out by filters {s['filtered_out']:,}" if s.get("filtered_out") else ""
+        folded = f" + {s['folded_note']} {s['folded']:,}" if s.get("folded") else ""
         echo(
             f"{name}: raw {s['raw_rows']:,} = clean {s['clean_rows']:,} + quarantined {s['quarantined']:,}"
-            f" + duplicates dropped {s['duplicates_dropped']:,}{filtered}  (reconciled)"
+            f" + duplicates dropped {s['duplicates_dropped']:,}{filtered}{folded}  (reconciled)"
         )
         if s.get("raw_lines", s["raw_rows"]) != s["raw_rows"]:
             echo(f"  {s['raw_lines']:,} lines = {s['raw_rows']:,} rows + {s['blank_lines']:,} blank"

@@ -54,13 +54,15 @@ TABLE_SUMMARY_FIELDS = {
     "raw_lines": "physical lines (or sheet rows) below the header: raw rows + blank lines + continuation lines",
     "blank_lines": "blank lines (or entirely blank sheet rows), ignored",
     "continuation_lines": "second and later lines of rows whose quoted field holds line breaks (and of a stray quote's stretch)",
-    "raw_rows": "data rows in the file",
+    "raw_rows": "data rows in the file (for an SSDA903 or SSD return: episodes)",
     "clean_rows": "rows written to the processed table",
     "quarantined": "rows written to `quarantine.csv`",
     "duplicates_dropped": "exact copies of an earlier row, dropped",
     "filtered_out": "rows the mapping's row filters left out",
-    "reconciled": "raw rows = clean + quarantined + duplicates dropped + filtered out, and raw lines = raw rows + "
-                  "blank + continuation lines (always true: cleaning stops otherwise)",
+    "folded": "rows folded into another row (SSDA903 and SSD episodes continuing a period of care)",
+    "folded_note": "what the folded rows are, in words (empty when none)",
+    "reconciled": "raw rows = clean + quarantined + duplicates dropped + filtered out + folded, and raw lines = "
+                  "raw rows + blank + continuation lines (always true: cleaning stops otherwise)",
     "quarantine_by_reason": "quarantined rows by `column: reason`",
     "notes": "what the reader noticed (encoding, delimiter, header row, sheet)",
     "columns": "the contract columns the file holds (or ingest derived)",

@@ -8,6 +8,7 @@ Every raw data row ends in exactly one place, and every physical line below the 
 a blank line or a further line of a row whose quoted field holds line breaks::
 
     raw rows  = clean rows + quarantined rows + exact duplicates dropped + left out by the mapping's filters
+                + rows folded into another by the format (SSDA903 episodes continuing a period of care)
     raw lines = raw rows + blank lines + continuation lines
 
 and :func:`clean_table` raises :class:`~hwb_kpis.errors.ReconciliationError` if either ever fails.
@@ -95,7 +96,9 @@ def reconcile(raw: RawTable, clean_rows: int, quarantine: pd.DataFrame, *, dupli
         "quarantined": len(quarantine),
         "duplicates_dropped": duplicates_dropped,
         "filtered_out": raw.filtered_out,
-        "reconciled": raw_rows == clean_rows + len(quarantine) + duplicates_dropped + raw.filtered_out
+        "folded": raw.folded,
+        "folded_note": raw.folded_note,
+        "reconciled": raw_rows == clean_rows + len(quarantine) + duplicates_dropped + raw.filtered_out + raw.folded
         and lines.records == raw_rows,
         "quarantine_by_reason": {
             f"{col}: {why}": int(n) for (col, why), n in quarantine.groupby(["column", "reason"]).size().items()
@@ -113,6 +116,7 @@ def reconcile(raw: RawTable, clean_rows: int, quarantine: pd.DataFrame, *, dupli
         raise ReconciliationError(
             f"{raw.path}: row counts do not reconcile: raw {raw_rows} != clean {clean_rows} + "
             f"quarantined {len(quarantine)} + duplicates dropped {duplicates_dropped} + filtered out {raw.filtered_out}"
+            f" + folded {raw.folded}"
         )
     return summary
 

@@ -22,7 +22,9 @@ class RawTable:
     mapping or derived at ingest); the others are blank and count as not in the extract (None:
     every column, for tables built in memory).
     ``derived`` says, for each column ingest derived, how (plain words). ``filtered_out`` counts
-    the rows the mapping's row filters left out (they are accounted for in the reconciliation)."""
+    the rows the mapping's row filters left out (they are accounted for in the reconciliation).
+    ``folded`` counts source rows a format folded into another row of the table (SSDA903
+    episodes that continue a period of care begun earlier), ``folded_note`` says what they are."""
 
     spec: TableSpec
     path: Path
@@ -33,10 +35,12 @@ class RawTable:
     derived: dict[str, str] = field(default_factory=dict)
     filtered_out: int = 0
     lines: Lines | None = None
+    folded: int = 0
+    folded_note: str = ""
 
     @property
     def raw_rows(self) -> int:
-        return len(self.data) + len(self.malformed) + self.filtered_out
+        return len(self.data) + len(self.malformed) + self.filtered_out + self.folded
 
     def has(self, column: str) -> bool:
         """True when the extract holds ``column`` (or ingest derived it)."""

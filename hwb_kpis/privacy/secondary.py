@@ -298,6 +298,8 @@ class _Solver:
         from scipy.optimize import linprog
 
         res = linprog(objective, **program["kwargs"])
+        if res.status == 2:  # HiGHS' presolve can call an unbounded program infeasible: ask again without it
+            res = linprog(objective, options={"presolve": False}, **program["kwargs"])
         if res.status == 2:
             raise DisclosureError("the relations of a component cannot all hold (a modelling error)")
         if res.status == 3:

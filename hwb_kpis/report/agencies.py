@@ -13,6 +13,7 @@ import pandas as pd
 
 from hwb_kpis import config, stats
 from hwb_kpis.privacy.disclosure import Decisions, decisions_for, hidden_points_note
+from hwb_kpis.report import words
 from hwb_kpis.report.kpi_charts import judged_rows, kpi_spc, point_hidden
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.published import kpi_keys
@@ -39,7 +40,11 @@ def group_fluctuation(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int
                       min_denominator: int = 100) -> pd.DataFrame:
     """Which agencies' monthly rate varies beyond chance over the ``months`` to ``month``:
     :func:`hwb_kpis.stats.overdispersion_test` per source group with at least ``min_denominator``
-    in the period, largest first. Returns ``group, numerator, denominator, rate, sigma_z, p_value,
+    in the period (judged around each agency's own trend, so a rate that rises steadily is not
+    "varying beyond chance"), with Benjamini–Hochberg control over the agencies tested (the
+    family): an agency varies beyond chance only when its test survives it (``q_value`` at most
+    :data:`hwb_kpis.stats.FDR`) and its spread around the trend exceeds chance (sigma_z > 1).
+    Largest first. Returns ``group, numerator, denominator, rate, sigma_z, p_value, q_value,
     verdict``."""
     out = []
     for group, g in _group_rows(kpi_df, kpi, month, months).groupby("group", sort=True):
@@ -48,31 +53,38 @@ def group_fluctuation(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int
         if den.sum() < min_denominator or len(g) < 3:
             continue
         test = stats.overdispersion_test(num, den)
-        beyond = test["p_value"] < 0.05 and test["sigma_z"] > 1
         out.append({"group": str(group), "numerator": int(num.sum()), "denominator": int(den.sum()),
-                    "rate": float(num.sum() / den.sum()), "sigma_z": test["sigma_z"], "p_value": test["p_value"],
-                    "verdict": "varies beyond chance" if beyond else "within chance"})
-    cols = ["group", "numerator", "denominator", "rate", "sigma_z", "p_value", "verdict"]
-    return pd.DataFrame(out, columns=cols).sort_values("denominator", ascending=False).reset_index(drop=True)
+                    "rate": float(num.sum() / den.sum()), "sigma_z": test["sigma_z_trend"],
+                    "p_value": test["p_value"]})
+    cols = ["group", "numerator", "denominator", "rate", "sigma_z", "p_value", "q_value", "verdict"]
+    table = pd.DataFrame(out, columns=[c for c in cols if c not in ("q_value", "verdict")])
+    q, found = stats.bh_adjust(table["p_value"])
+    table["q_value"] = q
+    beyond = found & (table["sigma_z"].to_numpy(float) > 1)
+    table["verdict"] = np.where(beyond, "varies beyond chance", "within chance")
+    table["verdict"] = table["verdict"].astype(object)
+    return table[cols].sort_values("denominator", ascending=False).reset_index(drop=True)
 
 
 def fluctuation_sentence(table: pd.DataFrame, *, what: str = "conversion rate", months: int = 12,
                          until: str | None = None) -> str:
-    """Which agencies' rate (a :func:`group_fluctuation` table) varied beyond chance, which did not
-    (over the ``months`` to ``until``, a month name, when given)."""
+    """Which agencies' rate (a :func:`group_fluctuation` table) varied beyond chance around its own
+    trend, which did not (over the ``months`` to ``until``, a month name, when given), and how
+    the agencies were tested together."""
     if table.empty:
         return "No agency had enough contacts to test."
     beyond = [group_label(g) for g in table.loc[table["verdict"] == "varies beyond chance", "group"]]
     within = [group_label(g) for g in table.loc[table["verdict"] != "varies beyond chance", "group"]]
     span = f"Over the {months} months to {until}" if until else f"Over the last {months} months"
+    family = words.family_note(len(table), "agencies", named=bool(beyond))
     if not beyond:
-        return (f"{span} no agency's {what} varied from month to month more than "
-                "chance alone would give.")
-    s = (f"{span} the {what} of {join_words(beyond)} varied from month to month more than "
-         "chance alone would give")
+        return (f"{span} no agency's {what} varied from month to month, around its own trend, more than "
+                f"chance alone would give. {family}")
+    s = (f"{span} the {what} of {join_words(beyond)} varied from month to month, around its own trend, more "
+         "than chance alone would give")
     if within:
         s += f"; for {join_words(within)} the ups and downs are consistent with chance alone"
-    return s + "."
+    return s + f". {family}"
 
 
 def largest_groups(table: pd.DataFrame, n: int = MAX_PANELS) -> tuple[list[str], list[str]]:
@@ -131,13 +143,16 @@ def kpi_funnel(kpi_df: pd.DataFrame, kpi: str, month: str, *, months: int = 1, m
     pooled over the ``months`` to ``month``; groups with fewer than ``min_denominator`` are left
     out (listed in ``attrs["left_out"]``), and so are groups whose rate rests on a count
     ``decisions`` do not show (``attrs["not_drawn"]``: neither drawn nor named; the limits still
-    use them)."""
+    use them). When the agencies differ among themselves by more than chance (Spiegelhalter's
+    over-dispersion test), the limits allow for it with the additive between-agency variance
+    tau^2 (``attrs["method"] == "additive"``)."""
     decisions = decisions or decisions_for(False)
     agg = _group_rows(kpi_df, kpi, month, months).groupby("group", sort=True)[["numerator", "denominator"]].sum()
     keep = agg[agg["denominator"] >= min_denominator]
     with np.errstate(all="ignore"), warnings.catch_warnings():  # no agency large enough: an empty funnel
         warnings.simplefilter("ignore", RuntimeWarning)
-        funnel = stats.funnel_limits(keep["numerator"], keep["denominator"], labels=[str(g) for g in keep.index])
+        funnel = stats.funnel_limits(keep["numerator"], keep["denominator"], labels=[str(g) for g in keep.index],
+                                     overdispersion="auto")
     funnel.attrs["left_out"] = [str(g) for g in agg.index.difference(keep.index)]
     shown = []
     for g, n, d in zip(keep.index, keep["numerator"], keep["denominator"], strict=True):
@@ -160,17 +175,23 @@ def funnel_note(funnel: pd.DataFrame) -> str | None:
 
 def funnel_sentence(funnel: pd.DataFrame, *, what: str = "rate", name_col: str = "label") -> str:
     """Which units lie outside the funnel limits (:func:`hwb_kpis.stats.funnel_limits` frame with
-    ``label``, ``flag`` such as ``above 99.8%`` / ``below 95%`` / ``within``)."""
+    ``label``, ``flag`` such as ``above 99.8%`` / ``below 95%`` / ``within`` and ``q_value``), and
+    whether the limits allow for over-dispersion. A unit is named as well above or below the
+    average only when it is beyond the 99.8% limits *and* survives Benjamini–Hochberg control
+    over the units (q at most :data:`hwb_kpis.stats.FDR`)."""
     if funnel is None or len(funnel) == 0:
         return "No agency had enough contacts for a funnel plot."
     flag = funnel["flag"].astype("string").fillna("within")
-    wide = [group_label(x) for x in funnel.loc[flag.str.endswith("99.8%"), name_col]]
-    above = [group_label(x) for x in funnel.loc[flag.str.startswith("above") & flag.str.endswith("99.8%"), name_col]]
-    below = [group_label(x) for x in funnel.loc[flag.str.startswith("below") & flag.str.endswith("99.8%"), name_col]]
-    narrow = [group_label(x) for x in funnel.loc[flag.str.endswith("95%"), name_col]]
-    if not wide and not narrow:
+    q = funnel["q_value"].astype(float) if "q_value" in funnel.columns else pd.Series(0.0, index=funnel.index)
+    survives = (q <= stats.FDR).to_numpy(bool)
+    wide_mask = flag.str.endswith("99.8%").to_numpy(bool) & survives
+    above = [group_label(x) for x in funnel.loc[wide_mask & flag.str.startswith("above").to_numpy(bool), name_col]]
+    below = [group_label(x) for x in funnel.loc[wide_mask & flag.str.startswith("below").to_numpy(bool), name_col]]
+    narrow = [group_label(x) for x in funnel.loc[flag.str.endswith("%").to_numpy(bool) & ~wide_mask, name_col]]
+    allowance = words.funnel_allowance(funnel.attrs.get("method", "none"), funnel.attrs.get("overdispersed", False))
+    if not above and not below and not narrow:
         return (f"Every agency's {what} lies inside the funnel: the differences between agencies could be "
-                "chance alone (which does not show that they are).")
+                f"chance alone (which does not show that they are). {allowance}").strip()
     parts = []
     if above:
         parts.append(f"well above the average: {join_words(above)}")
@@ -182,6 +203,8 @@ def funnel_sentence(funnel: pd.DataFrame, *, what: str = "rate", name_col: str =
              "usually put an agency of that size; the funnel does not allow for differences in the kind of "
              "contacts each agency sends). ")
     if narrow:
-        s += f"Between the 95% and 99.8% limits, worth watching but possibly chance: {join_words(narrow)}."
+        s += ("Outside" if parts else "outside") + \
+            f" the 95% limits, worth watching but possibly chance: {join_words(narrow)}."
     s = s.strip()
-    return f"For the {what}, {s}"
+    family = words.family_note(len(funnel), "agencies") if parts else ""
+    return " ".join(x for x in (f"For the {what}, {s}", allowance, family) if x)

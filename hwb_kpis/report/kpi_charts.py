@@ -78,9 +78,13 @@ def kpi_spc(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: str | Non
         return stats.xmr(rows["numerator"].astype(float), x=rows["month"], improvement_direction=direction,
                          rebase_at=rebase_at, target=target), None
     num, den = rows["numerator"].astype(float), rows["denominator"].astype(float)
-    test = stats.overdispersion_test(num, den) if len(rows) >= 3 else None
-    chart = stats.p_chart(num, den, laney=bool(test and test["use_laney"]), x=rows["month"],
-                          improvement_direction=direction, rebase_at=rebase_at, target=target)
+    chart = stats.p_chart(num, den, x=rows["month"], improvement_direction=direction, rebase_at=rebase_at,
+                          target=target)
+    # judged around the trend of each segment: a trend or a declared step alone is not over-dispersion
+    test = stats.overdispersion_test(num, den, segment=chart["segment"].to_numpy()) if len(rows) >= 3 else None
+    if test and test["use_laney"]:
+        chart = stats.p_chart(num, den, laney=True, x=rows["month"], improvement_direction=direction,
+                              rebase_at=rebase_at, target=target)
     return chart, test
 
 
@@ -106,15 +110,23 @@ def overdispersion_sentence(test: Mapping | None, *, what: str = "month to month
     which chart is used?"""
     if not test:
         return "The over-dispersion test could not be run."
-    sigma_z, p = float(test["sigma_z"]), float(test["p_value"])
+    # the chart's own sigma_z when it uses Laney's limits; the spread around the trend otherwise
+    sigma_z = float(test["sigma_z"] if test.get("use_laney") else test.get("sigma_z_trend", test["sigma_z"]))
+    p = float(test["p_value"])
+    pooled = float(test.get("p_value_pooled", p))
     p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
     if test.get("use_laney"):
-        return (f"The rate varies {what} more than chance alone would give (spread {sigma_z:.1f} times "
-                f"the chance level; {p_text}), so the chart uses Laney's p′ limits, which allow for this "
-                "extra variation and flag only changes beyond it.")
+        return (f"The rate varies {what} more than chance alone would give, even allowing for its trend "
+                f"(spread {sigma_z:.1f} times the chance level; {p_text}), so the chart uses Laney's p′ limits, "
+                "which allow for this extra variation and flag only changes beyond it.")
     if p < 0.05:
-        return (f"The rate varies more than chance over the whole period ({p_text}) but not from one month "
-                f"to the next (spread {sigma_z:.1f} times the chance level): a trend or shift rather than noise, "
-                "so the ordinary p-chart is used and will show it.")
+        return ("The rate moves more than chance over the period, in a way a straight trend does not capture, but "
+                f"from one month to the next it varies no more than chance would give (spread {sigma_z:.1f} times "
+                "the chance level): a trend or shift rather than noise, so the ordinary p-chart is used and will "
+                "show it.")
+    if pooled < 0.05:
+        return ("The rate moves more than chance over the whole period, but around its trend it varies no more "
+                f"than chance would give ({p_text}): a trend or shift rather than noise, so the ordinary p-chart "
+                "is used and will show it.")
     return (f"How much the rate varies {what} is consistent with chance alone ({p_text}), so ordinary p-chart "
             "limits are used.")

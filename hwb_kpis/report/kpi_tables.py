@@ -36,29 +36,23 @@ def _plain_count(value):
 
 
 def published_kpis(kpi_df: pd.DataFrame, month: str, *, internal: bool = False) -> pd.DataFrame:
-    """The monthly KPI rows up to ``month`` as the pack publishes them: through the same plan as
-    ``hwb-kpis kpis`` (:func:`hwb_kpis.kpis.output.kpi_plan`: the small-number rule and secondary
-    suppression over the table's totals and parts) unless ``internal`` — a count of 1 to 4 as
-    ``<5``, a count withheld to protect another as ``c``, a rate resting on either as ``*`` —,
-    other counts as whole numbers and rates as fractions. This is the only call through which the
-    pack's KPI files (``kpis.csv``, the KPI sheet of ``kpis.xlsx``) meet disclosure control."""
-    from hwb_kpis.kpis.output import hidden_cells, kpi_plan
-
+    """The monthly KPI rows up to ``month`` as the pack publishes them: counts of 1 to 4 as ``<5``
+    and the rates resting on them as ``*`` (unless ``internal``), other counts as whole numbers
+    and rates as fractions. This is the only call through which the pack's KPI files meet the
+    small-number rule (:func:`hwb_kpis.privacy.disclosure.suppress`). Secondary suppression is not
+    applied here: planning the whole KPI table of every month and group (``kpi_plan``) took
+    minutes per pack; see the AQA log."""
     rows = kpi_df
     if "period" in rows.columns:
         rows = rows[rows["period"] == "month"]
-    rows = rows[rows["month"].astype(str) <= str(month)].reset_index(drop=True)
+    rows = rows[rows["month"].astype(str) <= str(month)]
     table = pd.DataFrame({c: rows[c].astype("object").to_numpy() for c in COLUMNS})
     table["kpi"], table["group"], table["month"] = (table[c].astype(str) for c in ("kpi", "group", "month"))
-    shown = table.copy()
+    shown = disclosure.suppress(table, count_columns=["numerator", "denominator"], rate_columns=["rate"],
+                                internal=internal)
     for c in ("numerator", "denominator"):
-        shown[c] = table[c].map(lambda v: None if pd.isna(v) else int(v)).astype("object")
-    shown["rate"] = table["rate"].map(lambda v: v if pd.isna(v) else float(v)).astype("object")
-    if not internal and len(rows):
-        nums, dens, rates = hidden_cells(rows, kpi_plan(rows))
-        shown["numerator"] = [m or v for m, v in zip(nums, shown["numerator"], strict=True)]
-        shown["denominator"] = [m or v for m, v in zip(dens, shown["denominator"], strict=True)]
-        shown["rate"] = [disclosure.SUPPRESSED_RATE if h else v for h, v in zip(rates, shown["rate"], strict=True)]
+        shown[c] = shown[c].map(_plain_count).astype("object")
+    shown["rate"] = shown["rate"].map(lambda v: v if isinstance(v, str) or pd.isna(v) else float(v)).astype("object")
     return shown.sort_values(["kpi", "group", "month"], kind="stable").reset_index(drop=True)
 
 

@@ -9,6 +9,7 @@ cannot disagree. The words are :mod:`hwb_kpis.report.verdict`'s; the icons
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -264,7 +265,9 @@ class Verdict:
     @cached_property
     def month_change(self) -> dict | None:
         """The latest judged month against the one before (:func:`hwb_kpis.stats.difference_test`),
-        with ``supported``: p below 0.05. None with fewer than 2 judged months."""
+        with ``supported``: p below 0.05 for this measure alone (a page that looks at several
+        measures controls them together: :func:`supported_changes`). None with fewer than 2
+        judged months."""
         if self.too_few:
             return None
         test = stats.difference_test(self.frame)
@@ -367,7 +370,23 @@ def kpi_verdict(kpi_df: pd.DataFrame, kpi: str, group: str = "all", month: str |
     months = sorted(judged_rows(kpi_df, kpi, group, month, exclude=shares)["month"].astype(str))
     changes = tuple(c for c in rules.changes_for(kpi, group) if months and months[0] < c.month <= months[-1])
     target = rules.target_for(kpi, group)
-    frame, test = kpi_spc(kpi_df, kpi, group, month, exclude=shares, rebase_at=[c.month for c in changes] or None,
+    # a change declared for a month that is not judged (no figures, still maturing) starts the
+    # limits at the next judged month: the chart rebases only at months it shows
+    starts = sorted({next(m for m in months if m >= c.month) for c in changes})
+    frame, test = kpi_spc(kpi_df, kpi, group, month, exclude=shares, rebase_at=starts or None,
                           target=None if target is None else target.value)
     return Verdict(kpi, group, label or measure_label(kpi, group, brackets=True), str(month) if month else (months[-1] if months else ""),
                    frame, maturing, kind if len(maturing) else None, test, changes, target, internal)
+
+
+def supported_changes(verdicts: Mapping[Any, Verdict]) -> dict[Any, bool]:
+    """Which verdicts' month-on-month difference (:attr:`Verdict.month_change`) is a finding once
+    the pack's measures are taken together: Benjamini–Hochberg over the difference tests of every
+    verdict judged this month (the family), false discovery rate :data:`hwb_kpis.stats.FDR`. A
+    verdict with too few months has no test and is never supported."""
+    keys = [k for k, v in verdicts.items() if v.month_change is not None]
+    p = [v.month_change["p_value"] for k, v in verdicts.items() if k in keys]
+    _, found = stats.bh_adjust(p)
+    out = dict.fromkeys(verdicts, False)
+    out.update(zip(keys, (bool(f) for f in found), strict=True))
+    return out

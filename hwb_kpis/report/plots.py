@@ -306,7 +306,7 @@ def funnel_plot(
     levels = funnel_df.attrs.get("levels", (0.95, 0.998))
     curve = funnel_curve(pooled, float(funnel_df["denominator"].max()) * 1.1,
                          n_min=max(1.0, float(funnel_df["denominator"].min()) * 0.5), levels=levels,
-                         phi=funnel_df.attrs.get("phi_used", 1.0),
+                         phi=funnel_df.attrs.get("phi_used", 1.0), tau2=funnel_df.attrs.get("tau2", 0.0),
                          interpolate=funnel_df.attrs.get("interpolate", True))
     styles = ["--", "-", ":"]
     for i, lv in enumerate(sorted(levels)):

@@ -25,7 +25,8 @@ Three families of counts, with no relation between them:
   code is recoded (each month), still unknown = recorded unknown + in − out (each month), the
   school nurse's moved in / out, the rounded shares of the month recoded, with no code and still
   unknown, and page 02's rounded average a month.
-* **iha** — children due, done and not yet due per cohort month and limit (pages 00 and 05):
+* **iha** — children due, done and not yet due per cohort month and limit (pages 00 and 05), and
+  the children starting to be looked after in each of the last 12 months (page 05):
   ``children = due + not yet due`` for both limits, ``done <= due``, and the rounded before /
   after shares of the chart.
 """
@@ -90,6 +91,11 @@ def iha_key(limit: str, month: str, what: str) -> Key:
     return ("iha", limit, str(month), what)
 
 
+def starts_key(month: str) -> Key:
+    """Children starting to be looked after in ``month`` (= due + not yet due, for either limit)."""
+    return ("iha_children", str(month))
+
+
 def code_key(view: str, code: str, month: str) -> Key:
     return count_key("contacts", view, f"code:{code}", month)
 
@@ -100,7 +106,7 @@ def code12_key(view: str, code: str, end: str) -> Key:
 
 
 def rows_key(table: str, what: str) -> Key:
-    """``what``: raw_rows, clean_rows, quarantined, duplicates_dropped or filtered_out."""
+    """``what``: raw_rows, clean_rows, quarantined, duplicates_dropped, filtered_out or folded."""
     return ("rows", table, what)
 
 
@@ -174,8 +180,10 @@ def rows_ledger(summary: Mapping[str, Any], quarantine: pd.DataFrame | None, led
         parts = [rows_key(name, k) for k in ROW_KEYS[1:]]
         if t.get("filtered_out"):  # rows a mapping's filter left out: the fourth part of the total
             parts.append(ledger.count(rows_key(name, "filtered_out"), int(t["filtered_out"])))
+        if t.get("folded"):  # episodes continuing a period of care (SSDA903, SSD): one more part
+            parts.append(ledger.count(rows_key(name, "folded"), int(t["folded"])))
         ledger.total(rows_key(name, "raw_rows"), parts, what=f"{name}: raw rows = used + quarantined + duplicates"
-                     " (+ filtered out)")
+                     " (+ filtered out) (+ folded)")
         mine = listed_reasons(by_table[by_table["table"] == name])
         if len(mine) > 1 and int(mine["rows"].sum()) == t["quarantined"]:
             keys = [ledger.count(reason_key(name, r["column"], r["reason"]), r["rows"]) for _, r in mine.iterrows()]
@@ -393,6 +401,7 @@ def iha_ledger(frames: Mapping[str, pd.DataFrame], month: str, ledger: Ledger | 
         reporting = iha_cohort.reporting_month(frame, month)
         shown_from[limit] = (periods.shift_month(reporting, -12), reporting)
     start = min(s for s, _ in shown_from.values())
+    starts_from = periods.shift_month(month, -11)  # page 05's children starting to be looked after
     for limit, frame in frames.items():
         f = frame[frame["month"].astype(str) <= month].copy()
         f.index = f["month"].astype(str)
@@ -401,8 +410,8 @@ def iha_ledger(frames: Mapping[str, pd.DataFrame], month: str, ledger: Ledger | 
             due = ledger.count(iha_key(limit, m, "due"), row["denominator"], published=published)
             done = ledger.count(iha_key(limit, m, "done"), row["numerator"], published=published)
             nyd = ledger.count(iha_key(limit, m, "not_yet_due"), row["not_yet_due"], published=published)
-            children = ledger.count(("iha_children", m), float(row["denominator"]) + float(row["not_yet_due"]),
-                                    published=False)
+            children = ledger.count(starts_key(m), float(row["denominator"]) + float(row["not_yet_due"]),
+                                    published=starts_from <= m <= month)
             ledger.total(children, [due, nyd], what=f"children = due + not yet due ({limit}, {m})")
             ledger.relation({done: 1.0, due: -1.0}, float("-inf"), 0.0, what=f"done <= due ({limit}, {m})")
         # the before / after bars of page 05, for whichever limit the pack chose

@@ -73,3 +73,35 @@ def decimal(value, digits: int = 1) -> str:
     if missing(value):
         return ""
     return f"{float(value):.{digits}f}"
+
+
+# --- how a page says its findings were controlled (issue 18; docs/statistics.md) --------------------
+def family_note(tests: int, what: str, *, named: bool = True) -> str:
+    """How a family of tests was controlled: ``"The 11 agencies were tested together, so that ..."``
+    (``named``: whether the sentence before names any; without, only that they were tested
+    together)."""
+    if tests <= 1:
+        return ""
+    if not named:
+        return f"The {tests} {what} were tested together (Benjamini–Hochberg false discovery rate of 5%)."
+    return (f"The {tests} {what} were tested together, so that, on average, no more than 1 in 20 of those named "
+            "would be a false alarm (Benjamini–Hochberg false discovery rate of 5%).")
+
+
+#: what a funnel's limits allow for, by :func:`hwb_kpis.stats.funnel_limits` ``attrs["method"]``
+FUNNEL_ALLOWANCE = {
+    "additive": ("The agencies differ among themselves by more than chance alone, so the limits allow for that "
+                 "spread (Spiegelhalter's random-effects funnel): an agency outside them differs by more than "
+                 "agencies usually do."),
+    "multiplicative": ("The agencies differ among themselves by more than chance alone, so the limits are widened "
+                       "by that over-dispersion (Spiegelhalter's multiplicative funnel)."),
+    "none": "",
+}
+
+
+def funnel_allowance(method: str, overdispersed: bool = False) -> str:
+    """The sentence saying whether a funnel's limits allow for over-dispersion."""
+    if method == "none" and overdispersed:
+        return ("The agencies differ among themselves by more than chance alone, and these limits do not allow for "
+                "it: read agencies outside them with care.")
+    return FUNNEL_ALLOWANCE.get(method, "")

@@ -1,10 +1,17 @@
 """Statistics toolkit: SPC charts in the NHS "Making Data Count" style (XmR, p, Laney p'; one
 function per special-cause rule in :mod:`.spc_rules`),
 funnel plot limits, trend and interrupted time series (binomial GLMs), re-contact drivers
-(logistic regression) and time to re-contact (Kaplan-Meier). Pure functions: frames in, frames
+(logistic regression), time to re-contact (Kaplan-Meier curves, Cox proportional hazards) and
+Benjamini-Hochberg control of each family of findings. Pure functions: frames in, frames
 (or small result records) out; nothing is read from or written to disk."""
 
-from hwb_kpis.stats.funnel import binomial_limit, funnel_curve, funnel_limits, funnel_phi
+from hwb_kpis.stats.funnel import (
+    binomial_limit,
+    funnel_curve,
+    funnel_limits,
+    funnel_phi,
+    funnel_tau2,
+)
 from hwb_kpis.stats.models import (
     ITSResult,
     TrendResult,
@@ -14,6 +21,7 @@ from hwb_kpis.stats.models import (
     month_index,
     recontact_drivers,
 )
+from hwb_kpis.stats.multiplicity import FDR, bh_adjust
 from hwb_kpis.stats.spc import (
     assurance,
     difference_test,
@@ -23,9 +31,13 @@ from hwb_kpis.stats.spc import (
     sustained_shift_start,
     xmr,
 )
-from hwb_kpis.stats.survival import km_curves, km_recontact, recontact_episodes
+from hwb_kpis.stats.survival import km_curves, km_recontact, recontact_episodes, recontact_hazards
 
 __all__ = [
+    "FDR",
+    "bh_adjust",
+    "funnel_phi",
+    "funnel_tau2",
     "ITSResult",
     "TrendResult",
     "assurance",
@@ -44,6 +56,7 @@ __all__ = [
     "p_chart",
     "recontact_drivers",
     "recontact_episodes",
+    "recontact_hazards",
     "spc_summary",
     "sustained_shift_start",
     "xmr",

@@ -19,6 +19,8 @@ from scipy import stats as sps
 from scipy.special import expit
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
+from hwb_kpis.stats.multiplicity import bh_adjust
+
 Dispersion = Literal["auto", "binomial", "quasi"]
 
 
@@ -345,7 +347,7 @@ _TERM_NAMES = {
 }
 _OPTIONAL_TERMS = ("previous_outcome", "previous_marf")
 _OTHER_SMALL = "other (small)"
-_COLUMNS = ["term", "level", "label", "odds_ratio", "ci_low", "ci_high", "p_value", "n", "is_reference"]
+_COLUMNS = ["term", "level", "label", "odds_ratio", "ci_low", "ci_high", "p_value", "q_value", "n", "is_reference"]
 #: the columns of a :func:`recontact_drivers` table
 ODDS_COLUMNS = tuple(_COLUMNS)
 
@@ -473,7 +475,8 @@ def _odds_ratio_rows(res: Any, levels_info: list[dict[str, Any]], alpha: float,
                          "ci_low": float(np.exp(ci.loc[c].iloc[0])),
                          "ci_high": float(np.exp(ci.loc[c].iloc[1])),
                          "p_value": float(res.pvalues[c]), "is_reference": False})
-    out = pd.DataFrame(rows, columns=_COLUMNS)
+    out = pd.DataFrame(rows, columns=[c for c in _COLUMNS if c != "q_value"])
+    out.insert(_COLUMNS.index("q_value"), "q_value", bh_adjust(out["p_value"])[0])
     for c in ("term", "level", "label"):
         out[c] = out[c].astype("string")
     out["n"] = out["n"].astype("int64")
@@ -510,8 +513,9 @@ def recontact_drivers(
     any coefficient still not estimable (quasi-separation) is reported with NaN odds ratio.
     Time is months since the first month, reported per 12 months.
 
-    Returns rows ``term, level, label, odds_ratio, ci_low, ci_high, p_value, n, is_reference``
-    (reference rows have odds ratio 1 and no CI); ``attrs``: ``n`` (contacts fitted), ``events``,
+    Returns rows ``term, level, label, odds_ratio, ci_low, ci_high, p_value, q_value, n,
+    is_reference`` (reference rows have odds ratio 1 and no CI; ``q_value``: Benjamini-Hochberg
+    over every estimated non-reference row, the model's family of tests); ``attrs``: ``n`` (contacts fitted), ``events``,
     ``excluded`` and ``formula``.
 
     Assumes contacts are independent given the terms. They are not (the same child appears

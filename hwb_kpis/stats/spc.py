@@ -21,6 +21,7 @@ widens them by sigma_z, the between-month variation of the z-scores.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -72,8 +73,10 @@ def _as_float(values: Any, name: str) -> np.ndarray:
 
 
 def _segments(n: int, x: pd.Series | None, rebase_at: Sequence[Any] | Any | None) -> np.ndarray:
-    """Segment number (0, 1, ...) of each point. A segment starts at the first point whose x is
-    >= a rebase value (or, without x, at the integer position given)."""
+    """Segment number (0, 1, ...) of each point. A segment starts at the point whose x equals a
+    rebase value (or, without x, at the integer position given). A rebase value that is not one
+    of the x values is an error (NHSRplotthedots rebases only at dates in x): moving it silently
+    to the next point would start limits at a month nobody declared."""
     seg = np.zeros(n, dtype=int)
     if rebase_at is None:
         return seg
@@ -90,9 +93,11 @@ def _segments(n: int, x: pd.Series | None, rebase_at: Sequence[Any] | Any | None
             r = pd.Timestamp(r)
         elif isinstance(x.dtype, pd.PeriodDtype):
             r = pd.Period(r, freq=x.dtype.freq)
-        hits = np.flatnonzero((x >= r).to_numpy(dtype=bool, na_value=False))
-        if len(hits) == 0 or hits[0] == 0:
-            raise ValueError(f"rebase date {r!r} is not after the first point or is after the last")
+        hits = np.flatnonzero((x == r).to_numpy(dtype=bool, na_value=False))
+        if len(hits) == 0:
+            raise ValueError(f"rebase date {r!r} is not one of the chart's x values")
+        if hits[0] == 0:
+            raise ValueError(f"rebase date {r!r} is the first point: there is nothing before it to split off")
         seg[hits[0]:] += 1
     return seg
 
@@ -245,14 +250,17 @@ def xmr(
 
 
 # --- p-chart / Laney p' -----------------------------------------------------------------------
-def _p_segment(nu: np.ndarray, de: np.ndarray, k: int, laney: bool) -> tuple[float, float]:
+def _p_segment(nu: np.ndarray, de: np.ndarray, k: int, laney: bool,
+               screen_outliers: bool) -> tuple[float, float]:
     """(p-bar, sigma_z) of one segment from its first ``k`` points; sigma_z is 1 unless ``laney``
-    (then mean |z_i - z_{i-1}| / D2 of the z-scores, NaN with one point)."""
+    (then mean |z_i - z_{i-1}| / D2 of the z-scores, moving ranges >= 3.267 x their mean left
+    out when ``screen_outliers``; NaN with one point)."""
     p = nu[:k].sum() / de[:k].sum()
     if not laney:
         return p, 1.0
-    z = (nu[:k] / de[:k] - p) / np.sqrt(p * (1 - p) / de[:k])
-    return p, (np.abs(np.diff(z)).mean() / D2 if k > 1 else np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (nu[:k] / de[:k] - p) / np.sqrt(p * (1 - p) / de[:k])
+    return p, _screened_sigma_z(z, screen_outliers)
 
 
 def p_chart(
@@ -265,13 +273,15 @@ def p_chart(
     target: float | Sequence[float] | None = None,
     x: Sequence[Any] | pd.Series | None = None,
     fix_after_n_points: int | None = None,
+    screen_outliers: bool = True,
 ) -> pd.DataFrame:
     """p-chart (or Laney p'-chart) of a monthly proportion with varying denominators.
 
     Per segment: pooled p-bar = sum(numerators) / sum(denominators) (of the first n points when
     ``fix_after_n_points``); sigma_i = sqrt(p-bar (1 - p-bar) / n_i). Laney: z_i = (p_i - p-bar) /
-    sigma_i, sigma_z = mean |z_i - z_{i-1}| / 1.128 (no screening), and sigma_i is multiplied by
-    sigma_z. Limits p-bar +/- 3 sigma_i, near lines +/- 2 sigma_i, all clipped to [0, 1]; the
+    sigma_i, sigma_z = mean |z_i - z_{i-1}| / 1.128, and sigma_i is multiplied by sigma_z; moving
+    ranges of z >= 3.267 x their mean are screened out first (``screen_outliers``, the default
+    of qicharts2's p'-chart; False reproduces Laney's unscreened sigma_z). Limits p-bar +/- 3 sigma_i, near lines +/- 2 sigma_i, all clipped to [0, 1]; the
     same four special-cause rules as :func:`xmr` (the trend rule on the proportions).
 
     Returns the :func:`xmr` columns (``y`` = proportion, 0-1) plus ``numerator``, ``denominator``,
@@ -296,7 +306,7 @@ def p_chart(
     sigma_z = np.ones(len(df))
     for _, idx in df.groupby("segment").indices.items():
         nu, de = df["numerator"].to_numpy(float)[idx], df["denominator"].to_numpy(float)[idx]
-        pbar[idx], sigma_z[idx] = _p_segment(nu, de, options.baseline(len(idx)), laney)
+        pbar[idx], sigma_z[idx] = _p_segment(nu, de, options.baseline(len(idx)), laney, screen_outliers)
     df["mean"] = pbar
     df["sigma_z"] = sigma_z
     base = np.sqrt(pbar * (1 - pbar) / df["denominator"].to_numpy(float))
@@ -312,41 +322,106 @@ def p_chart(
     return out
 
 
+def _screened_sigma_z(z: np.ndarray, screen_outliers: bool) -> float:
+    """Laney's sigma_z = mean |z_i - z_{i-1}| / 1.128 (NaN with fewer than 2 points); with
+    ``screen_outliers`` moving ranges >= 3.267 x their mean are left out first (qicharts2's
+    default for the p'-chart, as NHSRplotthedots does for XmR)."""
+    mr = np.abs(np.diff(z))
+    mr = mr[np.isfinite(mr)]
+    if len(mr) == 0:
+        return float("nan")
+    if screen_outliers:
+        kept = mr[mr < SCREEN * mr.mean()]
+        mr = kept if len(kept) else mr
+    return float(mr.mean() / D2)
+
+
+def _trend_residuals(num: np.ndarray, den: np.ndarray, segment: np.ndarray | None) -> tuple[np.ndarray, int]:
+    """Pearson residuals of a binomial GLM with a straight log-odds line in time (one intercept
+    per segment) and its residual degrees of freedom; (NaN, 0) when it cannot be fitted."""
+    import statsmodels.api as sm  # a heavy import, needed only here
+
+    k = len(num)
+    exog = pd.DataFrame({"const": np.ones(k), "t": np.arange(k, dtype=float)})
+    if segment is not None:
+        for s in np.unique(segment)[1:]:
+            exog[f"segment_{s}"] = (segment == s).astype(float)
+    dof = k - exog.shape[1]
+    if dof < 1 or num.sum() <= 0 or num.sum() >= den.sum():
+        return np.full(k, np.nan), 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = sm.GLM(np.column_stack([num, den - num]), exog, family=sm.families.Binomial()).fit()
+    except (ValueError, np.linalg.LinAlgError, ArithmeticError):
+        return np.full(k, np.nan), 0
+    return np.asarray(res.resid_pearson, dtype=float), dof
+
+
 def overdispersion_test(
     numerators: Sequence[float] | np.ndarray | pd.Series,
     denominators: Sequence[float] | np.ndarray | pd.Series,
     *,
     alpha: float = 0.05,
+    segment: Sequence[int] | np.ndarray | None = None,
+    screen_outliers: bool = True,
 ) -> dict[str, float | bool | str]:
-    """Is the month-to-month variation of a proportion larger than binomial chance allows?
+    """Does a proportion vary from month to month more than binomial chance allows *around its
+    own trend*?
 
-    Computes the pooled p-bar, z_i = (p_i - p-bar) / sqrt(p-bar (1 - p-bar) / n_i), the Pearson
-    dispersion chi2 = sum z_i^2 on k - 1 degrees of freedom (p-value), phi = chi2 / (k - 1), and
-    Laney's sigma_z = mean |z_i - z_{i-1}| / 1.128. Recommends the Laney p'-chart
-    (``use_laney``) when the chi-square test rejects binomial variation at ``alpha`` *and*
-    sigma_z > 1 (month-to-month, not only long-run, excess variation). A trend or shift alone
-    inflates chi2 but not sigma_z: then keep the p-chart, which will flag it.
+    A trend (or a step at a declared change) alone is not over-dispersion: the p-chart shows it.
+    So the test is judged on the variation around a binomial GLM with a straight log-odds line in
+    time (one intercept per ``segment``, the chart's rebased segments): the Pearson chi2 of that
+    fit on k - 2 (- extra segments) degrees of freedom, its p-value and phi = chi2 / df, and
+    sigma_z_trend = mean moving range of its Pearson residuals / 1.128. The Laney p'-chart is
+    recommended (``use_laney``) when that chi2 test rejects binomial variation at ``alpha`` *and*
+    sigma_z_trend > 1. Also reported: ``chi2_pooled``, ``p_value_pooled``, ``phi_pooled`` around
+    the pooled rate (which a trend does inflate) and ``sigma_z``, Laney's sigma_z about the pooled
+    rate as :func:`p_chart` uses it (moving ranges >= 3.267 x their mean screened out unless
+    ``screen_outliers`` is False, as qicharts2).
 
-    Assumes one proportion per period, in time order, with at least 3 periods.
+    Assumes one proportion per period, in time order, with at least 3 periods. With the trend
+    removed, a calibrated test: on binomial months following any straight log-odds line it
+    recommends Laney in about ``alpha`` of series (tests/stats/test_overdispersion.py).
     """
     num = _as_float(numerators, "numerators")
     den = _as_float(denominators, "denominators")
     k = len(num)
     if k < 3:
         raise ValueError("overdispersion_test needs at least 3 periods")
+    seg = None if segment is None else np.asarray(segment, dtype=int)
     p = num.sum() / den.sum()
-    z = (num / den - p) / np.sqrt(p * (1 - p) / den)
-    chi2 = float((z**2).sum())
-    df = k - 1
-    pval = float(sps.chi2.sf(chi2, df))
-    sigma_z = float(np.abs(np.diff(z)).mean() / D2)
-    use = bool(pval < alpha and sigma_z > 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (num / den - p) / np.sqrt(p * (1 - p) / den)
+    chi2_pooled = float((z**2).sum())
+    p_pooled = float(sps.chi2.sf(chi2_pooled, k - 1))
+    sigma_z = _screened_sigma_z(z, screen_outliers)
+    resid, dof = _trend_residuals(num, den, seg)
+    if dof > 0 and np.isfinite(resid).all():
+        chi2 = float((resid**2).sum())
+        pval = float(sps.chi2.sf(chi2, dof))
+        sigma_trend = _screened_sigma_z(resid if seg is None else _within(resid, seg), screen_outliers)
+    else:
+        chi2, pval, sigma_trend = float("nan"), float("nan"), float("nan")
+    use = bool(pval < alpha and sigma_trend > 1)
+    phi = chi2 / dof if dof > 0 else float("nan")
     msg = (
-        f"sigma_z = {sigma_z:.2f} and chi-square dispersion phi = {chi2 / df:.2f} (p = {pval:.3g}): "
+        f"around its trend: phi = {phi:.2f} (p = {pval:.3g}), sigma_z = {sigma_trend:.2f}: "
         + ("use the Laney p'-chart." if use else "the plain p-chart is adequate.")
     )
-    return {"pbar": float(p), "chi2": chi2, "df": df, "p_value": pval, "phi": chi2 / df,
-            "sigma_z": sigma_z, "use_laney": use, "message": msg}
+    return {"pbar": float(p), "chi2": chi2, "df": dof, "p_value": pval, "phi": phi,
+            "sigma_z_trend": sigma_trend, "chi2_pooled": chi2_pooled, "p_value_pooled": p_pooled,
+            "phi_pooled": chi2_pooled / (k - 1), "sigma_z": sigma_z, "use_laney": use, "message": msg}
+
+
+def _within(resid: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """Residuals with the jump between segments removed: moving ranges across a segment boundary
+    are not month-to-month variation (NaN there; :func:`_screened_sigma_z` drops them)."""
+    out = resid.astype(float).copy()
+    diffs_cross = np.flatnonzero(np.diff(seg) != 0) + 1
+    # a NaN at the first point of each segment removes the moving range that crosses into it
+    pad = np.insert(out, diffs_cross, np.nan)
+    return pad
 
 
 # --- reading a chart ---------------------------------------------------------------------------

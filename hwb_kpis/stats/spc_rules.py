@@ -45,13 +45,19 @@ def beyond_limit(y: np.ndarray, lpl: np.ndarray, upl: np.ndarray) -> np.ndarray:
     return (y > upl) | (y < lpl)
 
 
-def trend(y: np.ndarray, run: int = RUN) -> np.ndarray:
-    """Points in a run of ``run`` strictly rising or strictly falling points."""
+def trend_runs(y: np.ndarray, run: int = RUN) -> tuple[np.ndarray, np.ndarray]:
+    """(rising, falling): points in a run of ``run`` strictly rising, and strictly falling, points."""
     n = len(y)
     if n < run:
-        return np.zeros(n, dtype=bool)
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     dw = _windows(np.sign(np.diff(y)).astype(int), run - 1)  # run - 1 differences = run points
-    return _spread((dw == 1).all(axis=1) | (dw == -1).all(axis=1), n, run)
+    return _spread((dw == 1).all(axis=1), n, run), _spread((dw == -1).all(axis=1), n, run)
+
+
+def trend(y: np.ndarray, run: int = RUN) -> np.ndarray:
+    """Points in a run of ``run`` strictly rising or strictly falling points."""
+    rising, falling = trend_runs(y, run)
+    return rising | falling
 
 
 def two_of_three(y: np.ndarray, mean: np.ndarray, lpl: np.ndarray, upl: np.ndarray,
@@ -79,7 +85,17 @@ def shift(y: np.ndarray, mean: np.ndarray, run: int = RUN) -> np.ndarray:
 
 def trend_direction(y: np.ndarray, in_trend: np.ndarray) -> np.ndarray:
     """The direction (+1 rising, -1 falling) of the trend each point of ``in_trend`` belongs to:
-    towards the next point while the trend goes on, else from the previous point."""
+    the direction of its only trend; a point in both a rising and a falling trend (a peak or a
+    trough shared by two) takes the direction towards the next point. Never 0 for a point in a
+    trend, even where a rising and a falling trend meet on a tie (two equal points)."""
+    rising, falling = trend_runs(y)
+    both = rising & falling
+    own = np.where(rising, 1, np.where(falling, -1, 0))
+    return np.where(in_trend & ~both, own, np.where(in_trend, _towards_next(y, in_trend), 0))
+
+
+def _towards_next(y: np.ndarray, in_trend: np.ndarray) -> np.ndarray:
+    """Towards the next point while the trend goes on, else from the previous point."""
     n = len(y)
     sdy = np.sign(np.diff(y)).astype(int) if n > 1 else np.zeros(0, dtype=int)
     trend_next = np.append(in_trend[1:], False)

@@ -81,5 +81,5 @@ def test_two_annex_a_workbooks_are_an_error_naming_both(tmp_path):
 
 
 def test_an_unknown_format_is_an_error():
-    with pytest.raises(InputFileError, match="unknown format 'cin'; expected one of auto, annex-a, contract"):
+    with pytest.raises(InputFileError, match="unknown format 'cin'; expected one of auto, cin-census, ssda903, ssd, annex-a, contract"):
         formats.by_name("cin")

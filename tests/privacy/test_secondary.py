@@ -126,3 +126,31 @@ def test_a_relation_that_does_not_hold_is_refused():
         ledger.total("b", ["missing"])
     with pytest.raises(ValueError, match="twice"):
         ledger.count("a", 3)
+
+
+def test_a_program_presolve_calls_infeasible_is_solved_again_without_presolve(monkeypatch):
+    """HiGHS' presolve reported an unbounded program (a small extract's health codes, every
+    relation holding for the true counts) as infeasible, and the pack failed to build: the
+    program is solved again without presolve before it counts as a modelling error."""
+    import scipy.optimize
+
+    from hwb_kpis.privacy import secondary
+
+    real = scipy.optimize.linprog
+    calls = []
+
+    def presolve_says_infeasible(c, **kwargs):
+        calls.append(kwargs.get("options"))
+        if kwargs.get("options", {}).get("presolve", True):
+            return scipy.optimize.OptimizeResult(status=2, message="infeasible (presolve)", fun=None, x=None)
+        return real(c, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "linprog", presolve_says_infeasible)
+    ledger = secondary.Ledger()
+    ledger.count(("a",), 2)
+    ledger.count(("b",), 40)
+    ledger.count(("total",), 42, margin=True)
+    ledger.total(("total",), [("a",), ("b",)], what="total = a + b")
+    decisions = ledger.protect()
+    assert decisions.status(("a",), 2) == "small" and decisions.status(("b",), 40) == "withheld"
+    assert {"presolve": False} in calls

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from hwb_kpis import stats
 from hwb_kpis.report import agencies as ag
 from hwb_kpis.report.labels import group_label
 from tests.report.frames import monthly
@@ -28,7 +30,8 @@ def test_group_fluctuation_separates_noisy_from_calm_agencies():
     verdicts = dict(zip(table["group"], table["verdict"], strict=True))
     assert verdicts["police"] == "varies beyond chance"
     s = ag.fluctuation_sentence(table)
-    assert "police varied from month to month more than chance" in s
+    assert "police varied from month to month, around its own trend, more than chance" in s
+    assert "The 2 agencies were tested together" in s
 
 
 def test_largest_groups_keep_the_panels_readable_and_name_the_rest():
@@ -60,6 +63,43 @@ def test_agency_panels_stack_each_agency_chart():
     panels = ag.agency_panels(kpi_df, "conversion", ["la_services", "police"], "2015-12", start="2015-01")
     assert list(dict.fromkeys(panels["agency"])) == ["LA services", "police"]
     assert len(panels) == 24 and {"x", "y", "mean", "upl"} <= set(panels.columns)
+
+
+# --- issue 18, defects 1 and 2 ----------------------------------------------------------------------
+def test_a_trend_alone_does_not_make_agencies_fluctuate():
+    # eleven agencies whose months are binomial around the synthetic conversion trend (31% to 58%
+    # over 11 months): main called 5 to 9 of them "varies beyond chance"
+    from scipy.special import expit, logit
+
+    rng = np.random.default_rng(18)
+    slope = (logit(0.58) - logit(0.31)) / 11
+    frames = []
+    for i in range(11):
+        p = expit(logit(0.31) + slope * np.arange(12) + rng.normal(0, 0.3))
+        frames.append(monthly("conversion", f"agency{i}", list(rng.binomial(400, p)), start="2015-01", den=400))
+    table = ag.group_fluctuation(pd.concat(frames), "conversion", "2015-12")
+    assert len(table) == 11
+    assert (table["verdict"] == "varies beyond chance").sum() <= 1
+    assert "q_value" in table.columns
+
+
+@pytest.fixture(scope="module")
+def conversion_page():
+    from hwb_kpis.report.pages import conversion
+
+    return conversion.load()
+
+
+def test_the_conversion_funnel_allows_for_over_dispersion(conversion_page):
+    # phi is about 50 for 12-month conversion by agency: binomial limits flagged 8 of 11 agencies
+    funnel = ag.kpi_funnel(conversion_page.kpi_df, "conversion", conversion_page.judged_month, months=12)
+    assert funnel.attrs["phi"] > 10 and funnel.attrs["overdispersed"]
+    assert funnel.attrs["method"] == "additive" and funnel.attrs["tau2"] > 0
+    assert not funnel["outside"].any()
+    binomial = stats.funnel_limits(funnel["numerator"], funnel["denominator"])
+    assert binomial["outside"].sum() >= 5  # what main showed
+    sentence = ag.funnel_sentence(funnel, what="share progressed to referral")
+    assert "allow for that spread" in sentence and "well above" not in sentence and "well below" not in sentence
 
 
 def test_the_funnel_leaves_out_an_agency_whose_rate_rests_on_a_small_count():

@@ -65,3 +65,31 @@ def test_funnel_curve_matches_point_limits():
     assert row["upper_95"] == pytest.approx(float(binomial_limit(0.2, 100, 0.975)))
     assert curve["n"].is_monotonic_increasing
     assert (curve["upper_99_8"] >= curve["upper_95"]).all()
+
+
+def test_funnel_additive_tau2_follows_spiegelhalter():
+    num = np.array([15, 90, 20, 150, 45])
+    den = np.array([100, 200, 100, 300, 150])
+    p0 = num.sum() / den.sum()
+    df = funnel_limits(num, den, overdispersion="additive", winsorise=0)
+    phi, k = df.attrs["phi"], 5
+    w = den / (p0 * (1 - p0))
+    tau2 = (k * phi - (k - 1)) / (w.sum() - (w**2).sum() / w.sum())
+    assert df.attrs["tau2"] == pytest.approx(tau2) and tau2 > 0
+    assert df.attrs["method"] == "additive" and df.attrs["phi_used"] == 1.0
+    s2 = p0 * (1 - p0) / den
+    assert df["upper_95"].to_numpy() == pytest.approx(np.clip(p0 + 1.959964 * np.sqrt(s2 + tau2), 0, 1), abs=1e-6)
+    assert df["z_adjusted"].to_numpy() == pytest.approx((num / den - p0) / np.sqrt(s2 + tau2))
+    assert df["q_value"].notna().all() and (df["q_value"] >= df["p_value"] - 1e-12).all()
+
+
+def test_funnel_auto_uses_the_allowance_only_when_over_dispersed():
+    rng = np.random.default_rng(2)
+    den = np.array([200, 400, 800, 1600, 300, 900, 1200, 500, 700, 1000, 250])
+    calm = funnel_limits(rng.binomial(den, 0.4), den, overdispersion="auto")
+    assert calm.attrs["method"] == "none" and calm.attrs["tau2"] == 0
+    p = np.clip(0.4 + rng.normal(0, 0.08, len(den)), 0.05, 0.95)
+    spread = funnel_limits(rng.binomial(den, p), den, overdispersion="auto")
+    assert spread.attrs["overdispersed"] and spread.attrs["method"] == "additive" and spread.attrs["tau2"] > 0
+    with pytest.raises(ValueError):
+        funnel_limits([1, 2], [10, 10], overdispersion="sideways")

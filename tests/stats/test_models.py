@@ -132,7 +132,7 @@ def test_recontact_drivers_recovers_odds_ratios():
     df = _simulated_contacts()
     out = recontact_drivers(df, reference={"source_group": "health", "age_band": "0-4", "marf": "no"})
     assert list(out.columns) == ["term", "level", "label", "odds_ratio", "ci_low", "ci_high",
-                                 "p_value", "n", "is_reference"]
+                                 "p_value", "q_value", "n", "is_reference"]
     t = out.set_index("label")
     police = t.loc["Source: police vs health"]
     assert police["ci_low"] < 2.0 < police["ci_high"]

@@ -18,6 +18,8 @@ from hwb_kpis.stats import (
     sustained_shift_start,
     xmr,
 )
+from hwb_kpis.stats.spc import _classify
+from hwb_kpis.stats.spc_rules import special_causes
 
 # Baseline of 12 points alternating 11, 9: mean 10, every moving range 2 -> mean MR 2,
 # limits 10 +/- 2.66 x 2 = 4.68 / 15.32, sigma = 2.66 / 3 x 2, near lines 10 +/- 2 sigma.
@@ -305,15 +307,20 @@ def test_overdispersion_test():
     d = overdispersion_test(NUM, DEN)
     pbar = 81 / 550
     z = [(NUM[i] / DEN[i] - pbar) / math.sqrt(pbar * (1 - pbar) / DEN[i]) for i in range(4)]
-    assert d["chi2"] == pytest.approx(sum(v * v for v in z))
-    assert d["df"] == 3 and d["phi"] == pytest.approx(d["chi2"] / 3)
+    assert d["chi2_pooled"] == pytest.approx(sum(v * v for v in z))
+    assert d["phi_pooled"] == pytest.approx(d["chi2_pooled"] / 3)
+    # judged around a straight log-odds line: 4 points, 2 parameters
+    assert d["df"] == 2 and d["phi"] == pytest.approx(d["chi2"] / 2)
     rng = np.random.default_rng(6)
     n = np.full(24, 1400)
     binom = rng.binomial(n, 0.5)
     assert not overdispersion_test(binom, n)["use_laney"]
     p = rng.beta(200, 200, size=24)  # sd of p about 0.025, binomial sd 0.013
-    over = overdispersion_test(rng.binomial(n, p), n)
-    assert over["use_laney"] and over["sigma_z"] > 1.3 and "Laney" in over["message"]
+    num = rng.binomial(n, p)
+    over = overdispersion_test(num, n)
+    assert over["use_laney"] and over["sigma_z"] > 1.15 and "Laney" in over["message"]
+    # screening the moving ranges (qicharts2's default) can only lower sigma_z
+    assert overdispersion_test(num, n, screen_outliers=False)["sigma_z"] > 1.3
 
 
 def test_points_are_ordered_by_x_with_their_targets():
@@ -363,3 +370,48 @@ def test_difference_test_uses_each_points_sigma():
     assert difference_test(p)["z"] == pytest.approx(expected)
     laney = p_chart([100, 130, 90, 140, 95], [1000] * 5, laney=True)
     assert abs(difference_test(laney)["z"]) < abs(difference_test(p_chart([100, 130, 90, 140, 95], [1000] * 5))["z"])
+
+
+# --- the references' own cases (issue 18, defect 7) ----------------------------------------------
+def test_trial_limits_follow_nhsrplotthedots_short_group_warning():
+    # NHSRplotthedots tests/testthat/test-ptd_add_short_group_warnings.R: 11 points warn, 12 do not
+    assert xmr(list(range(11)))["trial_limits"].all()
+    assert not xmr([float(i % 3) for i in range(12)])["trial_limits"].any()
+
+
+def test_opposite_trends_meeting_on_a_tie_are_special_cause():
+    # 7 rising, a tie, 7 falling, within wide limits: every point belongs to a trend, so every one
+    # has a direction and none is common cause (main gave the two tied points direction 0)
+    y = np.array([1, 2, 3, 4, 5, 6, 7, 7, 6, 5, 4, 3, 2, 1], dtype=float)
+    lines = [np.full(len(y), v) for v in (4.0, -100.0, 100.0, -50.0, 50.0)]
+    flags = special_causes(y, *lines)
+    assert (flags["rule"] == "trend").all()
+    assert flags["direction"].tolist() == [1] * 7 + [-1] * 7
+    frame = pd.DataFrame({"y": y, "segment": 0, "mean": 4.0, "lpl": -100.0, "upl": 100.0,
+                          "near_lower": -50.0, "near_upper": 50.0})
+    classified = _classify(frame, "increase")
+    assert classified["variation"].tolist() == ["improvement"] * 7 + ["concern"] * 7
+
+
+def test_rebase_at_a_date_not_in_x_is_an_error():
+    months = pd.period_range("2014-01", periods=24, freq="M").strftime("%Y-%m").tolist()
+    y = [float(i % 4) for i in range(24)]
+    with pytest.raises(ValueError, match="not one of the chart's x values"):
+        xmr(y, x=months, rebase_at="2015-01-15")
+    with pytest.raises(ValueError, match="not one of the chart's x values"):
+        p_chart([5] * 24, [10] * 24, x=months, rebase_at="2016-03")
+    assert xmr(y, x=months, rebase_at="2015-01")["segment"].tolist() == [0] * 12 + [1] * 12
+
+
+def test_laney_sigma_z_screens_moving_ranges_by_default_as_qicharts2():
+    num = [100, 102, 98, 101, 99, 160, 100, 101, 99, 100, 102, 98]
+    den = [1000] * 12
+    screened = p_chart(num, den, laney=True)
+    raw = p_chart(num, den, laney=True, screen_outliers=False)
+    pbar = sum(num) / sum(den)
+    z = [(a / b - pbar) / math.sqrt(pbar * (1 - pbar) / b) for a, b in zip(num, den, strict=True)]
+    mr = [abs(z[i] - z[i - 1]) for i in range(1, 12)]
+    assert raw["sigma_z"].iloc[0] == pytest.approx(sum(mr) / len(mr) / 1.128)
+    kept = [m for m in mr if m < 3.267 * (sum(mr) / len(mr))]
+    assert len(kept) < len(mr)
+    assert screened["sigma_z"].iloc[0] == pytest.approx(sum(kept) / len(kept) / 1.128)

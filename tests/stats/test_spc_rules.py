@@ -71,3 +71,16 @@ def test_special_causes_names_the_first_rule_in_priority_order():
     assert out["rule"].tolist() == ["trend"] * 6 + ["beyond_limit", ""]
     assert out["rule_trend"][6] and out["rule_beyond_limit"][6]
     assert out["direction"].tolist() == [1] * 7 + [0]
+
+
+def test_trend_membership_follows_nhsrplotthedots_own_cases():
+    # tests/testthat/test-ptd_calculate_point_type.R, ptd_seven_point_trend and ptd_part_of_seven_trend
+    from hwb_kpis.stats.spc_rules import trend as seven_trend
+    from hwb_kpis.stats.spc_rules import trend_runs
+
+    assert not seven_trend(np.arange(1.0, 7.0)).any()  # 1:6, too short
+    assert not seven_trend(np.array([1, 2, 3, 3, 4, 5, 6], float)).any()  # c(1:3, 3:6): a tie breaks it
+    assert seven_trend(np.arange(1.0, 8.0)).all()  # 1:7
+    assert seven_trend(np.array([2, 1, 2, 3, 4, 5, 6, 7, 3], float)).tolist() == [False] + [True] * 7 + [False]
+    rising, falling = trend_runs(np.array([2, 7, 6, 5, 4, 3, 2, 1, 3], float))  # c(2, 7:1, 3)
+    assert falling.tolist() == [False] + [True] * 7 + [False] and not rising.any()

@@ -73,3 +73,29 @@ def test_recontact_episodes():
     assert ep["month"].tolist() == ["2015-01", "2015-02", "2015-02", "2015-03"]
     default_end = recontact_episodes(contacts, not_met=THRESHOLD_NOT_MET)  # extract end = last contact, 2 Mar
     assert default_end.set_index(["child_id", "outcome"]).loc[("B", "early_help"), "duration_days"] == 29
+
+
+def test_recontact_hazards_recovers_a_planted_hazard_ratio():
+    from hwb_kpis.stats import recontact_hazards
+
+    rng = np.random.default_rng(11)
+    n = 3000
+    marf = rng.random(n) < 0.5
+    group = rng.choice(["a", "b"], size=n)
+    rate = 0.01 * np.where(marf, 1.0, 2.0)  # not on a MARF: twice the rate at every duration
+    duration = rng.exponential(1 / rate)
+    episodes = pd.DataFrame({
+        "child_id": [f"c{i}" for i in range(n)], "month": "2015-01",
+        "contact_date": pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 28, n), unit="D"),
+        "marf": pd.array(marf, dtype="boolean"), "group": group,
+        "duration_days": np.minimum(duration, 365).round().astype(int), "event": duration <= 365,
+    })
+    out = recontact_hazards(episodes, {"marf": "marf", "group": "group"}, reference={"marf": "yes"}, horizon_days=365)
+    t = out.set_index(["term", "level"])
+    assert t.loc[("marf", "no"), "ci_low"] <= 2.0 <= t.loc[("marf", "no"), "ci_high"]
+    assert t.loc[("marf", "yes"), "is_reference"] and t.loc[("marf", "yes"), "hazard_ratio"] == 1.0
+    assert t.loc[("group", "b"), "ci_low"] <= 1.0 <= t.loc[("group", "b"), "ci_high"]
+    assert out["q_value"].notna().sum() == out["p_value"].notna().sum()
+    assert out.attrs["n"] == n and out.attrs["horizon_days"] == 365
+    with pytest.raises(ValueError):
+        recontact_hazards(episodes.assign(event=False), {"marf": "marf"})

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from hwb_kpis.contract.tables import SPECS
 from hwb_kpis.errors import InputFileError
 from hwb_kpis.ingest.excel_file import HEADER_SEARCH_ROWS, header_row, open_workbook
+from hwb_kpis.ingest.formats.source import FormatWords
 from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.raw import RawTable
 from hwb_kpis.ingest.readers import EXCEL_SUFFIXES, read_table, table_files
@@ -41,25 +38,12 @@ class Located:
 
 
 @dataclass(frozen=True)
-class AnnexAFormat:
+class AnnexAFormat(FormatWords):
     """The Ofsted Annex A workbook (see the module docstring)."""
 
     name: str = "annex-a"
     spec_file: Path = field(default=SPEC_FILE, compare=False)
 
-    @cached_property
-    def _spec(self) -> dict[str, Any]:
-        return yaml.safe_load(self.spec_file.read_text(encoding="utf-8"))
-
-    @property
-    def description(self) -> str:
-        return str(self._spec["description"])
-
-    @property
-    def absent(self) -> dict[str, str]:
-        """Why a KPI cannot be computed when Annex A lacks a table or column (``table`` or
-        ``table.column`` -> plain words)."""
-        return {str(k): " ".join(str(v).split()) for k, v in self._spec.get("absent", {}).items()}
 
     @property
     def lists(self) -> dict[int, str]:

@@ -30,6 +30,8 @@ VIEW_ITEMS: tuple[tuple[str, str], ...] = (
 )
 #: the school nurse's source code
 SCHOOL_NURSE = "3C"
+#: the column of source rows folded into another row (episodes continuing a period of care)
+FOLDED = "folded into a period of care"
 
 
 #: the row-count columns of page 01's first table, by the summary's names
@@ -47,8 +49,11 @@ def reconciliation_sentence(summary: Mapping, *, internal: bool = False, decisio
         c = {k: decisions.words(rows_key(name, k), t[k]) for k in ROW_COLUMNS}
         filtered = (f" + {decisions.words(rows_key(name, 'filtered_out'), t['filtered_out'])} left out by the "
                     "mapping's row filters" if t.get("filtered_out") else "")
+        folded = (f" + {decisions.words(rows_key(name, 'folded'), t['folded'])} {t.get('folded_note') or 'folded'}"
+                  if t.get("folded") else "")
         parts.append(f"{name.replace('_', ' ')}: {c['raw_rows']} raw rows = {c['clean_rows']} used + "
-                     f"{c['quarantined']} quarantined + {c['duplicates_dropped']} exact duplicates dropped{filtered}")
+                     f"{c['quarantined']} quarantined + {c['duplicates_dropped']} exact duplicates dropped{filtered}"
+                     f"{folded}")
         ok = ok and bool(t.get("reconciled", True))
     head = "Every raw row is accounted for" if ok else "**The row counts do not reconcile** — check the cleaning log"
     return f"{head}: " + "; ".join(parts) + "."
@@ -227,11 +232,17 @@ class DataQualityPage(BasePage):
     @property
     def rows_table(self) -> pd.DataFrame:
         """Raw rows, used, quarantined and dropped, per table (published)."""
-        names = list(self.data.summary["tables"])
+        tables = self.data.summary["tables"]
+        names = list(tables)
         rows = pd.DataFrame([{"table": name.replace("_", " "), **{ROW_COLUMNS[k]: t[k] for k in ROW_COLUMNS}}
-                             for name, t in self.data.summary["tables"].items()])
+                             for name, t in tables.items()])
         field = {v: k for k, v in ROW_COLUMNS.items()}
-        return display.publish(rows, count_columns=list(ROW_COLUMNS.values()), rate_columns=(), decisions=self.decisions,
+        counts = list(ROW_COLUMNS.values())
+        if any(t.get("folded") for t in tables.values()):  # SSDA903/SSD episodes continuing a period of care
+            rows[FOLDED] = [int(t.get("folded", 0)) for t in tables.values()]
+            counts.append(FOLDED)
+            field[FOLDED] = "folded"
+        return display.publish(rows, count_columns=counts, rate_columns=(), decisions=self.decisions,
                                keys=lambda i, c: rows_key(names[i], field[c]))
 
     @property

@@ -25,7 +25,7 @@ from hwb_kpis.report import display, iha_cohort, plots, trends
 from hwb_kpis.report.kpi_charts import series
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
-from hwb_kpis.report.published import iha_key
+from hwb_kpis.report.published import iha_key, starts_key
 from hwb_kpis.report.verdict import assurance_sentence
 from hwb_kpis.report.words import missing as _missing
 from hwb_kpis.report.words import month_name, percent, shift_month
@@ -312,6 +312,45 @@ class IhaPage(BasePage):
         return plots.small_multiples(recent, x="month", y="median_days", group="step",
                                      title="Median days for each step of the IHA", y_label="Median days",
                                      as_of=self.as_of_text, ncols=3, note=f"{plots.DEFAULT_NOTE} {note}" if note else None)
+
+
+    # --- children starting to be looked after ---------------------------------------------------
+    @property
+    def has_periods(self) -> bool:
+        """True when the extract lists periods of care (with or without IHA dates)."""
+        provided = self.data.summary.get("provided")
+        return "looked_after" in provided if provided is not None else len(self.data.looked_after) > 0
+
+    @property
+    def starts_sentence(self) -> str:
+        """What the list of periods of care shows even without IHA dates (an SSDA903 return), or
+        why there is nothing to show."""
+        if not self.has_periods:
+            missing = self.unavailable(KPI)
+            reason = missing[1] if missing else "the extract has no list of children looked after"
+            return f"Children starting to be looked after cannot be shown from this extract: {reason}."
+        table = self._starts
+        months = int((table["children starting to be looked after"] > 0).sum())
+        return (f"From {month_name(self.start)} to {self.month_words}, children started to be looked after in "
+                f"{months} of the {len(table)} months; the table gives the number each month.")
+
+    @property
+    def _starts(self) -> pd.DataFrame:
+        periods = self.data.looked_after
+        months = [shift_month(self.month, k) for k in range(-11, 1)]
+        counts = periods["month"].astype(str).value_counts() if len(periods) else pd.Series(dtype="int64")
+        return pd.DataFrame({"month": months,
+                             "children starting to be looked after": [int(counts.get(m, 0)) for m in months]})
+
+    @property
+    def starts_table(self) -> pd.DataFrame:
+        """Children starting to be looked after in each of the last 12 months (published); no
+        rows when the extract lists no periods of care."""
+        table = self._starts if self.has_periods else self._starts.iloc[:0]
+        months = list(table["month"])
+        table = table.assign(month=table["month"].map(month_name))
+        return display.publish(table, count_columns=["children starting to be looked after"], rate_columns=(),
+                               decisions=self.decisions, keys=lambda i, _: starts_key(months[i]))
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, as_of: str = "",

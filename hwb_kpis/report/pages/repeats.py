@@ -5,6 +5,7 @@ avoided if the higher-risk group had the lower group's rate."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cached_property
 
 import numpy as np
@@ -13,7 +14,7 @@ import pandas as pd
 from hwb_kpis import coding, config, kpis, stats
 from hwb_kpis.privacy.disclosure import Decisions, chart_values, hidden_points_note
 from hwb_kpis.privacy.secondary import Ledger
-from hwb_kpis.report import agencies, display, plots, recontact_findings, repeat_flows
+from hwb_kpis.report import agencies, display, plots, recontact_findings, repeat_flows, trends
 from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
 from hwb_kpis.report.kpi_charts import series
 from hwb_kpis.report.kpi_verdicts import Verdict
@@ -23,25 +24,37 @@ from hwb_kpis.report.verdict import NOT_JUDGED
 from hwb_kpis.report.words import join_words, month_name, percent, shift_month
 
 KPI = "repeat_contacts"
+#: the terms of the Cox model of time to re-contact: term -> column of the episodes
+HAZARD_TERMS = {"marf": "marf", "outcome": "outcome", "group": "group", "age_band": "age_band"}
 
 
 def repeats_avoidable(contacts: pd.DataFrame, column: str, risk_value, reference_value, *,
-                      risk_words: str, reference_words: str, months: int | None = None) -> pd.DataFrame:
+                      risk_words: str, reference_words: str, months: int | None = None,
+                      earlier_outcomes: Collection[str] | None = None) -> pd.DataFrame:
     """Repeats a month that would not occur if contacts with ``column == risk_value`` had the repeat
     rate of those with ``column == reference_value`` (uses ``is_repeat`` from ``flag_repeats``).
+
+    ``earlier_outcomes``: only contacts whose earlier contact (``previous_outcome``) had one of these
+    decisions are compared — the contacts the comparison is about (a contact after a referral, or
+    with no earlier contact, cannot be a repeat whatever its MARF). ``months`` (default: the months
+    of ``contacts``) turns the count into a count a month. The figure assumes the whole difference
+    in rates is caused by ``column`` and that nothing else about those contacts would change.
 
     Returns one row: ``rate_risk``, ``rate_reference``, ``n_risk``, ``avoidable``,
     ``avoidable_per_month``, ``risk_words``, ``reference_words``, and the counts the rates rest on
     (``n_risk_repeats``, ``n_reference``, ``n_reference_repeats``).
     """
+    if months is None:
+        months = contacts["month"].nunique() if "month" in contacts else 1
+    if earlier_outcomes is not None:
+        earlier = contacts["previous_outcome"].astype("string").isin(list(earlier_outcomes)).fillna(False)
+        contacts = contacts[earlier.to_numpy(bool)]
     col = contacts[column]
     risk = contacts[(col == risk_value).fillna(False).to_numpy(bool)]
     ref = contacts[(col == reference_value).fillna(False).to_numpy(bool)]
     rate_risk = float(risk["is_repeat"].astype(float).mean()) if len(risk) else float("nan")
     rate_ref = float(ref["is_repeat"].astype(float).mean()) if len(ref) else float("nan")
     avoidable = max(0.0, (rate_risk - rate_ref) * len(risk)) if len(risk) and len(ref) else 0.0
-    if months is None:
-        months = contacts["month"].nunique() if "month" in contacts else 1
     return pd.DataFrame([{
         "rate_risk": rate_risk, "rate_reference": rate_ref, "n_risk": len(risk), "avoidable": avoidable,
         "avoidable_per_month": avoidable / max(months, 1), "risk_words": risk_words,
@@ -92,22 +105,23 @@ def repeats_per_child_sentence(dist: pd.DataFrame, decisions: Decisions | None =
             f"one, and {many_text} had {top} or more.")
 
 
-def drivers_plan(drivers: pd.DataFrame, *, internal: bool = False) -> Decisions:
+def drivers_plan(drivers: pd.DataFrame, *, internal: bool = False, what: str = "model contacts") -> Decisions:
     """The disclosure decisions for the model's table of contacts per level: within a term the
     levels add up to the contacts modelled (the time row's count), so the reference level (not
-    shown) and a level the table leaves out are in the sums, unpublished."""
+    shown) and a level the table leaves out are in the sums, unpublished. ``what`` names the
+    counts (``model decisions`` for the Cox model's table of decisions per level)."""
     ledger = Ledger()
     rows = drivers.dropna(subset=["n"])
     total = rows.loc[rows["term"].astype(str) == "time", "n"]
     shown = set(zip(*[recontact_findings.without_definitional(drivers)[c].astype(str) for c in ("term", "level")],
                     strict=True))
     for term, group in rows[rows["term"].astype(str) != "time"].groupby("term", sort=True):
-        keys = [ledger.count(("model contacts", str(term), str(lv)), n,
+        keys = [ledger.count((what, str(term), str(lv)), n,
                              published=(str(term), str(lv)) in shown and not bool(ref))
                 for lv, n, ref in zip(group["level"], group["n"], group["is_reference"], strict=True)]
         if len(total) and int(group["n"].sum()) == int(total.iloc[0]):
-            whole = ledger.count(("model contacts", "time", "per 12 months"), int(total.iloc[0]), margin=True)
-            ledger.total(whole, keys, what=f"contacts modelled = Σ levels of {term}")
+            whole = ledger.count((what, "time", "per 12 months"), int(total.iloc[0]), margin=True)
+            ledger.total(whole, keys, what=f"{what} = Σ levels of {term}")
     return ledger.protect(internal=internal)
 
 
@@ -153,14 +167,16 @@ class RepeatsPage(BasePage):
 
     @cached_property
     def modelled(self) -> pd.DataFrame:
-        """Contacts flagged as repeats or not, from the first complete month to the page's month."""
+        """Contacts flagged as repeats or not, from the first complete month to the latest judged
+        month: months still maturing (their decisions still pending) are left out of the models, as
+        they are out of the verdict."""
         flagged = kpis.flag_repeats(self.data.contacts, lookback_days=self.lookback_days)
-        return flagged[(flagged["month"] >= self.first_complete) & (flagged["month"] <= self.month)]
+        return flagged[(flagged["month"] >= self.first_complete) & (flagged["month"] <= self.judged_month)]
 
     @property
     def last_year(self) -> pd.DataFrame:
-        """:attr:`modelled` over the last 12 months."""
-        return self.modelled[self.modelled["month"] >= shift_month(self.month, -11)]
+        """:attr:`modelled` over the 12 months to the latest judged month."""
+        return self.modelled[self.modelled["month"] >= shift_month(self.judged_month, -11)]
 
     # --- the repeat rate month by month -------------------------------------------------------
     @cached_property
@@ -282,6 +298,22 @@ class RepeatsPage(BasePage):
 
     @property
     @needs(KPI, quiet=True)
+    def adjusted_note(self) -> str:
+        """What the odds ratios' adjustment means (and why the headline trend is not the table's)."""
+        return recontact_findings.ADJUSTED_NOTE if len(self.drivers) else ""
+
+    @property
+    @needs(KPI, quiet=True)
+    def trend_sentence(self) -> str:
+        """The repeat rate's own (unadjusted) trend over the months the model rests on: the headline."""
+        first = self.first_complete
+        months = (len(pd.period_range(first, self.judged_month, freq="M"))
+                  if isinstance(first, str) and first <= self.judged_month else 0)
+        trend = trends.rate_trend(self.kpi_df, KPI, self.judged_month, months=max(months, 1))
+        return trends.trend_sentence(trend, "the repeat rate")
+
+    @property
+    @needs(KPI, quiet=True)
     def definitional_note(self) -> str:
         return recontact_findings.definitional_note(self.drivers)
 
@@ -293,14 +325,47 @@ class RepeatsPage(BasePage):
     # --- how soon do children come back? ------------------------------------------------------
     @cached_property
     def episodes(self) -> pd.DataFrame:
-        """Threshold-not-met decisions up to the month's end, followed to the next contact."""
+        """Threshold-not-met decisions from the first complete month to the latest judged month,
+        followed to the next contact up to the page month's end (with the decided contact's MARF and
+        the child's age band, for the Cox model)."""
         month_end = pd.Period(self.month, "M").end_time.normalize()
         contacts = self.data.contacts
         upto = contacts[contacts["contact_date"] <= month_end]
         episodes = stats.recontact_episodes(upto.assign(source_group=upto[self.group_col]),
                                             extract_end=min(self.data.as_of, month_end),
-                                            not_met=config.THRESHOLD_NOT_MET)
-        return episodes[episodes["month"] >= self.first_complete]
+                                            not_met=config.THRESHOLD_NOT_MET, covariates=("marf", "age_band"))
+        return episodes[(episodes["month"] >= self.first_complete) & (episodes["month"] <= self.judged_month)]
+
+    @cached_property
+    def hazards(self) -> pd.DataFrame:
+        """:func:`hwb_kpis.stats.recontact_hazards` (Cox) on :attr:`episodes`, censored at the repeat
+        window: what goes with a child being contacted about again sooner after a threshold-not-met
+        decision. No rows when the model cannot be fitted."""
+        try:
+            return stats.recontact_hazards(self.episodes, HAZARD_TERMS, reference={"marf": "yes"},
+                                           horizon_days=self.lookback_days)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            return pd.DataFrame(columns=list(stats.survival.HAZARD_COLUMNS))
+
+    @property
+    @needs(KPI, quiet=True)
+    def hazards_table(self) -> pd.DataFrame:
+        """Each factor's hazard ratio and interval (published as the odds ratios are: a level on fewer
+        than 5 decisions, or on a number withheld, has its count and its ratio hidden)."""
+        h = self.hazards
+        shown = h[~h["is_reference"].astype(bool)].reset_index(drop=True)
+        keys = [("model decisions", str(t), str(lv)) for t, lv in zip(shown["term"], shown["level"], strict=True)]
+        shown = shown.assign(factor=[recontact_findings.hazard_label(t, lv, h)
+                                     for t, lv in zip(shown["term"], shown["level"], strict=True)])
+        for c in ("hazard_ratio", "ci_low", "ci_high"):
+            shown[c] = shown[c].map(lambda v: f"{v:.2f}")
+        shown = shown[["factor", "hazard_ratio", "ci_low", "ci_high", "n"]].rename(
+            columns={"hazard_ratio": "hazard ratio", "ci_low": "95% from", "ci_high": "95% to", "n": "decisions"})
+        ratios = ("hazard ratio", "95% from", "95% to")
+        return display.publish(shown, count_columns=["decisions"], rate_columns=list(ratios),
+                               rate_basis={c: ["decisions"] for c in ratios},
+                               decisions=drivers_plan(h, internal=self.internal, what="model decisions"),
+                               keys=lambda i, _c: keys[i])
 
     @needs(KPI)
     def comeback_figure(self):
@@ -384,8 +449,10 @@ class RepeatsPage(BasePage):
     def reduction_findings(self) -> list[str]:
         potential = repeats_avoidable(self.last_year, "previous_marf", False, True,
                                       risk_words="the earlier contact was not on a MARF",
-                                      reference_words="the earlier contact was on a MARF")
-        return recontact_findings.repeat_reduction_findings(self.drivers, potential=potential, internal=self.internal)
+                                      reference_words="the earlier contact was on a MARF",
+                                      earlier_outcomes=config.THRESHOLD_NOT_MET)
+        return recontact_findings.repeat_reduction_findings(self.drivers, potential=potential, hazards=self.hazards,
+                                                            trend=self.trend_sentence, internal=self.internal)
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,

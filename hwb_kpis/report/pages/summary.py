@@ -27,10 +27,10 @@ from hwb_kpis.report import (
 )
 from hwb_kpis.report.completeness import completeness, completeness_sentence
 from hwb_kpis.report.declared import changes_note, targets_note
-from hwb_kpis.report.kpi_verdicts import Verdict
+from hwb_kpis.report.kpi_verdicts import Verdict, supported_changes
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
+from hwb_kpis.report.words import family_note, month_name, shift_month, value_text
 from hwb_kpis.report.words import missing as _missing
-from hwb_kpis.report.words import month_name, shift_month, value_text
 
 #: the measures of the board report, in its order: (kpi, group)
 ITEMS: tuple[tuple[str, str], ...] = (
@@ -72,17 +72,20 @@ def what_changed(verdicts: Mapping[tuple[str, str], Verdict]) -> list[str]:
     """What changed in the latest judged month of each measure, and only what a rule or a test
     supports: a special cause that the month before did not show (a new signal), or a difference
     from the month before larger than the chart's own month-to-month variation gives
-    (:func:`hwb_kpis.stats.difference_test`, p < 0.05). Months still maturing are never judged.
+    (:func:`hwb_kpis.stats.difference_test`), the measures' tests taken together with
+    Benjamini–Hochberg control (:func:`~hwb_kpis.report.kpi_verdicts.supported_changes`, said in
+    the last line). Months still maturing are never judged.
     Signals that began earlier are named as continuing, not as changes. A figure the pack withholds
     is not quoted. Never empty."""
     out = []
-    for v in verdicts.values():
+    supported = supported_changes(verdicts)
+    for key, v in verdicts.items():
         if v.too_few:
             continue
         parts = []
         if v.new_signal:
             parts.append(verdict.new_signal_sentence(v))
-        if v.month_change and v.month_change["supported"]:
+        if supported[key]:
             parts.append(_change_words(v))
         if parts:
             out.append(". ".join(parts) + ".")
@@ -95,6 +98,9 @@ def what_changed(verdicts: Mapping[tuple[str, str], Verdict]) -> list[str]:
                    "month-to-month variation.")
     if continuing:
         out.append("Signals that began earlier and continue (not changes this month): " + "; ".join(continuing) + ".")
+    tested = sum(v.month_change is not None for v in verdicts.values())
+    if tested > 1:
+        out.append(f"Month-on-month moves: {family_note(tested, 'measures', named=any(supported.values()))}")
     return out
 
 

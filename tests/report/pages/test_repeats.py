@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -57,3 +59,46 @@ def test_the_repeats_page_builds_on_the_default_data(page):
     assert page.per_child_sentence.endswith("or more.")
     findings = page.reduction_findings
     assert findings and any("fewer repeat contacts a month" in f for f in findings)
+
+
+# --- issue 18: defects 3 to 6 and the maturing month, on the default data ------------------------------
+def test_the_models_leave_out_the_month_still_maturing(page):
+    assert page.judged_month == "2015-10"
+    assert page.modelled["month"].max() == "2015-10"  # main modelled November 2015, still maturing
+    assert page.episodes["month"].max() <= "2015-10"
+
+
+def test_the_headline_trend_is_the_unadjusted_one_and_it_falls(page):
+    # the repeat rate fell (about 56% to 52%); main said "the odds of a repeat rise by about 28% a year"
+    assert page.trend_sentence.startswith("**The repeat rate fell")
+    findings = " ".join(page.reduction_findings)
+    assert "The repeat rate fell" in findings
+    assert "odds of a repeat rise" not in findings
+    assert "adjusted" in page.adjusted_note and "headline trend is the unadjusted one" in page.adjusted_note
+
+
+def test_avoidable_repeats_are_counted_among_the_contacts_they_are_about(page):
+    # main: "about 125 fewer repeat contacts a month", on every contact with an earlier one
+    sentence = next(f for f in page.reduction_findings if "fewer repeat contacts a month" in f)
+    avoided = int(re.search(r"about ([\d,]+) fewer repeat contacts", sentence).group(1).replace(",", ""))
+    assert 10 <= avoided <= 60
+    assert sentence.startswith("Among contacts whose earlier decision was that the threshold was not met")
+    assert "upper bound" not in sentence and "assumes the difference is wholly caused" in sentence
+
+
+def test_the_marf_effect_on_coming_back_is_a_hazard_ratio_from_the_cox_model(page):
+    # planted: a threshold-not-met contact not on a MARF brings the child back at twice the rate
+    h = page.hazards.set_index(["term", "level"])
+    row = h.loc[("marf", "no")]
+    assert row["ci_low"] <= 2.0 <= row["ci_high"]
+    marf = next(f for f in page.reduction_findings if "on a MARF" in f)
+    assert "times the rate (hazard ratio, 95% interval" in marf and "not on a MARF than when the contact was on" in marf
+    assert list(page.hazards_table.columns) == ["factor", "hazard ratio", "95% from", "95% to", "decisions"]
+
+
+def test_every_finding_survives_the_false_discovery_rate_and_the_page_says_so(page):
+    findings = page.reduction_findings
+    assert findings[-1].startswith("Each model's factors were tested together")
+    said = " ".join(findings)
+    # nothing is planted on the age of a child aged under 16, nor on which threshold-not-met decision it was
+    assert "children aged 10-15" not in said and "review no-further-action decisions" not in said

@@ -25,7 +25,7 @@ def test_what_changed_names_new_signals_and_tested_moves_only():
                                "improving: December 2015 (80%) is above the upper process limit. **Contacts submitted on "
                                "a MARF**, December 2015: 80%, up 30 points from 50% in November 2015 — more than this "
                                "measure's usual month-to-month variation (p < 0.001)")
-    assert len(found) == 1
+    assert len(found) == 2 and found[1].startswith("Month-on-month moves: The 2 measures were tested together")
 
 
 def test_a_continuing_signal_and_an_untested_move_are_not_changes():
@@ -36,6 +36,7 @@ def test_a_continuing_signal_and_an_untested_move_are_not_changes():
     assert found[0].startswith("Nothing changed this month in a way the SPC rules or a month-on-month test support")
     assert found[1] == ("Signals that began earlier and continue (not changes this month): Contacts submitted on a MARF "
                         "(special cause variation, improving, since September 2015).")
+    assert found[2].startswith("Month-on-month moves: The 2 measures were tested together")
     assert not any("47%, up 6 points" in line or "up 5 points" in line for line in found)
 
 
@@ -84,6 +85,22 @@ def test_the_summary_and_every_detail_page_give_one_verdict(page):
         assert mine.record() == theirs.record(), item
         assert mine.sentence == theirs.sentence, item
         pd.testing.assert_frame_equal(mine.frame, theirs.frame)
+
+
+def test_month_on_month_tests_are_controlled_as_one_family():
+    # issue 18, defect 6: nine measures tested each month; a lone p = 0.03 is not a change
+    from types import SimpleNamespace
+
+    from hwb_kpis.report.kpi_verdicts import supported_changes
+
+    ps = [0.03, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]
+    vs = {(f"kpi{i}", "all"): SimpleNamespace(month_change={"p_value": p, "supported": p < 0.05})
+          for i, p in enumerate(ps)}
+    vs[("short", "all")] = SimpleNamespace(month_change=None)
+    assert not any(supported_changes(vs).values())
+    vs[("kpi1", "all")] = SimpleNamespace(month_change={"p_value": 1e-5, "supported": True})
+    found = supported_changes(vs)
+    assert found[("kpi1", "all")] and not found[("kpi0", "all")] and not found[("short", "all")]
 
 
 def test_what_changed_on_a_month_of_3_contacts_gives_no_count_away():
