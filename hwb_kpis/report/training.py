@@ -52,6 +52,10 @@ HOW_TO_ADD = ("No threshold training dates are recorded. To see whether an agenc
               "list it in training.csv in the settings folder: one line per training, with the agency (a source "
               "group such as police, or a code such as 3E), the date it was delivered and what was delivered "
               "(docs/feedback.md). The page then compares the agency's conversion and repeat rates before and after.")
+#: the board pack's words for the same (board pages name no file: the how-to is the analysts')
+BOARD_NONE_RECORDED = ("No threshold training dates are recorded yet. Once the council records when each agency's "
+                       "threshold training was delivered, this page will say whether that agency's conversion and "
+                       "repeat rates changed afterwards.")
 HOW_TO_ADD_ONE = "Add a line to training.csv (agency, date, what) to compare its rates before and after (docs/feedback.md)."
 DEMO_NOTE = ("The training dates below are the synthetic demonstration's example (the generator plants a change for "
              "these agencies), not a real training record.")
@@ -224,14 +228,16 @@ def when_words(t: Training) -> str:
 def board_sentences(contacts: pd.DataFrame, *, view: str, month: str, settings_dir, synthetic: bool,
                     lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, exclude_months: Iterable[str] = ()) -> list[str]:
     """The board pack's summary of every training line (the same models and false-discovery
-    control as the agency pages): one sentence per agency and measure, or how to add a file."""
+    control as the agency pages): one sentence per agency and measure, or, in plain words, that no
+    training dates are recorded (the file's name and how to fill it are on the agency pages and in
+    docs/feedback.md)."""
     from hwb_kpis import kpis
     from hwb_kpis.report.verdict import training_sentence
 
     origin = training_origin(settings_dir, synthetic)
     lines = read_training(origin.path)
     if not lines:
-        return [HOW_TO_ADD]
+        return [BOARD_NONE_RECORDED]
     flagged = kpis.flag_repeats(contacts, lookback_days=lookback_days)
     results = fit_training(flagged, lines, view=view, month=month, lookback_days=lookback_days,
                            exclude_months=exclude_months)

@@ -47,6 +47,18 @@ def _results(p_levels, lows, highs, measure="conversion"):
                          "slope_low": 0.9, "slope_high": 1.1})
 
 
+def test_the_board_says_no_training_is_recorded_in_plain_words(tmp_path):
+    """Real data without a training file: the board summary says so without naming the file
+    (the file's name and how to fill it are for analysts: agency pages and docs)."""
+    import re
+
+    sentences = training.board_sentences(pd.DataFrame(), view="recoded", month="2015-11", settings_dir=tmp_path,
+                                         synthetic=False)
+    assert sentences == [training.BOARD_NONE_RECORDED]
+    assert not re.search(r"\.csv\b|settings|\b[1-9][A-F]\b", sentences[0])
+    assert "training.csv" in training.HOW_TO_ADD  # the agency pages keep the how-to
+
+
 def test_a_change_is_named_only_when_its_interval_excludes_none_and_it_survives_the_fdr():
     r = training.named_changes(_results([0.001, 0.03, 0.04, 0.6], [1.2, 1.01, 1.01, 0.8], [1.9, 1.5, 1.6, 1.3]))
     # BH q: 0.004, 0.053, 0.053, 0.6 -> only the first survives although three intervals exclude 1
