@@ -20,7 +20,7 @@ from typing import Any
 
 from hwb_kpis.config import project_root
 from hwb_kpis.periods import month_name
-from hwb_kpis.report import publish, render, run
+from hwb_kpis.report import feedback_shared, publish, render, run
 from hwb_kpis.report.build import prepare
 from hwb_kpis.report.feedback_agencies import Agency, feedback_agencies
 from hwb_kpis.report.notebooks import Page, describe_notebook, inspect_parameters, one_line
@@ -75,6 +75,21 @@ def _run(pages: list[Page], executed_dir: Path, cwd: Path, timeout: int, jobs: i
             yield future.result()
 
 
+def share(options: ReportOptions, path: Path, pages: list[Page], echo: Echo) -> Path | None:
+    """Compute once what every agency page shares (:mod:`hwb_kpis.report.feedback_shared`), keep
+    it in ``path`` and hand it to each page that declares ``shared_file``; None (each page computes
+    it itself) when it cannot be computed here — the page then says what went wrong."""
+    try:
+        feedback_shared.write(feedback_shared.for_build(options), path)
+    except Exception as exc:  # the pages still build on their own
+        echo(f"warning: what the agency pages share could not be computed once ({one_line(exc)}); each page computes it")
+        return None
+    if pages and "shared_file" in inspect_parameters(pages[0].source):  # one notebook for every agency
+        for page in pages:
+            page.parameters["shared_file"] = str(path)
+    return path
+
+
 def render_index(pages: list[Page], *, month: str, banners, internal: bool) -> str:
     """The agencies' index: every page that worked (linked), every page that failed (its error)."""
     import jinja2
@@ -105,6 +120,7 @@ def build_feedback(options: ReportOptions, agencies: Iterable[str] | None = None
             executed_dir.mkdir(exist_ok=True)
             if agencies and target.is_dir():  # some agencies again: keep the others' pages
                 _keep_others(target, folder, [p.name for p in pages])
+            shared = share(options, folder / feedback_shared.FILE, pages, echo)
             for done, page in enumerate(_run(pages, executed_dir, notebook.parent, options.timeout, options.jobs), 1):
                 if page.error is None:
                     render.write_page(page, executed_dir / f"{page.name}.ipynb", folder, month=options.month,
@@ -113,6 +129,8 @@ def build_feedback(options: ReportOptions, agencies: Iterable[str] | None = None
                 echo(f"[{done}/{len(pages)}] {page.name}: {status} ({page.seconds:.1f} s)")
             if not keep_notebooks:  # each page is sent on its own: no executed notebooks beside it
                 shutil.rmtree(executed_dir)
+            if shared is not None:
+                shared.unlink(missing_ok=True)
             everything = _listed(folder, pages)
             (folder / "index.html").write_text(render_index(everything, month=options.month, banners=banners,
                                                             internal=options.internal), encoding="utf-8")

@@ -102,7 +102,7 @@ def _board_flows(page: FeedbackPage) -> tuple[dict, dict]:
     them: its repeats by the earlier agency are the board's column of the agency, the repeats
     after its contacts the board's row."""
     flows = page.flows
-    board = repeat_flows.flows_plan(flows, page.month, internal=page.internal)
+    board = page.shared.flows_decisions  # page 04's plan, made once per build
     full = repeat_flows.with_totals(flows)
     a, status, values = page.agency.id, {}, {}
     if flows.empty or a not in full.index:
@@ -111,11 +111,11 @@ def _board_flows(page: FeedbackPage) -> tuple[dict, dict]:
         for mine, earlier, later in ((key("flow_in", a, g), g, a), (key("flow_out", a, g), a, g)):
             if earlier in full.index and later in full.columns:
                 values[mine] = float(full.loc[earlier, later])
-                status[mine] = board.status(repeat_flows.flow_key(earlier, later, page.month), values[mine])
+                status[mine] = board.status(repeat_flows.flow_key(earlier, later, page.flow_month), values[mine])
     for mine, earlier, later in ((key("flow_in", a, "any"), repeat_flows.TOTAL, a),
                                  (key("flow_out", a, "any"), a, repeat_flows.TOTAL)):
         values[mine] = float(full.loc[earlier, later])
-        status[mine] = board.status(repeat_flows.flow_key(earlier, later, page.month), values[mine])
+        status[mine] = board.status(repeat_flows.flow_key(earlier, later, page.flow_month), values[mine])
     return status, values
 
 

@@ -16,6 +16,23 @@ from hwb_kpis.report.labels import group_label
 TOTAL = "all agencies"
 
 
+def flow_contacts(flagged: pd.DataFrame, kpi_df: pd.DataFrame, judged_month: str) -> pd.DataFrame:
+    """The contacts of ``flagged`` (the output of ``flag_repeats``) whose repeats the flow tables
+    count — page 04's and every agency page's alike: the 12 months to ``judged_month`` (the latest
+    month of the repeat rate no longer maturing, :attr:`Verdict.latest_month`), from the first
+    month with a full look-back of history (the first month of the repeat rate in ``kpi_df``).
+    Months still maturing are left out, as they are out of page 04's models and verdict."""
+    from hwb_kpis.report.kpi_charts import series
+    from hwb_kpis.report.words import shift_month
+
+    first = series(kpi_df, "repeat_contacts", "all", judged_month)["month"].min()
+    if not isinstance(first, str):  # no month with a full look-back of history
+        return flagged.iloc[:0]
+    first = max(first, shift_month(judged_month, -11))
+    months = flagged["month"].astype(str)
+    return flagged[((months >= first) & (months <= judged_month)).to_numpy(bool)]
+
+
 def repeat_flows(flagged: pd.DataFrame, group_col: str) -> pd.DataFrame:
     """Repeat contacts of ``flagged`` (the output of ``flag_repeats``) counted by the agency of
     the earlier contact that made each a repeat (rows, ``earlier``) and the agency of the repeat

@@ -17,12 +17,10 @@ import numpy as np
 import pandas as pd
 
 from hwb_kpis import coding, config, kpis, stats
-from hwb_kpis.kpis.agency_kpis import code_kpi_rows
 from hwb_kpis.privacy.disclosure import Decisions
-from hwb_kpis.report import display, repeat_flows, training
+from hwb_kpis.report import display, feedback_shared, repeat_flows, training
 from hwb_kpis.report.feedback_agencies import Agency, agency, settings
 from hwb_kpis.report.feedback_plan import agency_plan, key
-from hwb_kpis.report.kpi_charts import series
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import measure_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
@@ -88,18 +86,21 @@ class FeedbackPage(BasePage):
 
     MEASURES = tuple(KPIS)
 
-    def __init__(self, data: PageData, *, agency_id: str, view: str, lookback_days: int, settings_dir=None) -> None:
+    def __init__(self, data: PageData, *, agency_id: str, view: str, lookback_days: int, settings_dir=None,
+                 shared: feedback_shared.Shared | None = None) -> None:
         super().__init__(data)
         #: the analyst's settings folder (``training.csv``); None: the project's
         self.settings_dir = settings_dir
         self.agency: Agency = agency(agency_id)
         self.view = view
         self.lookback_days = lookback_days
-        kpi_df = data.kpis(view=view, lookback_days=lookback_days)
+        #: what every agency page of a build shares (computed here when the build gave none)
+        self.shared = shared or feedback_shared.compute(data, view=view, lookback_days=lookback_days,
+                                                        settings_dir=settings_dir)
+        kpi_df = self.shared.kpi_df
         if self.agency.is_code:
-            codes = code_kpi_rows(data.contacts, view=view, lookback_days=lookback_days)
-            codes = codes[(codes["group"] == self.agency.group) & (codes["month"] <= self.month)]
-            kpi_df = pd.concat([kpi_df, codes], ignore_index=True)
+            codes = self.shared.code_rows
+            kpi_df = pd.concat([kpi_df, codes[codes["group"] == self.agency.group]], ignore_index=True)
         self.kpi_df = kpi_df
         self.group_col = coding.view_columns(view)[1]
         self.first_month = shift_month(self.month, -11)
@@ -147,9 +148,16 @@ class FeedbackPage(BasePage):
 
     # --- month by month against all agencies --------------------------------------------------
     def verdict_for(self, kpi: str) -> Verdict:
-        """The pack's verdict on ``kpi`` for the agency (the one page 02, 03 or 04 gives for its group)."""
-        return self.verdict(self.kpi_df, kpi, self.agency.group,
-                            label=f"{KPIS[kpi]} by {self.agency.label}")
+        """The pack's verdict on ``kpi`` for the agency (the one page 02, 03 or 04 gives for its
+        group; worked out once per page)."""
+        if kpi not in self._verdicts:
+            self._verdicts[kpi] = self.verdict(self.kpi_df, kpi, self.agency.group,
+                                               label=f"{KPIS[kpi]} by {self.agency.label}")
+        return self._verdicts[kpi]
+
+    @cached_property
+    def _verdicts(self) -> dict[str, Verdict]:
+        return {}
 
     @property
     def heading(self) -> str:
@@ -287,17 +295,23 @@ class FeedbackPage(BasePage):
         return display.declare_counts(pd.DataFrame(rows), ["contacts"])
 
     # --- its children's repeat contacts ---------------------------------------------------------
-    @cached_property
-    def repeat_year(self) -> pd.DataFrame:
-        """:attr:`year` from the first month with a full look-back of history (page 04's months)."""
-        first = series(self.kpi_df, "repeat_contacts", "all", self.month)["month"].min()
-        return self.year[self.year["month"] >= first] if isinstance(first, str) else self.year.iloc[:0]
+    @property
+    def flow_month(self) -> str:
+        """The last month of the repeat flows: page 04's, the latest month of the repeat rate of all
+        agencies no longer maturing."""
+        return self.shared.flow_month
 
     @cached_property
+    def repeat_year(self) -> pd.DataFrame:
+        """The contacts whose repeats page 04's flow table counts (the same months, by the same
+        function: :func:`hwb_kpis.report.repeat_flows.flow_contacts`)."""
+        return repeat_flows.flow_contacts(self.flagged, self.kpi_df, self.flow_month)
+
+    @property
     def flows(self) -> pd.DataFrame:
         """The 12 months' repeat flows between every pair of agencies (groups of the view): page
-        04's table."""
-        return repeat_flows.repeat_flows(self.repeat_year, self.group_col)
+        04's table (counted once per build, :mod:`hwb_kpis.report.feedback_shared`)."""
+        return self.shared.flows
 
     @cached_property
     def own_flows(self) -> pd.DataFrame:
@@ -351,7 +365,7 @@ class FeedbackPage(BasePage):
         k_top, k_all = key("flow_in", self.agency.id, top["agency"]), key("flow_in", self.agency.id, "any")
         share = self.decisions.rate_words(top["earlier"] / flows["earlier"].sum(), (k_top, top["earlier"]),
                                           (k_all, int(flows["earlier"].sum())))
-        return (f"Of {self.agency.label}'s repeat contacts in the 12 months to {month_name(self.month)}, the earlier "
+        return (f"Of {self.agency.label}'s repeat contacts in the 12 months to {month_name(self.flow_month)}, the earlier "
                 f"contact most often came from {group_label(top['agency'])} ({share}).")
 
     @cached_property
@@ -383,25 +397,21 @@ class FeedbackPage(BasePage):
                 f"again (by any agency): {parts} (Kaplan–Meier estimates).")
 
     # --- threshold training -------------------------------------------------------------------
-    @cached_property
+    @property
     def training_origin(self):
         """Where ``training.csv`` is read from (:func:`hwb_kpis.report.training.training_origin`)."""
-        settings_dir = self.settings_dir if self.settings_dir is not None else config.default_settings_dir()
-        return training.training_origin(settings_dir, bool(self.data.summary.get("synthetic")))
+        return self.shared.training_origin
 
-    @cached_property
+    @property
     def trainings(self) -> list[training.Training]:
-        return training.read_training(self.training_origin.path)
+        return list(self.shared.trainings)
 
-    @cached_property
+    @property
     def training_results(self) -> pd.DataFrame:
-        """Every training line's model (the false-discovery control runs across all of them)."""
-        if not self.trainings:
-            return pd.DataFrame(columns=list(training.RESULT_COLUMNS))
-        maturing = [self.month] if self.verdict_for("conversion").maturing is not None and \
-            self.month in set(self.verdict_for("conversion").maturing["month"]) else []
-        return training.fit_training(self.flagged, self.trainings, view=self.view, month=self.month,
-                                     lookback_days=self.lookback_days, exclude_months=maturing)
+        """Every training line's model (the false-discovery control runs across all of them), fitted
+        once per build on the months page 00 uses (those of conversion still maturing left out),
+        so page 00 and every agency page say the same."""
+        return self.shared.training_results
 
     @property
     def training_sentences(self) -> list[str]:
@@ -453,11 +463,24 @@ class FeedbackPage(BasePage):
         return measure_label("contacts", self.agency.group)
 
 
+def page_data(month: str, processed_dir=None, raw_dir=None, *, view: str = config.DEFAULT_VIEW,
+              internal: bool = False, settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
+              link_days: int = config.DEFAULT_LINK_DAYS) -> PageData:
+    """The data of an agency page (and of what the build computes once for all of them)."""
+    return load_data(month, processed_dir, raw_dir, internal=internal, view=view, settings_dir=settings_dir,
+                     maturing_share=maturing_share, link_days=link_days)
+
+
 def load(month: str = config.DEFAULT_MONTH, agency: str = "police", processed_dir=None, raw_dir=None,
          view: str = config.DEFAULT_VIEW, lookback_days: int = config.DEFAULT_LOOKBACK_DAYS, internal: bool = False,
          settings_dir=None, maturing_share: float = config.DEFAULT_MATURING_SHARE,
-         link_days: int = config.DEFAULT_LINK_DAYS) -> FeedbackPage:
-    """The feedback page of ``agency`` (a source group id or code) for the notebook's parameters."""
-    return FeedbackPage(load_data(month, processed_dir, raw_dir, internal=internal, settings_dir=settings_dir,
-                                  maturing_share=maturing_share, link_days=link_days),
-                        agency_id=agency, view=view, lookback_days=lookback_days, settings_dir=settings_dir)
+         link_days: int = config.DEFAULT_LINK_DAYS, shared_file: str = "") -> FeedbackPage:
+    """The feedback page of ``agency`` (a source group id or code) for the notebook's parameters;
+    ``shared_file``: what the build computed once for every agency page
+    (:mod:`hwb_kpis.report.feedback_shared`; empty or made for other parameters: computed here)."""
+    data = page_data(month, processed_dir, raw_dir, view=view, internal=internal, settings_dir=settings_dir,
+                     maturing_share=maturing_share, link_days=link_days)
+    shared = feedback_shared.read(shared_file, feedback_shared.made_for(data, view=view, lookback_days=lookback_days,
+                                                                       settings_dir=settings_dir))
+    return FeedbackPage(data, agency_id=agency, view=view, lookback_days=lookback_days, settings_dir=settings_dir,
+                        shared=shared)

@@ -21,7 +21,7 @@ from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.verdict import NOT_JUDGED
-from hwb_kpis.report.words import join_words, month_name, percent, shift_month
+from hwb_kpis.report.words import join_words, month_name, percent
 
 KPI = "repeat_contacts"
 #: the terms of the Cox model of time to re-contact: term -> column of the episodes
@@ -175,8 +175,9 @@ class RepeatsPage(BasePage):
 
     @property
     def last_year(self) -> pd.DataFrame:
-        """:attr:`modelled` over the 12 months to the latest judged month."""
-        return self.modelled[self.modelled["month"] >= shift_month(self.judged_month, -11)]
+        """:attr:`modelled` over the 12 months to the latest judged month: the months every flow
+        table counts (:func:`hwb_kpis.report.repeat_flows.flow_contacts`, the agency pages' too)."""
+        return repeat_flows.flow_contacts(self.modelled, self.kpi_df, self.judged_month)
 
     # --- the repeat rate month by month -------------------------------------------------------
     @cached_property
@@ -397,8 +398,8 @@ class RepeatsPage(BasePage):
 
     @cached_property
     def _flows_published(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        plan = repeat_flows.flows_plan(self.flows, self.month, internal=self.internal)
-        return repeat_flows.published_flows(self.flows, self.month, plan)
+        plan = repeat_flows.flows_plan(self.flows, self.judged_month, internal=self.internal)
+        return repeat_flows.published_flows(self.flows, self.judged_month, plan)
 
     @property
     @needs(KPI)
@@ -414,12 +415,12 @@ class RepeatsPage(BasePage):
         """The flow as a heat map of each row's shares (a hidden count is not drawn)."""
         shares = repeat_flows.row_shares(self.flows, self._flows_published[1])
         return repeat_flows.flow_heatmap(shares, title=f"Which agency made the earlier contact: repeats in the 12 "
-                                                       f"months to {month_name(self.month)}", as_of=self.as_of_text)
+                                                       f"months to {month_name(self.judged_month)}", as_of=self.as_of_text)
 
     @property
     @needs(KPI, quiet=True)
     def flows_sentence(self) -> str:
-        return repeat_flows.flows_sentence(self.flows, self._flows_published[1], self.month)
+        return repeat_flows.flows_sentence(self.flows, self._flows_published[1], self.judged_month)
 
     # --- children with the most repeats -------------------------------------------------------
     @cached_property

@@ -25,10 +25,45 @@ def test_the_police_page_builds_with_every_section(police):
     assert police.decision_sentence.startswith("Over the 12 months to November 2015, half of its contacts were decided")
     assert set(police.quality_table["contacts with"]) >= {"no source code recorded", "MARF not recorded"}
     flows = police.own_flows
-    assert int(flows["earlier"].sum()) == int(police.year["is_repeat"].astype(bool)[
-        police.agency.members(police.year, "recoded")].sum())
+    assert int(flows["earlier"].sum()) == int(police.repeat_year["is_repeat"].astype(bool)[
+        police.agency.members(police.repeat_year, "recoded")].sum())
     assert police.flows_sentence.startswith("Of police's repeat contacts")
     assert police.recontact_sentence.startswith("After police's contacts that did not meet the threshold")
+
+
+def test_the_agency_page_counts_the_flows_of_page_04(police):
+    """The same months (page 04's: to the latest month no longer maturing) and the same table, so
+    police's page and page 04 print the same police→police count."""
+    from hwb_kpis.report.pages import repeats
+
+    page04 = repeats.load()
+    assert police.flow_month == page04.judged_month
+    assert police.flows.equals(page04.flows)
+    own = police.own_flows.set_index("agency")
+    assert int(own.loc["police", "earlier"]) == int(page04.flows.loc["police", "police"])
+    assert int(own["later"].sum()) == int(page04.flows.loc["police"].sum())
+
+
+def test_a_page_reads_what_the_build_computed_once_and_gives_the_same_figures(police, tmp_path, monkeypatch):
+    """The build's shared file (flows, their plan, the training models, the KPI table) is read,
+    not computed again; a page given none, or one made for other parameters, computes its own."""
+    from hwb_kpis.report import feedback_shared
+
+    path = feedback_shared.write(police.shared, tmp_path / feedback_shared.FILE)
+    computed = feedback_shared.compute
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(feedback_shared, "compute", not_again)
+    page = feedback.load(agency="police", shared_file=str(path))
+    assert page.flows.equals(police.flows) and page.flow_month == police.flow_month
+    assert page.training_results.equals(police.training_results)
+    assert page.headline_table.equals(police.headline_table) and page.flows_table.equals(police.flows_table)
+    with pytest.raises(AssertionError, match="computed again"):
+        feedback.load(agency="police", shared_file=str(path), lookback_days=180)
+    monkeypatch.setattr(feedback_shared, "compute", computed)
+    assert feedback.load(agency="police", shared_file=str(tmp_path / "absent.pkl")).flows.equals(police.flows)
 
 
 def test_the_planted_police_training_is_named_on_the_agency_page(police):
