@@ -112,7 +112,7 @@ def pack(tmp_path_factory):
         internal = build_report(MONTH, root / "raw", root / "processed", root / "internal", jobs=2,
                                 echo=lambda m: None, internal=True, only=["00_board_summary", "05_iha_timeliness"])
         feedback = build_feedback(ReportOptions(MONTH, root / "raw", root / "processed", root / "reports", jobs=2),
-                                  echo=lambda m: None)
+                                  echo=lambda m: None, with_pdf=False)  # agencies.pdf: checked on the small pack
     return {"result": result, "internal": internal, "forbidden": forbidden, "dir": root / "reports" / MONTH,
             "internal_dir": root / "internal" / f"{MONTH}-internal", "feedback": feedback,
             "processed": root / "processed"}
@@ -235,7 +235,7 @@ def test_real_data_gets_no_change_or_target_the_package_made_up(pack):
 
 def test_one_feedback_page_per_agency_and_an_index(pack):
     feedback = pack["feedback"]
-    assert feedback.failed == [], feedback.failed
+    assert feedback.failed == [], [(p.name, p.error) for p in feedback.pages if not p.ok]
     folder = pack["dir"] / "agencies"
     names = sorted(p.stem for p in folder.glob("*.html"))
     assert names == sorted([a.slug for a in feedback_agencies()] + ["index"])
@@ -244,6 +244,7 @@ def test_one_feedback_page_per_agency_and_an_index(pack):
         assert f'href="{a.slug}.html"' in index
     assert "individual" not in names and "anonymous" not in names
     assert (pack["dir"] / "00_board_summary.html").exists()  # beside the board pack, which it leaves alone
+    assert not list(folder.glob(".*")), "the build's shared file and work folders are not published"
 
 
 def _headline(page: Path) -> dict[str, list[str]]:
@@ -286,10 +287,27 @@ def test_the_board_pack_and_the_agency_pages_withstand_the_audit_together(pack):
     assert attack_pack(pages, MONTH) == []
 
 
+def test_the_agency_pages_are_printed_into_one_pdf_linked_from_their_index(small_pack):
+    feedback = small_pack["feedback"]
+    if feedback.pdf_problem:
+        pytest.skip(f"no PDF on this machine: {feedback.pdf_problem}")
+    from pypdf import PdfReader
+
+    folder = small_pack["dir"] / "agencies"
+    assert feedback.pdf_path == folder / "agencies.pdf"
+    assert 'href="agencies.pdf"' in (folder / "index.html").read_text(encoding="utf-8")
+    reader = PdfReader(feedback.pdf_path)
+    text = " ".join(sheet.extract_text() or "" for sheet in reader.pages)
+    titles = [p.title for p in feedback.pages if p.ok]
+    assert len(titles) == 3 and len(reader.pages) > len(titles)  # a contents page, then each page
+    for title in titles:  # in the contents and on the page itself
+        assert text.count(title) >= 2, title
+
+
 def test_agency_pages_of_a_month_of_3_contacts(small_pack):
     """A month of 3 contacts: each agency's page builds (a short page of 12-month totals where the
     agency sent few contacts) and the audit finds nothing."""
-    assert small_pack["feedback"].failed == [], small_pack["feedback"].failed
+    assert small_pack["feedback"].failed == [], [(p.name, p.error) for p in small_pack["feedback"].pages if not p.ok]
     pages = read_pack(small_pack["dir"], agencies=True)
     assert {"agencies/police.html", "agencies/code-3c.html", "agencies/housing.html"} <= set(pages)
     assert attack_pack(pages, SMALL_MONTH) == []
