@@ -84,18 +84,26 @@ def _run(pages: list[Page], executed_dir: Path, cwd: Path, timeout: int, jobs: i
             yield future.result()
 
 
-def share(options: ReportOptions, path: Path, pages: list[Page], echo: Echo) -> Path | None:
-    """Compute once what every agency page shares (:mod:`hwb_kpis.report.feedback_shared`), keep
-    it in ``path`` and hand it to each page that declares ``shared_file``; None (each page computes
-    it itself) when it cannot be computed here — the page then says what went wrong."""
-    try:
-        feedback_shared.write(feedback_shared.for_build(options), path)
-    except Exception as exc:  # the pages still build on their own
-        echo(f"warning: what the agency pages share could not be computed once ({one_line(exc)}); each page computes it")
+def share(options: ReportOptions, path: Path, pages: list[Page], echo: Echo, side: ThreadPoolExecutor) -> Path | None:
+    """Hand each page that declares ``shared_file`` the path of what every agency page shares
+    (:mod:`hwb_kpis.report.feedback_shared`), and compute it once on the ``side`` thread while the
+    pages' kernels start: a page waits for the file (:func:`feedback_shared.read`). When it cannot
+    be computed here, the file says so and each page computes it itself (and says what went
+    wrong). None when the notebook takes no such file."""
+    if not pages or "shared_file" not in inspect_parameters(pages[0].source):  # one notebook for every agency
         return None
-    if pages and "shared_file" in inspect_parameters(pages[0].source):  # one notebook for every agency
-        for page in pages:
-            page.parameters["shared_file"] = str(path)
+    for page in pages:
+        page.parameters["shared_file"] = str(path)
+
+    def compute() -> None:
+        try:
+            feedback_shared.write(feedback_shared.for_build(options), path)
+        except Exception as exc:  # the pages still build on their own
+            feedback_shared.write(None, path)
+            echo(f"warning: what the agency pages share could not be computed once ({one_line(exc)}); "
+                 "each page computes it")
+
+    side.submit(compute)
     return path
 
 
@@ -147,7 +155,8 @@ def build_feedback(options: ReportOptions, agencies: Iterable[str] | None = None
             executed_dir.mkdir(exist_ok=True)
             if agencies and target.is_dir():  # some agencies again: keep the others' pages
                 _keep_others(target, folder, [p.name for p in pages])
-            shared = share(options, folder / feedback_shared.FILE, pages, echo)
+            side = ThreadPoolExecutor(1)  # what the pages share, computed while their kernels start
+            shared = share(options, folder / feedback_shared.FILE, pages, echo, side)
             numbers = {p.name: i for i, p in enumerate(_listed(folder, pages), start=1)}  # A<number>.1 … in the PDF
             for done, page in enumerate(_run(pages, executed_dir, notebook.parent, options.timeout, options.jobs), 1):
                 if page.error is None:
@@ -159,6 +168,7 @@ def build_feedback(options: ReportOptions, agencies: Iterable[str] | None = None
                 echo(f"[{done}/{len(pages)}] {page.name}: {status} ({page.seconds:.1f} s)")
             if not keep_notebooks:  # each page is sent on its own: no executed notebooks beside it
                 shutil.rmtree(executed_dir)
+            side.shutdown(wait=True)
             if shared is not None:
                 shared.unlink(missing_ok=True)
             everything = _listed(folder, pages)

@@ -3,7 +3,7 @@ instead of once per page: the agency KPI table (every group's and every health c
 KPIs), page 04's repeat flows (their last month, the table and its disclosure decisions) and the
 threshold-training models with their false-discovery control across agencies.
 
-The build computes it before the notebooks run (:func:`for_build`) and writes it to a file in
+The build computes it while the notebooks' kernels start (:func:`for_build`) and writes it to a file in
 its staging folder (:func:`write`, a pickle read back only by the pages of the same build and
 deleted before the pages are published); each page gets the file's path as its ``shared_file``
 parameter. A page run on its own (JupyterLab, ``shared_file`` empty) or handed a file made for
@@ -12,6 +12,7 @@ other parameters computes the same itself (:func:`compute`), so both give the sa
 from __future__ import annotations
 
 import pickle
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from hwb_kpis.report import repeat_flows, training
 
 #: the file's name in the build's staging folder
 FILE = ".feedback-shared.pkl"
+#: how long a page waits for the build to write the file before computing its own (seconds)
+WAIT_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,9 @@ def _group_col(view: str) -> str:
     return coding.view_columns(view)[1]
 
 
-def write(shared: Shared, path: Path) -> Path:
-    """Keep ``shared`` in ``path`` for the build's pages."""
+def write(shared: Shared | None, path: Path) -> Path:
+    """Keep ``shared`` in ``path`` for the build's pages (None: the build could not compute it,
+    each page computes its own)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as handle:
@@ -94,10 +98,17 @@ def write(shared: Shared, path: Path) -> Path:
     return path
 
 
-def read(path: str | Path, expected: tuple) -> Shared | None:
+def read(path: str | Path, expected: tuple, *, wait: float | None = None) -> Shared | None:
     """The :class:`Shared` the build wrote in ``path`` when it was made for ``expected`` (see
-    :func:`made_for`); None when there is no such file or it was made for other parameters."""
-    if not path or not Path(path).is_file():
+    :func:`made_for`), waiting up to ``wait`` (default :data:`WAIT_SECONDS`) seconds for the build to write it (it computes it
+    while the pages' kernels start); None when no path is given, no file comes, the build could
+    not compute it or it was made for other parameters."""
+    if not path:
+        return None
+    deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
+    while not Path(path).is_file() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not Path(path).is_file():
         return None
     with open(path, "rb") as handle:
         shared = pickle.load(handle)  # noqa: S301 - written by this build into its own staging folder

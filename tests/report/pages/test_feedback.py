@@ -63,7 +63,10 @@ def test_a_page_reads_what_the_build_computed_once_and_gives_the_same_figures(po
     with pytest.raises(AssertionError, match="computed again"):
         feedback.load(agency="police", shared_file=str(path), lookback_days=180)
     monkeypatch.setattr(feedback_shared, "compute", computed)
+    monkeypatch.setattr(feedback_shared, "WAIT_SECONDS", 0.2)  # the build never wrote it
     assert feedback.load(agency="police", shared_file=str(tmp_path / "absent.pkl")).flows.equals(police.flows)
+    feedback_shared.write(None, path)  # the build could not compute it: the page does, without waiting
+    assert feedback_shared.read(path, police.shared.made_for, wait=60) is None
 
 
 def test_the_planted_police_training_is_named_on_the_agency_page(police):
