@@ -41,58 +41,81 @@ COUNTS = {
 #: progressed to referral; "listed referrals" the referrals of the extract's list)
 ADDITIVE = ("contacts", "marf", "referrals", "decided", "pending", "repeats", "rereferrals", "listed referrals",
             "referrals closed nfa")
+#: KPIs whose numerator is one group's count and whose denominator is the same count for ``all``
+SHARES = {"contacts": ("contacts", None), "health_share": ("contacts", "health"),
+          "referrals": ("listed referrals", None), "referral_health_share": ("listed referrals", "health")}
+
+Count = tuple[str, str]  #: (what is counted, group): ("repeats", "police")
 
 
-def _keys(row) -> tuple[Hashable | None, Hashable | None]:
-    """The keys of a row's numerator and denominator in :func:`kpi_plan`."""
-    group, when = str(row.group), (str(row.month), str(getattr(row, "period", "month")), str(getattr(row, "limit", "")))
-    if row.kpi == "health_share":
-        return ("contacts", "health", *when[:2]), ("contacts", "all", *when[:2])
-    if row.kpi == "contacts":
-        return ("contacts", group, *when[:2]), ("contacts", "all", *when[:2])
-    if row.kpi == "referral_health_share":
-        return ("listed referrals", "health", *when[:2]), ("listed referrals", "all", *when[:2])
-    if row.kpi == "referrals":
-        return ("listed referrals", group, *when[:2]), ("listed referrals", "all", *when[:2])
-    num, den = COUNTS.get(str(row.kpi), (f"{row.kpi} numerator", f"{row.kpi} denominator"))
-    iha = str(row.kpi) == "iha_within_28_days"
-    tail = when if iha else when[:2]
-    return (num, group, *tail), (None if den is None else (den, group, *tail))
+def count_names(kpi: str, group: str) -> tuple[Count, Count]:
+    """What a KPI row's numerator and denominator count, as ``(count, group)``: the one home of
+    which counts a KPI rests on (the ``hwb-kpis kpis`` plan and the pack's plan both key by it).
+    ``("health_share", "all")`` → ``(("contacts", "health"), ("contacts", "all"))``."""
+    if kpi in SHARES:
+        what, fixed = SHARES[kpi]
+        return (what, fixed or group), (what, "all")
+    num, den = COUNTS.get(kpi, (f"{kpi} numerator", f"{kpi} denominator"))
+    return (num, group), (den, group)
 
 
-def kpi_plan(df: pd.DataFrame) -> Decisions:
-    """The disclosure decisions for a whole KPI table as published (see the module docstring)."""
+def table_relations(ledger: Ledger, cells: dict[Hashable, tuple[str, str, Hashable]]) -> None:
+    """Add to ``ledger`` the relations a KPI table holds between its counts ``cells`` (key →
+    ``(count, group, when)``, each already in the ledger): ``decided = contacts − pending``, every
+    group adds up to ``all``, every code to ``all`` and to its group (the six health codes to
+    ``health``) — each only where the counts bear it out (an extract whose groups overlap has no
+    such relation)."""
     from hwb_kpis.coding import load_reference
 
-    ledger = Ledger()
-    for row in df.itertuples(index=False):
-        num, den = _keys(row)
-        ledger.count(num, row.numerator, margin=num[1] == "all")
-        if den is not None and not pd.isna(row.denominator):
-            ledger.count(den, row.denominator, margin=den[1] == "all")
-    # decided contacts are contacts less pending ones (denominators of conversion and pending)
-    for key in [k for k in ledger.values if k[0] == "decided"]:
-        parts = [("contacts", *key[1:]), ("pending", *key[1:])]
-        if all(p in ledger for p in parts) and ledger.values[parts[0]] - ledger.values[parts[1]] == ledger.values[key]:
+    at = {(what, group, when): key for key, (what, group, when) in cells.items()}
+    values = ledger.values
+    for (what, group, when), key in at.items():
+        if what != "decided":
+            continue
+        parts = [at.get(("contacts", group, when)), at.get(("pending", group, when))]
+        if None not in parts and values[parts[0]] - values[parts[1]] == values[key]:
             ledger.relation({parts[0]: 1.0, parts[1]: -1.0, key: -1.0}, 0.0, what=f"decided = contacts − pending {key}")
     ref = load_reference()
     of_group = {str(g): [f"code:{c}" for c in ref.loc[ref["group"] == g, "code"]] for g in ref["group"].unique()}
     of_group.setdefault("unknown", []).append("code:missing")
-    groups = {}
-    for key in ledger.values:
-        groups.setdefault((key[0], *key[2:]), []).append(key[1])
-    for (what, *when), members in groups.items():
+    groups: dict[tuple, list[str]] = {}
+    for what, group, when in at:
+        groups.setdefault((what, when), []).append(group)
+    for (what, when), members in groups.items():
         if what not in ADDITIVE or "all" not in members:
             continue
-        total = (what, "all", *when)
         lines = [[g for g in members if g != "all" and not g.startswith("code:")],
                  [g for g in members if g.startswith("code:")]]
         lines += [[c for c in codes if c in members] for g, codes in of_group.items() if g in members]
-        totals = [total, total] + [(what, g, *when) for g, codes in of_group.items() if g in members]
-        for whole, parts in zip(totals, lines, strict=True):
-            keys = [(what, g, *when) for g in parts]
-            if parts and sum(ledger.values[k] for k in keys) == ledger.values[whole]:
-                ledger.total(whole, keys, what=f"{whole} = Σ parts")
+        wholes = ["all", "all"] + [g for g in of_group if g in members]
+        for whole, parts in zip(wholes, lines, strict=True):
+            keys = [at[(what, g, when)] for g in parts]
+            total = at[(what, whole, when)]
+            if parts and sum(values[k] for k in keys) == values[total]:
+                ledger.total(total, keys, what=f"{what} ({whole}, {when}) = Σ parts")
+
+
+def _keys(row) -> tuple[Hashable, Hashable | None]:
+    """The keys of a row's numerator and denominator in :func:`kpi_plan`: its counts
+    (:func:`count_names`) in its month and period (and an IHA row's limit)."""
+    when = (str(row.month), str(getattr(row, "period", "month")))
+    if str(row.kpi) == "iha_within_28_days":
+        when = (*when, str(getattr(row, "limit", "")))
+    num, den = count_names(str(row.kpi), str(row.group))
+    return (*num, *when), (*den, *when)
+
+
+def kpi_plan(df: pd.DataFrame) -> Decisions:
+    """The disclosure decisions for a whole KPI table as published (see the module docstring)."""
+    ledger = Ledger()
+    cells: dict[Hashable, tuple[str, str, Hashable]] = {}
+    for row in df.itertuples(index=False):
+        for key, value in zip(_keys(row), (row.numerator, row.denominator), strict=True):
+            if pd.isna(value):
+                continue
+            ledger.count(key, value, margin=key[1] == "all")
+            cells[key] = (key[0], key[1], key[2:])
+    table_relations(ledger, cells)
     return ledger.protect()
 
 

@@ -179,6 +179,10 @@ class Decisions:
         return Decisions({**self._status, **other._status}, {**self._values, **other._values},
                          internal=self.internal or other.internal, unresolved=(*self.unresolved, *other.unresolved))
 
+    def keys(self) -> list[Key]:
+        """The counts the plan holds."""
+        return list(self._status)
+
     def planned(self, key: Key) -> float:
         """The value the plan was made with."""
         return self._values[key]

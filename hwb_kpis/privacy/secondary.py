@@ -175,8 +175,10 @@ class _Solver:
         for i, rel in enumerate(ledger.relations):
             for k, _ in rel.terms:
                 self.by_key.setdefault(k, []).append(i)
-        #: feasible points (hidden count -> value; a count not in a point is at its true value)
-        self.pool: list[dict[Key, float]] = []
+        #: the lowest and highest value of each hidden count over the feasible points found so far
+        #: (a count not in a point is at its true value): see the class docstring
+        self.pool_low: dict[Key, float] = {}
+        self.pool_high: dict[Key, float] = {}
         #: counts no withholding could protect (reported, never silently shown)
         self.unresolved: set[Key] = set()
 
@@ -212,8 +214,18 @@ class _Solver:
         return lo <= SMALL_MIN + TOLERANCE and hi >= SMALL_MAX - TOLERANCE
 
     def _pool_span(self, key: Key) -> tuple[float, float]:
-        values = [self.values[key], *(p[key] for p in self.pool if key in p)]
-        return min(values), max(values)
+        v = self.values[key]
+        return min(v, self.pool_low.get(key, v)), max(v, self.pool_high.get(key, v))
+
+    def _pool(self, keys: list[Key], point) -> None:
+        """Pool a feasible point (``keys`` at ``point``'s values)."""
+        low, high = self.pool_low, self.pool_high
+        for k, v in zip(keys, point, strict=True):
+            v = float(v)
+            if v < low.get(k, math.inf):
+                low[k] = v
+            if v > high.get(k, -math.inf):
+                high[k] = v
 
     # --- structure ---------------------------------------------------------------------------------
 
@@ -307,7 +319,7 @@ class _Solver:
         if res.status != 0:
             raise DisclosureError(f"linear programming failed: {res.message}")
         if program["pool"]:  # only a whole component's program, as things stand, gives feasible points
-            self.pool.append(dict(zip(program["keys"], (float(v) for v in res.x), strict=True)))
+            self._pool(program["keys"], res.x)
         return float(res.fun)
 
     def _side(self, program: dict, target: Key, upward: bool) -> float:
@@ -469,23 +481,40 @@ class _Solver:
         else:
             self.unresolved.add(target)
 
+    def component_of(self, key: Key) -> tuple[list[Key], list[int]]:
+        """The component (hidden counts and their relations) that holds the hidden count ``key``."""
+        keys: set[Key] = {key}
+        frontier = [key]
+        while frontier:
+            k = frontier.pop()
+            for i in self.by_key.get(k, []):
+                for other, _ in self.ledger.relations[i].terms:
+                    if other not in keys and self._variable(other):
+                        keys.add(other)
+                        frontier.append(other)
+        ordered = sorted(keys, key=_order)
+        return ordered, sorted({i for k in ordered for i in self.by_key.get(k, [])})
+
     def run(self) -> None:
-        """Until no component leaks: widen the first leak that one more withheld count widens
-        (a count pinned through several relations may need others fixed first); when none can be,
-        fall back on the first."""
+        """Component by component, until none leaks: widen the first leak that one more withheld
+        count widens (a count pinned through several relations may need others fixed first); when
+        none can be, fall back on the first. Withholding a count only relaxes the programs of the
+        component it joins (it merges any component it links), so a component found safe stays
+        safe unless it is merged into one still being fixed, which is then checked whole."""
         self.relationwise()
-        for _ in range(10_000):
+        queue = [keys[0] for keys, _ in reversed(self.components())]  # a stack: first component on top
+        for _ in range(100_000):
+            if not queue:
+                return
+            keys, rels = self.component_of(queue[-1])
             first = None
-            for keys, rels in self.components():
-                for leak in self.leaks_in(keys, rels):
-                    if self.widen(leak, keys, rels):
-                        break
-                    first = first or leak
-                else:
-                    continue
-                break
+            for leak in self.leaks_in(keys, rels):
+                if self.widen(leak, keys, rels):
+                    break
+                first = first or leak
             else:
                 if first is None:
-                    return
+                    queue.pop()  # safe: on to the next component
+                    continue
                 self.fallback(first)
         raise DisclosureError("complementary suppression did not settle")

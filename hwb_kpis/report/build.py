@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,12 +43,14 @@ from hwb_kpis.config import (
 )
 from hwb_kpis.periods import month_name
 from hwb_kpis.privacy import disclosure
+from hwb_kpis.privacy.disclosure import Decisions
 from hwb_kpis.report import (
     kpi_tables,
     manifest,
     notebooks,
     pdf,
     publish,
+    published,
     render,
     revisions,
     run,
@@ -182,6 +184,18 @@ class _Prepared:
     kpi_problem: str | None = None
 
 
+def pack_plan(options: ReportOptions, tables: Mapping[str, Any] | None = None) -> Decisions:
+    """The pack's one disclosure plan (:func:`hwb_kpis.report.published.pack_plan`) for ``options``,
+    kept in the processed folder for every page and file of the pack to read."""
+    from hwb_kpis.kpis import extract_as_of, load_processed
+
+    tables = tables if tables is not None else load_processed(options.processed_dir)
+    as_of = options.as_of or extract_as_of(tables)
+    return published.pack_plan(tables, options.month, view=options.view, as_of=as_of,
+                               processed_dir=options.processed_dir, lookback_days=options.lookback_days,
+                               iha_limit=options.iha_limit)
+
+
 def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
                    printer: pdf.PrintJob | None = None) -> _Prepared:
     """Work that needs no page, done while the notebooks run: the glossary page (handed to the
@@ -204,7 +218,9 @@ def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
                                    internal=options.internal, synthetic=data.synthetic)
         return _Prepared(None, revisions.Revisions(revisions.shift_month(options.month, -1), False),
                          kpi_problem=notebooks.one_line(exc))
-    published = kpi_tables.published_kpis(kpi_df, options.month, internal=options.internal)
+    decisions = None if options.internal else pack_plan(options, tables)
+    published = kpi_tables.published_kpis(kpi_df, options.month, internal=options.internal, decisions=decisions,
+                                          view=options.view, limit=options.iha_limit)
     kpi_tables.write_pack_kpis(published, folder, month=options.month, summary=data.summary,
                                internal=options.internal, synthetic=data.synthetic)
     return _Prepared(published, revisions.against_previous_pack(published, options.month, options.out_dir,
@@ -330,6 +346,9 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
             publish.check_target(options.pack_dir, options.force)  # another build may have ended meanwhile
         with timings.stage("data"):
             data = prepare(options, echo)
+        if not options.internal:
+            with timings.stage("disclosure"):
+                pack_plan(options)  # made once, before any page runs: every page reads it
         written, everything = write_pack(options, pages, data, echo, timings)
     size = written.size
     failed = [p.name for p in pages if not p.ok]  # of the pages built now; earlier failures are in the index

@@ -133,5 +133,6 @@ def agency_plan(page: FeedbackPage) -> Decisions:
         status, values = _board_flows(page)
         plan = Decisions({**plan._status, **status}, {**plan._values, **values}, unresolved=plan.unresolved)
     pack = published.pack_plan(page.data.tables, page.month, view=page.view, as_of=page.data.as_of,
-                               processed_dir=page.data.processed_dir, families=("contacts",), internal=False)
+                               processed_dir=page.data.processed_dir, lookback_days=page.lookback_days,
+                               internal=False)  # the build's plan, kept in the processed folder
     return _stricter(plan, pack, page)

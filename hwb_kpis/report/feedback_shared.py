@@ -117,10 +117,17 @@ def read(path: str | Path, expected: tuple, *, wait: float | None = None) -> Sha
 
 def for_build(options) -> Shared:
     """:class:`Shared` for a build's :class:`~hwb_kpis.report.options.ReportOptions`, from the
-    page data the notebooks load (:func:`hwb_kpis.report.pages.feedback.page_data`)."""
+    page data the notebooks load (:func:`hwb_kpis.report.pages.feedback.page_data`); first the
+    board pack's disclosure plan is made or found, kept in the processed folder where every page
+    reads it (:func:`hwb_kpis.report.published.pack_plan`)."""
     from hwb_kpis.report.pages.feedback import page_data
 
     data = page_data(options.month, options.processed_dir, options.raw_dir, view=options.view,
                      internal=options.internal, settings_dir=options.settings_dir,
                      maturing_share=options.maturing_share, link_days=options.link_days)
+    if not options.internal:  # the board pack's plan, made (or found) once and kept in the processed folder
+        from hwb_kpis.report import published
+
+        published.pack_plan(data.tables, data.month, view=options.view, as_of=data.as_of,
+                            processed_dir=data.processed_dir, lookback_days=options.lookback_days)
     return compute(data, view=options.view, lookback_days=options.lookback_days, settings_dir=options.settings_dir)

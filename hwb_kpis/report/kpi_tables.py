@@ -1,5 +1,5 @@
-"""The board's KPI table as the pack publishes it: small numbers suppressed by the one call to
-disclosure control (:func:`published_kpis`), in the file every pack keeps (``kpis.csv``, which
+"""The board's KPI table as the pack publishes it: through the pack's one disclosure plan
+(:func:`published_kpis`), in the file every pack keeps (``kpis.csv``, which
 next month's pack compares with: :mod:`hwb_kpis.report.revisions`) and with human labels for
 people (:func:`labelled`: the measure, the agency, the month), as the Excel copy shows it
 (:mod:`hwb_kpis.report.workbook`)."""
@@ -13,8 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from hwb_kpis import config
 from hwb_kpis.kpis import registry
 from hwb_kpis.privacy import disclosure
+from hwb_kpis.privacy.disclosure import Decisions
 from hwb_kpis.report import tabular
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.manifest import MANIFEST
@@ -27,33 +29,47 @@ PACK_FILE = MANIFEST  #: one pack.json: what the pack was built from, and its pa
 COLUMNS = ("kpi", "group", "month", "numerator", "denominator", "rate")
 
 
-def _plain_count(value):
-    """A published count as a number again (``"1,380"`` → 1380); markers such as ``<5`` stay text."""
-    if isinstance(value, str):
-        digits = value.replace(",", "")
-        return int(digits) if digits.isdigit() else (value or None)
-    return None if pd.isna(value) else int(value)
+def published_kpis(kpi_df: pd.DataFrame, month: str, *, internal: bool = False, decisions: Decisions | None = None,
+                   view: str = config.DEFAULT_VIEW, limit: str = config.DEFAULT_IHA_LIMIT) -> pd.DataFrame:
+    """The monthly KPI rows up to ``month`` as the pack publishes them (unless ``internal``): each
+    count as ``decisions`` decide — the pack's one plan (:func:`hwb_kpis.report.published.pack_plan`),
+    so a count a page withholds is withheld here too; None: a plan over this table alone — a count
+    of 1 to 4 as ``<5``, a count withheld so that none of those can be worked out as ``c``, a rate
+    resting on either as ``*``; other counts as whole numbers and rates as fractions. ``view`` and
+    ``limit`` are the pack's (the keys of its counts). This is the only call through which the
+    pack's KPI files (``kpis.csv``, the KPI sheet of ``kpis.xlsx``) meet disclosure control."""
+    from hwb_kpis.report import published as plan
 
-
-def published_kpis(kpi_df: pd.DataFrame, month: str, *, internal: bool = False) -> pd.DataFrame:
-    """The monthly KPI rows up to ``month`` as the pack publishes them: counts of 1 to 4 as ``<5``
-    and the rates resting on them as ``*`` (unless ``internal``), other counts as whole numbers
-    and rates as fractions. This is the only call through which the pack's KPI files meet the
-    small-number rule (:func:`hwb_kpis.privacy.disclosure.suppress`). Secondary suppression is not
-    applied here: planning the whole KPI table of every month and group (``kpi_plan``) took
-    minutes per pack; see the AQA log."""
     rows = kpi_df
     if "period" in rows.columns:
         rows = rows[rows["period"] == "month"]
     rows = rows[rows["month"].astype(str) <= str(month)]
     table = pd.DataFrame({c: rows[c].astype("object").to_numpy() for c in COLUMNS})
     table["kpi"], table["group"], table["month"] = (table[c].astype(str) for c in ("kpi", "group", "month"))
-    shown = disclosure.suppress(table, count_columns=["numerator", "denominator"], rate_columns=["rate"],
-                                internal=internal)
+    shown = table.copy()
     for c in ("numerator", "denominator"):
-        shown[c] = shown[c].map(_plain_count).astype("object")
-    shown["rate"] = shown["rate"].map(lambda v: v if isinstance(v, str) or pd.isna(v) else float(v)).astype("object")
+        shown[c] = table[c].map(lambda v: None if pd.isna(v) else int(v)).astype("object")
+    shown["rate"] = table["rate"].map(lambda v: v if pd.isna(v) else float(v)).astype("object")
+    if not internal and len(table):
+        if decisions is None:
+            decisions = plan.kpis_ledger(rows, month, view=view, limit=limit).protect()
+        cells = [_published_row(decisions, plan.kpi_keys(k, g, m, view, limit), n, d, r)
+                 for k, g, m, n, d, r in zip(table["kpi"], table["group"], table["month"], shown["numerator"],
+                                             shown["denominator"], shown["rate"], strict=True)]
+        for i, c in enumerate(("numerator", "denominator", "rate")):
+            shown[c] = pd.Series([row[i] for row in cells], index=shown.index, dtype="object")
     return shown.sort_values(["kpi", "group", "month"], kind="stable").reset_index(drop=True)
+
+
+def _published_row(decisions: Decisions, keys, numerator, denominator, rate) -> tuple:
+    """One KPI row's (numerator, denominator, rate) as published: a count as a whole number, ``<5``
+    or ``c``; the rate ``*`` unless both counts are shown."""
+    out = []
+    for key, value in zip(keys, (numerator, denominator), strict=True):
+        status = decisions.status(key, value)
+        out.append(value if status == disclosure.SHOWN else decisions.cell(key, value))
+    ok = all(decisions.status(k, v) == disclosure.SHOWN for k, v in zip(keys, (numerator, denominator), strict=True))
+    return out[0], out[1], rate if ok or pd.isna(rate) else disclosure.SUPPRESSED_RATE
 
 
 def write_pack_kpis(published: pd.DataFrame | None, folder: Path, *, month: str, summary: Mapping[str, Any],

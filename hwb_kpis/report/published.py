@@ -3,13 +3,16 @@ link them, and the relations a reader can form between them from one pack — so
 complementary suppression (:mod:`hwb_kpis.privacy.secondary`) leaves no hidden count that can
 be worked out from totals, differences, shares or means.
 
-Pages run as separate notebooks in separate processes. Each calls :func:`pack_plan` on the same
-processed tables and month, and the same function makes the same deterministic decisions, so a
-count shown on two pages (the month's health contacts on pages 00, 01 and 02) gets the same
-status on both, and the index agrees with page 01. The plan does not depend on a page's own
-parameters (view, look-back, IHA limit): both views and both limits are in it.
+Pages run as separate notebooks in separate processes. The build makes the plan once, before
+any page runs, and keeps it in the processed folder (:func:`pack_plan`, :func:`save_plan`); every
+page reads it (:func:`load_plan`), and the pack's KPI files are published through it, so a count
+shown on two pages (the month's health contacts on pages 00, 01 and 02, and in ``kpis.csv``)
+gets the same status everywhere. A page run on its own makes the same plan (it is
+deterministic). Both views and both IHA limits are in it; it depends on the pack's view, date,
+look-back and IHA limit, which every page of a pack is given.
 
-Three families of counts, with no relation between them:
+Four families of counts (rows stands apart; the other three share counts and are planned
+together):
 
 * **rows** — raw rows received, used, quarantined and dropped per table (index and page 01), and
   quarantined rows by reason: ``raw = used + quarantined + duplicates``, ``quarantined = Σ reasons``.
@@ -29,11 +32,18 @@ Three families of counts, with no relation between them:
   the children starting to be looked after in each of the last 12 months (page 05):
   ``children = due + not yet due`` for both limits, ``done <= due``, and the rounded before /
   after shares of the chart.
+* **kpis** — every monthly numerator and denominator of the pack's KPI table up to the month
+  (``kpis.csv``, the KPI sheet of ``kpis.xlsx``, and the points of the pages' charts), under the
+  same keys as the counts above (:func:`kpi_keys`): groups add up to all agencies, codes to all
+  and to their group, ``decided = contacts − pending``.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +51,7 @@ from typing import Any
 import pandas as pd
 
 from hwb_kpis import config, kpis, periods
+from hwb_kpis.kpis.output import count_names, table_relations
 from hwb_kpis.privacy.disclosure import Decisions, Key, is_small
 from hwb_kpis.privacy.secondary import Ledger
 
@@ -67,23 +78,14 @@ def count_key(what: str, view: str, group: str, month: str) -> Key:
 
 def kpi_keys(kpi: str, group: str, month: str, view: str = config.DEFAULT_VIEW,
              limit: str = config.DEFAULT_IHA_LIMIT) -> tuple[Key | None, Key | None]:
-    """The keys of a KPI's numerator and denominator (None for a count KPI's denominator)."""
-    contacts = count_key("contacts", view, group, month)
-    if kpi == "contacts":
-        return contacts, None
-    if kpi == "health_share":
-        return count_key("contacts", view, "health", month), count_key("contacts", view, "all", month)
-    if kpi == "marf":
-        return count_key("marf", view, group, month), contacts
-    if kpi == "conversion":
-        return count_key("referrals", view, group, month), count_key("decided", view, group, month)
-    if kpi == "pending":
-        return count_key("pending", view, group, month), contacts
-    if kpi == "repeat_contacts":
-        return count_key("repeats", view, group, month), contacts
+    """The keys of a KPI's numerator and denominator in ``month`` (which counts they are:
+    :func:`hwb_kpis.kpis.output.count_names`); (None, None) for no KPI."""
+    if not kpi:
+        return None, None
     if kpi == IHA_KPI:
         return iha_key(limit, month, "done"), iha_key(limit, month, "due")
-    return None, None
+    (num, num_group), (den, den_group) = count_names(kpi, group)
+    return count_key(num, view, num_group, month), count_key(den, view, den_group, month)
 
 
 def iha_key(limit: str, month: str, what: str) -> Key:
@@ -210,15 +212,24 @@ def _value(cells: pd.DataFrame, group: str, month: str, column: str = "numerator
     return 0.0 if pd.isna(v) else float(v)
 
 
+def kpi_frames(tables: Mapping[str, Any], *, as_of=None, lookback_days: int = config.DEFAULT_LOOKBACK_DAYS,
+               iha_limit: str = config.DEFAULT_IHA_LIMIT) -> dict[str, pd.DataFrame]:
+    """:func:`hwb_kpis.kpis.kpi_table` in each view, as the pack computes it."""
+    return {v: kpis.kpi_table(dict(tables), view=v, as_of=as_of, lookback_days=lookback_days, iha_limit=iha_limit)
+            for v in VIEWS}
+
+
 def contacts_ledger(tables: Mapping[str, Any], month: str, recoding: pd.DataFrame | None, *,
-                    view: str = config.DEFAULT_VIEW, ledger: Ledger | None = None) -> Ledger:
+                    view: str = config.DEFAULT_VIEW, frames: Mapping[str, pd.DataFrame] | None = None,
+                    ledger: Ledger | None = None) -> Ledger:
     """The contacts family (see the module docstring) for a pack in ``view``. ``recoding``: the
-    recoding summary (:func:`hwb_kpis.coding.recoding_summary`; None when there is no audit)."""
+    recoding summary (:func:`hwb_kpis.coding.recoding_summary`; None when there is no audit);
+    ``frames``: :func:`kpi_frames` (made here when None)."""
     ledger = ledger or Ledger()
     contacts = tables.get("contacts")
     if contacts is None or not len(contacts):
         return ledger
-    frames = {v: kpis.kpi_table(dict(tables), view=v) for v in VIEWS}
+    frames = frames if frames is not None else kpi_frames(tables)
     cells = {v: {kpi: _cells(frame, kpi) for kpi in ("contacts", *KPI_COUNTS)} for v, frame in frames.items()}
     year = window(month)
     first = min(average_start(month), periods.shift_month(month, -12))
@@ -236,12 +247,13 @@ def contacts_ledger(tables: Mapping[str, Any], month: str, recoding: pd.DataFram
         health = ledger.count(count_key("contacts", v, "health", month), _value(counts, "health", month), margin=True)
         ledger.total(health, [code_key(v, c, month) for c in HEALTH_CODES],
                      what=f"health contacts = Σ health codes ({v}, {month})")
-        # the 12-month sums of page 02 and page 01 (both views), and the rest of the year beside this month
+        # the 12-month sums of page 02 and page 01 (both views) and the months they add up (each
+        # month's codes are in the KPI files in the pack's view; in the other view they link only)
         for c in HEALTH_CODES:
             total = ledger.count(code12_key(v, c, month), sum(_value(counts, f"code:{c}", m) for m in year), margin=True)
-            rest = ledger.count(("contacts_11m", v, f"code:{c}", month),
-                                sum(_value(counts, f"code:{c}", m) for m in year[:-1]), published=False, guard=False)
-            ledger.total(total, [code_key(v, c, month), rest], what=f"12-month contacts of {c} ({v})")
+            for m in year[:-1]:
+                ledger.count(code_key(v, c, m), _value(counts, f"code:{c}", m), published=v == view, guard=v == view)
+            ledger.total(total, [code_key(v, c, m) for m in year], what=f"12-month contacts of {c} ({v})")
     for group in ("all", "health"):  # pages 00, 03, 04: this month's counts (other months: rates only)
         for kpi, what in KPI_COUNTS.items():
             ledger.count(count_key(what, view, group, month), _value(cells[view][kpi], group, month))
@@ -427,6 +439,37 @@ def iha_ledger(frames: Mapping[str, pd.DataFrame], month: str, ledger: Ledger | 
     return ledger
 
 
+# --- the KPI files --------------------------------------------------------------------------------
+
+
+def kpis_ledger(kpi_df: pd.DataFrame, month: str, *, view: str = config.DEFAULT_VIEW,
+                limit: str = config.DEFAULT_IHA_LIMIT, ledger: Ledger | None = None) -> Ledger:
+    """The kpis family: every count of the pack's KPI files (``kpis.csv`` and the KPI sheet of
+    ``kpis.xlsx``: each KPI's monthly numerator and denominator for every group, up to ``month``)
+    under the keys the pages give the same counts (:func:`kpi_keys`), with the relations the
+    table holds (:func:`hwb_kpis.kpis.output.table_relations`: groups add up to ``all``, codes to
+    their group, ``decided = contacts − pending``). Its counts are the pages' counts too, so one
+    plan decides both, and a count a page withholds is withheld in the files."""
+    ledger = ledger or Ledger()
+    rows = kpi_df
+    if "period" in rows.columns:
+        rows = rows[rows["period"] == "month"]
+    rows = rows[rows["month"].astype(str) <= str(month)]
+    cells: dict[Key, tuple[str, str, str]] = {}
+    for kpi, group, m, numerator, denominator in zip(rows["kpi"].astype(str), rows["group"].astype(str),
+                                                      rows["month"].astype(str), rows["numerator"],
+                                                      rows["denominator"], strict=True):
+        names = count_names(kpi, group)
+        for key, (what, of), value in zip(kpi_keys(kpi, group, m, view, limit), names, (numerator, denominator),
+                                          strict=True):
+            if key is None or pd.isna(value):
+                continue
+            ledger.count(key, value, margin=of == "all")
+            cells[key] = (what, of, m)
+    table_relations(ledger, cells)
+    return ledger
+
+
 # --- the plan -------------------------------------------------------------------------------------
 
 
@@ -454,43 +497,144 @@ def read_recoding(processed_dir: Path | None) -> pd.DataFrame | None:
     return None if audit is None else coding.recoding_summary(audit)
 
 
-#: the families of counts, each independent of the others (see the module docstring)
-FAMILIES = ("rows", "contacts", "iha")
+#: the families of counts (see the module docstring): rows stands apart; the others share counts
+FAMILIES = ("rows", "contacts", "iha", "kpis")
+#: where a build keeps the pack's plan, in the processed folder, for every page to read
+PLAN_FILE = "disclosure_plan.json"
 
 
-def plan_ledger(tables: Mapping[str, Any], month: str, *, view: str = config.DEFAULT_VIEW, as_of=None,
-                processed_dir: Path | None = None, families: tuple[str, ...] = FAMILIES) -> Ledger:
+@dataclass(frozen=True)
+class PlanInputs:
+    """What a pack's plan is made from besides the processed tables: the month, the view, the
+    date IHA due-ness is judged at, the look-back of repeats and the IHA limit of its KPI files."""
+
+    month: str
+    view: str = config.DEFAULT_VIEW
+    as_of: str = ""
+    lookback_days: int = config.DEFAULT_LOOKBACK_DAYS
+    iha_limit: str = config.DEFAULT_IHA_LIMIT
+
+
+def plan_ledger(tables: Mapping[str, Any], inputs: PlanInputs, *, processed_dir: Path | None = None,
+                families: tuple[str, ...] = FAMILIES) -> Ledger:
     """The counts of the pack in ``families`` and the relations between them."""
     ledger = Ledger()
+    as_of = inputs.as_of or None
     if "rows" in families:
         rows_ledger(tables.get("summary") or {}, read_quarantine(processed_dir), ledger)
+    frames = None
+    if {"contacts", "kpis"} & set(families) and tables.get("contacts") is not None:
+        frames = kpi_frames(tables, as_of=as_of, lookback_days=inputs.lookback_days, iha_limit=inputs.iha_limit)
     if "contacts" in families:
-        contacts_ledger(tables, month, read_recoding(processed_dir), view=view, ledger=ledger)
+        contacts_ledger(tables, inputs.month, read_recoding(processed_dir), view=inputs.view, frames=frames,
+                        ledger=ledger)
     if "iha" in families:
-        iha_ledger(iha_frames(tables.get("looked_after"), as_of), month, ledger)
+        iha_ledger(iha_frames(tables.get("looked_after"), as_of), inputs.month, ledger)
+    if "kpis" in families:
+        kpi_df = frames[inputs.view] if frames is not None else _kpi_table(tables, inputs)
+        if kpi_df is not None:
+            kpis_ledger(kpi_df, inputs.month, view=inputs.view, limit=inputs.iha_limit, ledger=ledger)
     return ledger
+
+
+def _kpi_table(tables: Mapping[str, Any], inputs: PlanInputs) -> pd.DataFrame | None:
+    """The pack's KPI table when there are no contacts (referrals or looked-after children only)."""
+    try:
+        return kpis.kpi_table(dict(tables), view=inputs.view, as_of=inputs.as_of or None,
+                              lookback_days=inputs.lookback_days, iha_limit=inputs.iha_limit)
+    except Exception:  # no KPI the extract can give: the pack has no KPI files either
+        return None
+
+
+def _fingerprint(processed_dir: Path, inputs: PlanInputs) -> dict[str, Any]:
+    """What a kept plan must match: its inputs, the processed files (names, sizes, times) and
+    the code that planned it (the package's version and the planning modules' times)."""
+    from hwb_kpis import __version__
+    from hwb_kpis.kpis import output
+    from hwb_kpis.privacy import secondary
+
+    files = {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(Path(processed_dir).iterdir())
+             if p.is_file() and not p.name.startswith(".") and p.name != PLAN_FILE}
+    code = {m.__name__: Path(m.__file__).stat().st_mtime_ns for m in (output, secondary) if m.__file__}
+    code[__name__] = Path(__file__).stat().st_mtime_ns
+    return {"inputs": asdict(inputs), "files": files, "version": __version__, "code": code}
+
+
+def _keyed(value):
+    """A key read back from JSON (lists are tuples again)."""
+    return tuple(_keyed(v) for v in value) if isinstance(value, list) else value
+
+
+def save_plan(decisions: Decisions, processed_dir: Path, inputs: PlanInputs) -> Path:
+    """Keep ``decisions`` in the processed folder (:data:`PLAN_FILE`, written whole or not at
+    all), with the fingerprint of what they were made from."""
+    path = Path(processed_dir) / PLAN_FILE
+    doc = {"fingerprint": _fingerprint(processed_dir, inputs),
+           "decisions": [[list(k) if isinstance(k, tuple) else k, decisions.status(k), decisions.planned(k)]
+                         for k in decisions.keys()],
+           "unresolved": [list(k) if isinstance(k, tuple) else k for k in decisions.unresolved]}
+    tmp = path.with_name(f".{PLAN_FILE}.{os.getpid()}")
+    tmp.write_text(json.dumps(doc), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def load_plan(processed_dir: Path, inputs: PlanInputs, *, any_lookback: bool = False,
+              any_limit: bool = False) -> Decisions | None:
+    """The plan a build kept for ``inputs`` (None when there is none, or it was made from other
+    tables, inputs or code). ``any_lookback`` / ``any_limit``: a page that shows no repeat or IHA
+    count takes the pack's, whatever its look-back or limit."""
+    path = Path(processed_dir) / PLAN_FILE
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    kept = doc.get("fingerprint", {})
+    wanted = _fingerprint(processed_dir, inputs)
+    if any_lookback:
+        wanted["inputs"]["lookback_days"] = kept.get("inputs", {}).get("lookback_days")
+    if any_limit:
+        wanted["inputs"]["iha_limit"] = kept.get("inputs", {}).get("iha_limit")
+    if kept != wanted:
+        return None
+    rows = doc.get("decisions", [])
+    return Decisions({_keyed(k): s for k, s, _ in rows}, {_keyed(k): v for k, _, v in rows},
+                     unresolved=[_keyed(k) for k in doc.get("unresolved", [])])
 
 
 _PLANS: dict[tuple, Decisions] = {}
 
 
 def pack_plan(tables: Mapping[str, Any], month: str, *, view: str = config.DEFAULT_VIEW, as_of=None,
-              processed_dir: Path | None = None, families: tuple[str, ...] = FAMILIES,
-              internal: bool = False) -> Decisions:
-    """The disclosure decisions of the pack for ``month`` in ``families`` (see the module
-    docstring): every page and the index call it with the same inputs and get the same
-    decisions for the counts they share (the families do not interact, so a page may ask for
-    only those it shows). Kept for the process (a notebook that asks twice pays once)."""
+              processed_dir: Path | None = None, lookback_days: int | None = None, iha_limit: str | None = None,
+              internal: bool = False, keep: bool = True) -> Decisions:
+    """The disclosure decisions of the pack for ``month``: one plan over every count the pages
+    and the KPI files publish (see the module docstring). A build makes it once, before any page
+    runs, and keeps it in the processed folder (:func:`save_plan`); each page reads it from there
+    (or, run on its own, makes and keeps it), so every page and file gets the same decisions.
+    ``lookback_days`` / ``iha_limit`` None: the page shows no repeat / IHA count and takes the
+    kept plan's (the defaults when none is kept)."""
     if internal:
         return Decisions(internal=True)
-    out = Decisions()
-    for family in families:
-        key = (id(tables), month, view, str(as_of), str(processed_dir), family)
-        if key not in _PLANS:
-            _PLANS[key] = plan_ledger(tables, month, view=view, as_of=as_of, processed_dir=processed_dir,
-                                      families=(family,)).protect()
-        out = out | _PLANS[key]
-    return out
+    inputs = PlanInputs(str(month), view, "" if as_of is None else str(pd.Timestamp(as_of).date()),
+                        config.DEFAULT_LOOKBACK_DAYS if lookback_days is None else int(lookback_days),
+                        config.DEFAULT_IHA_LIMIT if iha_limit is None else str(iha_limit))
+    memo = (id(tables), inputs, str(processed_dir), lookback_days is None, iha_limit is None)
+    if memo in _PLANS:
+        return _PLANS[memo]
+    folder = Path(processed_dir) if processed_dir is not None and Path(processed_dir).is_dir() else None
+    decisions = None
+    if folder is not None:
+        decisions = load_plan(folder, inputs, any_lookback=lookback_days is None, any_limit=iha_limit is None)
+    if decisions is None:
+        decisions = plan_ledger(tables, inputs, processed_dir=folder).protect()
+        if folder is not None and keep:
+            try:
+                save_plan(decisions, folder, inputs)
+            except OSError:  # a read-only processed folder: the page still has its plan
+                pass
+    _PLANS[memo] = decisions
+    return decisions
 
 
 @cache

@@ -40,6 +40,8 @@ MONTHS = {m: i for i, m in enumerate(
 TABLE_NAMES = {"Contacts": "contacts", "Children becoming looked after": "looked_after", "contacts": "contacts",
                "looked after": "looked_after", "looked_after": "looked_after"}
 BLANK = "blank"
+#: the pack's KPI file, read as a reader opens it (a CSV of kpi, group, month, numerator, denominator, rate)
+KPI_FILE = "kpis.csv"
 
 
 # --- reading the HTML -----------------------------------------------------------------------------
@@ -120,10 +122,12 @@ def parse_page(name: str, html: str) -> Page:
     return Page(name, parser.tables, parser.texts)
 
 
-def read_pack(folder: Path, *, agencies: bool = False) -> dict[str, str]:
-    """Every HTML page of a built pack, by file name (``agencies``: and the agency feedback pages,
-    as ``agencies/<name>.html``)."""
+def read_pack(folder: Path, *, files: bool = True, agencies: bool = False) -> dict[str, str]:
+    """Every HTML page of a built pack, by file name, (``files``) its KPI file ``kpis.csv`` and
+    (``agencies``) the agency feedback pages, as ``agencies/<name>.html``."""
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(folder).glob("*.html"))}
+    if files and (Path(folder) / KPI_FILE).is_file():
+        pages[KPI_FILE] = (Path(folder) / KPI_FILE).read_text(encoding="utf-8")
     if agencies:
         pages.update({f"agencies/{p.name}": p.read_text(encoding="utf-8")
                       for p in sorted((Path(folder) / "agencies").glob("*.html"))})
@@ -763,10 +767,95 @@ SENTENCE_COUNTS = re.compile(_ONE_TO_FOUR + r" (?:contacts?|children|child|rows?
                              r"(?:lowest|highest|received:?) " + _ONE_TO_FOUR)
 
 
+#: what a KPI's numerator and denominator count, as a reader of the KPI file's definitions knows
+#: (``docs/kpi-definitions.md``): (count, group) with ``{g}`` the row's group
+KPI_FILE_COUNTS = {
+    "contacts": (("contacts", "{g}"), ("contacts", "all")), "health_share": (("contacts", "health"), ("contacts", "all")),
+    "marf": (("marf", "{g}"), ("contacts", "{g}")), "conversion": (("referrals", "{g}"), ("decided", "{g}")),
+    "pending": (("pending", "{g}"), ("contacts", "{g}")), "repeat_contacts": (("repeats", "{g}"), ("contacts", "{g}")),
+    "rereferral_12m": (("rereferrals", "{g}"), ("listed", "{g}")), "referrals": (("listed", "{g}"), ("listed", "all")),
+    "referral_health_share": (("listed", "health"), ("listed", "all")),
+    "referral_nfa": (("closed nfa", "{g}"), ("listed", "{g}")),
+    "iha_within_28_days": (("iha done", "{g}"), ("iha due", "{g}")),
+}
+
+
+def file_key(what: str, group: str, month: str) -> tuple:
+    """A count of the KPI file under the name the pages give it (``("health", "recoded", m)``…)."""
+    if what == "contacts":
+        if group == "health":
+            return ("health", "recoded", month)
+        if group.startswith("code:"):
+            return ("code", "recoded", group.removeprefix("code:"), month)
+    if what == "iha done":
+        return ("iha done", "28d", month)
+    if what == "iha due":
+        return ("iha due", month)
+    return (what, group, month)
+
+
+def _kpi_file(attack: Attack, text: str) -> None:
+    """The pack's KPI file: every count under the pages' names for it, each rate resting on its
+    counts (to six places: a rate beside its denominator gives the numerator), and what the table
+    holds: groups add up to all, codes to all and to their group, decided = contacts − pending."""
+    import io
+
+    from hwb_kpis import coding
+
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    cells: dict[tuple[str, str, str], tuple] = {}
+    for row in table.itertuples(index=False):
+        if row.kpi not in KPI_FILE_COUNTS:
+            continue
+        keys = []
+        for (what, group), value in zip(KPI_FILE_COUNTS[row.kpi], (row.numerator, row.denominator), strict=True):
+            group = group.format(g=row.group)
+            key = file_key(what, group, row.month)
+            attack.count(key, value, f"{KPI_FILE} {row.kpi}/{row.group}/{row.month}")
+            cells[(what, group, row.month)] = key
+            keys.append(key)
+        where = f"{KPI_FILE} {row.kpi}/{row.group}/{row.month} rate"
+        if row.rate and row.rate != HIDDEN_RATE:
+            hidden = [k for k in keys if any(s.status == SMALL for s in attack.seen.get(k, []))]
+            if hidden:
+                attack.problems.append(f"{where}: the rate {row.rate} rests on a count from 1 to 4 {hidden[0]}")
+            rate = float(row.rate)
+            for bound, lo, hi in ((rate - 5e-7, 0.0, math.inf), (rate + 5e-7, -math.inf, 0.0)):
+                terms = {keys[0]: 1.0}
+                terms[keys[1]] = terms.get(keys[1], 0.0) - bound
+                attack.relation(terms, lo, hi, where)
+    ref = coding.load_reference()
+    of_group = {str(g): [f"code:{c}" for c in ref.loc[ref["group"] == g, "code"]] for g in ref["group"].unique()}
+    by: dict[tuple[str, str], set[str]] = {}
+    for what, group, month in cells:
+        by.setdefault((what, month), set()).add(group)
+    for (what, month), groups in by.items():
+        if "all" not in groups or what.startswith("iha"):
+            continue
+        plain = sorted(g for g in groups if g != "all" and not g.startswith("code:"))
+        codes = sorted(g for g in groups if g.startswith("code:"))
+        for whole, parts in [("all", plain), ("all", codes)] + [(g, [c for c in of_group[g] if c in groups])
+                                                               for g in plain if g in of_group]:
+            if not parts:
+                continue
+            if all(attack.status_of(cells[(what, p, month)])[0] == SHOWN for p in [whole, *parts]) and \
+                    sum(attack.status_of(cells[(what, p, month)])[1] for p in parts) != \
+                    attack.status_of(cells[(what, whole, month)])[1]:
+                continue  # these groups do not partition the whole (a reader sees it does not add up)
+            attack.total(cells[(what, whole, month)], [cells[(what, p, month)] for p in parts], f"{what} {month}")
+        if what == "decided":
+            for g in groups:
+                if ("contacts", g, month) in cells and ("pending", g, month) in cells:
+                    attack.total(cells[("contacts", g, month)], [cells[("decided", g, month)], cells[("pending", g, month)]],
+                                 "contacts = decided + pending")
+
+
 def attack_pack(pages: dict[str, str], month: str) -> list[str]:
     """Every problem a reader of these pages (file name -> HTML) finds (see the module docstring)."""
     attack = Attack()
-    parsed = {name: parse_page(name, html) for name, html in pages.items()}
+    if KPI_FILE in pages:
+        _kpi_file(attack, pages[KPI_FILE])
+    parsed = {name: parse_page(name, html) for name, html in pages.items() if name != KPI_FILE}
     changes: dict[str, list[tuple[str, str]]] = {}
     year = [shift(month, -k) for k in range(11, -1, -1)]
     for name, page in parsed.items():

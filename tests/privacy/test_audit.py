@@ -121,3 +121,31 @@ def test_the_same_count_printed_two_ways_is_a_leak():
 def test_a_table_the_audit_does_not_know_still_gets_the_rule():
     unknown = table_html([["x", "3", "12%"]], ["thing", "children", "share"])
     assert any("prints 3" in p for p in attack_pack({"09_new_page.html": page(unknown)}, "2015-11"))
+
+
+def kpi_file(rows: list[tuple[str, str, str, str, str, str]]) -> str:
+    lines = ["kpi,group,month,numerator,denominator,rate"] + [",".join(r) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_kpi_file_gives_away_a_small_group_by_its_total():
+    """kpis.csv: all agencies 100, police 97, health <5, with nothing else hidden: health is 3."""
+    rows = [("contacts", "all", "2015-11", "100", "100", "1.0"), ("contacts", "police", "2015-11", "97", "100", "0.97"),
+            ("contacts", "health", "2015-11", "<5", "100", "*")]
+    old = attack_pack({"kpis.csv": kpi_file(rows)}, "2015-11")
+    assert any("health" in p and "[3, 3]" in p for p in old), old
+    rows[1] = ("contacts", "police", "2015-11", "c", "100", "*")
+    assert attack_pack({"kpis.csv": kpi_file(rows)}, "2015-11") == []
+
+
+def test_a_rate_in_the_kpi_file_gives_back_the_count_it_rests_on():
+    rows = [("contacts", "all", "2015-11", "200", "200", "1.0"), ("contacts", "police", "2015-11", "c", "200", "0.485"),
+            ("contacts", "health", "2015-11", "c", "200", "*")]
+    assert any("police" in p for p in attack_pack({"kpis.csv": kpi_file(rows)}, "2015-11"))
+
+
+def test_a_count_a_page_withholds_may_not_be_read_in_the_kpi_file():
+    """Page 02 withholds 3F as c; kpis.csv printing its number is caught (printed two ways)."""
+    pages = {"02_contacts_and_sources.html": page(breakdown("<5", "c")),
+             "kpis.csv": kpi_file([("contacts", "code:3F", "2015-11", "6", "1380", "0.004348")])}
+    assert any("printed differently" in p for p in attack_pack(pages, "2015-11"))

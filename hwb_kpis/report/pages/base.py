@@ -181,8 +181,6 @@ class BasePage:
     extract cannot give, and why; :attr:`measures` may choose among them from the extract)."""
 
     MEASURES: tuple[str, ...] = ()
-    #: the families of counts the page shows (:data:`hwb_kpis.report.published.FAMILIES`)
-    FAMILIES: tuple[str, ...] = published.FAMILIES
 
     def __init__(self, data: PageData) -> None:
         self.data = data
@@ -234,11 +232,13 @@ class BasePage:
 
     @property
     def decisions(self) -> Decisions:
-        """Which of the page's counts are shown, ``<5`` or withheld: the pack's plan for its
-        families (the same on every page that shows a count), or everything for an internal copy."""
+        """Which of the page's counts are shown, ``<5`` or withheld: the pack's one plan (the same
+        on every page and in the KPI files: :func:`hwb_kpis.report.published.pack_plan`), made with
+        the page's look-back and IHA limit when it has them; everything for an internal copy."""
         return published.pack_plan(self.data.tables, self.data.month, view=self.data.view, as_of=self.data.as_of,
-                                   processed_dir=self.data.processed_dir, families=self.FAMILIES,
-                                   internal=self.data.internal)
+                                   processed_dir=self.data.processed_dir,
+                                   lookback_days=getattr(self, "lookback_days", None),
+                                   iha_limit=getattr(self, "iha_limit", None), internal=self.data.internal)
 
     def verdict(self, kpi_df: pd.DataFrame, kpi: str, group: str = "all", *, label: str | None = None) -> Verdict:
         """The pack's verdict on ``kpi`` for ``group`` (:meth:`PageData.verdict`), with the chart

@@ -191,7 +191,6 @@ def published_breakdown(table: pd.DataFrame, month: str, decisions: Decisions, *
 class ContactsPage(BasePage):
     """What page 02 shows, section by section."""
 
-    FAMILIES = ("contacts",)
     MEASURES = ("contacts", "health_share", "marf")
 
     def __init__(self, data: PageData, *, view: str) -> None:

@@ -28,7 +28,6 @@ LABEL = "Contacts progressed to referral"
 class ConversionPage(BasePage):
     """What page 03 shows, section by section."""
 
-    FAMILIES = ("contacts",)
     MEASURES = (KPI, "pending", "referrals", "referral_health_share", "referral_nfa")
 
     def __init__(self, data: PageData, *, view: str) -> None:

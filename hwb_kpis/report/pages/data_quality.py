@@ -219,7 +219,6 @@ def health_views(counts_by_view: Mapping[str, pd.DataFrame], reference: pd.DataF
 class DataQualityPage(BasePage):
     """What page 01 shows, section by section."""
 
-    FAMILIES = ("rows", "contacts")
     #: the contacts and their sources, and the health measures compared in both views
     MEASURES = ("contacts", "health_share", "marf", "conversion", "repeat_contacts")
 

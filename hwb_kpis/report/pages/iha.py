@@ -190,7 +190,6 @@ KPI = iha_cohort.IHA_KPI
 class IhaPage(BasePage):
     """What page 05 shows, section by section."""
 
-    FAMILIES = ("iha",)
     MEASURES = (KPI,)
 
     def __init__(self, data: PageData, *, iha_limit: str) -> None:

@@ -152,7 +152,6 @@ def km_sentence(shares: pd.DataFrame) -> str:
 class RepeatsPage(BasePage):
     """What page 04 shows, section by section."""
 
-    FAMILIES = ("contacts",)
     MEASURES = (KPI,)
 
     def __init__(self, data: PageData, *, view: str, lookback_days: int) -> None:

@@ -208,7 +208,8 @@ class SummaryPage(BasePage):
     @cached_property
     def revisions(self) -> revisions.Revisions:
         """The figures of earlier months that moved since last month's pack (its ``kpis.csv``)."""
-        published = kpi_tables.published_kpis(self.kpi_df, self.month, internal=self.internal)
+        published = kpi_tables.published_kpis(self.kpi_df, self.month, internal=self.internal,
+                                              decisions=self.decisions, view=self.data.view, limit=self.iha_limit)
         return revisions.against_previous_pack(published, self.month, self.reports_dir, internal=self.internal)
 
     @property
