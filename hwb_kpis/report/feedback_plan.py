@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hwb_kpis.privacy.disclosure import SHOWN, Decisions
+from hwb_kpis.privacy.disclosure import SHOWN, SMALL, WITHHELD, Decisions, is_small
 from hwb_kpis.privacy.secondary import Ledger
 from hwb_kpis.report import published, repeat_flows
 
@@ -37,10 +37,65 @@ def _headline(ledger: Ledger, page: FeedbackPage) -> None:
             k_num = ledger.count(key(r["kpi"], who, span, "num"), r[num], published=True,
                                  margin=who == "all")
             if r["kpi"] != "contacts":
-                ledger.count(key(r["kpi"], who, span, "den"), r[den], published=False)
+                k_den = ledger.count(key(r["kpi"], who, span, "den"), r[den], published=False)
+                if r[den]:  # the rate beside it, to a whole percent
+                    ledger.share(k_num, k_den, round(r[num] / r[den], 2), what="a rate on the agency page")
             if r["kpi"] == "contacts" and span == "12 months" and who == a:
                 ledger.count(key("contacts_12m", a, "any"), r[num], margin=True)
                 ledger.total(key("contacts_12m", a, "any"), [k_num], what="the agency's 12-month contacts")
+
+
+def _pack_months(ledger: Ledger, page: FeedbackPage, pack: Decisions) -> dict:
+    """The agency's 12-month counts are sums of the months the board pack's KPI file (``kpis.csv``)
+    publishes for its group: each 12-month count is tied to them, the months the pack shows as
+    known figures (constants), those it hides as counts the page must keep hidden as the pack
+    does (returned: key -> the pack's status, forced on the page's plan). A health code's months
+    are not in the KPI file (its 12 months are: :func:`_stricter`)."""
+    if page.agency.is_code:
+        return {}
+    forced = {}
+    df, g = page.kpi_df, page.agency.group
+    for kpi in page.headline["kpi"].unique():
+        cells = df[(df["kpi"] == kpi) & (df["group"] == g) & (df["month"] >= page.first_month)
+                   & (df["month"] <= page.month)]
+        if kpi == "repeat_contacts":
+            cells = cells[~cells["incomplete_history"].astype(bool)]
+        for part, column in (("num", "numerator"), ("den", "denominator")):
+            what = PACK_COUNTS[kpi][0 if part == "num" else 1]
+            mine = key(kpi, page.agency.id, "12 months", part)
+            if what is None or mine not in ledger:
+                continue
+            terms, known = {mine: 1.0}, 0.0
+            for month, value in zip(cells["month"].astype(str), cells[column], strict=True):
+                theirs = published.count_key(what, page.view, g, month)
+                if theirs not in pack or pack.status(theirs) == SHOWN:
+                    known += float(value)
+                    continue
+                hidden = ledger.count(("board pack", *theirs), value, published=True, margin=True)
+                forced[hidden] = pack.status(theirs)
+                terms[hidden] = terms.get(hidden, 0.0) - 1.0
+            try:
+                ledger.relation(terms, known, what=f"the agency's 12 months of {what} are the board pack's months")
+            except ValueError:  # the page's months do not add up to the KPI file's (another definition)
+                continue
+    return forced
+
+
+def _protect(ledger: Ledger, forced: dict, *, internal: bool) -> Decisions:
+    """:meth:`Ledger.protect`, with the counts of ``forced`` starting hidden as the board pack
+    hides them (a month the pack withholds as a complement stays as wide as its band here too)."""
+    if internal or not forced:
+        return ledger.protect(internal=internal)
+    from hwb_kpis.privacy import secondary
+
+    status = {k: (SMALL if is_small(v) else SHOWN) if ledger.published[k] else secondary.UNPUBLISHED
+              for k, v in ledger.values.items()}
+    status.update({k: s for k, s in forced.items() if k in status and s in (SMALL, WITHHELD)})
+    solver = secondary._Solver(ledger, status)
+    solver.run()
+    return Decisions({k: v for k, v in status.items() if v != secondary.UNPUBLISHED},
+                     {k: v for k, v in ledger.values.items() if status[k] != secondary.UNPUBLISHED},
+                     unresolved=sorted(solver.unresolved, key=secondary._order))
 
 
 def _outcomes(ledger: Ledger, page: FeedbackPage) -> None:
@@ -50,6 +105,25 @@ def _outcomes(ledger: Ledger, page: FeedbackPage) -> None:
     parts = [ledger.count(key("outcome", a, o), n) for o, n in page.outcomes.items()]
     ledger.total(total, parts, what="the agency's contacts by outcome")
     ledger.count(key("decided_dated", a, "any"), page.decided_with_date, published=False)
+
+
+def _links(ledger: Ledger, page: FeedbackPage) -> None:
+    """What a reader can equate on the page: the 12 months' referrals are the outcome "referral",
+    the decided are the contacts less those awaiting a decision, a KPI's base of contacts is the
+    contacts sent (each only where the counts bear it out)."""
+    a = page.agency.id
+    contacts, pending = key("contacts_12m", a, "any"), key("outcome", a, "pending")
+    same = [(key("conversion", a, "12 months", "num"), {key("outcome", a, "referral"): -1.0}),
+            (key("conversion", a, "12 months", "den"), {contacts: -1.0, pending: 1.0}),
+            (key("marf", a, "12 months", "den"), {contacts: -1.0}),
+            (key("repeat_contacts", a, "12 months", "den"), {contacts: -1.0})]
+    for mine, others in same:
+        if mine not in ledger or any(k not in ledger for k in others):
+            continue
+        try:
+            ledger.relation({mine: 1.0, **others}, 0.0, what=f"{mine[1]} {mine[-1]} over 12 months")
+        except ValueError:  # not the same count on this extract
+            continue
 
 
 def _quality(ledger: Ledger, page: FeedbackPage) -> None:
@@ -124,15 +198,16 @@ def agency_plan(page: FeedbackPage) -> Decisions:
     ledger = Ledger()
     _headline(ledger, page)
     _outcomes(ledger, page)
+    _links(ledger, page)
     _quality(ledger, page)
     _flows(ledger, page)
-    plan = ledger.protect(internal=page.internal)
     if page.internal:
-        return plan
-    if not page.agency.is_code:
-        status, values = _board_flows(page)
-        plan = Decisions({**plan._status, **status}, {**plan._values, **values}, unresolved=plan.unresolved)
+        return ledger.protect(internal=True)
     pack = published.pack_plan(page.data.tables, page.month, view=page.view, as_of=page.data.as_of,
                                processed_dir=page.data.processed_dir, lookback_days=page.lookback_days,
                                internal=False)  # the build's plan, kept in the processed folder
+    plan = _protect(ledger, _pack_months(ledger, page, pack), internal=False)
+    if not page.agency.is_code:
+        status, values = _board_flows(page)
+        plan = Decisions({**plan._status, **status}, {**plan._values, **values}, unresolved=plan.unresolved)
     return _stricter(plan, pack, page)

@@ -69,6 +69,29 @@ def test_a_page_reads_what_the_build_computed_once_and_gives_the_same_figures(po
     assert feedback_shared.read(path, police.shared.made_for, wait=60) is None
 
 
+def test_a_12_month_count_does_not_give_away_a_month_the_kpi_file_hides():
+    """The board pack's KPI file shows each month's count of every group; a 12-month sum on an
+    agency page with exactly one of its months hidden there would give that month away (housing on
+    the default data: its contacts of one month are hidden in kpis.csv)."""
+    from hwb_kpis.privacy.disclosure import SHOWN
+    from hwb_kpis.report import feedback_plan, published
+    from hwb_kpis.report.words import shift_month
+
+    page = feedback.load(agency="housing")
+    pack = published.pack_plan(page.data.tables, page.month, view=page.view, as_of=page.data.as_of,
+                               processed_dir=page.data.processed_dir, lookback_days=page.lookback_days)
+    months = [shift_month(page.month, -k) for k in range(12)]
+    checked = 0
+    for kpi, (num, _) in feedback_plan.PACK_COUNTS.items():
+        mine = feedback_plan.key(kpi, "housing", "12 months", "num")
+        keys = [published.count_key(num, page.view, "housing", m) for m in months]
+        hidden = [k for k in keys if k in pack and pack.status(k) != SHOWN]
+        if mine in page.decisions and page.decisions.status(mine) == SHOWN:
+            assert len(hidden) != 1, (kpi, hidden)
+        checked += bool(hidden)
+    assert checked >= 1  # the default data has such a month
+
+
 def test_the_planted_police_training_is_named_on_the_agency_page(police):
     sentences = police.training_sentences
     assert sentences[0] == training.DEMO_NOTE
