@@ -10,6 +10,7 @@ REPORT_ARGS ?=
 FEEDBACK_ARGS ?=
 PIPELINE_BENCH_ARGS ?= --scaling
 REPORT_BENCH_ARGS ?= --repeat 3
+CIN_BENCH_ARGS ?= --repeat 3
 
 .PHONY: report feedback test backtest lab clean-data kpis benchmark lint venv
 
@@ -50,7 +51,7 @@ kpis: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/pipeline.py $(PIPELINE_BENCH_ARGS)
 	$(BIN)/python benchmarks/report.py $(REPORT_BENCH_ARGS)
-	$(BIN)/python benchmarks/cin_census.py
+	$(BIN)/python benchmarks/cin_census.py $(CIN_BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check hwb_kpis tests benchmarks

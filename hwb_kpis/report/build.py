@@ -41,6 +41,7 @@ from hwb_kpis.config import (
     DEFAULT_SOURCE_FORMAT,
     DEFAULT_VIEW,
 )
+from hwb_kpis.errors import HwbKpisError
 from hwb_kpis.periods import month_name
 from hwb_kpis.privacy import disclosure
 from hwb_kpis.privacy.disclosure import Decisions
@@ -348,7 +349,10 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
             data = prepare(options, echo)
         if not options.internal:
             with timings.stage("disclosure"):
-                pack_plan(options)  # made once, before any page runs: every page reads it
+                try:
+                    pack_plan(options)  # made once, before any page runs: every page reads it
+                except HwbKpisError:  # tables no page can read either: each page says so in its own words
+                    pass
         written, everything = write_pack(options, pages, data, echo, timings)
     size = written.size
     failed = [p.name for p in pages if not p.ok]  # of the pages built now; earlier failures are in the index

@@ -105,10 +105,19 @@ def _points(xs: np.ndarray, ys: np.ndarray) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True) if np.isfinite(y))
 
 
+def _drawn(y: pd.Series, hidden: np.ndarray | None) -> np.ndarray:
+    """The values a chart may draw: missing where the pack's disclosure plan hides the point."""
+    out = y.to_numpy(float).copy()
+    if hidden is not None and len(hidden) == len(out):
+        out[np.asarray(hidden, dtype=bool)] = np.nan
+    return out
+
+
 def sparkline(v: Verdict) -> str:
     """A small SPC chart of a verdict: the months as a line, each judged month a dot coloured by
     its variation, the mean (solid) and process limits (dashed) of each segment, the target
-    (dotted red) and the maturing months as hollow dots; ``""`` when there is nothing to draw."""
+    (dotted red) and the maturing months as hollow dots; a point the pack's disclosure plan hides
+    (:meth:`Verdict.published`) is not drawn; ``""`` when there is nothing to draw."""
     frame, maturing = v.frame, v.maturing
     if frame.empty and (maturing is None or maturing.empty):
         return ""
@@ -121,11 +130,13 @@ def sparkline(v: Verdict) -> str:
     pos[order] = np.arange(n)
     step = (SPARK_WIDTH - 2 * PAD) / max(n - 1, 1)
     px = PAD + pos * step
-    values = [frame["y"].to_numpy(float)]
+    ys = _drawn(frame["y"], v.hidden)
+    maturing_ys = _drawn(maturing["y"], v.maturing_hidden) if maturing is not None else np.array([])
+    values = [ys]
     for c in ("lpl", "upl", "mean"):
         values.append(frame[c].to_numpy(float))
-    if maturing is not None and len(maturing):
-        values.append(maturing["y"].to_numpy(float))
+    if len(maturing_ys):
+        values.append(maturing_ys)
     if v.target is not None:
         values.append(np.array([v.target.value]))
     allv = np.concatenate(values)
@@ -149,15 +160,19 @@ def sparkline(v: Verdict) -> str:
         t = py(np.array([v.target.value]))[0]
         body.append(f'<line x1="{PAD}" y1="{t:.1f}" x2="{SPARK_WIDTH - PAD}" y2="{t:.1f}" stroke="{COLOURS["target"]}" '
                     'stroke-width="0.9" stroke-dasharray="1 1.5"/>')
-    all_y = np.concatenate([frame["y"].to_numpy(float), maturing["y"].to_numpy(float) if maturing is not None else []])
+    all_y = np.concatenate([ys, maturing_ys])
     body.append(f'<polyline points="{_points(px[order], py(all_y[order]))}" fill="none" stroke="{COLOURS["line"]}" '
                 'stroke-width="1"/>')
     variations = frame["variation"].astype(str).to_numpy() if nj else []
     for i in range(nj):
+        if not np.isfinite(ys[i]):
+            continue
         colour = COLOURS.get(variations[i], COLOURS["common_cause"])
         r = 2.4 if i == nj - 1 else 1.5
-        body.append(f'<circle cx="{px[i]:.1f}" cy="{py([frame["y"].iloc[i]])[0]:.1f}" r="{r}" fill="{colour}"/>')
+        body.append(f'<circle cx="{px[i]:.1f}" cy="{py([ys[i]])[0]:.1f}" r="{r}" fill="{colour}"/>')
     for j in range(nj, n):
+        if not np.isfinite(all_y[j]):
+            continue
         body.append(f'<circle cx="{px[j]:.1f}" cy="{py([all_y[j]])[0]:.1f}" r="1.8" fill="#ffffff" '
                     f'stroke="{COLOURS["line"]}" stroke-width="0.9"/>')
     title = words.sparkline_title(v)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from hwb_kpis.errors import InputFileError
 from hwb_kpis.ingest import Mapping, formats
 from hwb_kpis.ingest.formats.annex_a import ANNEX_A_FORMAT
 from hwb_kpis.ingest.formats.contract import CONTRACT_FORMAT
+from hwb_kpis.ingest.formats.source import stripped_text
 from tests.ingest.annex_a import write_annex_a
 from tests.support import TEST_DATA
 
@@ -83,3 +85,14 @@ def test_two_annex_a_workbooks_are_an_error_naming_both(tmp_path):
 def test_an_unknown_format_is_an_error():
     with pytest.raises(InputFileError, match="unknown format 'cin'; expected one of auto, cin-census, ssda903, ssd, annex-a, contract"):
         formats.by_name("cin")
+
+
+@pytest.mark.parametrize("values", [
+    ["a", " b ", None, "\xa0c\u3000", "\t\nd\r", "", "\u200bz\u200b", "\u2028q"],  # the XML readers' lists
+    [1, " a"],  # not all text: converted as pandas converts it
+])
+def test_a_format_s_text_columns_are_blank_for_missing_and_stripped_the_same_way_however_passed(values):
+    got = stripped_text(values)
+    assert str(got.dtype) == "string"
+    assert got.tolist() == [("" if v is None else str(v)).strip() for v in values]
+    assert got.tolist() == stripped_text(pd.Series(values, dtype="string")).tolist()

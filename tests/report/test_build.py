@@ -95,7 +95,7 @@ def test_pack_keeps_executed_notebooks_and_leaves_no_temp(built) -> None:
 def test_result_says_what_each_stage_took_and_what_was_done_to_the_data(built) -> None:
     """The public timing hook the pack benchmark reads (no log text)."""
     result = built.result
-    assert set(result.timings) == {"plan", "data", "notebooks", "index", "tables", "pdf", "publish"}
+    assert set(result.timings) == {"plan", "data", "disclosure", "notebooks", "index", "tables", "pdf", "publish"}
     assert all(seconds >= 0 for seconds in result.timings.values())
     assert result.timings["notebooks"] >= max(p.seconds for p in result.pages)
     assert result.refresh == "reused"

@@ -89,3 +89,20 @@ def test_sparkline_of_a_count_without_target():
     svg = parse(icons.sparkline(v))
     assert svg.find(f"{NS}line") is None and len(svg.findall(f"{NS}circle")) == 12
     assert pd.Series([c.get("fill") for c in svg.findall(f"{NS}circle")]).eq(icons.COLOURS["common_cause"]).all()
+
+
+def test_sparkline_draws_no_point_the_disclosure_plan_hides():
+    """A month whose count the plan withholds (here October, withheld as c) is neither a dot nor
+    a vertex of the line."""
+    from hwb_kpis.privacy.disclosure import WITHHELD, Decisions
+    from hwb_kpis.report.published import kpi_keys
+
+    values = [1400, 1450, 1380, 1500] * 3
+    frame = monthly("contacts", "all", values)
+    months = list(frame["month"].astype(str))
+    num, _ = kpi_keys("contacts", "all", months[3])
+    v = kpi_verdict(frame, "contacts").published(Decisions({num: WITHHELD}, {num: float(values[3])}))
+    svg = parse(icons.sparkline(v))
+    assert len(svg.findall(f"{NS}circle")) == 11
+    line = svg.findall(f"{NS}polyline")[-1].get("points").split()
+    assert len(line) == 11

@@ -19,6 +19,7 @@ from hwb_kpis.ingest.mapping import Mapping
 from hwb_kpis.ingest.raw import RawTable
 
 SPEC_FILE = Path(__file__).with_name("cin_census.yml")
+_REFERRAL, _CHILD = object(), object()  # the two tags read that are not fields
 
 
 @dataclass(frozen=True)
@@ -63,29 +64,32 @@ class CinCensusFormat(FormatWords):
         path = self.locate(raw_dir, mapping)["referrals"]
         spec = self._spec
         fields = {str(k): str(v) for k, v in spec["fields"].items()}
-        columns: dict[str, list[str]] = {"child_id": [], **{c: [] for c in fields.values()}}
+        child_ids: list[str] = []
+        values: dict[str, list[str]] = {name: [] for name in fields}  # per field read, one value a referral
         rows: list[int] = []
         children = 0
         wanted = tuple(f"{{*}}{t}" for t in (spec["child"], spec["referral"], *fields))
-        referral_tag, names = spec["referral"], {}
+        # what each tag is (by local name, any namespace): a field's list, or _REFERRAL / _CHILD
+        kinds: dict[str, object] = {}
+        kind_of = {spec["referral"]: _REFERRAL, spec["child"]: _CHILD, **values}
         for child in xml_stream.records(path, (spec["record"],)):
             children += 1
-            child_id, referrals = "", []
+            child_id, first = "", len(rows)
             for element in child.iter(wanted):  # lxml finds the few elements read, in document order
                 tag = element.tag
-                name = names.get(tag) or names.setdefault(tag, xml_stream.local(tag))
-                if name in fields:
-                    if referrals:  # a field of the referral just begun (outside one: not a referral's)
-                        referrals[-1][0][name] = (element.text or "").strip()
-                elif name == referral_tag:
-                    referrals.append(({}, element.sourceline or 0))
-                else:
+                kind = kinds.get(tag)
+                if kind is None:
+                    kind = kinds[tag] = kind_of[xml_stream.local(tag)]
+                if kind is _REFERRAL:  # a referral begins: its fields blank until read
+                    rows.append(element.sourceline or 0)
+                    for column in values.values():
+                        column.append("")
+                elif kind is _CHILD:
                     child_id = (element.text or "").strip()
-            for values, line in referrals:
-                columns["child_id"].append(child_id)
-                for field_name, column in fields.items():
-                    columns[column].append(values.get(field_name, ""))
-                rows.append(line)
+                elif len(rows) > first:  # a field of the referral just begun (outside one: not a referral's)
+                    kind[-1] = (element.text or "").strip()
+            child_ids.extend([child_id] * (len(rows) - first))
+        columns = {"child_id": child_ids, **{fields[name]: column for name, column in values.items()}}
         if not rows:
             raise InputFileError(f"{path}: no referral (<{spec['referral']}>) in the Children in Need census")
         notes = [f"{len(rows):,} referrals of {children:,} children read from <{spec['referral']}>; "

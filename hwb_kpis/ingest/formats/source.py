@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from hwb_kpis.contract.tables import Column, TableSpec
@@ -41,8 +43,7 @@ def contract_table(spec: TableSpec, path: Path, columns: AnyMapping[str, Sequenc
     data = {}
     for col in (*spec.columns, *spec.optional):
         if col in columns:
-            values = pd.Series(columns[col], dtype="string").fillna("").str.strip()
-            data[col] = pd.array(values.to_numpy(dtype=object), dtype="string")
+            data[col] = stripped_text(columns[col])
         else:
             data[col] = pd.array(np.full(n, "", dtype=object), dtype="string")
     data["source_row"] = np.asarray(rows, dtype="int64")
@@ -56,6 +57,21 @@ def contract_table(spec: TableSpec, path: Path, columns: AnyMapping[str, Sequenc
 
     apply_mapping(raw, mapping, read_file)
     return raw
+
+
+def stripped_text(values: Sequence[str] | np.ndarray | pd.Series) -> pd.api.extensions.ExtensionArray:
+    """``values`` as a pandas string array, missing values blank, each value stripped of
+    surrounding whitespace. A list of Python strings (what the XML readers gather) goes straight
+    into Arrow, without a pass through Python objects."""
+    if isinstance(values, list):
+        try:
+            array = pa.array(values, type=pa.large_string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: converted as below
+            pass
+        else:
+            return pd.array(pc.utf8_trim_whitespace(pc.fill_null(array, "")), dtype="string")
+    text = pd.Series(values, dtype="string").fillna("").str.strip()
+    return pd.array(text.to_numpy(dtype=object), dtype="string")
 
 
 class FormatWords:

@@ -78,6 +78,7 @@ def elements(path: Path, fields: tuple[str, ...], records: tuple[str, ...]) -> I
         no_network=True, load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
     )
     checked = False
+    names: dict[str, str] = {}  # tag -> local name, computed once per tag
     try:
         for _, element in context:
             if not checked:
@@ -85,7 +86,8 @@ def elements(path: Path, fields: tuple[str, ...], records: tuple[str, ...]) -> I
                 if docinfo.doctype or docinfo.internalDTD is not None:
                     raise InputFileError(f"{path}: XML with a document type declaration is refused")
                 checked = True
-            name = local(element.tag)
+            tag = element.tag
+            name = names.get(tag) or names.setdefault(tag, local(tag))
             yield name, element
             if name in record_names:
                 element.clear(keep_tail=True)

@@ -222,10 +222,12 @@ class DataQualityPage(BasePage):
     #: the contacts and their sources, and the health measures compared in both views
     MEASURES = ("contacts", "health_share", "marf", "conversion", "repeat_contacts")
 
-    def __init__(self, data: PageData) -> None:
+    def __init__(self, data: PageData, *, lookback_days: int = config.DEFAULT_LOOKBACK_DAYS) -> None:
         super().__init__(data)
         #: the first month of the year the page looks back over
         self.start = shift_month(self.month, -11)
+        #: the pack's look-back of repeat contacts (the views table shows them, as page 04 does)
+        self.lookback_days = lookback_days
 
     # --- rows in and rows set aside -----------------------------------------------------------
     @property
@@ -377,13 +379,16 @@ class DataQualityPage(BasePage):
     def views_table(self) -> pd.DataFrame:
         """The health measures this month as recorded and as recoded (published); only those the
         extract gives."""
-        views = {v: self.data.kpis(view=v) for v in ("recorded", "recoded")}
+        views = {v: self.data.kpis(view=v, lookback_days=self.lookback_days) for v in ("recorded", "recoded")}
         items = [item for item in VIEW_ITEMS if self.can_show(item[0])]
         return views_comparison(views["recorded"], views["recoded"], items, self.month, decisions=self.decisions)
 
 
 def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, view: str = config.DEFAULT_VIEW,
-         internal: bool = False, link_days: int = config.DEFAULT_LINK_DAYS) -> DataQualityPage:
+         internal: bool = False, link_days: int = config.DEFAULT_LINK_DAYS,
+         lookback_days: int = config.DEFAULT_LOOKBACK_DAYS) -> DataQualityPage:
     """Page 01 for the notebook's parameters (``view``: the pack's, on which its disclosure plan
-    depends; the page itself shows both views)."""
-    return DataQualityPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view, link_days=link_days))
+    depends; the page itself shows both views; ``lookback_days``: the pack's, for the repeat
+    contacts of its views table)."""
+    return DataQualityPage(load_data(month, processed_dir, raw_dir, internal=internal, view=view, link_days=link_days),
+                           lookback_days=lookback_days)
