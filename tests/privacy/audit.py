@@ -689,6 +689,11 @@ def _board_flows(attack: Attack, page: Page, month: str) -> None:
             attack.total(("flow", FLOW_TOTAL, n, month), [("flow", e, n, month) for e in earlier], f"flows to {n}")
 
 
+#: the KPI file's name of the count each row of an agency page's headline table gives
+AGENCY_COUNTS = {"Contacts sent": "contacts", "Sent on a MARF": "marf", "Progressed to referral": "referrals",
+                 "Repeat contacts": "repeats"}
+
+
 def _agency_name(page: Page) -> str | None:
     for text in page.texts:
         m = re.match(r"Feedback to (.+?): \w+ \d{4}\.?$", text.strip())
@@ -709,12 +714,19 @@ def _agency(attack: Attack, page: Page, month: str) -> None:
     this_contacts = (("code", "recoded", code, month) if code else
                      ("health", "recoded", month) if slug == "health" else (*a, "contacts", month))
     year_contacts = ("code12", "recoded", code) if code else (*a, "contacts12")
+    group = None if code else slug.replace("-", "_")  # a source group: its months are in the KPI file
+    year = [shift(month, -k) for k in range(11, -1, -1)]
     for table in _find(page, ["measure"]):
         cols = {h: i for i, h in enumerate(table.header)}
         for row in table.rows:
             measure = row[0]
-            for span, num_key in (("this month", this_contacts if measure == "Contacts sent" else (*a, measure, month)),
-                                  ("12 months", year_contacts if measure == "Contacts sent" else (*a, measure, "12m"))):
+            counted = AGENCY_COUNTS.get(measure)
+            this_key = this_contacts if measure == "Contacts sent" else (*a, measure, month)
+            year_key = year_contacts if measure == "Contacts sent" else (*a, measure, "12m")
+            if group and counted:  # the KPI file's counts of the group: this month's, and the 12 months'
+                this_key = file_key(counted, group, month)
+                attack.total(year_key, [file_key(counted, group, m) for m in year], f"{page.name} {measure} over 12 months")
+            for span, num_key in (("this month", this_key), ("12 months", year_key)):
                 if f"{span}: count" not in cols:
                     continue
                 where = f"{page.name} {measure}, {span}"
