@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MONTH  ?= 2015-11
 REPORT_ARGS ?=
+FEEDBACK_ARGS ?=
 PIPELINE_BENCH_ARGS ?= --scaling
 REPORT_BENCH_ARGS ?= --repeat 3
 CIN_BENCH_ARGS ?= --repeat 3
 
-.PHONY: report test backtest lab clean-data kpis benchmark lint venv
+.PHONY: report feedback test backtest lab clean-data kpis benchmark lint venv
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,10 @@ venv: $(STAMP)
 ## Build the board pack for MONTH on data/raw (the synthetic default extract when data/raw is empty).
 report: $(STAMP)
 	$(BIN)/hwb-kpis report --month $(MONTH) --raw data/raw --out reports $(REPORT_ARGS)
+
+## One feedback page per partner agency for MONTH, into reports/MONTH/agencies/ (after `make report`).
+feedback: $(STAMP)
+	$(BIN)/hwb-kpis feedback --month $(MONTH) --raw data/raw --out reports $(FEEDBACK_ARGS)
 
 ## Run every test (the same command CI runs).
 test: $(STAMP)

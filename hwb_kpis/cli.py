@@ -160,9 +160,14 @@ def synth(
     end: Annotated[str, typer.Option(help="Last month YYYY-MM.")] = demo.DEFAULT_END,
     scale: Annotated[float, typer.Option(help="Multiply volumes (1 = one county's front door).")] = 1.0,
     authorities: Annotated[int, typer.Option(help="Number of independent authorities to simulate.")] = 1,
+    training: Annotated[Path | None, typer.Option(help="Also write the example training.csv (the agencies and months "
+                                                       "whose threshold training the extract plants) to this file, "
+                                                       "e.g. settings/training.csv.")] = None,
 ) -> None:
     """Write the seeded synthetic raw extract (never real data)."""
     paths = demo.write_extract(out, seed=seed, start=start, end=end, scale=scale, authorities=authorities, echo=typer.echo)
+    if training is not None:
+        paths.append(demo.write_training_example(training))
     for p in paths:
         typer.echo(f"wrote {p}")
 
@@ -210,6 +215,43 @@ def report(
     typer.echo(f"{result.kind}: {result.index_path}")
     if result.failed:
         typer.echo(f"error: {len(result.failed)} notebook(s) failed: {', '.join(result.failed)} (see the index)", err=True)
+        raise typer.Exit(code=1)
+
+
+@app.command()
+@_one_line_errors
+def feedback(
+    month: Annotated[str, typer.Option(help=HELP["month"])] = DEFAULT_MONTH,
+    agency: Annotated[list[str] | None, typer.Option(help="Only this agency (a source group such as police, or a "
+                                                          "code such as 3E); repeatable. Default: every agency of "
+                                                          "reference/feedback.yml.")] = None,
+    raw: Annotated[Path, typer.Option(help=HELP["raw_dir"])] = Path("data/raw"),
+    processed: Annotated[Path, typer.Option(help=HELP["processed_dir"])] = Path("data/processed"),
+    out: Annotated[Path, typer.Option(help="Reports folder; the pages go to OUT/YYYY-MM/agencies/.")] = Path("reports"),
+    internal: Annotated[bool, typer.Option(help=HELP["internal"])] = False,
+    mapping: Annotated[Path | None, typer.Option(help="YAML mapping for the raw extract.")] = None,
+    key_file: Annotated[Path | None, typer.Option(help="Pseudonymisation key file (outside the project).")] = None,
+    view: Annotated[View, typer.Option(help=HELP["view"])] = _VIEW,
+    lookback_days: Annotated[int, typer.Option(help=HELP["lookback_days"])] = DEFAULT_LOOKBACK_DAYS,
+    link_days: Annotated[int, typer.Option(help=HELP["link_days"], min=0)] = DEFAULT_LINK_DAYS,
+    format: Annotated[SourceFormat, typer.Option("--format", help=FORMAT_HELP)] = _SOURCE_FORMAT,
+    settings: Annotated[Path | None, typer.Option(help=HELP["settings_dir"])] = None,
+    maturing_share: Annotated[float, typer.Option(help=HELP["maturing_share"])] = DEFAULT_MATURING_SHARE,
+    jobs: Annotated[int, typer.Option(help="Notebooks run in parallel.")] = 2,
+    timeout: Annotated[int, typer.Option(help="Seconds one notebook cell may run before it is stopped.")] = 600,
+) -> None:
+    """Build one feedback page per partner agency for the month (reports/YYYY-MM/agencies/)."""
+    from hwb_kpis.report.feedback_build import build_feedback
+    from hwb_kpis.report.options import ReportOptions
+
+    options = ReportOptions(month=month, raw_dir=raw, processed_dir=processed, out_dir=out, internal=internal,
+                            mapping_path=mapping, key_file=key_file, jobs=jobs, timeout=timeout, view=view.value,
+                            lookback_days=lookback_days, link_days=link_days, source_format=format.value,
+                            settings_dir=settings, maturing_share=maturing_share)
+    result = build_feedback(options, agency, echo=typer.echo)
+    typer.echo(f"feedback pages: {result.index_path}")
+    if result.failed:
+        typer.echo(f"error: {len(result.failed)} page(s) failed: {', '.join(result.failed)} (see the index)", err=True)
         raise typer.Exit(code=1)
 
 

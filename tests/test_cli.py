@@ -25,13 +25,17 @@ COMMANDS = {
     "kpis": {"--processed": "data/processed", "--month": None, "--view": "recoded", "--as-of": None,
              "--lookback-days": 365, "--iha-limit": "28d", "--format": "table", "--internal": False, "--out": None},
     "synth": {"--out": "data/raw", "--seed": 20151130, "--start": "2013-04", "--end": "2015-11", "--scale": 1.0,
-              "--authorities": 1},
+              "--authorities": 1, "--training": None},
     "report": {"--month": "2015-11", "--raw": "data/raw", "--processed": "data/processed", "--out": "reports",
                "--only": None, "--internal": False, "--force": False, "--mapping": None, "--key-file": None,
                "--view": "recoded", "--as-of": None, "--lookback-days": 365, "--iha-limit": "28d",
                "--settings": None, "--maturing-share": 0.05, "--link-days": 7, "--format": "auto",
                "--dfe-dir": None, "--la": None, "--comparator": None, "--jobs": 2, "--timeout": 600,
                "--notebooks": None},
+    "feedback": {"--month": "2015-11", "--agency": None, "--raw": "data/raw", "--processed": "data/processed",
+                 "--out": "reports", "--internal": False, "--mapping": None, "--key-file": None, "--view": "recoded",
+                 "--lookback-days": 365, "--link-days": 7, "--format": "auto", "--settings": None,
+                 "--maturing-share": 0.05, "--jobs": 2, "--timeout": 600},
     "benchmark": {"--dfe": None, "--la": None, "--format": "table", "--comparators": None},
     "dfe": {},  # a group: `hwb-kpis dfe update`
 }
@@ -132,3 +136,24 @@ def test_month_with_no_contacts_writes_no_pack(tmp_path, raw):
     assert result.exit_code == 2
     assert "no contacts dated 2015-10" in result.stderr and "2015-11 to 2015-11" in result.stderr
     assert _nothing_written(tmp_path)
+
+
+def test_feedback_for_an_agency_with_no_page_is_a_one_line_error(tmp_path):
+    result = CliRunner().invoke(app, ["feedback", "--agency", "individual", "--out", str(tmp_path / "reports")])
+    assert result.exit_code == 2
+    assert "gets no feedback page" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(app, ["feedback", "--agency", "Zyx", "--out", str(tmp_path / "reports")])
+    assert result.exit_code == 2 and "neither a source group" in result.output
+
+
+def test_synth_writes_the_example_training_file(tmp_path):
+    from hwb_kpis.report import training
+
+    target = tmp_path / "settings" / "training.csv"
+    result = CliRunner().invoke(app, ["synth", "--out", str(tmp_path / "raw"), "--start", "2015-09", "--end", "2015-11",
+                                      "--training", str(target)])
+    assert result.exit_code == 0, result.output
+    assert [t.agency.id for t in training.read_training(target)] == ["police", "3E"]
+    again = CliRunner().invoke(app, ["synth", "--out", str(tmp_path / "raw2"), "--start", "2015-09", "--end", "2015-11",
+                                     "--training", str(target)])
+    assert again.exit_code == 2 and "already exists" in again.output

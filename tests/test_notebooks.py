@@ -16,7 +16,7 @@ from hwb_kpis.report import parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb")) + sorted((NOTEBOOK_DIR / "agency").glob("*.ipynb"))
 
 #: every parameter a notebook may take (the report runner passes these)
 ALLOWED_PARAMETERS = set(parameters.NAMES)
@@ -144,7 +144,7 @@ def test_no_typed_figures_in_markdown(notebook):
 PAGE_MODULES = {
     "00_board_summary": "summary", "01_data_quality_and_coding": "data_quality", "02_contacts_and_sources": "contacts",
     "03_conversion_fluctuation": "conversion", "04_repeat_contacts": "repeats", "05_iha_timeliness": "iha",
-    "06_benchmarking": "benchmarking",
+    "06_benchmarking": "benchmarking", "feedback": "feedback",
 }
 
 
@@ -214,6 +214,8 @@ DIRECT_OUTPUT = re.compile(r"\bdisplay\(|\bprint\(|\.to_html\(|\.head\(|\.style\
 @pytest.mark.parametrize("name", sorted(PAGE_MODULES))
 def test_pack_notebooks_show_output_only_through_display(name):
     path = NOTEBOOK_DIR / f"{name}.ipynb"
+    if name == "feedback":
+        path = NOTEBOOK_DIR / "agency" / f"{name}.ipynb"
     if not path.exists():
         pytest.skip(f"{path.name} not written yet")
     nb = load(path)

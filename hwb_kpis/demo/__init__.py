@@ -13,7 +13,7 @@ from typing import Any
 
 #: the public names and the module of each
 _HOMES = {
-    "write_extract": "generator", "iter_chunks": "generator", "Chunk": "generator", "MARKER": "generator",
+    "write_extract": "generator", "write_training_example": "generator", "iter_chunks": "generator", "Chunk": "generator", "MARKER": "generator",
     "DEFAULT_SEED": "calibration", "DEFAULT_START": "calibration", "DEFAULT_END": "calibration",
     "CALIBRATION": "calibration", "IHA_COHORTS": "calibration", "LA_STARTS_PER_MONTH": "calibration",
     "MARF_LOGIT": "calibration", "MONTHLY_CONTACTS": "calibration", "REPEAT_WINDOW": "calibration",

@@ -44,6 +44,8 @@ CONVERSION: dict[str, Any] = DATA["conversion"]
 MARF_LOGIT: float = MARF["logit"]
 REREFERRAL_LOGIT: float = CONVERSION["rereferral_logit"]
 OTHER_AUTHORITIES: dict[str, Any] = DATA["other_authorities"]
+#: threshold training planted for some agencies: agency, codes, month, conversion_logit, what
+TRAINING: tuple[dict[str, Any], ...] = tuple(dict(t) for t in DATA.get("training") or ())
 
 
 @dataclass
@@ -90,6 +92,16 @@ def conversion_target(ym: str, b: Behaviour) -> float:
         lo, hi = logit(c["rise_from"]), logit(c["rise_to"])
         base = float(sigmoid(lo + (hi - lo) * min(k, c["rise_months"]) / float(c["rise_months"])))
     return float(sigmoid(logit(base) + b.conv_shift))
+
+
+def training_logit(ym: str, codes: np.ndarray) -> np.ndarray:
+    """Per channel (``codes``: each channel's true code), the logit shift of P(referral) from the
+    threshold training planted by the month ``ym`` (0 before an agency's training month)."""
+    shift = np.zeros(len(codes))
+    for t in TRAINING:
+        if months_since(ym, t["month"]) >= 0:
+            shift += np.isin(codes.astype(str), [str(c) for c in t["codes"]]) * float(t["conversion_logit"])
+    return shift
 
 
 def marf_shift(ym: str, b: Behaviour) -> float:

@@ -148,7 +148,10 @@ MARKER = config.SYNTHETIC_MARKER
 _CONTACT_HEADER = list(config.CONTACT_COLUMNS)
 _LA_HEADER = list(config.LOOKED_AFTER_COLUMNS)
 
-__all__ = ["DEFAULT_END", "DEFAULT_SEED", "DEFAULT_START", "MARKER", "Chunk", "iter_chunks", "write_extract"]
+__all__ = ["DEFAULT_END", "DEFAULT_SEED", "DEFAULT_START", "MARKER", "Chunk", "iter_chunks", "write_extract",
+           "write_training_example"]
+#: the example training.csv: the agencies and months whose threshold training the extract plants
+TRAINING_EXAMPLE = Path(__file__).with_name("training.csv")
 
 
 def iter_chunks(
@@ -216,3 +219,14 @@ def write_extract(
                  note=f"seed {seed}")
     echo(f"synthetic extract: {n_contacts:,} contact rows, {n_la:,} looked-after rows (not real children)")
     return [contacts_path, la_path, marker]
+
+
+def write_training_example(path: Path | str) -> Path:
+    """Write the example ``training.csv`` (the agencies and months whose threshold training the
+    default extract plants: ``calibration.yml``, ``training``) to ``path``; refuses to overwrite."""
+    path = Path(path)
+    if path.exists():
+        raise HwbKpisError(f"{path} already exists: remove it first (it may be your own training record)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(TRAINING_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    return path

@@ -21,6 +21,7 @@ from hwb_kpis.demo.calibration import (
     Behaviour,
     conversion_target,
     marf_shift,
+    training_logit,
 )
 from hwb_kpis.demo.children import ChildState, NewChildren
 from hwb_kpis.demo.dates import Month
@@ -104,6 +105,8 @@ def decide(rng, month: Month, b: Behaviour, st: ChildState, child: np.ndarray, c
     pending = _pending(rng, month, day)
     x = ch.CONVERSION[chan] + MARF_LOGIT * marf + REREFERRAL_LOGIT * ref_recent + rng.normal(
         0.0, CONVERSION["noise_sd"], ch.N_CHANNELS)[chan]
+    if b.calibrated:  # the planted threshold training (the default authority only)
+        x = x + training_logit(month.label, ch.CODE)[chan]
     referral = _referrals(rng, month, b, x, pending, new, exact)
     split = ch.SPLIT[chan]
     su = rng.random(n)

@@ -27,6 +27,8 @@ from hwb_kpis.kpis.arrays import (
 )
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+#: the columns of the earlier contact that made a contact a repeat, copied as ``earlier_<column>``
+EARLIER_COLUMNS = ("source_code", "source_group", "source_code_recorded", "source_group_recorded")
 
 
 def stable_order(composite: np.ndarray, tiebreak: np.ndarray | None) -> np.ndarray:
@@ -97,14 +99,15 @@ class History:
         n = self.n = len(day)
         if n == 0:
             self.order = self.sizes = self.gap_tnm = self.gap_ref = self.prev_pos = self.gap_prev = _EMPTY
+            self.prev_tnm = _EMPTY
             return
         dd = (day - day.min()).astype(np.int32)  # days fit: the data span less than 5.8 million years
         low = dd * 2 + tnm  # threshold-not-met contacts sort last within a day
         order, ks = _sort_by_child_day(frame, dd, low, tiebreak)
         self.order = order
         self._cut_into_groups(ks, dd[order])
-        self.gap_tnm = self._gap_to_latest_earlier(tnm)
-        self.gap_ref = self._gap_to_latest_earlier(referral)
+        self.gap_tnm, self.prev_tnm = self._latest_earlier(tnm)
+        self.gap_ref, _ = self._latest_earlier(referral)
         same = ~self._new_child
         self.prev_pos = np.where(same, order[self._starts - 1], -1)  # last contact of the previous day
         prev_day = np.empty_like(self._day)
@@ -130,9 +133,9 @@ class History:
         self._starts, self._new_child, self._day = starts, new_child, ds[starts]
         self.sizes = np.diff(np.append(starts, n))
 
-    def _gap_to_latest_earlier(self, flag: np.ndarray) -> np.ndarray:
+    def _latest_earlier(self, flag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per group: days since the latest earlier group of the same child holding a contact
-        with ``flag`` (-1 when none)."""
+        with ``flag`` (-1 when none), and that group's number (-1 when none)."""
         gnum = self._gnum
         flagged = np.logical_or.reduceat(flag[self.order], self._starts)
         prev = np.full(len(gnum), -1, dtype=gnum.dtype)  # latest flagged group strictly before
@@ -140,7 +143,15 @@ class History:
         ok = prev >= self._first_of_child
         gap = self._day - self._day[prev]
         gap[~ok] = -1
-        return gap
+        return gap, np.where(ok, prev, -1)
+
+    def last_row(self, group: np.ndarray) -> np.ndarray:
+        """The frame row of each group's last contact in the sort (-1 for group -1). Within a day
+        threshold-not-met contacts sort last, so the last contact of a group holding one is one."""
+        if self.n == 0:
+            return np.asarray(group, dtype=np.int64)
+        ends = np.append(self._starts[1:], self.n) - 1
+        return np.where(group >= 0, self.order[ends[np.maximum(group, 0)]], -1)
 
     @staticmethod
     def within(gap: np.ndarray, lookback: int) -> np.ndarray:
@@ -163,7 +174,11 @@ def flag_repeats(contacts: pd.DataFrame, lookback_days: int = config.DEFAULT_LOO
       unknown), ``days_since_previous`` (Int64, NA if none): the child's most recent contact on a
       strictly earlier date, whatever its outcome and however long ago. When several contacts
       share that date, a threshold-not-met one is taken (so for a repeat whose previous day made
-      it a repeat, these describe that contact), then the last by ``source_row``.
+      it a repeat, these describe that contact), then the last by ``source_row``;
+    * ``earlier_source_code``, ``earlier_source_group`` (and their ``_recorded`` twins, for the
+      columns the table has; string, NA when not a repeat): the agency of the earlier contact that
+      made it a repeat -- the child's most recent threshold-not-met contact on a strictly earlier
+      date within the window (of several that day, the last by ``source_row``).
     """
     lookback = check_lookback(lookback_days)
     day = contact_days(contacts)
@@ -183,4 +198,9 @@ def flag_repeats(contacts: pd.DataFrame, lookback_days: int = config.DEFAULT_LOO
     days = pd.array(h.per_contact(h.gap_prev), dtype="Int64")
     days[~has_prev] = pd.NA
     out["days_since_previous"] = pd.Series(days, index=contacts.index)
+    earlier = h.per_contact(h.last_row(np.where(h.within(h.gap_tnm, lookback), h.prev_tnm, -1)))
+    for col in EARLIER_COLUMNS:
+        if col in contacts.columns:
+            values = contacts[col].astype("string").array.take(earlier, allow_fill=True)
+            out[f"earlier_{col}"] = pd.Series(values, index=contacts.index)
     return out

@@ -326,6 +326,9 @@ def write_pack(
         written.size = size = publish.folder_size(folder)
         if size > publish.PACK_SIZE_LIMIT:
             echo(f"warning: the pack is {size / 1e6:.1f} MB, over the 10 MB an email attachment allows")
+        agency_pages = options.pack_dir / "agencies"  # `hwb-kpis feedback`'s pages stay with the month
+        if agency_pages.is_dir() and not (folder / "agencies").exists():
+            shutil.copytree(agency_pages, folder / "agencies", symlinks=True)
         with timings.stage("publish"):
             publish.publish(folder, options.pack_dir, echo)
     return written, everything

@@ -69,6 +69,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("link_days", DEFAULT_LINK_DAYS,
               "For an extract without outcomes (Annex A): days after a contact within which a referral of the "
               "child counts it as progressed to referral.", "link_days", cli="--link-days"),
+    Parameter("agency", "police", "The agency of a feedback page: a source group (police) or a source code (3E) "
+              "of reference/feedback.yml.", cli="--agency"),
+    Parameter("shared_file", "", "Set by `hwb-kpis feedback`: the file holding what every agency page of the build "
+              "shares, computed once (empty: the page computes it itself)."),
     Parameter("dfe_dir", "", "Folder of DfE published CSVs for the benchmarking page; empty: the tables shipped "
               "with the package (hwb-kpis dfe update loads a newer download).", cli="--dfe-dir"),
     Parameter("la_code", "E10000002", "The authority's LA code for benchmarking (default E10000002).", cli="--la"),

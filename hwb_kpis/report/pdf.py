@@ -239,9 +239,10 @@ def _css_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def join(folder: Path, contents: PrintPage, parts: Sequence[Printed], document: Document, work: Path) -> Path:
+def join(folder: Path, contents: PrintPage, parts: Sequence[Printed], document: Document, work: Path,
+         name: str = PDF_FILE) -> Path:
     """Print the contents page, put it and ``parts`` (in order) together, stamp every sheet, link
-    the contents to the parts, and write ``folder/pack.pdf``."""
+    the contents to the parts, and write ``folder/<name>`` (``pack.pdf``)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Link
 
@@ -281,8 +282,8 @@ def join(folder: Path, contents: PrintPage, parts: Sequence[Printed], document: 
                 page_index = int(str(target).removeprefix("hwb-part-")) - 1
                 writer.add_annotation(i, Link(rect=(x1 * _PT, height - y2 * _PT, x2 * _PT, height - y1 * _PT),
                                               target_page_index=page_index))
-    target = Path(folder) / PDF_FILE
-    tmp = Path(folder) / f".{PDF_FILE}.tmp"
+    target = Path(folder) / name
+    tmp = Path(folder) / f".{name}.tmp"
     with open(tmp, "wb") as handle:
         writer.write(handle)
     tmp.replace(target)
@@ -376,16 +377,16 @@ class PrintJob:
         """Print ``page`` (rendered in the pack's folder) as soon as the printer is free."""
         self.pages[page.file] = self._submit(print_page, self.folder, page, self.work)
 
-    def finish(self, contents: PrintPage, pages: Sequence[PrintPage], document: Document) -> Path:
+    def finish(self, contents: PrintPage, pages: Sequence[PrintPage], document: Document, name: str = PDF_FILE) -> Path:
         """Wait for ``pages`` (the pack's pages in order, then the glossary) and put the PDF
-        together with the contents page; raises what printing raised."""
+        (``name`` in the folder) together with the contents page; raises what printing raised."""
         for page in pages:
             if page.file not in self.pages:
                 self.add(page)
         printed = [self.pages[p.file].result() for p in pages if p.file != "glossary.html"]
         glossary = [self.pages[p.file].result().page for p in pages if p.file == "glossary.html"]
         parts = _pack_parts(printed, glossary[0] if glossary else None)
-        return self._submit(join, self.folder, contents, parts, document, self.work).result()
+        return self._submit(join, self.folder, contents, parts, document, self.work, name).result()
 
     def close(self) -> None:
         if self.pool is not None:

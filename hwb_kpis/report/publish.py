@@ -45,7 +45,8 @@ def copy_earlier(final: Path, folder: Path, leave_out: list[str]) -> None:
 
 def check_target(final: Path, force: bool) -> None:
     """Refuse to replace an existing pack unless ``force``."""
-    if final.exists() and not force:
+    agencies_only = final.is_dir() and {p.name for p in final.iterdir()} == {"agencies"}  # `hwb-kpis feedback` ran first
+    if final.exists() and not force and not agencies_only:
         raise HwbKpisError(f"{final} already exists: use --force to replace it")
 
 

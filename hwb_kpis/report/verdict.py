@@ -271,3 +271,47 @@ ICON_KEY_INTRO = ("How to read the icons (after NHS England's Making Data Count)
                   "the latest month is a signal of change (H: higher than usual, L: lower than usual; the outline "
                   "says whether that is better, worse or neither); the assurance icon says whether the process, as it "
                   "stands, will meet its target.")
+
+
+# --- before and after a training date (hwb_kpis.report.training) ---------------------------------
+def _pp(v: float) -> str:
+    return f"{abs(v):.0f} percentage point{'' if round(abs(v)) == 1 else 's'}"
+
+
+def _signed_points(v: float) -> str:
+    return f"{v:+.0f}".replace("-", "\u2212")
+
+
+def training_sentence(who: str, when: str, measure_words: str, row: Mapping) -> str:
+    """What the interrupted time series says of one agency and measure around its training date
+    (a row of :func:`hwb_kpis.report.training.fit_training`), in the style guide's words: a change
+    is named ("rose", "fell") only when ``level_named``/``slope_named`` (its 95% interval excludes
+    no change and it survives the false-discovery control); otherwise "no clear change ... consistent
+    with no change". Always with the months it rests on; never a forecast."""
+    status = row.get("status")
+    months = f"{row['n_before']} months before and {row['n_after']} from {when} on"
+    if status == "too few months":
+        return (f"{who}: {measure_words} cannot yet be compared before and after the training in {when}: the "
+                f"comparison needs at least {row['min_before']} months before and {row['min_after']} from it on, and has "
+                f"{months}.")
+    if status != "fitted":
+        return f"{who}: the model of {measure_words} around the training in {when} could not be fitted ({months})."
+    interval = f"95% interval {_signed_points(row['level_pp_low'])} to {_signed_points(row['level_pp_high'])} points"
+    if row["level_named"]:
+        direction = "rose" if row["level_pp"] > 0 else "fell"
+        text = (f"{who}: from {when}, {measure_words} {direction} by about {_pp(row['level_pp'])} against the agencies "
+                f"with no training date ({interval}; {months})")
+    elif row.get("level_excludes"):
+        text = (f"{who}: {measure_words} from {when} differed from the agencies with no training date by about "
+                f"{_signed_points(row['level_pp'])} percentage points ({interval}; {months}), but with several agencies "
+                "compared this could be chance: it does not survive the control of false discoveries, so it is "
+                "not called a change")
+    else:
+        text = (f"{who}: no clear change in {measure_words} from {when} against the agencies with no training date "
+                f"(about {_signed_points(row['level_pp'])} percentage points, {interval}; consistent with no change; "
+                f"{months})")
+    if row["slope_named"]:
+        way = "rising" if row["slope_odds_ratio"] > 1 else "falling"
+        text += (f"; its monthly trend turned {way} (odds {abs(row['slope_odds_ratio'] - 1):.0%} a month "
+                 f"{'higher' if row['slope_odds_ratio'] > 1 else 'lower'})")
+    return text + ". This describes the months observed; it is not a forecast, and a change is not proof the training caused it."

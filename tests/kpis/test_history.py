@@ -172,3 +172,52 @@ def test_stable_order_breaks_ties_by_the_tiebreak_only():
     assert stable_order(composite, None).tolist() == [1, 2, 4, 3, 0]  # ties keep row order
     assert stable_order(composite, np.array([0, 9, 5, 0, 7])).tolist() == [2, 4, 1, 3, 0]
     assert stable_order(np.array([1, 2, 2]), None).tolist() == [0, 1, 2]  # already sorted: free
+
+
+def test_earlier_contact_agency_is_the_latest_threshold_not_met_contact_in_the_window():
+    c = make_contacts([
+        ("a", "2015-01-01", "nfa", "2A"),        # school contact, threshold not met
+        ("a", "2015-02-01", "referral", "6"),    # police: a repeat made by the school contact
+        ("a", "2015-03-01", "nfa", "3E"),        # A&E: a repeat (school still the latest NFA-type)
+        ("a", "2015-04-01", "advice", "3A"),     # GP: a repeat made by the A&E contact
+        ("b", "2015-01-01", "referral", "6"),    # earlier referral: no repeat, no earlier agency
+        ("b", "2015-02-01", "nfa", "2A"),
+        ("c", "2014-01-01", "nfa", "2A"), ("c", "2015-06-01", "nfa", "6"),  # outside the window
+    ])
+    f = kpis.flag_repeats(c)
+    assert f["is_repeat"].tolist() == [False, True, True, True, False, False, False, False]
+    assert f["earlier_source_code"].tolist()[1:4] == ["2A", "2A", "3E"]
+    assert f["earlier_source_group"].tolist()[1:4] == ["schools", "schools", "health"]
+    assert f["earlier_source_group"].isna().tolist() == [True, False, False, False, True, True, True, True]
+    assert f["earlier_source_group_recorded"].tolist()[3] == "health"
+
+
+def test_earlier_contact_agency_same_day_prefers_the_threshold_not_met_contact():
+    c = make_contacts([
+        ("a", "2015-01-01", "nfa", "2A"), ("a", "2015-01-01", "referral", "6"),
+        ("a", "2015-01-05", "nfa", "3A"),
+    ])
+    c["source_row"] = [5, 9, 10]  # the police referral was entered later the same day
+    f = kpis.flag_repeats(c)
+    assert f["earlier_source_code"].iloc[2] == "2A"
+
+
+def test_earlier_contact_agency_matches_brute_force():
+    rng = np.random.default_rng(11)
+    n = 500
+    child = rng.integers(0, 30, n)
+    day = rng.integers(0, 600, n)
+    outcome = np.array(["referral", "nfa", "advice", "early_help", "pending"])[rng.integers(0, 5, n)]
+    code = np.array(["2A", "3A", "3E", "6", "1A"])[rng.integers(0, 5, n)]
+    c = make_contacts([(f"k{k}", pd.Timestamp("2014-01-01") + pd.Timedelta(days=int(d)), o, s)
+                       for k, d, o, s in zip(child, day, outcome, code, strict=True)])
+    f = kpis.flag_repeats(c, lookback_days=150)
+    tnm = np.isin(outcome, ["nfa", "advice", "early_help"])
+    for i in range(n):
+        cand = np.flatnonzero((child == child[i]) & tnm & (day < day[i]) & (day >= day[i] - 150))
+        got = f["earlier_source_code"].iloc[i]
+        if len(cand) == 0:
+            assert pd.isna(got)
+            continue
+        latest = cand[day[cand] == day[cand].max()]
+        assert got == code[latest[np.argmax(c["source_row"].to_numpy()[latest])]]

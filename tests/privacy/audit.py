@@ -122,11 +122,15 @@ def parse_page(name: str, html: str) -> Page:
     return Page(name, parser.tables, parser.texts)
 
 
-def read_pack(folder: Path, *, files: bool = True) -> dict[str, str]:
-    """Every HTML page of a built pack, by file name, and (``files``) its KPI file ``kpis.csv``."""
+def read_pack(folder: Path, *, files: bool = True, agencies: bool = False) -> dict[str, str]:
+    """Every HTML page of a built pack, by file name, (``files``) its KPI file ``kpis.csv`` and
+    (``agencies``) the agency feedback pages, as ``agencies/<name>.html``."""
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(folder).glob("*.html"))}
     if files and (Path(folder) / KPI_FILE).is_file():
         pages[KPI_FILE] = (Path(folder) / KPI_FILE).read_text(encoding="utf-8")
+    if agencies:
+        pages.update({f"agencies/{p.name}": p.read_text(encoding="utf-8")
+                      for p in sorted((Path(folder) / "agencies").glob("*.html"))})
     return pages
 
 
@@ -664,6 +668,111 @@ def _unknown_tables(attack: Attack, page: Page, known: set[int]) -> None:
                     attack.problems.append(f"{page.name}: table with {table.header[:3]} prints {row[c]} in {name!r}")
 
 
+# --- the agency feedback pages and the board's flow of repeats (issue 20) ------------------------
+
+#: the board pack's names of the groups (hwb_kpis.report.labels), as a reader reads them
+FLOW_TOTAL = "all agencies"
+
+
+def _board_flows(attack: Attack, page: Page, month: str) -> None:
+    """Page 04's flow table: each row and each column adds up to its total."""
+    for table in _find(page, ["earlier contact from"]):
+        later = table.header[1:]
+        for row in table.rows:
+            for name, text in zip(later, row[1:], strict=False):
+                attack.count(("flow", row[0], name, month), text, f"{page.name} flow table, {row[0]} → {name}")
+        earlier = [r[0] for r in table.rows if r[0] != FLOW_TOTAL]
+        inner = [n for n in later if n != FLOW_TOTAL]
+        for e in earlier:
+            attack.total(("flow", e, FLOW_TOTAL, month), [("flow", e, n, month) for n in inner], f"flows after {e}")
+        for n in [*inner, FLOW_TOTAL]:
+            attack.total(("flow", FLOW_TOTAL, n, month), [("flow", e, n, month) for e in earlier], f"flows to {n}")
+
+
+#: the KPI file's name of the count each row of an agency page's headline table gives
+AGENCY_COUNTS = {"Contacts sent": "contacts", "Sent on a MARF": "marf", "Progressed to referral": "referrals",
+                 "Repeat contacts": "repeats"}
+
+
+def _agency_name(page: Page) -> str | None:
+    for text in page.texts:
+        m = re.match(r"Feedback to (.+?): \w+ \d{4}\.?$", text.strip())
+        if m:
+            return m.group(1)
+    return None
+
+
+def _agency(attack: Attack, page: Page, month: str) -> None:
+    """An agency's feedback page: its headline counts (the month's contacts of a health service are
+    page 02's, of health page 00's), its outcomes adding up to its 12 months' contacts, the
+    quality counts within them, and its repeat flows — for a source group, a row and a column of
+    page 04's flow table."""
+    name = _agency_name(page) or page.name
+    slug = page.name.split("/")[-1].removesuffix(".html")
+    code = slug[5:].upper() if slug.startswith("code-") else None
+    a = ("agency", slug)
+    this_contacts = (("code", "recoded", code, month) if code else
+                     ("health", "recoded", month) if slug == "health" else (*a, "contacts", month))
+    year_contacts = ("code12", "recoded", code) if code else (*a, "contacts12")
+    group = None if code else slug.replace("-", "_")  # a source group: its months are in the KPI file
+    year = [shift(month, -k) for k in range(11, -1, -1)]
+    for table in _find(page, ["measure"]):
+        cols = {h: i for i, h in enumerate(table.header)}
+        for row in table.rows:
+            measure = row[0]
+            counted = AGENCY_COUNTS.get(measure)
+            this_key = this_contacts if measure == "Contacts sent" else (*a, measure, month)
+            year_key = year_contacts if measure == "Contacts sent" else (*a, measure, "12m")
+            if group and counted:  # the KPI file's counts of the group: this month's, and the 12 months'
+                this_key = file_key(counted, group, month)
+                attack.total(year_key, [file_key(counted, group, m) for m in year], f"{page.name} {measure} over 12 months")
+            for span, num_key in (("this month", this_key), ("12 months", year_key)):
+                if f"{span}: count" not in cols:
+                    continue
+                where = f"{page.name} {measure}, {span}"
+                attack.count(num_key, row[cols[f"{span}: count"]], where)
+                if measure == "Contacts sent" and span == "this month":
+                    attack.count(("contacts", "all", month), row[cols[f"{span}: all agencies"]], where)
+                    attack.rate_rests(row[cols[f"{span}: rate"]], [num_key, ("contacts", "all", month)], where)
+                    attack.share(num_key, ("contacts", "all", month), row[cols[f"{span}: rate"]], where)
+                else:
+                    attack.rate_rests(row[cols[f"{span}: rate"]], [num_key], where)
+    for table in _find(page, ["what happened", "contacts", "share"]):
+        parts = []
+        for row in table.rows:
+            key = year_contacts if row[0] == "all its contacts" else (*a, "outcome", row[0])
+            attack.count(key, row[1], f"{page.name} outcomes, {row[0]}")
+            if row[0] != "all its contacts":
+                parts.append(key)
+                attack.rate_rests(row[2], [key, year_contacts], f"{page.name} outcomes, {row[0]}")
+                attack.share(key, year_contacts, row[2], f"{page.name} outcome share")
+        attack.total(year_contacts, parts, f"{page.name}: outcomes add up to the contacts")
+    for table in _find(page, ["contacts with", "contacts", "share"]):
+        for row in table.rows:
+            key = (*a, "quality", row[0])
+            attack.count(key, row[1], f"{page.name} quality, {row[0]}")
+            attack.relation({key: 1.0, year_contacts: -1.0}, -math.inf, 0.0, "a part of the contacts")
+            attack.share(key, year_contacts, row[2], f"{page.name} quality share")
+    for table in _find(page, ["agency", "its repeats whose earlier contact came from"]):
+        ins, outs = [], []
+        for row in table.rows:
+            other = row[0]
+            if code:
+                k_in, k_out = (*a, "flow in", other), (*a, "flow out", other)
+            else:
+                k_in, k_out = ("flow", other, name, month), ("flow", name, other, month)
+            attack.count(k_in, row[1], f"{page.name} flows in, {other}")
+            attack.count(k_out, row[2], f"{page.name} flows out, {other}")
+            if other != FLOW_TOTAL:
+                ins.append(k_in)
+                outs.append(k_out)
+            else:
+                total_in, total_out = k_in, k_out
+        if code:
+            attack.total(total_in, ins, f"{page.name} flows in")
+            attack.total(total_out, outs, f"{page.name} flows out")
+
+
 #: counts in running text a reader would take as counts of children or contacts
 _ONE_TO_FOUR = r"(?<![\d.,])([1-4])(?![\d]|[.,]\d)"
 SENTENCE_COUNTS = re.compile(_ONE_TO_FOUR + r" (?:contacts?|children|child|rows?|referrals?|repeat contacts|of [\d,]+)\b|"
@@ -781,6 +890,9 @@ def attack_pack(pages: dict[str, str], month: str) -> list[str]:
             _comparisons(attack, page, month)
         if name.startswith("04_"):
             _per_child(attack, page)
+            _board_flows(attack, page, month)
+        if name.startswith("agencies/") and name != "agencies/index.html":
+            _agency(attack, page, month)
         if name.startswith("05_"):
             _iha(attack, page)
             _delays(attack, page)
@@ -798,7 +910,10 @@ def attack_pack(pages: dict[str, str], month: str) -> list[str]:
 KNOWN = (["Table", "Rows received"], ["table", "raw rows"], ["table", "column", "reason", "rows"],
          ["month", "contacts", "no code recorded"], ["rule", "change"], ["code", "source", "as recorded"],
          ["measure", "as recorded"], ["measure", "this month"], ["code", "source", "this month"],
-         ["month", "children due"], ["repeat contacts in the year", "children"], ["month", "social care getting consent"])
+         ["month", "children due"], ["repeat contacts in the year", "children"], ["month", "social care getting consent"],
+         ["earlier contact from"], ["measure", "this month: count"], ["measure", "12 months: count"],
+         ["what happened", "contacts", "share"], ["contacts with", "contacts", "share"],
+         ["agency", "its repeats whose earlier contact came from"])
 
 
 def _is_known(table: Table) -> bool:

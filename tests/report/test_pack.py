@@ -20,6 +20,9 @@ import pytest
 
 from hwb_kpis.demo import write_extract
 from hwb_kpis.report.build import build_report
+from hwb_kpis.report.feedback_agencies import feedback_agencies
+from hwb_kpis.report.feedback_build import build_feedback
+from hwb_kpis.report.options import ReportOptions
 from tests.privacy.audit import attack_pack, read_pack
 from tests.privacy.extracts import KEY as SMALL_KEY
 from tests.privacy.extracts import SMALL_MONTH, three_contact_extract
@@ -108,8 +111,11 @@ def pack(tmp_path_factory):
                               echo=lambda m: None, parameters=parameters)
         internal = build_report(MONTH, root / "raw", root / "processed", root / "internal", jobs=2,
                                 echo=lambda m: None, internal=True, only=["00_board_summary", "05_iha_timeliness"])
+        feedback = build_feedback(ReportOptions(MONTH, root / "raw", root / "processed", root / "reports", jobs=2),
+                                  echo=lambda m: None, with_pdf=False)  # agencies.pdf: checked on the small pack
     return {"result": result, "internal": internal, "forbidden": forbidden, "dir": root / "reports" / MONTH,
-            "internal_dir": root / "internal" / f"{MONTH}-internal"}
+            "internal_dir": root / "internal" / f"{MONTH}-internal", "feedback": feedback,
+            "processed": root / "processed"}
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +129,9 @@ def small_pack(tmp_path_factory):
         parameters = {"dfe_dir": str(DFE_DIR)} if DFE_DIR.exists() else None
         result = build_report(SMALL_MONTH, raw, root / "processed", root / "reports", jobs=2, echo=lambda m: None,
                               parameters=parameters)
-    return {"result": result, "dir": root / "reports" / SMALL_MONTH}
+        feedback = build_feedback(ReportOptions(SMALL_MONTH, raw, root / "processed", root / "reports", jobs=2),
+                                  ["police", "3C", "housing"], echo=lambda m: None)
+    return {"result": result, "dir": root / "reports" / SMALL_MONTH, "feedback": feedback}
 
 
 def test_every_page_built(pack):
@@ -141,10 +149,10 @@ def test_every_page_built(pack):
 def test_nothing_identifying_reaches_the_pack(pack):
     files = [p for p in pack["dir"].rglob("*") if p.is_file() and p.suffix in (".html", ".ipynb", ".json", ".csv", ".txt")]
     assert any(p.suffix == ".ipynb" for p in files), "executed notebooks are part of the scan"
+    needles = re.compile("|".join(re.escape(n) for n in pack["forbidden"]))  # one pass a file, not one a needle
     for path in files:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for needle in pack["forbidden"]:
-            assert needle not in text, f"{needle!r} found in {path.name}"
+        found = needles.search(path.read_text(encoding="utf-8", errors="replace"))
+        assert found is None, f"{found.group(0)!r} found in {path.name}"
 
 
 def test_every_published_count_follows_the_small_number_rule(pack):
@@ -172,8 +180,14 @@ def test_pages_have_no_code_and_the_pack_is_small(pack):
         assert not re.search(r'class="[^"]*jp-(InputArea|InputPrompt|CodeCell-input)', text), page.name
         assert "from hwb_kpis" not in text and "import pandas" not in text and "Traceback" not in text, page.name
         assert "<script" not in text.lower(), page.name
-    size = sum(p.stat().st_size for p in pack["dir"].rglob("*") if p.is_file())
+    agencies = pack["dir"] / "agencies"
+    size = sum(p.stat().st_size for p in pack["dir"].rglob("*") if p.is_file() and agencies not in p.parents)
     assert size < 10 * 1024 * 1024
+    for page in agencies.glob("*.html"):  # each agency's page is sent on its own
+        assert page.stat().st_size < 2 * 1024 * 1024, page.name
+        text = page.read_text(encoding="utf-8")
+        assert "from hwb_kpis" not in text and "Traceback" not in text and "<script" not in text.lower(), page.name
+    assert not (agencies / "notebooks").exists()
 
 
 def test_real_data_pack_has_no_synthetic_banner_and_internal_pack_says_internal(pack):
@@ -215,3 +229,86 @@ def test_real_data_gets_no_change_or_target_the_package_made_up(pack):
     assert "Proposed change points" not in page  # proposals are for the internal copy
     internal = (pack["internal_dir"] / "00_board_summary.html").read_text(encoding="utf-8")
     assert "Proposed change points (internal copy only)" in internal and "declare it in changes.yml" in internal
+
+
+# --- the agency feedback pages (issue 20) ------------------------------------------------------------
+
+
+def test_one_feedback_page_per_agency_and_an_index(pack):
+    feedback = pack["feedback"]
+    assert feedback.failed == [], [(p.name, p.error) for p in feedback.pages if not p.ok]
+    folder = pack["dir"] / "agencies"
+    names = sorted(p.stem for p in folder.glob("*.html"))
+    assert names == sorted([a.slug for a in feedback_agencies()] + ["index"])
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    for a in feedback_agencies():
+        assert f'href="{a.slug}.html"' in index
+    assert "individual" not in names and "anonymous" not in names
+    assert (pack["dir"] / "00_board_summary.html").exists()  # beside the board pack, which it leaves alone
+    assert not list(folder.glob(".*")), "the build's shared file and work folders are not published"
+
+
+def _headline(page: Path) -> dict[str, list[str]]:
+    table = next(t for t in tables_of(page) if t["rows"][0][:2] == ["measure", "this month: count"])
+    return {row[0]: row for row in table["rows"][1:]}
+
+
+@pytest.mark.parametrize("slug,group", [("police", "police"), ("schools", "schools"), ("code-3e", "code:3E")])
+def test_each_feedback_page_gives_the_kpis_of_its_group(pack, slug, group):
+    """The page's counts this month and over 12 months are `hwb-kpis kpis` for that group."""
+    from hwb_kpis import kpis
+    from hwb_kpis.kpis.agency_kpis import code_kpi_rows
+
+    tables = kpis.load_processed(pack["processed"])
+    table = kpis.kpi_table(tables)
+    table = table[table["period"] == "month"]
+    if group.startswith("code:"):
+        table = pd.concat([table, code_kpi_rows(tables["contacts"])], ignore_index=True)
+    rows = _headline(pack["dir"] / "agencies" / f"{slug}.html")
+    year = [str(p) for p in pd.period_range("2014-12", MONTH, freq="M")]
+    checked = 0
+    for label, kpi in (("Contacts sent", "contacts"), ("Sent on a MARF", "marf"), ("Progressed to referral", "conversion"),
+                       ("Repeat contacts", "repeat_contacts")):
+        cells = table[(table["kpi"] == kpi) & (table["group"] == group)]
+        month = int(cells.loc[cells["month"] == MONTH, "numerator"].sum())
+        twelve = int(cells.loc[cells["month"].isin(year), "numerator"].sum())
+        for shown, expected in ((rows[label][1], month), (rows[label][4], twelve)):
+            if shown not in ("<5", "c"):
+                assert int(shown.replace(",", "")) == expected, (slug, label, shown, expected)
+                checked += 1
+    assert checked >= 6
+
+
+def test_the_board_pack_and_the_agency_pages_withstand_the_audit_together(pack):
+    """Every hidden count stays within its band given the board pack and all agency pages: the
+    same count on an agency page and in the board pack is printed the same way, and an agency's
+    repeat flows (a row and a column of page 04's table) give nothing away."""
+    pages = read_pack(pack["dir"], agencies=True)
+    assert sum(name.startswith("agencies/") for name in pages) == len(feedback_agencies()) + 1
+    assert attack_pack(pages, MONTH) == []
+
+
+def test_the_agency_pages_are_printed_into_one_pdf_linked_from_their_index(small_pack):
+    feedback = small_pack["feedback"]
+    if feedback.pdf_problem:
+        pytest.skip(f"no PDF on this machine: {feedback.pdf_problem}")
+    from pypdf import PdfReader
+
+    folder = small_pack["dir"] / "agencies"
+    assert feedback.pdf_path == folder / "agencies.pdf"
+    assert 'href="agencies.pdf"' in (folder / "index.html").read_text(encoding="utf-8")
+    reader = PdfReader(feedback.pdf_path)
+    text = " ".join(sheet.extract_text() or "" for sheet in reader.pages)
+    titles = [p.title for p in feedback.pages if p.ok]
+    assert len(titles) == 3 and len(reader.pages) > len(titles)  # a contents page, then each page
+    for title in titles:  # in the contents and on the page itself
+        assert text.count(title) >= 2, title
+
+
+def test_agency_pages_of_a_month_of_3_contacts(small_pack):
+    """A month of 3 contacts: each agency's page builds (a short page of 12-month totals where the
+    agency sent few contacts) and the audit finds nothing."""
+    assert small_pack["feedback"].failed == [], [(p.name, p.error) for p in small_pack["feedback"].pages if not p.ok]
+    pages = read_pack(small_pack["dir"], agencies=True)
+    assert {"agencies/police.html", "agencies/code-3c.html", "agencies/housing.html"} <= set(pages)
+    assert attack_pack(pages, SMALL_MONTH) == []

@@ -26,11 +26,11 @@ def _declared(path: Path) -> dict:
 
 def test_names_required_standard_and_extra() -> None:
     assert parameters.NAMES == {"month", "processed_dir", "raw_dir", "view", "as_of", "lookback_days",
-                                "iha_limit", "internal", "reports_dir", "settings_dir", "maturing_share", "link_days",
-                                "dfe_dir", "la_code", "comparators"}
+                                "iha_limit", "internal", "reports_dir", "settings_dir", "maturing_share", "link_days", "agency",
+                                "shared_file", "dfe_dir", "la_code", "comparators"}
     assert parameters.REQUIRED == ("month", "processed_dir")
     assert set(parameters.STANDARD) | set(parameters.EXTRA) == parameters.NAMES
-    assert parameters.EXTRA == ("dfe_dir", "la_code", "comparators")
+    assert parameters.EXTRA == ("agency", "shared_file", "dfe_dir", "la_code", "comparators")
     assert parameters.DEFAULTS["month"] == DEFAULT_MONTH and parameters.DEFAULTS["internal"] is False
     assert parameters.parameter("view").choices == VIEWS and parameters.parameter("iha_limit").choices == IHA_LIMITS
     assert all(parameters.HELP[name] for name in parameters.NAMES)
@@ -64,6 +64,12 @@ def test_cli_report_options_are_the_parameters() -> None:
 
     options = {p.opts[0]: p for p in typer.main.get_command(app).commands["report"].params}
     for p in parameters.PARAMETERS:
+        if p.name == "agency":  # the feedback page's agency: `hwb-kpis feedback --agency`
+            assert "--agency" in {q.opts[0] for q in typer.main.get_command(app).commands["feedback"].params}
+            continue
+        if p.name == "shared_file":  # set by the feedback build for its own pages, never by hand
+            assert not p.cli
+            continue
         assert options[p.cli].help == p.help, p.name
         if p.option and p.name not in ("processed_dir", "raw_dir", "reports_dir", "settings_dir"):  # the CLI's folders are the project's
             default = options[p.cli].default

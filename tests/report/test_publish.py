@@ -115,3 +115,13 @@ def test_check_target_needs_force_for_an_existing_pack(tmp_path: Path) -> None:
     publish.check_target(tmp_path / MONTH, force=True)
     with pytest.raises(HwbKpisError, match="already exists: use --force"):
         publish.check_target(tmp_path / MONTH, force=False)
+
+
+def test_a_month_holding_only_the_agency_pages_is_not_a_pack_to_protect(tmp_path):
+    check_target = publish.check_target
+    month = tmp_path / "2015-11"
+    (month / "agencies").mkdir(parents=True)
+    check_target(month, force=False)  # `hwb-kpis feedback` ran before `hwb-kpis report`
+    (month / "index.html").write_text("x", encoding="utf-8")
+    with pytest.raises(HwbKpisError):
+        check_target(month, force=False)

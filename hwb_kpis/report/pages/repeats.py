@@ -14,14 +14,14 @@ import pandas as pd
 from hwb_kpis import coding, config, kpis, stats
 from hwb_kpis.privacy.disclosure import Decisions, chart_values, hidden_points_note
 from hwb_kpis.privacy.secondary import Ledger
-from hwb_kpis.report import agencies, display, plots, recontact_findings, trends
+from hwb_kpis.report import agencies, display, plots, recontact_findings, repeat_flows, trends
 from hwb_kpis.report.comparisons import compare_periods, comparison_sentence
 from hwb_kpis.report.kpi_charts import series
 from hwb_kpis.report.kpi_verdicts import Verdict
 from hwb_kpis.report.labels import group_label
 from hwb_kpis.report.pages.base import BasePage, PageData, load_data, needs
 from hwb_kpis.report.verdict import NOT_JUDGED
-from hwb_kpis.report.words import join_words, month_name, percent, shift_month
+from hwb_kpis.report.words import join_words, month_name, percent
 
 KPI = "repeat_contacts"
 #: the terms of the Cox model of time to re-contact: term -> column of the episodes
@@ -174,8 +174,9 @@ class RepeatsPage(BasePage):
 
     @property
     def last_year(self) -> pd.DataFrame:
-        """:attr:`modelled` over the 12 months to the latest judged month."""
-        return self.modelled[self.modelled["month"] >= shift_month(self.judged_month, -11)]
+        """:attr:`modelled` over the 12 months to the latest judged month: the months every flow
+        table counts (:func:`hwb_kpis.report.repeat_flows.flow_contacts`, the agency pages' too)."""
+        return repeat_flows.flow_contacts(self.modelled, self.kpi_df, self.judged_month)
 
     # --- the repeat rate month by month -------------------------------------------------------
     @cached_property
@@ -387,6 +388,38 @@ class RepeatsPage(BasePage):
     @needs(KPI, quiet=True)
     def comeback_sentence(self) -> str:
         return km_sentence(stats.km_recontact(self.episodes))
+
+    # --- which agency made the earlier contact ------------------------------------------------
+    @cached_property
+    def flows(self) -> pd.DataFrame:
+        """Repeats of the last 12 months by the agency of the earlier contact and of the repeat."""
+        return repeat_flows.repeat_flows(self.last_year, self.group_col)
+
+    @cached_property
+    def _flows_published(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        plan = repeat_flows.flows_plan(self.flows, self.judged_month, internal=self.internal)
+        return repeat_flows.published_flows(self.flows, self.judged_month, plan)
+
+    @property
+    @needs(KPI)
+    def flows_table(self) -> pd.DataFrame:
+        """The agency-to-agency flow of repeats (rows: earlier contact; columns: the repeat)."""
+        if self.flows.empty:
+            return display.declare_counts(pd.DataFrame({"earlier contact from": []}), [])
+        table = repeat_flows.labelled(self._flows_published[0])
+        return display.declare_counts(table, [c for c in table.columns if c != "earlier contact from"])
+
+    @needs(KPI, quiet=True)
+    def flows_figure(self):
+        """The flow as a heat map of each row's shares (a hidden count is not drawn)."""
+        shares = repeat_flows.row_shares(self.flows, self._flows_published[1])
+        return repeat_flows.flow_heatmap(shares, title=f"Which agency made the earlier contact: repeats in the 12 "
+                                                       f"months to {month_name(self.judged_month)}", as_of=self.as_of_text)
+
+    @property
+    @needs(KPI, quiet=True)
+    def flows_sentence(self) -> str:
+        return repeat_flows.flows_sentence(self.flows, self._flows_published[1], self.judged_month)
 
     # --- children with the most repeats -------------------------------------------------------
     @cached_property

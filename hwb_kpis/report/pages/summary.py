@@ -108,11 +108,11 @@ class SummaryPage(BasePage):
     """What page 00 shows, section by section."""
 
     def __init__(self, data: PageData, *, view: str, lookback_days: int, iha_limit: str,
-                 reports_dir=None) -> None:
+                 reports_dir=None, settings_dir=None) -> None:
         super().__init__(data)
         self.reports_dir = reports_dir
         self.iha_limit = iha_limit
-        self.lookback_days = lookback_days
+        self.view, self.lookback_days, self.settings_dir = view, lookback_days, settings_dir
         self.kpi_df = data.kpis(view=view, as_of=data.as_of, lookback_days=lookback_days, iha_limit=iha_limit)
         self.iha = data.iha(iha_limit)
         #: the measures of the board report, then (for an extract listing referrals) the referral
@@ -313,6 +313,20 @@ class SummaryPage(BasePage):
                                            + month_name(judged)))
 
     @property
+    @needs("conversion", quiet=True)
+    def training_answer(self) -> list[str]:
+        """Recommendation 2, continued: whether the agencies' threshold training (training.csv)
+        changed their conversion and repeat rates (:func:`hwb_kpis.report.training.board_sentences`)."""
+        from hwb_kpis.report import training
+
+        conversion = self.verdicts.get(("conversion", "all"))
+        maturing = list(conversion.maturing["month"]) if conversion is not None else []
+        settings_dir = self.settings_dir if self.settings_dir is not None else config.default_settings_dir()
+        return training.board_sentences(self.data.contacts, view=self.view, month=self.month,
+                                        settings_dir=settings_dir, synthetic=bool(self.data.summary.get("synthetic")),
+                                        lookback_days=self.lookback_days, exclude_months=maturing)
+
+    @property
     @needs("contacts")
     def feedback_answer(self) -> str:
         """Recommendation 3: how complete what agencies send is."""
@@ -329,5 +343,5 @@ def load(month: str = config.DEFAULT_MONTH, processed_dir=None, raw_dir=None, vi
     data = load_data(month, processed_dir, raw_dir, as_of=as_of, internal=internal, view=view, settings_dir=settings_dir,
                      maturing_share=maturing_share, link_days=link_days)
     return SummaryPage(data, view=view, lookback_days=lookback_days, iha_limit=iha_limit,
-                       reports_dir=reports_dir or config.default_reports_dir())
+                       reports_dir=reports_dir or config.default_reports_dir(), settings_dir=settings_dir)
 

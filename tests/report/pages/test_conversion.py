@@ -21,8 +21,8 @@ def test_the_conversion_page_builds_on_the_default_data(page):
     maturing, judged, pending = page.comparison_sentences
     assert maturing.startswith("**Contacts progressed to referral** in November 2015: 58%")
     assert "still maturing" in maturing and "up " not in maturing
-    assert judged.startswith("**Contacts progressed to referral** in October 2015: 56%")
-    assert pending.startswith("**Contacts still awaiting a decision** in November 2015: 15%")
+    assert judged.startswith("**Contacts progressed to referral** in October 2015: 57%")
+    assert pending.startswith("**Contacts still awaiting a decision** in November 2015: 17%")
     assert "The share progressed to referral rose from November 2014 to October 2015" in page.trend_sentence
     assert set(page.fluctuation["verdict"]) <= {"varies beyond chance", "within chance"}
     assert list(page.fluctuation_table.columns) == ["agency", "referrals", "decided contacts", "progressed", "verdict"]
