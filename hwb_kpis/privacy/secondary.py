@@ -147,13 +147,16 @@ class Ledger:
 
     # --- deciding ---------------------------------------------------------------------------------
 
-    def protect(self, *, internal: bool = False) -> Decisions:
+    def protect(self, *, internal: bool = False, hidden: Mapping[Key, str] | None = None) -> Decisions:
         """The statuses of every count: primary suppression, then complementary suppression until
-        no hidden count can be narrowed below its band (see the module docstring)."""
+        no hidden count can be narrowed below its band (see the module docstring). ``hidden``:
+        published counts that start hidden (``small`` or ``withheld``) as another publication
+        already hides them — a page planned after the board pack keeps the pack's ``c``."""
         if internal:
             return Decisions({k: SHOWN for k in self.values}, self.values, internal=True)
         status = {k: (SMALL if is_small(v) else SHOWN) if self.published[k] else UNPUBLISHED
                   for k, v in self.values.items()}
+        status.update({k: s for k, s in (hidden or {}).items() if k in status and s in (SMALL, WITHHELD)})
         solver = _Solver(self, status)
         solver.run()
         return Decisions({k: s for k, s in status.items() if s != UNPUBLISHED},

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hwb_kpis.privacy.disclosure import SHOWN, SMALL, WITHHELD, Decisions, is_small
+from hwb_kpis.privacy.disclosure import SHOWN, Decisions
 from hwb_kpis.privacy.secondary import Ledger
 from hwb_kpis.report import published, repeat_flows
 
@@ -84,18 +84,7 @@ def _pack_months(ledger: Ledger, page: FeedbackPage, pack: Decisions) -> dict:
 def _protect(ledger: Ledger, forced: dict, *, internal: bool) -> Decisions:
     """:meth:`Ledger.protect`, with the counts of ``forced`` starting hidden as the board pack
     hides them (a month the pack withholds as a complement stays as wide as its band here too)."""
-    if internal or not forced:
-        return ledger.protect(internal=internal)
-    from hwb_kpis.privacy import secondary
-
-    status = {k: (SMALL if is_small(v) else SHOWN) if ledger.published[k] else secondary.UNPUBLISHED
-              for k, v in ledger.values.items()}
-    status.update({k: s for k, s in forced.items() if k in status and s in (SMALL, WITHHELD)})
-    solver = secondary._Solver(ledger, status)
-    solver.run()
-    return Decisions({k: v for k, v in status.items() if v != secondary.UNPUBLISHED},
-                     {k: v for k, v in ledger.values.items() if status[k] != secondary.UNPUBLISHED},
-                     unresolved=sorted(solver.unresolved, key=secondary._order))
+    return ledger.protect(internal=internal, hidden=forced)
 
 
 def _outcomes(ledger: Ledger, page: FeedbackPage) -> None:

@@ -154,3 +154,20 @@ def test_a_program_presolve_calls_infeasible_is_solved_again_without_presolve(mo
     decisions = ledger.protect()
     assert decisions.status(("a",), 2) == "small" and decisions.status(("b",), 40) == "withheld"
     assert {"presolve": False} in calls
+
+
+def test_a_count_another_publication_hides_starts_hidden():
+    """``hidden``: a count the board pack withholds as c stays hidden, and what would give it
+    away is withheld too (here a + b = total with a hidden: b must go)."""
+    from hwb_kpis.privacy.disclosure import SHOWN, WITHHELD
+    from hwb_kpis.privacy.secondary import Ledger
+
+    ledger = Ledger()
+    ledger.count("a", 40)
+    ledger.count("b", 60)
+    ledger.count("total", 100, margin=True)
+    ledger.total("total", ["a", "b"])
+    assert ledger.protect().status("a") == SHOWN
+    decisions = ledger.protect(hidden={"a": WITHHELD})
+    assert decisions.status("a") == WITHHELD
+    assert WITHHELD in {decisions.status("b"), decisions.status("total")}
