@@ -73,6 +73,13 @@ def test_committed_without_outputs(notebook):
             assert cell.get("execution_count") is None, f"{path.name} cell {i} has an execution count"
 
 
+def test_every_cell_has_an_id(notebook):
+    """nbformat 4.5 cells carry an id (a cell without one is a warning today, an error later)."""
+    path, nb = notebook
+    missing = [i for i, cell in enumerate(nb["cells"]) if not cell.get("id")]
+    assert not missing, f"{path.name}: cells {missing} have no id (nbformat.validator.normalize adds them)"
+
+
 def test_kernelspec_kept(notebook):
     path, nb = notebook
     spec = nb.get("metadata", {}).get("kernelspec")
