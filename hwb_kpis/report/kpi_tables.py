@@ -64,12 +64,11 @@ def published_kpis(kpi_df: pd.DataFrame, month: str, *, internal: bool = False, 
 def _published_row(decisions: Decisions, keys, numerator, denominator, rate) -> tuple:
     """One KPI row's (numerator, denominator, rate) as published: a count as a whole number, ``<5``
     or ``c``; the rate ``*`` unless both counts are shown."""
-    out = []
-    for key, value in zip(keys, (numerator, denominator), strict=True):
-        status = decisions.status(key, value)
-        out.append(value if status == disclosure.SHOWN else decisions.cell(key, value))
-    ok = all(decisions.status(k, v) == disclosure.SHOWN for k, v in zip(keys, (numerator, denominator), strict=True))
-    return out[0], out[1], rate if ok or pd.isna(rate) else disclosure.SUPPRESSED_RATE
+    values = (numerator, denominator)
+    statuses = [decisions.status(k, v) for k, v in zip(keys, values, strict=True)]
+    counts = [v if s == disclosure.SHOWN else decisions.cell(k, v) for k, v, s in zip(keys, values, statuses, strict=True)]
+    shown = all(s == disclosure.SHOWN for s in statuses)
+    return counts[0], counts[1], rate if shown or pd.isna(rate) else disclosure.SUPPRESSED_RATE
 
 
 def write_pack_kpis(published: pd.DataFrame | None, folder: Path, *, month: str, summary: Mapping[str, Any],
