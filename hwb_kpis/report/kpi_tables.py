@@ -40,10 +40,7 @@ def published_kpis(kpi_df: pd.DataFrame, month: str, *, internal: bool = False, 
     pack's KPI files (``kpis.csv``, the KPI sheet of ``kpis.xlsx``) meet disclosure control."""
     from hwb_kpis.report import published as plan
 
-    rows = kpi_df
-    if "period" in rows.columns:
-        rows = rows[rows["period"] == "month"]
-    rows = rows[rows["month"].astype(str) <= str(month)]
+    rows = plan.monthly_rows(kpi_df, month)
     table = pd.DataFrame({c: rows[c].astype("object").to_numpy() for c in COLUMNS})
     table["kpi"], table["group"], table["month"] = (table[c].astype(str) for c in ("kpi", "group", "month"))
     shown = table.copy()

@@ -442,6 +442,12 @@ def iha_ledger(frames: Mapping[str, pd.DataFrame], month: str, ledger: Ledger | 
 # --- the KPI files --------------------------------------------------------------------------------
 
 
+def monthly_rows(kpi_df: pd.DataFrame, month: str) -> pd.DataFrame:
+    """The monthly rows of a KPI table up to ``month`` (what the pack's KPI files and pages show)."""
+    rows = kpi_df[kpi_df["period"] == "month"] if "period" in kpi_df.columns else kpi_df
+    return rows[rows["month"].astype(str) <= str(month)]
+
+
 def kpis_ledger(kpi_df: pd.DataFrame, month: str, *, view: str = config.DEFAULT_VIEW,
                 limit: str = config.DEFAULT_IHA_LIMIT, ledger: Ledger | None = None) -> Ledger:
     """The kpis family: every count of the pack's KPI files (``kpis.csv`` and the KPI sheet of
@@ -451,10 +457,7 @@ def kpis_ledger(kpi_df: pd.DataFrame, month: str, *, view: str = config.DEFAULT_
     their group, ``decided = contacts − pending``). Its counts are the pages' counts too, so one
     plan decides both, and a count a page withholds is withheld in the files."""
     ledger = ledger or Ledger()
-    rows = kpi_df
-    if "period" in rows.columns:
-        rows = rows[rows["period"] == "month"]
-    rows = rows[rows["month"].astype(str) <= str(month)]
+    rows = monthly_rows(kpi_df, month)
     cells: dict[Key, tuple[str, str, str]] = {}
     for kpi, group, m, numerator, denominator in zip(rows["kpi"].astype(str), rows["group"].astype(str),
                                                       rows["month"].astype(str), rows["numerator"],
@@ -607,7 +610,7 @@ _PLANS: dict[tuple, Decisions] = {}
 
 def pack_plan(tables: Mapping[str, Any], month: str, *, view: str = config.DEFAULT_VIEW, as_of=None,
               processed_dir: Path | None = None, lookback_days: int | None = None, iha_limit: str | None = None,
-              internal: bool = False, keep: bool = True) -> Decisions:
+              internal: bool = False) -> Decisions:
     """The disclosure decisions of the pack for ``month``: one plan over every count the pages
     and the KPI files publish (see the module docstring). A build makes it once, before any page
     runs, and keeps it in the processed folder (:func:`save_plan`); each page reads it from there
@@ -628,7 +631,7 @@ def pack_plan(tables: Mapping[str, Any], month: str, *, view: str = config.DEFAU
         decisions = load_plan(folder, inputs, any_lookback=lookback_days is None, any_limit=iha_limit is None)
     if decisions is None:
         decisions = plan_ledger(tables, inputs, processed_dir=folder).protect()
-        if folder is not None and keep:
+        if folder is not None:
             try:
                 save_plan(decisions, folder, inputs)
             except OSError:  # a read-only processed folder: the page still has its plan

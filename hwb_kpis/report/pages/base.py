@@ -119,8 +119,7 @@ class PageData:
     def kpis(self, **options) -> pd.DataFrame:
         """:func:`hwb_kpis.kpis.kpi_table` (``options``: view, as_of, lookback_days, iha_limit),
         monthly rows up to the page's month."""
-        kpi_df = kpis.kpi_table(dict(self.tables), **options)
-        return kpi_df[(kpi_df["period"] == "month") & (kpi_df["month"] <= self.month)]
+        return published.monthly_rows(kpis.kpi_table(dict(self.tables), **options), self.month)
 
     def iha(self, limit: str) -> pd.DataFrame:
         """IHA timeliness by cohort month (:func:`hwb_kpis.kpis.iha_within`) judged as at the page's
