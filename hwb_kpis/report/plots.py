@@ -90,16 +90,48 @@ def _figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] | No
 
 
 def _finish(fig: Figure, title: str, note: str | None, as_of: str | None) -> Figure:
-    """Finding-as-title at the top left, source/date note under the plot (the house style saves
-    with a tight bounding box, which takes in the note)."""
-    st = fig.suptitle(title, fontsize=12, fontweight="bold")  # default position: layout makes room
+    """Finding-as-title at the top left, source/date note at the bottom left. Both are the
+    figure's own title and x label (``suptitle``, ``supxlabel``), which the constrained layout
+    makes room for, so the chart is whole inside its figure: :func:`figure_png` draws it once,
+    with no tight-bounding-box pass (a chart with a shared x label puts it on its axes)."""
+    width = fig.get_figwidth() - _TEXT_MARGIN
+    st = fig.suptitle(wrapped(title, width, 12, "bold"), fontsize=12, fontweight="bold")  # layout makes room
     st.set_x(0.01)
     st.set_horizontalalignment("left")
     parts = [note or DEFAULT_NOTE]
     if as_of:
         parts.append(f"Data to {as_of}.")
-    fig.text(0.01, -0.01, " ".join(parts), ha="left", va="top", fontsize=8, color=NOTE_COLOUR)
+    fig.supxlabel(wrapped(" ".join(parts), width, 8), x=0.01, ha="left", fontsize=8, color=NOTE_COLOUR)
     return fig
+
+
+#: inches of a figure's width a title or note does not use (the left offset and the layout's pads)
+_TEXT_MARGIN = 0.25
+
+
+def wrapped(text: str, width: float, size: float, weight: str = "normal") -> str:
+    """``text`` broken between words into lines no wider than ``width`` inches in the house font
+    at ``size`` points (measured, with 5% to spare for hinting); unchanged when it fits. A title
+    or note is part of the figure, which is not widened to take in a long one."""
+    import textwrap
+
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    prop = FontProperties(size=size, weight=weight)
+
+    def inches(line: str) -> float:
+        return text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0] / 72 / 0.95
+
+    full = inches(text)
+    if full <= width or not text.strip():
+        return text
+    chars = max(10, int(len(text) * width / full))
+    while True:
+        lines = textwrap.wrap(text, chars, break_long_words=False)
+        if chars <= 10 or all(inches(line) <= width for line in lines):
+            return "\n".join(lines)
+        chars -= max(1, chars // 20)
 
 
 #: what a chart says in place of points when there are none to draw
@@ -406,7 +438,8 @@ def small_multiples(
         _month_axis(axes[0, 0], _x_values(df[x]), max_ticks=4)  # shared x axes share the ticker
     for j in range(len(groups), nrows * ncols):
         axes[j // ncols, j % ncols].set_visible(False)
-    fig.supxlabel(x_label, fontsize=10)
+    bottom_left = axes[(len(groups) - 1) // ncols, 0]  # the lowest panel of the first column
+    bottom_left.set_xlabel(x_label, fontsize=10)
     fig.supylabel(y_label, fontsize=10)
     return chart_data.attach(_finish(fig, title, note, as_of),
                              chart_data.small_multiples(df, x=x, y=y, group=group, percent=percent))
@@ -597,10 +630,24 @@ def benchmark_figure(summary: pd.DataFrame, *, highlight_year: int | None = None
 
 
 def figure_png(fig: Figure, *, dpi: int = DPI) -> bytes:
-    """PNG bytes of a figure at ``dpi`` (100 keeps the e-mailed pack small), cropped to what is
-    drawn (the source note sits below the axes)."""
+    """PNG bytes of a figure at ``dpi`` (100 keeps the e-mailed pack small): laid out and drawn
+    once by Agg (``savefig`` would lay it out, draw it again and measure it a third time for a
+    tight crop, which a house-style chart does not need: :func:`_finish` keeps its title and
+    note inside the figure) and saved opaque, as RGB (the pages are white; a PNG without an
+    alpha channel is smaller and prints without the soft mask a PDF needs for one)."""
     import io
 
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = FigureCanvasAgg(fig)
+    kept = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
+    finally:
+        fig.set_dpi(kept)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    Image.fromarray(np.ascontiguousarray(rgba[..., :3]), mode="RGB").save(buffer, format="png", dpi=(dpi, dpi))
     return buffer.getvalue()

@@ -89,8 +89,8 @@ def flow_heatmap(shares: pd.DataFrame, *, title: str, as_of: str | None = None, 
     its repeats; NaN for a cell not shown): darker = more of the row's repeats."""
     plots.apply_house_style()
     n_rows, n_cols = shares.shape
-    fig = Figure(figsize=(max(6.0, 0.75 * n_cols + 2.5), max(3.0, 0.42 * n_rows + 1.8)))
-    ax = fig.add_subplot(1, 1, 1)
+    fig, axes = plots._figure(figsize=(max(6.0, 0.75 * n_cols + 2.5), max(3.0, 0.42 * n_rows + 1.8)))
+    ax = axes[0, 0]
     if shares.empty:
         ax.axis("off")
         ax.text(0.5, 0.5, plots.NOTHING_TO_DRAW, ha="center", va="center", transform=ax.transAxes)
@@ -111,7 +111,6 @@ def flow_heatmap(shares: pd.DataFrame, *, title: str, as_of: str | None = None, 
             ax.text(j, i, text, ha="center", va="center", fontsize=8,
                     color="white" if not np.isnan(v) and v > 0.6 * float(np.nanmax(values)) else "black")
     fig.colorbar(image, ax=ax, format=plots.PercentFormatter(1.0, decimals=0), label="Share of the row's repeats")
-    fig.subplots_adjust(bottom=0.3)
     if np.isnan(values).any():
         note = f"{note or plots.DEFAULT_NOTE} A blank cell: a count the table does not show."
     return plots._finish(fig, title, note, as_of)
