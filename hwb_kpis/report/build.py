@@ -210,6 +210,7 @@ def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
         encoding="utf-8")
     if printer is not None:
         printer.add(pdf.PrintPage("glossary.html", "Glossary"))
+    render.index_plan(data.summary, options.internal, options.processed_dir)  # the index's, made now
     try:
         tables = load_processed(options.processed_dir)
         kpi_df = kpi_table(tables, view=options.view, as_of=options.as_of, lookback_days=options.lookback_days,
@@ -228,16 +229,22 @@ def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
                                                                 internal=options.internal))
 
 
+def page_tables(folder: Path, page: Page) -> list:
+    """The tables of a rendered page, for its sheet of ``kpis.xlsx`` (read while the others run)."""
+    return workbook.page_tables((folder / page.html).read_text(encoding="utf-8"))
+
+
 def write_tables(options: ReportOptions, pages: list[Page], data: PackData, folder: Path,
-                 prepared: _Prepared) -> None:
+                 prepared: _Prepared, parsed: Mapping[str, Any] | None = None) -> None:
     """``kpis.xlsx``: README, every KPI (when there is a KPI table), one sheet per page (its tables
-    as shown), revisions."""
+    as shown: ``parsed`` holds those already read, by page name), revisions."""
     found = prepared.revisions
     header, rows = revisions.readable(found)
-    rendered = [(p.name, p.title, (folder / p.html).read_text(encoding="utf-8")) for p in pages if p.ok]
+    parsed = parsed or {}
+    tables = [(p.name, p.title, parsed[p.name] if p.name in parsed else page_tables(folder, p)) for p in pages if p.ok]
     workbook.write_workbook(
         folder / workbook.WORKBOOK_FILE, prepared.published, summary=data.summary, month=options.month,
-        internal=options.internal, synthetic=data.synthetic, pages=workbook.page_sheets(rendered),
+        internal=options.internal, synthetic=data.synthetic, pages=workbook.page_sheets(tables),
         revisions=workbook.revisions_sheet(header, rows, found.sentence()) if found.found else None)
 
 
@@ -297,8 +304,14 @@ def write_pack(
                 if page.name not in rebuilt and page.ok:
                     printer.add(numbered[page.name])
         early = side.submit(prepare_tables, options, data, folder, printer)
+        parsing: dict[str, Any] = {}  # each page's tables for kpis.xlsx, read as soon as it is rendered
+
+        def rendered(page: Page) -> None:
+            printer.add(numbered[page.name])
+            parsing[page.name] = side.submit(page_tables, folder, page)
+
         with timings.stage("notebooks"):
-            run_and_render(options, pages, data, folder, echo, rendered=lambda page: printer.add(numbered[page.name]))
+            run_and_render(options, pages, data, folder, echo, rendered=rendered)
         with timings.stage("index"):
             prepared = early.result()
             if prepared.kpi_problem:
@@ -310,7 +323,8 @@ def write_pack(
             write_index(options, everything, data, folder, prepared, with_pdf=problem is None)
         printing = side.submit(finish_print, options, everything, data, printer) if problem is None else None
         with timings.stage("tables"):
-            write_tables(options, everything, data, folder, prepared)
+            write_tables(options, everything, data, folder, prepared,
+                         parsed={name: future.result() for name, future in parsing.items()})
             written.workbook = True
         with timings.stage("pdf"):
             if printing is not None:

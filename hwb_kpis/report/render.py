@@ -173,14 +173,46 @@ def house_css() -> str:
 _EXPORTERS = threading.local()
 
 
+def _board_exporter_class():
+    """nbconvert's ``HTMLExporter``, whose last step (alt text on images that have none, outputs
+    made focusable) parses the page with its megabytes of base64 charts; this one does the same
+    on the page without them (:func:`~hwb_kpis.report.tables.without_images`)."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    from hwb_kpis.report.tables import with_images, without_images
+
+    class BoardExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            text, images = without_images(html)
+            soup = BeautifulSoup(text, features="html.parser")
+            for elem in soup.select("img:not([alt])"):
+                elem.attrs["alt"] = "No description has been provided for this image"
+            for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper, .jp-Notebook div.jp-OutputArea-output"):
+                elem.attrs["tabindex"] = "0"
+            return with_images(str(soup), images), resources
+
+    return BoardExporter
+
+
 def _page_exporter():
-    """The page exporter (nbconvert ``HTMLExporter`` on the board template), made once per thread:
-    its templates are compiled on first use, which costs more than rendering a page."""
+    """The page exporter (nbconvert's ``HTMLExporter`` on the board template, without parsing the
+    page's charts: :func:`_board_exporter_class`), made once per thread: its templates are
+    compiled on first use, which costs more than rendering a page."""
     exporter = getattr(_EXPORTERS, "exporter", None)
     if exporter is None:
-        from nbconvert import HTMLExporter
-
-        exporter = HTMLExporter(
+        exporter = _board_exporter_class()(
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
@@ -227,16 +259,25 @@ _TABLE_LABELS = {"contacts": "Contacts", "looked_after": "Children becoming look
 _COUNT_KEYS = ("raw_rows", "clean_rows", "quarantined", "duplicates_dropped")
 
 
+def index_plan(summary: dict[str, Any], internal: bool, processed_dir: Path | None = None) -> disclosure.Decisions:
+    """The disclosure decisions of the index's "data in this pack" counts (made once per process:
+    a build makes them while the notebooks run)."""
+    import json
+
+    from hwb_kpis.report.published import rows_plan
+
+    if internal:
+        return disclosure.Decisions(internal=True)
+    return rows_plan(json.dumps(summary, sort_keys=True, default=str), str(processed_dir) if processed_dir else None)
+
+
 def _count_rows(summary: dict[str, Any], internal: bool, processed_dir: Path | None = None) -> list[dict[str, str]]:
     """The index's "data in this pack" rows from the ingest summary; counts are published as page
     01 publishes them (the same disclosure plan: :func:`hwb_kpis.report.published.rows_plan`),
     so "received − used" cannot narrow a ``<5``."""
-    import json
+    from hwb_kpis.report.published import rows_key
 
-    from hwb_kpis.report.published import rows_key, rows_plan
-
-    decisions = (disclosure.Decisions(internal=True) if internal else
-                 rows_plan(json.dumps(summary, sort_keys=True, default=str), str(processed_dir) if processed_dir else None))
+    decisions = index_plan(summary, internal, processed_dir)
     rows = []
     for name, table in (summary.get("tables") or {}).items():
         if not isinstance(table, dict):

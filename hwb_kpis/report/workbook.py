@@ -110,13 +110,13 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def page_sheets(pages: Sequence[tuple[str, str, str]]) -> list[Sheet]:
-    """One sheet per rendered page (``(file stem, title, html)``): its tables one under another,
-    each under its caption."""
+def page_sheets(pages: Sequence[tuple[str, str, str | list[tuple[str, pd.DataFrame]]]]) -> list[Sheet]:
+    """One sheet per rendered page (``(file stem, title, html)``, or its :func:`page_tables` in
+    place of the html): its tables one under another, each under its caption."""
     used: set[str] = {"readme", "kpis", "revisions"}
     sheets = []
     for stem, title, html in pages:
-        tables = page_tables(html)
+        tables = page_tables(html) if isinstance(html, str) else html
         if not tables:
             continue
         number = stem[:2] if stem[:2].isdigit() else ""

@@ -232,3 +232,34 @@ def test_funnel_plot_with_no_agency_to_draw():
     empty = funnel_limits([], [], labels=[])
     fig = plots.funnel_plot(empty, title="Too few", y_label="y")
     assert any("No agency can be drawn" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_a_chart_is_whole_inside_its_figure_and_drawn_once_as_an_opaque_png() -> None:
+    """Title and note are the figure's own (suptitle, supxlabel), wrapped to its width, so the PNG
+    is the figure's size (no crop) and nothing is drawn outside it; RGB, no alpha channel."""
+    from PIL import Image
+
+    long_note = " ".join(["November 2015 is still maturing and is shown as a hollow point, not judged."] * 3)
+    df = xmr([140.0, 150.0, 130.0, 145.0], x=MONTHS[:4])
+    fig = plots.spc_chart(df, title="Contacts: " + "a finding stated at some length " * 4, y_label="Contacts",
+                          note=long_note, as_of="30 November 2015")
+    png = plots.figure_png(fig)
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "RGB"
+    assert image.size == (round(fig.get_figwidth() * plots.DPI), round(fig.get_figheight() * plots.DPI))
+    note = fig._supxlabel
+    assert note is fig.texts[-1] and "\n" in note.get_text() and "Data to 30 November 2015." in note.get_text()
+    assert "\n" in fig.get_suptitle()
+    renderer = fig.canvas.get_renderer()
+    whole = fig.bbox
+    for text in (note, fig._suptitle):
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= whole.x0 and box.x1 <= whole.x1 and box.y0 >= whole.y0 and box.y1 <= whole.y1
+    assert all(ax.get_window_extent(renderer).y0 > note.get_window_extent(renderer).y1 for ax in fig.axes)
+
+
+def test_wrapped_keeps_short_text_and_breaks_long_text_between_words() -> None:
+    assert plots.wrapped("Short note.", 8.0, 8) == "Short note."
+    text = "word " * 60
+    lines = plots.wrapped(text.strip(), 4.0, 8).split("\n")
+    assert len(lines) > 1 and " ".join(lines) == text.strip()

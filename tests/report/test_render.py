@@ -174,3 +174,36 @@ def test_tables_get_a_caption_and_header_scopes() -> None:
     assert "<caption>The measures at a glance</caption>" in html
     assert '<th scope="col">measure</th>' in html and '<th scope="row">Contacts</th>' in html
     assert 'href="glossary.html"' in html  # every page links the glossary
+
+
+def test_a_page_renders_as_nbconvert_renders_it_without_parsing_its_charts() -> None:
+    """The board exporter skips nbconvert's parse of the whole page (charts and all) but does what
+    that parse did: the page equals nbconvert's ``HTMLExporter`` on the same template, an image
+    without alt text gets nbconvert's, and outputs stay focusable."""
+    import base64
+
+    from nbconvert import HTMLExporter
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40).decode()
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"},
+                               metadata={"alt": "A chart of contacts"}),
+        nbformat.v4.new_output("display_data", data={"text/html": '<p>x</p><img src="data:image/png;base64,'
+                                                                   + png + '">'}),
+    ])
+    nb.cells = [nbformat.v4.new_markdown_cell("# A page\n\nSome words."), code]
+    page = Page("00_x", "A page", "", Path("00_x.ipynb"))
+    ours = render_page(nb, page, month=MONTH, banners=[], internal=False)
+    plain = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                         template_file="board_page.html.j2", extra_template_basedirs=[str(render.TEMPLATES_DIR)])
+    plain.template_paths = [str(render.TEMPLATES_DIR), *plain.template_paths]
+    saved = render._EXPORTERS.__dict__.get("exporter")
+    render._EXPORTERS.exporter = plain
+    try:
+        theirs = render_page(nb, page, month=MONTH, banners=[], internal=False)
+    finally:
+        render._EXPORTERS.exporter = saved
+    assert ours == theirs
+    assert ours.count(png) == 2 and 'alt="Chart: A page"' in ours
+    assert 'alt="No description has been provided for this image"' in ours and 'tabindex="0"' in ours
