@@ -139,6 +139,9 @@ def build_feedback(options: ReportOptions, agencies: Iterable[str] | None = None
     ``with_pdf=False`` leaves out ``agencies.pdf`` (tests that check it on a smaller build)."""
     from contextlib import nullcontext
 
+    from hwb_kpis.report.startup import freeze_startup
+
+    freeze_startup()  # the build's imports stay out of its collections (hwb_kpis.report.startup)
     started = time.monotonic()
     chosen = feedback_agencies(list(agencies or []))
     notebook = feedback_notebook(options.notebooks_dir)

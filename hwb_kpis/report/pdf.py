@@ -319,6 +319,9 @@ def _ready() -> str | None:
     problem = renderer_problem()
     if problem is None:
         _quiet()
+        from hwb_kpis.report.startup import freeze_startup
+
+        freeze_startup()  # this process lays out page after page: its imports stay out of the collector's way
     return problem
 
 

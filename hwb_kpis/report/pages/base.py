@@ -37,6 +37,7 @@ from hwb_kpis.report.data import ensure_processed
 from hwb_kpis.report.declared import VerdictRules, verdict_rules
 from hwb_kpis.report.kpi_verdicts import Verdict, kpi_verdict
 from hwb_kpis.report.labels import measure_label
+from hwb_kpis.report.startup import freeze_startup
 from hwb_kpis.report.unavailable import Unavailable
 from hwb_kpis.report.words import bullets, fmt_date, month_name
 
@@ -148,6 +149,7 @@ def load_data(month: str, processed_dir: Path | str | None = None, raw_dir: Path
     verdicts' rules (:func:`hwb_kpis.report.declared.verdict_rules`; the demo's example files on
     synthetic data); ``link_days`` is the window of the outcomes derived for an extract without
     them (None: as last cleaned)."""
+    freeze_startup()  # a kernel's imports are done: its collections need not walk them again
     processed = Path(processed_dir or config.default_processed_dir())
     tables = ensure_processed(processed, raw_dir or config.default_raw_dir(), echo=lambda _: None,
                               link_days=link_days)

@@ -253,6 +253,9 @@ def load(month: str = config.DEFAULT_MONTH, processed_dir="../data/processed", r
     """Page 06 for the notebook's parameters (relative paths are read against the notebooks
     folder; an empty ``dfe_dir`` is the DfE tables shipped with the package; ``as_of`` and
     ``iha_limit`` are accepted for the pack's common parameters)."""
+    from hwb_kpis.report.startup import freeze_startup
+
+    freeze_startup()  # a kernel's imports are done (see hwb_kpis.report.startup)
     return BenchmarkingPage(month, dfe_dir=resolve(dfe_dir), processed_dir=resolve(processed_dir),
                             raw_dir=resolve(raw_dir), la_code=la_code, comparators=list(comparators or []),
                             view=view, lookback_days=lookback_days, internal=internal, link_days=link_days)
