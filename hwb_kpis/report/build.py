@@ -197,6 +197,15 @@ def pack_plan(options: ReportOptions, tables: Mapping[str, Any] | None = None) -
                                iha_limit=options.iha_limit)
 
 
+def unresolved_warning(n: int) -> str:
+    """What the build says when the disclosure plan could not widen ``n`` withheld counts to the
+    band (docs/privacy.md, "Counts the plan could not protect"): no count is named."""
+    counts = "count" if n == 1 else "counts"
+    return (f"warning: {n} withheld {counts} (shown as c) could still be narrowed by a reader to fewer values than "
+            "the <5 band allows, from the pack's totals and parts; no small count is shown. Check the pages "
+            "before circulating the pack (docs/privacy.md, \"Counts the plan could not protect\").")
+
+
 def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
                    printer: pdf.PrintJob | None = None) -> _Prepared:
     """Work that needs no page, done while the notebooks run: the glossary page (handed to the
@@ -367,9 +376,11 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
         if not options.internal:
             with timings.stage("disclosure"):
                 try:
-                    pack_plan(options)  # made once, before any page runs: every page reads it
+                    decisions = pack_plan(options)  # made once, before any page runs: every page reads it
                 except HwbKpisError:  # tables no page can read either: each page says so in its own words
-                    pass
+                    decisions = None
+                if decisions is not None and decisions.unresolved:
+                    echo(unresolved_warning(len(decisions.unresolved)))
         written, everything = write_pack(options, pages, data, echo, timings)
     size = written.size
     failed = [p.name for p in pages if not p.ok]  # of the pages built now; earlier failures are in the index

@@ -137,6 +137,10 @@ def page_parts(text: str, page: PrintPage) -> tuple[str, list[tuple[str, str]]]:
             tag["href"] = f"#{prefix}-{parts.fragment}"
         else:  # another page of the pack: a separate part of the PDF, so the words stay, not the link
             tag.unwrap()
+    for table in main.find_all("table"):  # wide tables (the appendix's too) print in smaller type
+        first_row = table.find("tr")
+        if first_row is not None and len(first_row.find_all(["th", "td"])) > 8:
+            table["class"] = [*table.get("class", []), "pdf-wide"]
     appendix: list[tuple[str, str]] = []
     for details in main.find_all("details", class_="hwb-chart-data"):
         table = details.find("table")
@@ -158,10 +162,6 @@ def page_parts(text: str, page: PrintPage) -> tuple[str, list[tuple[str, str]]]:
         before = cell.find_previous_sibling("div") if cell is not None else None
         if before is not None and "jp-MarkdownCell" in before.get("class", []):
             before["class"] = [*before.get("class", []), "pdf-keep-with-next"]
-    for table in main.find_all("table"):
-        first_row = table.find("tr")
-        if first_row is not None and len(first_row.find_all(["th", "td"])) > 8:
-            table["class"] = [*table.get("class", []), "pdf-wide"]
     body = with_images("".join(str(child) for child in main.children), images)
     return body, [(caption, with_images(table, images)) for caption, table in appendix]
 
@@ -182,8 +182,21 @@ def appendix_html(page: PrintPage, tables: Sequence[tuple[str, str]]) -> str:
              "behind its charts</h2>"]
     for caption, table in tables:
         parts.append(f"<h3>{_html.escape(caption, quote=False)}</h3>")
-        parts.append(table.replace("<table", '<table class="pdf-appendix-table"', 1))
+        parts.append(_with_class(table, "pdf-appendix-table"))
     return "\n".join(parts)
+
+
+def _with_class(table: str, name: str) -> str:
+    """The HTML of one table with ``name`` added to the classes of its opening tag (kept with
+    those it has: a second ``class`` attribute would be dropped by the parser, and with it the
+    ``pdf-wide`` mark of a wide table)."""
+    head, sep, rest = table.partition(">")
+    found = re.search(r'\sclass="([^"]*)"', head)
+    if found:
+        head = f"{head[:found.start(1)]}{found.group(1)} {name}{head[found.end(1):]}"
+    else:
+        head = head.replace("<table", f'<table class="{name}"', 1)
+    return head + sep + rest
 
 
 def _images_as_files(markup: str, work: Path, stem: str) -> str:

@@ -346,3 +346,24 @@ def test_report_runs_from_any_folder(tmp_path, fake_pipeline, monkeypatch) -> No
     assert f"in {NOTEBOOKS}" in result.output and (dirs["out_dir"] / MONTH / "01_ok.html").is_file()
     missing = CliRunner().invoke(app, [*args[:-4], "--notebooks", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "give the folder with --notebooks DIR" in missing.output
+
+
+def test_a_plan_with_unresolved_counts_is_reported_without_naming_them(tmp_path: Path, fake_pipeline,
+                                                                       monkeypatch) -> None:
+    """The build says how many withheld counts the plan could not widen to the band, never which
+    or their values; a plan with none says nothing."""
+    from hwb_kpis.privacy.disclosure import Decisions
+    from hwb_kpis.report import build as build_mod
+
+    secret = ("contacts", "police", "2015-11")
+    for unresolved, expected in (([secret, ("contacts", "schools", "2015-11")], 1), ([], 0)):
+        monkeypatch.setattr(build_mod, "pack_plan", lambda options, tables=None, u=unresolved: Decisions(
+            {}, {}, unresolved=u))
+        dirs = workspace(tmp_path / str(len(unresolved)))
+        without_kernels(monkeypatch)
+        lines: list[str] = []
+        build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, only=["01_ok"], echo=lines.append)
+        warned = [line for line in lines if "could still be narrowed" in line]
+        assert len(warned) == expected
+        if warned:
+            assert warned[0].startswith("warning: 2 withheld counts") and "police" not in warned[0]

@@ -118,3 +118,31 @@ def test_a_print_job_prints_pages_as_they_come(tmp_path, weasyprint_or_skip):
         path = job.finish(pages[0], pages[1:], pdf.Document.of(**DOCUMENT))
     assert len(PdfReader(path).pages) >= 4
     assert not list(tmp_path.glob(".print-*"))
+
+
+def test_an_appendix_table_keeps_its_classes_and_a_wide_one_stays_marked_wide():
+    """The appendix adds its class beside the table's own: a second ``class`` attribute would be
+    dropped by the HTML parser, and with it ``pdf-wide`` (a wide table printed in the small type)."""
+    from bs4 import BeautifulSoup
+
+    head = "".join(f"<th>c{i}</th>" for i in range(10))
+    page = PAGE.format(png=PNG, rows="<tr>" + "<td>1</td>" * 10 + "</tr>").replace(
+        '<thead><tr><th scope="col">Month</th><th scope="col">Value</th></tr>', f"<thead><tr>{head}</tr>").replace(
+        "<table>", '<table class="dataframe">')
+    _, tables = pdf.page_parts(page, pdf.PrintPage("00_a.html", "A page", 1))
+    html = pdf.appendix_html(pdf.PrintPage("00_a.html", "A page", 1), tables)
+    table = BeautifulSoup(html, "html.parser").find("table")
+    assert set(table["class"]) == {"dataframe", "pdf-wide", "pdf-appendix-table"}
+    assert html.count("class=", html.index("<table"), html.index(">", html.index("<table"))) == 1
+    bare = pdf.appendix_html(pdf.PrintPage("x.html", "X", 2), [("A2.1. Figures", "<table><tr><td>1</td></tr></table>")])
+    assert '<table class="pdf-appendix-table">' in bare
+
+
+def test_a_pages_charts_reach_weasyprint_as_files(tmp_path):
+    body = f'<p>x</p><img src="data:image/png;base64,{PNG}" alt="A finding."><img src="data:image/svg+xml;base64,PHN2Zy8+" alt="i">'
+    out = pdf._images_as_files(body, tmp_path, "00_a")
+    assert "base64" not in out and 'src="00_a-image-0.png"' in out and 'src="00_a-image-1.svg"' in out
+    import base64
+
+    assert (tmp_path / "00_a-image-0.png").read_bytes() == base64.b64decode(PNG)
+    assert (tmp_path / "00_a-image-1.svg").read_bytes() == b"<svg/>"
