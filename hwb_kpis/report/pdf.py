@@ -30,8 +30,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from hwb_kpis.report.render import TEMPLATES_DIR
-from hwb_kpis.report.tables import with_images, without_images
+from hwb_kpis.report.markup import TEMPLATES_DIR, with_images, without_images
 
 PDF_FILE = "pack.pdf"
 #: print in a process of its own (tests of the build set it False: printing a tiny pack in the

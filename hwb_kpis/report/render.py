@@ -19,10 +19,10 @@ import nbformat
 from hwb_kpis.periods import month_name
 from hwb_kpis.privacy import disclosure
 from hwb_kpis.report.display import GAP_MIME
+from hwb_kpis.report.markup import TEMPLATES_DIR
 from hwb_kpis.report.notebooks import Page, markdown_text, one_line
 from hwb_kpis.report.tables import align_tables, scope_headers, with_caption
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SYNTHETIC_BANNER = "Synthetic data — not real children"
 TITLE = "Children's social care front door board pack"
 ORGANISATION = "Health & Wellbeing Board"
@@ -176,14 +176,14 @@ _EXPORTERS = threading.local()
 def _board_exporter_class():
     """nbconvert's ``HTMLExporter``, whose last step (alt text on images that have none, outputs
     made focusable) parses the page with its megabytes of base64 charts; this one does the same
-    on the page without them (:func:`~hwb_kpis.report.tables.without_images`)."""
+    on the page without them (:func:`~hwb_kpis.report.markup.without_images`)."""
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    from hwb_kpis.report.tables import with_images, without_images
+    from hwb_kpis.report.markup import with_images, without_images
 
     class BoardExporter(HTMLExporter):
         def from_notebook_node(self, nb, resources=None, **kw):

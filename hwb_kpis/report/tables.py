@@ -110,22 +110,3 @@ def scope_headers(markup: str) -> str:
     return _TABLE.sub(_scoped_table, markup)
 
 
-_DATA_URI = re.compile(r'(src=")(data:image/[a-z+]+;base64,[^"]*)(")', re.I)
-
-
-def without_images(markup: str) -> tuple[str, list[str]]:
-    """``markup`` with every embedded image's data replaced by a short placeholder (``hwb-image:N``),
-    and the data taken out, in order: a page parses many times faster without its megabytes of
-    base64. :func:`with_images` puts them back."""
-    images: list[str] = []
-
-    def take(match: re.Match) -> str:
-        images.append(match.group(2))
-        return f"{match.group(1)}hwb-image:{len(images) - 1}{match.group(3)}"
-
-    return _DATA_URI.sub(take, markup), images
-
-
-def with_images(markup: str, images: list[str]) -> str:
-    """Undo :func:`without_images`."""
-    return re.sub(r'src="hwb-image:(\d+)"', lambda m: f'src="{images[int(m.group(1))]}"', markup)

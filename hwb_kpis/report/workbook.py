@@ -64,7 +64,7 @@ def page_tables(html: str) -> list[tuple[str, pd.DataFrame]]:
     cell for cell (each cell's text; ``<5`` and ``*`` stay as they are)."""
     from bs4 import BeautifulSoup
 
-    from hwb_kpis.report.tables import without_images
+    from hwb_kpis.report.markup import without_images
 
     soup = BeautifulSoup(without_images(html)[0], "html.parser")
     main = soup.find("main") or soup

@@ -146,3 +146,15 @@ def test_a_pages_charts_reach_weasyprint_as_files(tmp_path):
 
     assert (tmp_path / "00_a-image-0.png").read_bytes() == base64.b64decode(PNG)
     assert (tmp_path / "00_a-image-1.svg").read_bytes() == b"<svg/>"
+
+
+def test_the_printing_process_loads_neither_pandas_nor_nbformat():
+    """The PDF's own process imports this module: its start-up is for WeasyPrint (pandas and
+    nbformat, with jsonschema's format checkers, took over a second there)."""
+    import subprocess
+    import sys
+
+    code = "import sys, hwb_kpis.report.pdf; print(sorted({'pandas', 'nbformat', 'jsonschema'} & set(sys.modules)))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
