@@ -207,11 +207,12 @@ def unresolved_warning(n: int) -> str:
 
 
 def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
-                   printer: pdf.PrintJob | None = None) -> _Prepared:
+                   printer: pdf.PrintJob | None = None, tables: Mapping[str, Any] | None = None) -> _Prepared:
     """Work that needs no page, done while the notebooks run: the glossary page (handed to the
     ``printer``), the KPI table as published, kept in ``kpis.csv`` and ``pack.json`` (what next
     month's pack compares with), and the revisions since last month's pack. A KPI table that
-    cannot be computed leaves the pack without ``kpis.csv`` (the pages say what they can)."""
+    cannot be computed leaves the pack without ``kpis.csv`` (the pages say what they can).
+    ``tables``: the processed tables, when the build has read them already."""
     from hwb_kpis.kpis import kpi_table, load_processed
 
     (folder / "glossary.html").write_text(
@@ -221,7 +222,7 @@ def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
         printer.add(pdf.PrintPage("glossary.html", "Glossary"))
     render.index_plan(data.summary, options.internal, options.processed_dir)  # the index's, made now
     try:
-        tables = load_processed(options.processed_dir)
+        tables = tables if tables is not None else load_processed(options.processed_dir)
         kpi_df = kpi_table(tables, view=options.view, as_of=options.as_of, lookback_days=options.lookback_days,
                            iha_limit=options.iha_limit)
     except Exception as exc:  # the pages still stand on their own
@@ -290,10 +291,12 @@ def write_index(options: ReportOptions, pages: list[Page], data: PackData, folde
 
 
 def write_pack(
-    options: ReportOptions, pages: list[Page], data: PackData, echo: Echo, timings: _Timings
+    options: ReportOptions, pages: list[Page], data: PackData, echo: Echo, timings: _Timings,
+    tables: Mapping[str, Any] | None = None,
 ) -> tuple[_Written, list[Page]]:
     """Build the pack in a temporary folder and publish it; returns what was written and every
-    page of the pack (with ``only``: the pages just built and those kept from the earlier pack).
+    page of the pack (with ``only``: the pages just built and those kept from the earlier pack;
+    ``tables``: the processed tables when the build has read them already).
     While the notebooks run, the KPI table, the revisions and the glossary are prepared beside
     them, and the PDF's own process loads its renderer and prints each page as soon as it is
     rendered; at the end the Excel copy is written while the PDF is put together."""
@@ -312,7 +315,7 @@ def write_pack(
             for page in everything:
                 if page.name not in rebuilt and page.ok:
                     printer.add(numbered[page.name])
-        early = side.submit(prepare_tables, options, data, folder, printer)
+        early = side.submit(prepare_tables, options, data, folder, printer, tables)
         parsing: dict[str, Any] = {}  # each page's tables for kpis.xlsx, read as soon as it is rendered
 
         def rendered(page: Page) -> None:
@@ -373,15 +376,19 @@ def build(options: ReportOptions, echo: Echo = print) -> ReportResult:
             publish.check_target(options.pack_dir, options.force)  # another build may have ended meanwhile
         with timings.stage("data"):
             data = prepare(options, echo)
+        tables = None  # read once here for the plan, and used again for the KPI files
         if not options.internal:
             with timings.stage("disclosure"):
+                from hwb_kpis.kpis import load_processed
+
                 try:
-                    decisions = pack_plan(options)  # made once, before any page runs: every page reads it
+                    tables = load_processed(options.processed_dir)
+                    decisions = pack_plan(options, tables)  # made once, before any page runs: every page reads it
                 except HwbKpisError:  # tables no page can read either: each page says so in its own words
-                    decisions = None
+                    tables, decisions = None, None
                 if decisions is not None and decisions.unresolved:
                     echo(unresolved_warning(len(decisions.unresolved)))
-        written, everything = write_pack(options, pages, data, echo, timings)
+        written, everything = write_pack(options, pages, data, echo, timings, tables=tables)
     size = written.size
     failed = [p.name for p in pages if not p.ok]  # of the pages built now; earlier failures are in the index
     incomplete = [p.name for p in pages if p.ok and p.gaps]

@@ -355,6 +355,11 @@ def test_a_plan_with_unresolved_counts_is_reported_without_naming_them(tmp_path:
     from hwb_kpis.privacy.disclosure import Decisions
     from hwb_kpis.report import build as build_mod
 
+    import hwb_kpis.kpis
+
+    reads: list[Path] = []
+    monkeypatch.setattr(hwb_kpis.kpis, "load_processed",  # the fake folder holds no tables
+                        lambda folder: reads.append(folder) or {})
     secret = ("contacts", "police", "2015-11")
     for unresolved, expected in (([secret, ("contacts", "schools", "2015-11")], 1), ([], 0)):
         monkeypatch.setattr(build_mod, "pack_plan", lambda options, tables=None, u=unresolved: Decisions(
@@ -365,5 +370,7 @@ def test_a_plan_with_unresolved_counts_is_reported_without_naming_them(tmp_path:
         build_report(MONTH, **dirs, notebooks_dir=NOTEBOOKS, only=["01_ok"], echo=lines.append)
         warned = [line for line in lines if "could still be narrowed" in line]
         assert len(warned) == expected
+        assert len(reads) == 1  # the build reads the tables once: for its plan and for the KPI files
+        reads.clear()
         if warned:
             assert warned[0].startswith("warning: 2 withheld counts") and "police" not in warned[0]
