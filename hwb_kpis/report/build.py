@@ -201,9 +201,10 @@ def unresolved_warning(n: int) -> str:
     """What the build says when the disclosure plan could not widen ``n`` withheld counts to the
     band (docs/privacy.md, "Counts the plan could not protect"): no count is named."""
     counts = "count" if n == 1 else "counts"
-    return (f"warning: {n} withheld {counts} (shown as c) could still be narrowed by a reader to fewer values than "
-            "the <5 band allows, from the pack's totals and parts; no small count is shown. Check the pages "
-            "before circulating the pack (docs/privacy.md, \"Counts the plan could not protect\").")
+    return (f"warning: {n} withheld {counts} (shown as {disclosure.WITHHELD_COUNT}) could still be narrowed by a "
+            f"reader to fewer values than the {disclosure.SUPPRESSED_COUNT} band allows, from the pack's totals and "
+            "parts; no small count is shown. Check the pages before circulating the pack (docs/privacy.md, "
+            "\"Counts the plan could not protect\").")
 
 
 def prepare_tables(options: ReportOptions, data: PackData, folder: Path,
